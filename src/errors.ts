@@ -1,0 +1,140 @@
+/**
+ * One error type with stable codes. Callers branch on `code`, never on the message; the catalogue
+ * below is also the source of docs/errors.md (kept in sync by a test).
+ */
+
+export interface ErrorInfo {
+  /** What went wrong, in one line. */
+  readonly title: string;
+  /** What the operator should do about it. */
+  readonly fix: string;
+  /** Whether trying again later can succeed without anyone changing anything. */
+  readonly retryable: boolean;
+}
+
+export const ERROR_CATALOGUE = {
+  CONFIG_NOT_FOUND: {
+    title: 'The configuration file could not be read.',
+    fix: 'Pass --config PATH or set CREDWATCH_CONFIG to a readable JSON file (see config/credwatch.example.json).',
+    retryable: false,
+  },
+  CONFIG_INVALID: {
+    title: 'The configuration is invalid; every problem is listed with its path.',
+    fix: 'Correct each listed entry. Secrets go in environment variables or files referenced by path, never inline.',
+    retryable: false,
+  },
+  AUTH_FAILED: {
+    title: 'The identity platform rejected credwatch\'s credentials (an AADSTS error).',
+    fix: 'Check the tenant id, client id and that the certificate or secret configured is the one registered on the app (run `credwatch doctor`).',
+    retryable: false,
+  },
+  AUTH_UNAVAILABLE: {
+    title: 'No token could be obtained because the token endpoint or managed identity endpoint did not answer.',
+    fix: 'Check network access to the authority host (or IDENTITY_ENDPOINT for a managed identity); credwatch retries on the next cycle.',
+    retryable: true,
+  },
+  GRAPH_PERMISSION_MISSING: {
+    title: 'Microsoft Graph refused the request because an application permission is missing.',
+    fix: 'Grant the named application permission to credwatch\'s app or managed identity and give admin consent (README: Required permissions).',
+    retryable: false,
+  },
+  GRAPH_LICENSE_MISSING: {
+    title: 'The tenant has no Microsoft Entra ID P1/P2 licence, which sign-in logs require.',
+    fix: 'Assign Entra ID P1 or P2 in the tenant; until then sign-in correlation is reported as unknown, never clean.',
+    retryable: false,
+  },
+  GRAPH_THROTTLED: {
+    title: 'Microsoft Graph kept throttling (429) beyond the retry budget.',
+    fix: 'Nothing to change in most cases: the next cycle resumes from the last committed watermark. Lower the scan frequency if this persists.',
+    retryable: true,
+  },
+  GRAPH_UNAVAILABLE: {
+    title: 'Microsoft Graph did not answer or answered 5xx beyond the retry budget.',
+    fix: 'Transient; the next cycle resumes from the last committed watermark. Check service health if it persists.',
+    retryable: true,
+  },
+  GRAPH_BAD_RESPONSE: {
+    title: 'Microsoft Graph answered with a body credwatch could not read (truncated, not JSON, or the wrong shape).',
+    fix: 'Usually transient (a proxy or a cut connection); if it persists, report it with the logged request id.',
+    retryable: true,
+  },
+  GRAPH_REQUEST_REJECTED: {
+    title: 'Microsoft Graph rejected the request (4xx other than 401/403/429).',
+    fix: 'Check the logged request and Graph\'s error code; an unknown tenant or an unsupported query shows up here.',
+    retryable: false,
+  },
+  GRAPH_PAGINATION_LOOP: {
+    title: 'A page\'s @odata.nextLink repeated an earlier link.',
+    fix: 'Transient server behaviour; the cycle is abandoned without committing so nothing is lost.',
+    retryable: true,
+  },
+  GRAPH_FOREIGN_LINK: {
+    title: 'A page\'s @odata.nextLink pointed outside the configured Graph host or was not https.',
+    fix: 'credwatch never sends its token elsewhere. Check the graphBaseUrl override and any proxy rewriting responses.',
+    retryable: false,
+  },
+  INTERNAL: {
+    title: 'An unexpected internal error.',
+    fix: 'Please report it with the log line (it carries the stack).',
+    retryable: false,
+  },
+} as const satisfies Record<string, ErrorInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface CredwatchErrorOptions {
+  cause?: unknown;
+  /** Overrides the catalogue's default. */
+  retryable?: boolean;
+  /** Structured facts for logs and summaries (never secrets). */
+  details?: Readonly<Record<string, unknown>>;
+}
+
+export class CredwatchError extends Error {
+  override readonly name = 'CredwatchError';
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: CredwatchErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? ERROR_CATALOGUE[code].retryable;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
+  }
+
+  /** The catalogue's advice for this error's code. */
+  get fix(): string {
+    return ERROR_CATALOGUE[this.code].fix;
+  }
+}
+
+export function isCredwatchError(e: unknown, code?: ErrorCode): e is CredwatchError {
+  return e instanceof CredwatchError && (code === undefined || e.code === code);
+}
+
+/** Wraps anything thrown into a CredwatchError, keeping the original as `cause`. */
+export function toCredwatchError(e: unknown): CredwatchError {
+  if (e instanceof CredwatchError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new CredwatchError('INTERNAL', message, { cause: e });
+}
+
+/** Markdown for docs/errors.md, generated from the catalogue. */
+export function renderErrorCatalogue(): string {
+  const rows = Object.entries(ERROR_CATALOGUE).map(
+    ([code, info]) => `| \`${code}\` | ${info.title} | ${info.retryable ? 'yes' : 'no'} | ${info.fix} |`,
+  );
+  return [
+    '# Error codes',
+    '',
+    '<!-- Generated from src/errors.ts by `npm run docs`; a test fails when this file is stale. -->',
+    '',
+    'Every failure credwatch reports carries one of these stable codes. Scripts should branch on the code, never on the message.',
+    '',
+    '| code | what happened | retryable | how to fix |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
