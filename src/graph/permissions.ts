@@ -1,0 +1,59 @@
+/**
+ * The Microsoft Graph application permissions credwatch uses, why, and which endpoints need them.
+ * `doctor`, the README and error messages all read this one table.
+ */
+export interface PermissionNeed {
+  /** The application role's value as it appears in the token's `roles` claim. */
+  readonly role: string;
+  readonly why: string;
+  /** Whether credwatch works without it (with that data reported as unknown). */
+  readonly optional: boolean;
+  /** When it is needed at all (e.g. only with an email channel). */
+  readonly when?: string;
+}
+
+export const REQUIRED_PERMISSIONS: readonly PermissionNeed[] = [
+  {
+    role: 'Application.Read.All',
+    why: 'Read app registrations and service principals with their certificates, secrets, federated credentials and app role assignments (the inventory).',
+    optional: false,
+  },
+  {
+    role: 'Directory.Read.All',
+    why: 'Read delegated permission grants (oauth2PermissionGrants) for mailbox scopes; Microsoft also requires it with AuditLog.Read.All to read sign-in logs.',
+    optional: false,
+  },
+  {
+    role: 'AuditLog.Read.All',
+    why: 'Read service-principal sign-ins (where the vendor\'s certificate was used from) and directory audits (credential and consent changes).',
+    optional: false,
+  },
+  {
+    role: 'Policy.Read.All',
+    why: 'Read Conditional Access named locations used as vendor allowlists.',
+    optional: true,
+    when: 'a vendor uses a namedLocation range source',
+  },
+  {
+    role: 'Mail.Send',
+    why: 'Send alert and report email through Graph sendMail. Scope it to the sending mailbox with Exchange RBAC for Applications.',
+    optional: true,
+    when: 'an email channel is configured',
+  },
+];
+
+/** Which roles satisfy a request, by path pattern (first match wins). Used to name a missing one. */
+const ENDPOINT_ROLES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
+  [/\/auditLogs\/signIns/i, ['AuditLog.Read.All', 'Directory.Read.All']],
+  [/\/auditLogs\/directoryAudits/i, ['AuditLog.Read.All']],
+  [/\/identity\/conditionalAccess\/namedLocations/i, ['Policy.Read.All']],
+  [/\/oauth2PermissionGrants/i, ['Directory.Read.All']],
+  [/\/users\/[^/]+\/sendMail/i, ['Mail.Send']],
+  [/\/(applications|servicePrincipals)/i, ['Application.Read.All']],
+];
+
+/** The permissions a Graph path needs, or an empty list when credwatch does not know it. */
+export function rolesForPath(path: string): readonly string[] {
+  for (const [pattern, roles] of ENDPOINT_ROLES) if (pattern.test(path)) return roles;
+  return [];
+}
