@@ -1,0 +1,21 @@
+import { benchInventory } from './inventory.js';
+
+/**
+ * `npm run bench [name…]`: prints each benchmark's figures. Timings are measured here, never
+ * asserted in tests. Names: inventory (more arrive with the matcher and collectors).
+ */
+const BENCHES: Record<string, () => Promise<Record<string, number | string>[]>> = {
+  inventory: async () => [await benchInventory(10_000), await benchInventory(100_000)],
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.exitCode = 2;
+    continue;
+  }
+  console.log(`\n## ${name}`);
+  for (const row of await bench()) console.log(JSON.stringify(row));
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { cliContext, cliLogger, type GlobalOptions } from './cli/context.js';
+import { doctorCommand } from './cli/doctor.js';
+import { EXIT } from './cli/exit-codes.js';
+import { inventoryCommand } from './cli/inventory.js';
+import { toCredwatchError } from './errors.js';
+
+/**
+ * The credwatch command. Each subcommand only loads configuration, builds dependencies and calls
+ * one function; everything it prints goes to stdout, logs go to stderr.
+ */
+const write = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+
+async function run(action: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await action();
+  } catch (e: unknown) {
+    const err = toCredwatchError(e);
+    // CONFIG_INVALID's message already lists every problem with its path, one per line.
+    process.stderr.write(`credwatch: ${err.code}: ${err.message}\nFix: ${err.fix}\n`);
+    if (err.code === 'INTERNAL' && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = err.code.startsWith('CONFIG_') ? EXIT.CONFIG : EXIT.ERROR;
+  }
+}
+
+const program = new Command('credwatch')
+  .description('Watches Microsoft 365 app credentials: mailbox exposure inventory and vendor sign-in correlation.')
+  .option('-c, --config <path>', 'configuration file (default: $CREDWATCH_CONFIG)')
+  .option('--log-level <level>', 'override the configured log level (logs go to stderr)')
+  .showHelpAfterError();
+
+program
+  .command('inventory')
+  .description("list every app and service principal with its credentials and mailbox reach")
+  .option('-t, --tenant <name>', 'only this tenant')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .option('--all', 'also list apps without credentials or mailbox access')
+  .option('-o, --out <file>', 'write to a file instead of stdout')
+  .action((options: { tenant?: string; format: 'table' | 'json' | 'csv'; all?: boolean; out?: string }) =>
+    run(async () => inventoryCommand(await cliContext(program.opts<GlobalOptions>()), options, write)),
+  );
+
+program
+  .command('doctor')
+  .description('check configuration, token, granted permissions, licence and reachability, with a fix for each problem')
+  .action(() => run(async () => doctorCommand(await cliContext(program.opts<GlobalOptions>()), write)));
+
+program
+  .command('demo')
+  .description('start the built-in tenant simulator with the Mimecast-like scenario and run credwatch against it')
+  .action(() =>
+    run(async () => {
+      const { runDemo } = await import('./demo.js');
+      return runDemo({ write, logger: cliLogger(program.opts<GlobalOptions>().logLevel ?? 'warn') });
+    }),
+  );
+
+program
+  .command('simulator')
+  .description('run the tenant simulator on 127.0.0.1 for trying credwatch by hand (see README)')
+  .option('-p, --port <port>', 'port', '8443')
+  .addOption(new Option('-s, --scenario <name>', 'scenario').choices(['mimecast', 'quiet']).default('mimecast'))
+  .action((options: { port: string; scenario: 'mimecast' | 'quiet' }) =>
+    run(async () => {
+      const { runSimulatorCommand } = await import('./demo.js');
+      return runSimulatorCommand({ write, port: Number(options.port), scenario: options.scenario });
+    }),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,38 @@
+import { loadConfig } from '../config/index.js';
+import type { Config, TenantConfig } from '../config/types.js';
+import { CredwatchError } from '../errors.js';
+import { connectTenant, type TenantConnection } from '../graph/connect.js';
+import { createLogger, type Logger } from '../logging.js';
+import { pino } from 'pino';
+
+export interface GlobalOptions {
+  config?: string;
+  logLevel?: string;
+}
+
+export interface CliContext {
+  config: Config;
+  logger: Logger;
+  connect: (tenant: TenantConfig) => TenantConnection;
+}
+
+/** Logs go to stderr so stdout carries only the command's output (a table, JSON or CSV). */
+export function cliLogger(level: string): Logger {
+  return createLogger({ level, destination: pino.destination({ fd: 2, sync: true }) });
+}
+
+export async function cliContext(options: GlobalOptions): Promise<CliContext> {
+  const config = await loadConfig(options.config ? { path: options.config } : {});
+  const logger = cliLogger(options.logLevel ?? config.logging.level);
+  return { config, logger, connect: (tenant) => connectTenant(tenant, { logger }) };
+}
+
+/** The tenants a command runs for: all, or the one named with --tenant. */
+export function selectTenants(config: Config, name: string | undefined): readonly TenantConfig[] {
+  if (!name) return config.tenants;
+  const tenant = config.tenants.find((t) => t.name === name);
+  if (!tenant) {
+    throw new CredwatchError('CONFIG_INVALID', `No tenant named "${name}" in the configuration; known: ${config.tenants.map((t) => t.name).join(', ')}.`);
+  }
+  return [tenant];
+}

@@ -1,0 +1,15 @@
+/**
+ * Process exit codes, stable for scripts and schedulers. Documented in the README.
+ */
+export const EXIT = Object.freeze({
+  /** Everything worked and nothing needs attention. */
+  OK: 0,
+  /** A tenant or source failed (auth, Graph, network); details are printed and logged. */
+  ERROR: 1,
+  /** The configuration or the command line is wrong. */
+  CONFIG: 2,
+  /** `scan` raised at least one alert. */
+  ALERTS: 3,
+  /** The run finished but some data could not be collected: treat it as unknown, not clean. */
+  INCOMPLETE: 4,
+});

@@ -1,0 +1,107 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { collectInventory } from './collect/inventory.js';
+import { parseConfig } from './config/index.js';
+import type { Config } from './config/types.js';
+import { runDoctor, renderDoctor } from './doctor.js';
+import { EXIT } from './cli/exit-codes.js';
+import { connectTenant } from './graph/connect.js';
+import { assessInventory } from './inventory/assess.js';
+import { renderInventoryTable } from './inventory/render.js';
+import type { Logger } from './logging.js';
+import { packageRoot } from './package-root.js';
+import { mimecastScenario, quietScenario, startSimulator, type RunningSimulator } from './simulator/index.js';
+
+export interface DemoOptions {
+  write: (text: string) => void;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Where the demo and `credwatch simulator` leave the simulator's CA and credwatch's test credential. */
+export function simulatorFilesDir(root: string = packageRoot()): string {
+  return join(root, '.credwatch', 'simulator');
+}
+
+/** Writes the files the example configuration points at (CA, certificate, private key). */
+export async function writeSimulatorFiles(sim: RunningSimulator, dir: string): Promise<{ ca: string; cert: string; key: string }> {
+  await mkdir(dir, { recursive: true });
+  const files = { ca: join(dir, 'ca.crt'), cert: join(dir, 'credwatch-app.crt'), key: join(dir, 'credwatch-app.key') };
+  await writeFile(files.ca, sim.caCertPem);
+  await writeFile(files.cert, sim.credwatchApp.certificatePem);
+  await writeFile(files.key, sim.credwatchApp.privateKeyPem, { mode: 0o600 });
+  return files;
+}
+
+/**
+ * The example configuration pointed at a running simulator: its vendors and posture settings as
+ * shipped, the tenant swapped for the simulator's, alerts on stdout and state in memory.
+ */
+export async function demoConfig(sim: RunningSimulator, files: { ca: string; cert: string; key: string }, root: string = packageRoot()): Promise<Config> {
+  const configDir = join(root, 'config');
+  const example = JSON.parse(await readFile(join(configDir, 'credwatch.example.json'), 'utf8')) as Record<string, unknown>;
+  const raw = {
+    ...example,
+    tenants: [
+      {
+        name: 'contoso',
+        tenantId: sim.tenantId,
+        endpoints: { authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, caCertificatePath: files.ca },
+        auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: files.cert, privateKeyPath: files.key },
+      },
+    ],
+    channels: [{ type: 'stdout' }],
+    state: { type: 'memory' },
+  };
+  return parseConfig(raw, { baseDir: configDir, env: {} });
+}
+
+/** `credwatch demo`: the real pipeline against the simulator's Mimecast-like tenant. */
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const now = options.now ?? (() => new Date());
+  const started = Date.now();
+  const sim = await startSimulator({ scenario: mimecastScenario(now()), now });
+  try {
+    const files = await writeSimulatorFiles(sim, simulatorFilesDir());
+    const config = await demoConfig(sim, files);
+    const tenant = config.tenants[0];
+    if (!tenant) throw new Error('demo configuration has no tenant');
+    options.write(`credwatch demo — tenant simulator at ${sim.url} (Mimecast-like scenario, tenant ${sim.tenantId})\n`);
+    const connect = (t: typeof tenant) => connectTenant(t, { logger: options.logger });
+    const doctor = await runDoctor({ config, connect, logger: options.logger });
+    options.write(`\n# credwatch doctor\n${renderDoctor(doctor)}\n`);
+    const { graph } = connect(tenant);
+    const inventory = await collectInventory({ graph, logger: options.logger, now }, tenant.tenantId);
+    const assessed = assessInventory(inventory, now(), config.posture);
+    options.write(`\n# credwatch inventory\n${renderInventoryTable(inventory, assessed)}\n`);
+    options.write(`\n${graph.stats.requests} Graph requests, ${((Date.now() - started) / 1000).toFixed(1)} s. Detection, alerts and the weekly report arrive with the next issues.\n`);
+    return doctor.ok ? EXIT.OK : EXIT.ERROR;
+  } finally {
+    await sim.close();
+  }
+}
+
+/** `credwatch simulator`: keep a simulator running for trying the CLI by hand. */
+export async function runSimulatorCommand(options: { write: (text: string) => void; port: number; scenario: 'mimecast' | 'quiet' }): Promise<number> {
+  const now = new Date();
+  const scenario = options.scenario === 'quiet' ? quietScenario(now) : mimecastScenario(now);
+  const sim = await startSimulator({ scenario, port: options.port });
+  const files = await writeSimulatorFiles(sim, simulatorFilesDir());
+  options.write(
+    [
+      `Tenant simulator listening on ${sim.url} (${options.scenario} scenario).`,
+      `Tenant id ${sim.tenantId}; credwatch client id ${sim.credwatchApp.clientId}.`,
+      `Wrote ${files.ca}, ${files.cert} and ${files.key}.`,
+      'In another terminal: npx credwatch --config config/credwatch.example.json doctor',
+      'Stop with Ctrl+C.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await sim.close();
+  return EXIT.OK;
+}

@@ -1,0 +1,114 @@
+import type { Config, TenantConfig } from './config/types.js';
+import { toCredwatchError } from './errors.js';
+import type { TenantConnection } from './graph/connect.js';
+import { REQUIRED_PERMISSIONS, type PermissionNeed } from './graph/permissions.js';
+import type { Logger } from './logging.js';
+
+export interface DoctorCheck {
+  tenant: string;
+  check: string;
+  ok: boolean;
+  detail: string;
+  /** How to fix it, when not ok. */
+  fix?: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  checks: DoctorCheck[];
+}
+
+export interface DoctorDeps {
+  config: Config;
+  connect: (tenant: TenantConfig) => TenantConnection;
+  logger: Logger;
+}
+
+/** Permissions this configuration needs for a tenant: optional ones only when a feature uses them. */
+export function neededPermissions(config: Config, tenant: TenantConfig): PermissionNeed[] {
+  const namedLocations = config.vendors.some((v) => v.allowedRanges.some((r) => r.type === 'namedLocation'));
+  const sendsMail = config.channels.some((c) => c.type === 'email' && c.senderTenant === tenant.name);
+  return REQUIRED_PERMISSIONS.filter((p) => {
+    if (!p.optional) return true;
+    if (p.role === 'Policy.Read.All') return namedLocations;
+    if (p.role === 'Mail.Send') return sendsMail;
+    return false;
+  });
+}
+
+interface Probe {
+  name: string;
+  path: string;
+  version: 'v1.0' | 'beta';
+  filter?: string;
+  needs: (config: Config, tenant: TenantConfig) => boolean;
+}
+
+const PROBES: readonly Probe[] = [
+  { name: 'service principals', path: '/servicePrincipals', version: 'v1.0', needs: () => true },
+  { name: 'applications', path: '/applications', version: 'v1.0', needs: () => true },
+  { name: 'delegated grants', path: '/oauth2PermissionGrants', version: 'v1.0', needs: () => true },
+  // Sign-ins are where a missing Entra ID P1/P2 licence shows up.
+  { name: 'service-principal sign-ins', path: '/auditLogs/signIns', version: 'beta', filter: "signInEventTypes/any(t: t eq 'servicePrincipal')", needs: () => true },
+  { name: 'directory audits', path: '/auditLogs/directoryAudits', version: 'v1.0', needs: () => true },
+  {
+    name: 'named locations',
+    path: '/identity/conditionalAccess/namedLocations',
+    version: 'v1.0',
+    needs: (config) => config.vendors.some((v) => v.allowedRanges.some((r) => r.type === 'namedLocation')),
+  },
+];
+
+/**
+ * Checks each tenant: a token, the roles in it against what this configuration needs, and one
+ * request to each endpoint. Every problem comes with a fix; nothing stops at the first failure.
+ */
+export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
+  const checks: DoctorCheck[] = [];
+  for (const tenant of deps.config.tenants) {
+    const add = (check: Omit<DoctorCheck, 'tenant'>) => checks.push({ tenant: tenant.name, ...check });
+    const connection = deps.connect(tenant);
+    let roles: readonly string[];
+    try {
+      const token = await connection.tokens.getToken();
+      roles = token.roles;
+      add({ check: 'token', ok: true, detail: `token issued to ${token.appId ?? tenant.auth.mode} (${tenant.auth.mode})` });
+    } catch (e: unknown) {
+      const err = toCredwatchError(e);
+      add({ check: 'token', ok: false, detail: `${err.code}: ${err.message}`, fix: err.fix });
+      continue;
+    }
+    for (const need of neededPermissions(deps.config, tenant)) {
+      const has = roles.includes(need.role);
+      add({
+        check: `permission ${need.role}`,
+        ok: has,
+        detail: has ? 'granted' : `missing — needed to ${need.why.charAt(0).toLowerCase()}${need.why.slice(1)}`,
+        ...(has ? {} : { fix: `Grant the Microsoft Graph application permission ${need.role} to client ${clientOf(tenant)} and grant admin consent.` }),
+      });
+    }
+    for (const probe of PROBES.filter((p) => p.needs(deps.config, tenant))) {
+      try {
+        const pages = connection.graph.listPages<unknown>(probe.path, { version: probe.version, top: 1, ...(probe.filter ? { filter: probe.filter } : {}) });
+        await pages.next();
+        await pages.return(undefined);
+        add({ check: `read ${probe.name}`, ok: true, detail: 'reachable' });
+      } catch (e: unknown) {
+        const err = toCredwatchError(e);
+        add({ check: `read ${probe.name}`, ok: false, detail: `${err.code}: ${err.message}`, fix: err.fix });
+      }
+    }
+  }
+  deps.logger.debug({ checks: checks.length }, 'doctor finished');
+  return { ok: checks.every((c) => c.ok), checks };
+}
+
+function clientOf(tenant: TenantConfig): string {
+  return tenant.auth.mode === 'managedIdentity' ? (tenant.auth.clientId ?? 'the managed identity') : tenant.auth.clientId;
+}
+
+export function renderDoctor(report: DoctorReport): string {
+  const lines = report.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} [${c.tenant}] ${c.check}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ''}`);
+  lines.push('', report.ok ? 'All checks passed.' : `${report.checks.filter((c) => !c.ok).length} problem(s) found.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,59 @@
+import type { TenantConfig } from '../config/types.js';
+import type { Logger } from '../logging.js';
+import { createTokenSource, type AppCredential, type TokenSource } from './auth.js';
+import { createGraphApi, type GraphApi } from './client.js';
+import { createFetch } from './http.js';
+import type { Clock } from './rate-limit.js';
+import type { RetryPolicy } from './retry.js';
+
+export interface TenantConnection {
+  tenant: TenantConfig;
+  tokens: TokenSource;
+  graph: GraphApi;
+}
+
+export interface ConnectOptions {
+  logger: Logger;
+  clock?: Clock;
+  retry?: Partial<RetryPolicy>;
+  fetchTimeoutInMs?: number;
+}
+
+/** Builds the token source and Graph client for one tenant from its resolved configuration. */
+export function connectTenant(tenant: TenantConfig, options: ConnectOptions): TenantConnection {
+  const logger = options.logger.child({ tenant: tenant.name });
+  const fetch = createFetch({
+    ...(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {}),
+    ...(options.fetchTimeoutInMs ? { timeoutInMs: options.fetchTimeoutInMs } : {}),
+  });
+  const tokens = createTokenSource({
+    tenantId: tenant.tenantId,
+    authorityHost: tenant.endpoints.authorityHost,
+    graphBaseUrl: tenant.endpoints.graphBaseUrl,
+    credential: credentialOf(tenant),
+    fetch,
+    logger,
+  });
+  const graph = createGraphApi({
+    graphBaseUrl: tenant.endpoints.graphBaseUrl,
+    tokens,
+    fetch,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  return { tenant, tokens, graph };
+}
+
+/** The one place a secret leaves its wrapper: on its way into MSAL. */
+function credentialOf(tenant: TenantConfig): AppCredential {
+  const auth = tenant.auth;
+  switch (auth.mode) {
+    case 'certificate':
+      return { mode: 'certificate', clientId: auth.clientId, privateKeyPem: auth.privateKeyPem.reveal(), thumbprintSha256: auth.thumbprintSha256 };
+    case 'secret':
+      return { mode: 'secret', clientId: auth.clientId, clientSecret: auth.clientSecret.reveal() };
+    case 'managedIdentity':
+      return { mode: 'managedIdentity', clientId: auth.clientId };
+  }
+}
