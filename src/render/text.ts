@@ -1,6 +1,7 @@
 /** Helpers for putting attacker-controlled text (app names choose themselves) on a terminal or in CSV. */
 
 // C0/C1 controls, DEL, bidi overrides and zero-width characters that can forge or hide output.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** One printable line: controls become U+FFFD, length capped by code point with an ellipsis. */
