@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { collectInventory } from './collect/inventory.js';
 import { parseConfig } from './config/index.js';
 import type { Config } from './config/types.js';
@@ -35,13 +35,22 @@ export async function writeSimulatorFiles(sim: RunningSimulator, dir: string): P
 
 /**
  * The example configuration pointed at a running simulator: its vendors and posture settings as
- * shipped, the tenant swapped for the simulator's, alerts on stdout and state in memory.
+ * shipped (file paths made absolute so the result can be saved anywhere), the tenant swapped for
+ * the simulator's, alerts on stdout and state in memory.
  */
-export async function demoConfig(sim: RunningSimulator, files: { ca: string; cert: string; key: string }, root: string = packageRoot()): Promise<Config> {
+export async function demoConfigRaw(sim: RunningSimulator, files: { ca: string; cert: string; key: string }, root: string = packageRoot()): Promise<Record<string, unknown>> {
   const configDir = join(root, 'config');
-  const example = JSON.parse(await readFile(join(configDir, 'credwatch.example.json'), 'utf8')) as Record<string, unknown>;
-  const raw = {
-    ...example,
+  const example = JSON.parse(await readFile(join(configDir, 'credwatch.example.json'), 'utf8')) as Record<string, unknown> & {
+    vendors?: Array<{ allowedRanges?: Array<{ type: string; path?: string }> }>;
+  };
+  const vendors = (example.vendors ?? []).map((v) => ({
+    ...v,
+    allowedRanges: (v.allowedRanges ?? []).map((r) => (r.type === 'file' && r.path ? { ...r, path: resolve(configDir, r.path) } : r)),
+  }));
+  const { $schema: _schema, ...rest } = example;
+  return {
+    ...rest,
+    vendors,
     tenants: [
       {
         name: 'contoso',
@@ -53,7 +62,10 @@ export async function demoConfig(sim: RunningSimulator, files: { ca: string; cer
     channels: [{ type: 'stdout' }],
     state: { type: 'memory' },
   };
-  return parseConfig(raw, { baseDir: configDir, env: {} });
+}
+
+export async function demoConfig(sim: RunningSimulator, files: { ca: string; cert: string; key: string }, root: string = packageRoot()): Promise<Config> {
+  return parseConfig(await demoConfigRaw(sim, files, root), { baseDir: join(root, 'config'), env: {} });
 }
 
 /** `credwatch demo`: the real pipeline against the simulator's Mimecast-like tenant. */
@@ -86,19 +98,22 @@ export async function runSimulatorCommand(options: { write: (text: string) => vo
   const now = new Date();
   const scenario = options.scenario === 'quiet' ? quietScenario(now) : mimecastScenario(now);
   const sim = await startSimulator({ scenario, port: options.port });
-  const files = await writeSimulatorFiles(sim, simulatorFilesDir());
+  const dir = simulatorFilesDir();
+  const files = await writeSimulatorFiles(sim, dir);
+  const configPath = join(dir, 'credwatch.json');
+  await writeFile(configPath, `${JSON.stringify(await demoConfigRaw(sim, files), null, 2)}\n`);
   options.write(
     [
       `Tenant simulator listening on ${sim.url} (${options.scenario} scenario).`,
       `Tenant id ${sim.tenantId}; credwatch client id ${sim.credwatchApp.clientId}.`,
-      `Wrote ${files.ca}, ${files.cert} and ${files.key}.`,
-      'In another terminal: npx credwatch --config config/credwatch.example.json doctor',
+      `Wrote ${configPath} (the example configuration pointed at this simulator).`,
+      `In another terminal: npm run credwatch -- --config ${configPath} inventory   (or doctor)`,
       'Stop with Ctrl+C.',
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  await new Promise<void>((done) => {
+    const stop = () => done();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

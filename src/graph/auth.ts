@@ -130,7 +130,8 @@ export function classifyAuthError(e: unknown): CredwatchError {
       details: { aadsts: aadsts ? `AADSTS${aadsts}` : undefined, errorCode: e instanceof AuthError ? e.errorCode : undefined },
     });
   }
-  if (e instanceof AuthError && /network|timeout|unavailable|unable_to_create/i.test(`${e.errorCode} ${message}`)) {
+  // endpoints_resolution_error: MSAL could not fetch the authority's metadata — the host did not answer.
+  if (e instanceof AuthError && /endpoints_resolution|network|timeout|unavailable|unable_to_create/i.test(`${e.errorCode} ${message}`)) {
     return new CredwatchError('AUTH_UNAVAILABLE', `No token: ${message}`, { cause: e, details: { errorCode: e.errorCode } });
   }
   if (e instanceof AuthError) {

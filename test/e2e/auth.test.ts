@@ -54,9 +54,7 @@ describe('authentication against the simulator with the real msal-node', () => {
       const page = await system.graph.get<{ value: unknown[] }>('/applications', { top: 1, select: ['id'] });
       expect(page.value).toHaveLength(1);
 
-      const config = await simulatorConfig(sim, 'managedIdentity', {
-        extra: {},
-      });
+      const config = await simulatorConfig(sim, 'managedIdentity');
       const userAssigned = connect(
         { ...config, tenants: [{ ...config.tenants[0]!, auth: { mode: 'managedIdentity', clientId: sim.managedIdentity.userAssignedClientId } }] },
         logger,

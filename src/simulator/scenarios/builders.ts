@@ -1,0 +1,172 @@
+/**
+ * Small constructors shared by the scenarios, so each scenario reads as a list of facts about a
+ * tenant. Object ids are derived from readable labels (name-based, like UUID v5) so every run of a
+ * scenario has the same ids.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  Application,
+  AppRoleAssignment,
+  KeyCredential,
+  PasswordCredential,
+  ServicePrincipal,
+  SignIn,
+} from '../scenario.js';
+import type { ScenarioCertificate } from './certificates.js';
+
+/** One day in milliseconds. */
+export const DAY_IN_MS = 86_400_000;
+
+/** A deterministic GUID for a label (SHA-1 based, version 5 layout). */
+export function guid(label: string): string {
+  const h = createHash('sha1').update(label).digest('hex');
+  const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** `now` shifted by a number of days (negative = past), as a Date. */
+export function daysFrom(now: Date, days: number): Date {
+  return new Date(now.getTime() + days * DAY_IN_MS);
+}
+
+/** A certificate credential as Entra stores it (customKeyIdentifier = SHA-1 thumbprint bytes). */
+export function certificateCredential(label: string, cert: ScenarioCertificate, displayName: string): KeyCredential {
+  return {
+    keyId: guid(`key/${label}`),
+    customKeyIdentifier: cert.customKeyIdentifier,
+    displayName,
+    startDateTime: cert.notBefore.toISOString(),
+    endDateTime: cert.notAfter.toISOString(),
+    type: 'AsymmetricX509Cert',
+    usage: 'Verify',
+    key: cert.derBase64,
+  };
+}
+
+/** A client secret credential (only the first three characters are ever visible, as `hint`). */
+export function secretCredential(label: string, displayName: string, start: Date, end: Date, hint: string): PasswordCredential {
+  return {
+    keyId: guid(`secret/${label}`),
+    customKeyIdentifier: null,
+    displayName,
+    hint,
+    startDateTime: start.toISOString(),
+    endDateTime: end.toISOString(),
+    secretText: null,
+  };
+}
+
+/** Options for {@link ownApp}. */
+export interface OwnAppOptions {
+  tenantId: string;
+  displayName: string;
+  created: Date;
+  domain: string;
+  keyCredentials?: KeyCredential[];
+  passwordCredentials?: PasswordCredential[];
+  /** Graph application roles requested (ids). */
+  graphRoles?: string[];
+}
+
+/** An app registered in the tenant plus its service principal (credentials on the app). */
+export function ownApp(options: OwnAppOptions): { app: Application; sp: ServicePrincipal } {
+  const appId = guid(`${options.tenantId}/appId/${options.displayName}`);
+  const app: Application = {
+    id: guid(`${options.tenantId}/app/${options.displayName}`),
+    appId,
+    displayName: options.displayName,
+    createdDateTime: options.created.toISOString(),
+    signInAudience: 'AzureADMyOrg',
+    publisherDomain: options.domain,
+    keyCredentials: options.keyCredentials ?? [],
+    passwordCredentials: options.passwordCredentials ?? [],
+    requiredResourceAccess: options.graphRoles?.length
+      ? [{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: options.graphRoles.map((id) => ({ id, type: 'Role' as const })) }]
+      : [],
+  };
+  return { app, sp: servicePrincipalFor(options.tenantId, appId, options.displayName, options.tenantId, 'AzureADMyOrg') };
+}
+
+/** A service principal (without credentials) for an app owned by `ownerTenantId`. */
+export function servicePrincipalFor(tenantId: string, appId: string, displayName: string, ownerTenantId: string, audience: string): ServicePrincipal {
+  return {
+    id: guid(`${tenantId}/sp/${appId}`),
+    appId,
+    displayName,
+    appDisplayName: displayName,
+    appOwnerOrganizationId: ownerTenantId,
+    servicePrincipalType: 'Application',
+    accountEnabled: true,
+    signInAudience: audience,
+    servicePrincipalNames: [appId],
+    publisherName: null,
+    tags: ['WindowsAzureActiveDirectoryIntegratedApp'],
+    appRoles: [],
+    oauth2PermissionScopes: [],
+    keyCredentials: [],
+    passwordCredentials: [],
+  };
+}
+
+/** `principal` holds `appRoleId` on `resource`. */
+export function assignment(principal: ServicePrincipal, resource: ServicePrincipal, appRoleId: string, created: Date): AppRoleAssignment {
+  return {
+    // Graph's assignment ids are base64url strings, not GUIDs.
+    id: createHash('sha256').update(`${principal.id}/${resource.id}/${appRoleId}`).digest('base64url').slice(0, 43),
+    appRoleId,
+    createdDateTime: created.toISOString(),
+    deletedDateTime: null,
+    principalDisplayName: principal.displayName,
+    principalId: principal.id,
+    principalType: 'ServicePrincipal',
+    resourceDisplayName: resource.displayName,
+    resourceId: resource.id,
+  };
+}
+
+/** What varies between service-principal sign-ins. */
+export interface SignInSpec {
+  label: string;
+  at: Date;
+  sp: ServicePrincipal;
+  resource: ServicePrincipal;
+  tenantId: string;
+  ip: string;
+  asn: number;
+  location: { city: string; state: string; countryOrRegion: string };
+  credential: { type: SignIn['clientCredentialType']; keyId: string; thumbprint: string };
+  /** 0 = success. */
+  errorCode?: number;
+  failureReason?: string;
+}
+
+/** A beta service-principal sign-in record. */
+export function signIn(spec: SignInSpec): SignIn {
+  const id = guid(`signin/${spec.label}`);
+  return {
+    id,
+    createdDateTime: spec.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    appId: spec.sp.appId,
+    appDisplayName: spec.sp.displayName,
+    servicePrincipalId: spec.sp.id,
+    servicePrincipalName: spec.sp.displayName,
+    resourceId: spec.resource.appId,
+    resourceDisplayName: spec.resource.displayName,
+    ipAddress: spec.ip,
+    autonomousSystemNumber: spec.asn,
+    location: spec.location,
+    status: { errorCode: spec.errorCode ?? 0, failureReason: spec.errorCode ? (spec.failureReason ?? 'Other.') : null, additionalDetails: null },
+    correlationId: guid(`correlation/${spec.label}`),
+    uniqueTokenIdentifier: Buffer.from(id).toString('base64url').slice(0, 22),
+    signInEventTypes: ['servicePrincipal'],
+    isInteractive: false,
+    clientCredentialType: spec.credential.type,
+    servicePrincipalCredentialKeyId: spec.credential.keyId,
+    servicePrincipalCredentialThumbprint: spec.credential.thumbprint,
+    federatedCredentialId: '',
+    resourceTenantId: spec.tenantId,
+    homeTenantId: spec.tenantId,
+    userAgent: '',
+    conditionalAccessStatus: 'notApplied',
+  };
+}
