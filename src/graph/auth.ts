@@ -140,10 +140,12 @@ export function classifyAuthError(e: unknown): CredwatchError {
   return new CredwatchError('AUTH_UNAVAILABLE', `No token: ${message}`, { cause: e });
 }
 
+// One level down: MSAL's errors come back to us as thrown errors (logged once, with our code), and
+// its warnings are library notes such as "No client info in response" for every app-only token.
 const MSAL_LEVELS: Record<LogLevel, 'error' | 'warn' | 'info' | 'debug' | 'trace'> = {
-  [LogLevel.Error]: 'error',
-  [LogLevel.Warning]: 'warn',
-  [LogLevel.Info]: 'debug', // MSAL's info is chatty per request; it is debug for us.
+  [LogLevel.Error]: 'warn',
+  [LogLevel.Warning]: 'info',
+  [LogLevel.Info]: 'debug',
   [LogLevel.Verbose]: 'trace',
   [LogLevel.Trace]: 'trace',
 };

@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+
+const run = promisify(execFile);
+let sim: RunningSimulator;
+let dir: string;
+
+/** Runs the real CLI in a child process, as a user or a scheduler would. */
+async function credwatch(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      env: { ...process.env, ...env },
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e: unknown) {
+    const failure = e as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+async function writeConfig(name: string, auth: Record<string, unknown>): Promise<string> {
+  const path = join(dir, name);
+  const config = {
+    tenants: [{
+      name: 'contoso',
+      tenantId: sim.tenantId,
+      endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
+      auth,
+    }],
+    state: { type: 'memory' },
+  };
+  await writeFile(path, JSON.stringify(config));
+  return path;
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: mimecastScenario(new Date()) });
+  dir = await mkdtemp(join(tmpdir(), 'credwatch-cli-'));
+  await writeFile(join(dir, 'ca.crt'), sim.caCertPem);
+  await writeFile(join(dir, 'app.crt'), sim.credwatchApp.certificatePem);
+  await writeFile(join(dir, 'app.key'), sim.credwatchApp.privateKeyPem);
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+describe('the credwatch command', () => {
+  it('prints the inventory as JSON on stdout, keeps logs on stderr and exits 0', async () => {
+    const config = await writeConfig('cert.json', { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' });
+    const result = await credwatch(['--config', config, 'inventory', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as { apps: Array<{ displayName: string; mailboxCapable: boolean }> };
+    expect(doc.apps[0]).toMatchObject({ displayName: 'Mimecast (simulated)', mailboxCapable: true });
+  });
+
+  it('reads the config path from CREDWATCH_CONFIG and writes CSV to a file', async () => {
+    const config = await writeConfig('secret.json', { mode: 'secret', clientId: sim.credwatchApp.clientId, clientSecretEnv: 'CW_SECRET' });
+    const out = join(dir, 'inventory.csv');
+    const result = await credwatch(['inventory', '--format', 'csv', '--out', out], { CREDWATCH_CONFIG: config, CW_SECRET: sim.credwatchApp.clientSecret });
+    expect(result.code).toBe(0);
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^appId,displayName/);
+  });
+
+  it('exits 2 and lists every configuration problem with its path', async () => {
+    const path = join(dir, 'bad.json');
+    await writeFile(path, JSON.stringify({ tenants: [{ name: 'x', tenantId: sim.tenantId, auth: { mode: 'secret', clientId: 'nope', clientSecret: 'inline!' } }], tenantz: [] }));
+    const result = await credwatch(['--config', path, 'doctor']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('CONFIG_INVALID');
+    expect(result.stderr).toContain('tenants[0].auth.clientSecret');
+    expect(result.stderr).toContain('tenants[0].auth.clientId');
+    expect(result.stderr).toContain('tenantz');
+    expect(result.stderr).not.toContain('inline!');
+  });
+
+  it('doctor exits 1 and says how to fix a credential the tenant rejects', async () => {
+    const config = await writeConfig('wrong.json', { mode: 'secret', clientId: sim.credwatchApp.clientId, clientSecretEnv: 'CW_SECRET' });
+    const result = await credwatch(['--config', config, 'doctor'], { CW_SECRET: 'wrong-secret' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL \[contoso\] token: AUTH_FAILED/);
+    expect(result.stdout).toContain('fix:');
+    expect(`${result.stdout}${result.stderr}`).not.toContain('wrong-secret');
+  });
+});
