@@ -105,3 +105,123 @@ export interface Inventory {
   apps: InventoryApp[];
   sources: SourceStatus[];
 }
+
+// ─── Events read from logs (issue: detection) ────────────────────────────────────────────────
+
+/** How a service principal authenticated; `certificate` and `clientAssertion` are both certificate-like. */
+export type ClientCredentialType =
+  | 'certificate'
+  | 'clientAssertion'
+  | 'clientSecret'
+  | 'federatedIdentityCredential'
+  | 'managedIdentity'
+  | 'none'
+  | 'unknown';
+
+/** A service-principal sign-in, normalized from Graph's beta signIn. */
+export interface SignInEvent {
+  id: string;
+  createdAt: Date;
+  appId: string;
+  appDisplayName: string | undefined;
+  servicePrincipalId: string | undefined;
+  /** Canonical text form (IPv4-mapped IPv6 stays as sent; matching handles it); undefined when absent or unparseable. */
+  ipAddress: string | undefined;
+  /** The raw value when it could not be parsed (kept for the alert, never matched). */
+  rawIpAddress: string | undefined;
+  countryOrRegion: string | undefined;
+  city: string | undefined;
+  asn: number | undefined;
+  resourceId: string | undefined;
+  resourceDisplayName: string | undefined;
+  credentialType: ClientCredentialType;
+  /** `servicePrincipalCredentialKeyId`; `""` in the log becomes undefined. */
+  credentialKeyId: string | undefined;
+  credentialThumbprint: string | undefined;
+  success: boolean;
+  errorCode: number | undefined;
+  failureReason: string | undefined;
+  correlationId: string | undefined;
+}
+
+export type AuditActivityKind =
+  | 'applicationCredentialsChanged'
+  | 'servicePrincipalCredentialsAdded'
+  | 'servicePrincipalCredentialsRemoved'
+  | 'consent'
+  | 'appRoleAssignmentAdded'
+  | 'delegatedGrantAdded'
+  | 'ownerAdded'
+  | 'servicePrincipalUpdated'
+  | 'other';
+
+export interface CredentialChange {
+  change: 'added' | 'removed';
+  keyId: string | undefined;
+  /** `AsymmetricX509Cert`, `Password`, `Symmetric`, … as the audit row says. */
+  keyType: string | undefined;
+  keyUsage: string | undefined;
+  displayName: string | undefined;
+}
+
+/** A directory audit row about apps, credentials or consent, normalized. */
+export interface AuditEvent {
+  id: string;
+  activityAt: Date;
+  /** The activity name exactly as logged (attacker-visible text; escape on output). */
+  activity: string;
+  kind: AuditActivityKind;
+  result: string | undefined;
+  initiatedBy: { type: 'user' | 'app' | 'unknown'; id: string | undefined; name: string | undefined };
+  target: { id: string | undefined; type: string | undefined; displayName: string | undefined; appId: string | undefined };
+  credentialChanges: CredentialChange[];
+  /** Role or scope names granted, when the row carries them. */
+  permissions: string[];
+}
+
+export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+
+export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = Object.freeze({
+  informational: 0,
+  low: 1,
+  medium: 2,
+  high: 3,
+  critical: 4,
+});
+
+/** Where an allowed range came from, carried into findings and alerts. */
+export interface RangeProvenance {
+  vendor: string;
+  /** `cidrs`, `file:<path>`, `url:<url>` or `namedLocation:<name>`. */
+  source: string;
+  cidr: string;
+  fetchedAt: Date | undefined;
+  stale: boolean;
+}
+
+/** One rule's verdict about one event or state. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  tenant: string;
+  appId: string;
+  appDisplayName: string;
+  /** The credential involved (key id), when known. */
+  credentialKeyId: string | undefined;
+  /** The network key used for grouping: `AS<n>`, an IPv4 /24 or IPv6 /48, or undefined. */
+  network: string | undefined;
+  occurredAt: Date;
+  /** Ids of the log records behind it (sign-in or audit ids), for dedupe and drill-down. */
+  eventIds: string[];
+  /** One line: what happened. */
+  summary: string;
+  ip: string | undefined;
+  country: string | undefined;
+  asn: number | undefined;
+  resource: string | undefined;
+  success: boolean | undefined;
+  /** The nearest allowed ranges (for "outside the allowlist" findings) or the range matched. */
+  allowlist: RangeProvenance[];
+  /** Rule-specific facts, small and JSON-safe. */
+  details: Record<string, string | number | boolean | null>;
+}

@@ -40,7 +40,7 @@ async function enrichOne(graph: GraphApi, app: InventoryApp): Promise<void> {
       attachCertificates(app, credentialsOf(full, 'application'));
     }
     const federated: Json[] = [];
-    for await (const f of graph.list<Json>(`/applications/${app.applicationObjectId}/federatedIdentityCredentials`)) federated.push(f);
+    for await (const f of graph.list<Json>(`/applications/${app.applicationObjectId}/federatedIdentityCredentials`, { select: ['id', 'name', 'issuer', 'subject', 'audiences'] })) federated.push(f);
     app.credentials.push(...federatedCredentialsOf(federated));
   }
   if (app.servicePrincipalId && hasCert('servicePrincipal')) {

@@ -69,7 +69,7 @@ export async function collectInventory(deps: CollectInventoryDeps, tenantId: str
     await collectOptional(sources, `appRoleAssignedTo:${resource.displayName}`, logger, async () => {
       let n = 0;
       const path = `/servicePrincipals(appId=${odataString(resource.appId)})/appRoleAssignedTo`;
-      for await (const a of graph.list<Json>(path, { top: DIRECTORY_PAGE })) {
+      for await (const a of graph.list<Json>(path, { select: ['id', 'principalId', 'principalType', 'appRoleId', 'createdDateTime'], top: DIRECTORY_PAGE })) {
         const principal = bySpId.get(str(a.principalId) ?? '');
         const roleId = str(a.appRoleId);
         if (!principal || !roleId) continue;
@@ -89,7 +89,7 @@ export async function collectInventory(deps: CollectInventoryDeps, tenantId: str
   const resourceBySpId = new Map([...bySpId].map(([id, app]) => [id, { appId: app.appId, displayName: app.displayName }]));
   await collectOptional(sources, 'oauth2PermissionGrants', logger, async () => {
     let n = 0;
-    for await (const g of graph.list<Json>('/oauth2PermissionGrants', { top: DIRECTORY_PAGE })) {
+    for await (const g of graph.list<Json>('/oauth2PermissionGrants', { select: ['id', 'clientId', 'consentType', 'resourceId', 'scope'], top: DIRECTORY_PAGE })) {
       const parsed = grantOf(g, resourceBySpId);
       const client = parsed ? bySpId.get(parsed.clientId) : undefined;
       if (!parsed || !client) continue;
