@@ -127,6 +127,8 @@ export async function resolveConfig(file: ConfigFile, ctx: ResolveContext, confi
     schedules: file.schedules,
     collection: file.collection,
     posture: file.posture,
+    detection: file.detection,
+    suppressions: file.suppressions.map((s) => ({ ...s, expires: new Date(`${s.expires}T23:59:59.999Z`) })),
     logging: file.logging,
   };
 }

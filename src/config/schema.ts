@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { channelSchema } from './schema-channel.js';
+import { detectionSchema, suppressionSchema } from './schema-detection.js';
 import {
   ALWAYS,
   cronExpression,
@@ -136,6 +137,8 @@ export const configSchema = strictObject({
   schedules: schedulesSchema,
   collection: collectionSchema.describe('How sign-in and audit logs are read.'),
   posture: postureSchema.describe('Thresholds of the credential hygiene findings.'),
+  detection: detectionSchema.describe('Tuning of the detections.'),
+  suppressions: z.array(suppressionSchema).default([]).describe('Accepted cases: findings are kept and reported, not alerted, until the expiry date.'),
   logging: loggingSchema.describe('Log output.'),
 }).superRefine(checkCrossReferences, ALWAYS);
 

@@ -147,6 +147,25 @@ export interface PostureConfig {
   readonly unusedAfterDays: number;
 }
 
+/** Tuning of the detections. */
+export interface DetectionConfig {
+  readonly learningPeriodInDays: number;
+  readonly credentialUseWindowInMinutes: number;
+  readonly groupingWindowInHours: number;
+  readonly renotifyAfterInHours: number;
+}
+
+/** An accepted case; `expires` is the end of its last day (UTC). */
+export interface SuppressionConfig {
+  readonly rule: string;
+  readonly appId?: string;
+  readonly network?: string;
+  readonly credentialKeyId?: string;
+  readonly reason: string;
+  readonly owner: string;
+  readonly expires: Date;
+}
+
 /** The whole resolved configuration. */
 export interface Config {
   /** Where it came from (absolute), when loaded from a file. */
@@ -160,5 +179,7 @@ export interface Config {
   readonly schedules: SchedulesConfig;
   readonly collection: CollectionConfig;
   readonly posture: PostureConfig;
+  readonly detection: DetectionConfig;
+  readonly suppressions: readonly SuppressionConfig[];
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number] };
 }
