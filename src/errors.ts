@@ -73,6 +73,46 @@ export const ERROR_CATALOGUE = {
     fix: 'credwatch never sends its token elsewhere. Check the graphBaseUrl override and any proxy rewriting responses.',
     retryable: false,
   },
+  STATE_UNAVAILABLE: {
+    title: 'The state store could not be opened or written (missing permissions, disk full, locked too long, or closed).',
+    fix: 'Check that the state path (named in the message) is writable and its disk has space; nothing was committed, so the next cycle reads the same window again.',
+    retryable: true,
+  },
+  STATE_CORRUPT: {
+    title: 'The state database is damaged or is not a credwatch state database.',
+    fix: 'Stop credwatch, move the file named in the message aside and restore the latest backup (docs/state.md). credwatch never replaces it with an empty store by itself.',
+    retryable: false,
+  },
+  STATE_VERSION_UNSUPPORTED: {
+    title: 'The state database was written by a newer credwatch (its schema version is higher than this one knows).',
+    fix: 'Run the newer credwatch version, or restore a backup taken before the upgrade. Schema migrations only go forward.',
+    retryable: false,
+  },
+  STATE_INVALID_INPUT: {
+    title: 'credwatch passed the state store a record or argument it rejects (an invalid date, an empty key, another tenant\'s record, an unknown outbox entry); nothing of that write was stored.',
+    fix: 'A bug: please report it with the log line. The window is not committed, so the next cycle reads it again.',
+    retryable: false,
+  },
+  STATE_BACKEND_UNSUPPORTED: {
+    title: 'The configured state store type is not available in this version.',
+    fix: 'Use `"state": { "type": "sqlite" }` (the default) until Azure Table Storage support ships with the Azure Functions milestone.',
+    retryable: false,
+  },
+  CHANNEL_UNAVAILABLE: {
+    title: 'An alert channel could not be reached or answered 5xx/429; the outbox entry stays pending.',
+    fix: 'Nothing is lost: delivery is retried with backoff on every scan. Check the channel endpoint if it persists.',
+    retryable: true,
+  },
+  CHANNEL_REJECTED: {
+    title: 'An alert channel refused the alert permanently (4xx); the outbox entry is marked failed.',
+    fix: 'Check the channel configuration (URL, permissions, mailbox) named in the error; failed entries are listed by scan and the weekly report.',
+    retryable: false,
+  },
+  ALLOWLIST_SOURCE_FAILED: {
+    title: 'A vendor allowlist source (file, URL or named location) could not be read and no usable cached copy exists.',
+    fix: 'Check the path, URL or named location name in the vendor\'s allowedRanges (and Policy.Read.All for named locations). Until a source can be read, that vendor\'s sign-ins are reported as unknown, never clean.',
+    retryable: true,
+  },
   INTERNAL: {
     title: 'An unexpected internal error.',
     fix: 'Please report it with the log line (it carries the stack).',

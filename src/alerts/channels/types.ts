@@ -1,0 +1,14 @@
+import type { Severity } from '../../events.js';
+import type { AlertPayload } from '../payload.js';
+
+/**
+ * One way alerts leave credwatch. `send` resolves only when the channel accepted the alert; it
+ * throws CHANNEL_UNAVAILABLE (retry later, optionally with `details.retryAfterInMs`) or
+ * CHANNEL_REJECTED (permanent). The outbox marks an entry sent only after `send` resolved.
+ */
+export interface Channel {
+  readonly name: string;
+  readonly type: string;
+  readonly minSeverity: Severity;
+  send(alert: AlertPayload): Promise<void>;
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { Finding } from '../events.js';
+import { SEVERITY_ORDER } from '../events.js';
+import type { StoredAlert } from '../state/types.js';
+
+/** Bounded lists keep an alert small however many sign-ins it groups (Teams caps a card at 28 KB). */
+export const ALERT_LIST_CAPS = { ips: 20, countries: 20, asns: 20, resources: 10, eventIds: 50, allowlist: 5 } as const;
+
+/** Posture findings describe a state, not an event: one alert per state, with no time window. */
+export function isStateRule(ruleId: string): boolean {
+  return ruleId.startsWith('posture-');
+}
+
+/**
+ * The stable alert id: a hash of (tenant, rule, app, credential, network) and the grouping window
+ * the finding falls in. The same findings always give the same id, so receivers can drop repeats.
+ */
+export function alertIdFor(finding: Finding, groupingWindowInMs: number): string {
+  const window = isStateRule(finding.ruleId) ? 0 : Math.floor(finding.occurredAt.getTime() / groupingWindowInMs);
+  const key = [finding.tenant, finding.ruleId, finding.appId, finding.credentialKeyId ?? '', finding.network ?? '', String(window)].join('\u001f');
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
+
+/** A deterministic finding id (rule + events + subject), so a re-read window cannot store it twice. */
+export function findingIdFor(finding: Finding): string {
+  const subject = finding.eventIds.length > 0 ? [...finding.eventIds].sort().join(',') : `${finding.appId}|${finding.credentialKeyId ?? ''}|${finding.summary}`;
+  return createHash('sha256').update(`${finding.tenant}\u001f${finding.ruleId}\u001f${subject}`).digest('hex').slice(0, 32);
+}
+
+function addCapped<T>(list: T[], values: ReadonlyArray<T | undefined>, cap: number): T[] {
+  for (const v of values) if (v !== undefined && v !== '' && !list.includes(v) && list.length < cap) list.push(v);
+  return list;
+}
+
+/** Folds findings into an alert (new or stored): counts, first/last seen, capped distinct values. */
+export function mergeIntoAlert(alertId: string, existing: StoredAlert | undefined, findings: readonly Finding[]): StoredAlert {
+  const first = findings[0];
+  if (!first && !existing) throw new Error('mergeIntoAlert needs a finding or an alert');
+  const alert: StoredAlert = existing
+    ? { ...existing, ips: [...existing.ips], countries: [...existing.countries], asns: [...existing.asns], resources: [...existing.resources], eventIds: [...existing.eventIds], allowlist: [...existing.allowlist] }
+    : {
+        alertId,
+        tenant: first!.tenant,
+        ruleId: first!.ruleId,
+        severity: first!.severity,
+        appId: first!.appId,
+        appDisplayName: first!.appDisplayName,
+        credentialKeyId: first!.credentialKeyId,
+        network: first!.network,
+        firstSeen: first!.occurredAt,
+        lastSeen: first!.occurredAt,
+        count: 0,
+        successCount: 0,
+        failureCount: 0,
+        ips: [],
+        countries: [],
+        asns: [],
+        resources: [],
+        allowlist: [],
+        summary: first!.summary,
+        eventIds: [],
+        suppressed: undefined,
+        notifiedAt: undefined,
+        notifiedCount: 0,
+      };
+  for (const f of findings) {
+    // A state rule re-evaluated every scan is the same fact again, not another occurrence.
+    if (isStateRule(f.ruleId) && alert.count > 0) continue;
+    alert.count += 1;
+    if (f.success === true) alert.successCount += 1;
+    if (f.success === false) alert.failureCount += 1;
+    if (f.occurredAt < alert.firstSeen) alert.firstSeen = f.occurredAt;
+    if (f.occurredAt > alert.lastSeen) {
+      alert.lastSeen = f.occurredAt;
+      alert.summary = f.summary;
+    }
+    // The alert takes the worst severity among its findings (a success after failures escalates it).
+    if (SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[alert.severity]) alert.severity = f.severity;
+    addCapped(alert.ips, [f.ip], ALERT_LIST_CAPS.ips);
+    addCapped(alert.countries, [f.country], ALERT_LIST_CAPS.countries);
+    addCapped(alert.asns, [f.asn], ALERT_LIST_CAPS.asns);
+    addCapped(alert.resources, [f.resource], ALERT_LIST_CAPS.resources);
+    addCapped(alert.eventIds, f.eventIds, ALERT_LIST_CAPS.eventIds);
+    for (const p of f.allowlist) {
+      if (alert.allowlist.length >= ALERT_LIST_CAPS.allowlist) break;
+      if (!alert.allowlist.some((a) => a.cidr === p.cidr && a.source === p.source)) alert.allowlist.push(p);
+    }
+  }
+  return alert;
+}

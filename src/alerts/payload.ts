@@ -1,0 +1,69 @@
+import type { RangeProvenance, Severity } from '../events.js';
+import type { StoredAlert } from '../state/types.js';
+
+/** Documented in docs/alerts.md; bump the version on any incompatible change. */
+export const ALERT_SCHEMA = 'credwatch.alert/v1';
+
+export interface RuleSummary {
+  id: string;
+  title: string;
+  description: string;
+  mitre: readonly string[];
+  runbook: readonly string[];
+  falsePositives: readonly string[];
+}
+
+/** What every channel renders: the alert, the rule's advice, and a link to the app. */
+export interface AlertPayload {
+  schema: typeof ALERT_SCHEMA;
+  alertId: string;
+  tenant: string;
+  severity: Severity;
+  rule: RuleSummary;
+  app: { appId: string; displayName: string; entraUrl: string };
+  credentialKeyId: string | null;
+  network: string | null;
+  summary: string;
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  successCount: number;
+  failureCount: number;
+  ips: string[];
+  countries: string[];
+  asns: number[];
+  resources: string[];
+  allowlist: Array<Omit<RangeProvenance, 'fetchedAt'> & { fetchedAt: string | null }>;
+  /** 0 for the first notification, then the count at each repeat. */
+  notification: number;
+}
+
+/** The app in the Entra admin center (the enterprise application blade, by app id). */
+export function entraAppUrl(appId: string): string {
+  return `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Overview/appId/${encodeURIComponent(appId)}`;
+}
+
+export function toPayload(alert: StoredAlert, rule: RuleSummary, notification: number): AlertPayload {
+  return {
+    schema: ALERT_SCHEMA,
+    alertId: alert.alertId,
+    tenant: alert.tenant,
+    severity: alert.severity,
+    rule: { id: rule.id, title: rule.title, description: rule.description, mitre: rule.mitre, runbook: rule.runbook, falsePositives: rule.falsePositives },
+    app: { appId: alert.appId, displayName: alert.appDisplayName, entraUrl: entraAppUrl(alert.appId) },
+    credentialKeyId: alert.credentialKeyId ?? null,
+    network: alert.network ?? null,
+    summary: alert.summary,
+    firstSeen: alert.firstSeen.toISOString(),
+    lastSeen: alert.lastSeen.toISOString(),
+    count: alert.count,
+    successCount: alert.successCount,
+    failureCount: alert.failureCount,
+    ips: alert.ips,
+    countries: alert.countries,
+    asns: alert.asns,
+    resources: alert.resources,
+    allowlist: alert.allowlist.map((p) => ({ ...p, fetchedAt: p.fetchedAt ? p.fetchedAt.toISOString() : null })),
+    notification,
+  };
+}
