@@ -4,6 +4,7 @@ import { cliContext, cliLogger, type GlobalOptions } from './cli/context.js';
 import { doctorCommand } from './cli/doctor.js';
 import { EXIT } from './cli/exit-codes.js';
 import { inventoryCommand } from './cli/inventory.js';
+import { scanCommand } from './cli/scan.js';
 import { toCredwatchError } from './errors.js';
 
 /**
@@ -39,6 +40,19 @@ program
   .option('-o, --out <file>', 'write to a file instead of stdout')
   .action((options: { tenant?: string; format: 'table' | 'json' | 'csv'; all?: boolean; out?: string }) =>
     run(async () => inventoryCommand(await cliContext(program.opts<GlobalOptions>()), options, write)),
+  );
+
+program
+  .command('scan')
+  .description('run one detection cycle for every configured tenant: sign-ins, audits, inventory changes, alerts')
+  .option('-t, --tenant <name>', 'only this tenant')
+  .option('--json', 'print the scan summaries as JSON')
+  .action((options: { tenant?: string; json?: boolean }) =>
+    run(async () => {
+      // A counter on a terminal for long backfills; nothing when stderr is a file or a pipe.
+      const progress = process.stderr.isTTY ? (text: string) => process.stderr.write(text) : undefined;
+      return scanCommand(await cliContext(program.opts<GlobalOptions>()), options, write, progress);
+    }),
   );
 
 program

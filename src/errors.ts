@@ -113,6 +113,16 @@ export const ERROR_CATALOGUE = {
     fix: 'Check the path, URL or named location name in the vendor\'s allowedRanges (and Policy.Read.All for named locations). Until a source can be read, that vendor\'s sign-ins are reported as unknown, never clean.',
     retryable: true,
   },
+  DATA_GAP: {
+    title: 'Log records in an interval could not be read (the monitor was down longer than the log retention); the interval is named.',
+    fix: 'Investigate that interval by other means (Entra exports, Sentinel); keep credwatch running at least every few days.',
+    retryable: false,
+  },
+  WATERMARK_IN_FUTURE: {
+    title: 'A stored watermark was ahead of the clock (clock skew or a copied state file); the overlap was re-read instead.',
+    fix: 'Check the host clock (NTP). Nothing is lost: events already seen are skipped by id.',
+    retryable: false,
+  },
   INTERNAL: {
     title: 'An unexpected internal error.',
     fix: 'Please report it with the log line (it carries the stack).',

@@ -1,0 +1,63 @@
+import { createChannels } from '../alerts/channels/index.js';
+import { toCredwatchError } from '../errors.js';
+import { createFetch } from '../graph/http.js';
+import { runScan, type ScanSummary } from '../scan/index.js';
+import { renderScanSummary } from '../scan/render.js';
+import { openStateStore } from '../state/index.js';
+import type { CliContext } from './context.js';
+import { selectTenants } from './context.js';
+import { EXIT } from './exit-codes.js';
+
+export interface ScanCommandOptions {
+  tenant?: string;
+  json?: boolean;
+}
+
+/**
+ * `credwatch scan`: one cycle per tenant. Exit 3 when alerts were queued (even if something also
+ * failed: the alert matters more), 1 when a stage failed, 0 when clean and complete.
+ */
+export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, write: (text: string) => void, progress?: (text: string) => void): Promise<number> {
+  const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
+  const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write });
+  const summaries: ScanSummary[] = [];
+  try {
+    for (const tenant of selectTenants(ctx.config, options.tenant)) {
+      try {
+        summaries.push(
+          await runScan(
+            {
+              config: ctx.config, store, connect: ctx.connect, channels, fetch: createFetch(), logger: ctx.logger, now: () => new Date(),
+              ...(progress ? { progress: (p) => progress(`\r${p.tenant}: ${p.stream} page ${p.pages}, ${p.events} events`) } : {}),
+            },
+            tenant,
+          ),
+        );
+      } catch (e: unknown) {
+        const err = toCredwatchError(e);
+        ctx.logger.error({ err, tenant: tenant.name }, 'scan failed');
+        write(`Scan of ${tenant.name} FAILED (${err.code}): ${err.message}\nFix: ${err.fix}\n`);
+        summaries.push(failedSummary(tenant.name, err.code, err.message));
+      }
+    }
+  } finally {
+    progress?.('\r\u001b[K');
+    await store.close();
+  }
+  write(options.json ? JSON.stringify(summaries, null, 2) : summaries.map(renderScanSummary).join('\n\n'));
+  if (summaries.some((s) => s.alerts.raised > 0)) return EXIT.ALERTS;
+  if (summaries.some((s) => s.errors.length > 0 || s.sources.some((x) => x.status === 'failed' || x.status === 'unknown'))) return EXIT.ERROR;
+  return EXIT.OK;
+}
+
+function failedSummary(tenant: string, code: string, message: string): ScanSummary {
+  const now = new Date();
+  return {
+    tenant, startedAt: now, finishedAt: now,
+    events: { signIns: 0, newSignIns: 0, audits: 0, newAudits: 0, quarantined: 0 },
+    findings: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 },
+    suppressed: 0, expiredSuppressions: [], alerts: { new: 0, updated: 0, notifications: 0, raised: 0 },
+    delivery: { sent: 0, retrying: 0, failed: 0, errors: [] }, sources: [], ruleErrors: [],
+    errors: [{ stage: 'scan', code, message }], watermarkLagInMinutes: {}, graphRequests: 0,
+  };
+}

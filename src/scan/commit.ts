@@ -1,0 +1,98 @@
+import { alertIdFor, findingIdFor, mergeIntoAlert } from '../alerts/group.js';
+import { planNotifications } from '../alerts/outbox.js';
+import { toPayload, type RuleSummary } from '../alerts/payload.js';
+import { findSuppression } from '../alerts/suppress.js';
+import type { ChannelConfig, Config, SuppressionConfig } from '../config/types.js';
+import type { Finding, Severity } from '../events.js';
+import type { LearnedNetwork, OutboxEntry, SignInAggregate, StateStore, StoredAlert, StoredFinding, WindowCommit } from '../state/types.js';
+
+export interface CommitTally {
+  findings: number;
+  suppressed: number;
+  newAlerts: number;
+  updatedAlerts: number;
+  notifications: number;
+  /** New or repeated alerts that are not suppressed: what `scan` exits 3 for. */
+  raised: number;
+  expiredSuppressions: Map<string, SuppressionConfig>;
+  bySeverity: Record<Severity, number>;
+}
+
+export function emptyTally(): CommitTally {
+  return { findings: 0, suppressed: 0, newAlerts: 0, updatedAlerts: 0, notifications: 0, raised: 0, expiredSuppressions: new Map(), bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 } };
+}
+
+export interface CommitContext {
+  store: StateStore;
+  config: Config;
+  /** Channels that can deliver now (others are not queued). */
+  channels: readonly ChannelConfig[];
+  rule: (ruleId: string) => RuleSummary;
+  now: Date;
+  tally: CommitTally;
+}
+
+export interface CommitExtras {
+  watermark?: Date | undefined;
+  seenIds?: readonly string[];
+  seenExpiresAt: Date;
+  aggregates?: readonly SignInAggregate[];
+  learnedNetworks?: readonly LearnedNetwork[];
+  snapshot?: WindowCommit['snapshot'];
+}
+
+/**
+ * Stores one batch atomically: the event ids that produced it, its findings, the alerts they fold
+ * into and the outbox entries those alerts need. If the process dies before this returns, none of
+ * it is stored and the same events are read and judged again.
+ */
+export async function commitBatch(ctx: CommitContext, tenant: string, stream: string, findings: readonly Finding[], extras: CommitExtras): Promise<void> {
+  const windowMs = ctx.config.detection.groupingWindowInHours * 3_600_000;
+  const byAlert = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const id = alertIdFor(f, windowMs);
+    byAlert.set(id, [...(byAlert.get(id) ?? []), f]);
+  }
+  const existing = new Map((await ctx.store.getAlerts([...byAlert.keys()])).map((a) => [a.alertId, a]));
+  const stored: StoredFinding[] = [];
+  const alerts: StoredAlert[] = [];
+  const outbox: OutboxEntry[] = [];
+  for (const [alertId, group] of byAlert) {
+    const first = group[0]!;
+    const { active, expired } = findSuppression(first, ctx.config.suppressions, ctx.now);
+    if (expired) ctx.tally.expiredSuppressions.set(`${expired.rule}|${expired.appId ?? ''}|${expired.network ?? ''}|${expired.credentialKeyId ?? ''}`, expired);
+    let alert = mergeIntoAlert(alertId, existing.get(alertId), group);
+    alert.suppressed = active ? { reason: active.reason, owner: active.owner, expires: active.expires } : undefined;
+    if (existing.has(alertId)) ctx.tally.updatedAlerts += 1;
+    else ctx.tally.newAlerts += 1;
+    const planned = planNotifications(alert, ctx.channels, {
+      now: ctx.now,
+      renotifyAfterInMs: ctx.config.detection.renotifyAfterInHours * 3_600_000,
+      payload: (a, n) => toPayload(a, ctx.rule(a.ruleId), n),
+    });
+    if (!active && (!existing.has(alertId) || planned.entries.length > 0)) ctx.tally.raised += 1;
+    alert = planned.alert;
+    outbox.push(...planned.entries);
+    ctx.tally.notifications += planned.entries.length;
+    alerts.push(alert);
+    for (const f of group) {
+      stored.push({ findingId: findingIdFor(f), alertId, finding: f, suppressed: active !== undefined });
+      ctx.tally.bySeverity[f.severity] += 1;
+    }
+    ctx.tally.findings += group.length;
+    if (active) ctx.tally.suppressed += group.length;
+  }
+  await ctx.store.commitWindow({
+    tenant,
+    stream,
+    watermark: extras.watermark,
+    seenIds: extras.seenIds ?? [],
+    seenExpiresAt: extras.seenExpiresAt,
+    findings: stored,
+    alerts,
+    outbox,
+    aggregates: extras.aggregates ?? [],
+    learnedNetworks: extras.learnedNetworks ?? [],
+    snapshot: extras.snapshot,
+  });
+}
