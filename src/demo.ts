@@ -6,6 +6,11 @@ import type { Config } from './config/types.js';
 import { runDoctor, renderDoctor } from './doctor.js';
 import { EXIT } from './cli/exit-codes.js';
 import { connectTenant } from './graph/connect.js';
+import { createFetch } from './graph/http.js';
+import { createChannels } from './alerts/channels/index.js';
+import { runScan } from './scan/index.js';
+import { renderScanSummary } from './scan/render.js';
+import { MemoryStateStore } from './state/index.js';
 import { assessInventory } from './inventory/assess.js';
 import { renderInventoryTable } from './inventory/render.js';
 import type { Logger } from './logging.js';
@@ -59,7 +64,7 @@ export async function demoConfigRaw(sim: RunningSimulator, files: { ca: string; 
         auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: files.cert, privateKeyPath: files.key },
       },
     ],
-    channels: [{ type: 'stdout' }],
+    channels: [{ type: 'stdout', minSeverity: 'high' }],
     state: { type: 'memory' },
   };
 }
@@ -82,11 +87,16 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const connect = (t: typeof tenant) => connectTenant(t, { logger: options.logger });
     const doctor = await runDoctor({ config, connect, logger: options.logger });
     options.write(`\n# credwatch doctor\n${renderDoctor(doctor)}\n`);
+    options.write('\n# credwatch scan (alerts of severity high and above, most severe first)\n\n');
+    const store = new MemoryStateStore();
+    const { channels } = createChannels(config.channels, { logger: options.logger, write: options.write });
+    const summary = await runScan({ config, store, connect, channels, fetch: createFetch(), logger: options.logger, now }, tenant);
+    options.write(`${renderScanSummary(summary)}\n`);
     const { graph } = connect(tenant);
     const inventory = await collectInventory({ graph, logger: options.logger, now }, tenant.tenantId);
     const assessed = assessInventory(inventory, now(), config.posture);
     options.write(`\n# credwatch inventory\n${renderInventoryTable(inventory, assessed)}\n`);
-    options.write(`\n${graph.stats.requests} Graph requests, ${((Date.now() - started) / 1000).toFixed(1)} s. Detection, alerts and the weekly report arrive with the next issues.\n`);
+    options.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. The weekly report arrives with a later milestone.\n`);
     return doctor.ok ? EXIT.OK : EXIT.ERROR;
   } finally {
     await sim.close();

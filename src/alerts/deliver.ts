@@ -1,9 +1,19 @@
+import { SEVERITY_ORDER, type Severity } from '../events.js';
 import type { Logger } from '../logging.js';
 import { toCredwatchError } from '../errors.js';
 import { backoffDelay, type RetryPolicy } from '../graph/retry.js';
 import type { StateStore } from '../state/types.js';
 import type { Channel } from './channels/types.js';
 import type { AlertPayload } from './payload.js';
+
+function severityRank(payload: string): number {
+  try {
+    const severity = (JSON.parse(payload) as { severity?: Severity }).severity;
+    return severity ? SEVERITY_ORDER[severity] : 0;
+  } catch {
+    return 0;
+  }
+}
 
 /** Delivery retries go on across scans; the delay between attempts grows to an hour, never gives up. */
 const DELIVERY_BACKOFF: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayInMs: 30_000, maxBackoffInMs: 3_600_000, maxRetryAfterInMs: 86_400_000 };
@@ -31,7 +41,11 @@ export interface DeliverDeps {
  */
 export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<DeliverySummary> {
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, errors: [] };
-  for (const entry of await deps.store.dueOutbox(deps.now(), limit)) {
+  // Most severe first: with a rate-limited channel (Teams ~4/s) the critical alert must not queue
+  // behind a batch of posture findings.
+  const due = (await deps.store.dueOutbox(deps.now(), limit)).map((entry) => ({ entry, rank: severityRank(entry.payload) }));
+  due.sort((a, b) => b.rank - a.rank);
+  for (const { entry } of due) {
     const channel = deps.channels.get(entry.channel);
     const attempts = entry.attempts + 1;
     if (!channel) {

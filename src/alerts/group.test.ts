@@ -80,3 +80,11 @@ describe('suppressions', () => {
     expect(findSuppression(finding({ network: 'AS1' }), [s], new Date('2026-11-26T00:00:00Z'))).toEqual({ active: undefined, expired: undefined });
   });
 });
+
+describe('audit and inventory-diff variants', () => {
+  it('fold into one alert for the same app and credential', () => {
+    const audit = finding({ ruleId: 'credential-added', network: undefined, credentialKeyId: 'k9' });
+    const diff = finding({ ruleId: 'credential-added-diff', network: undefined, credentialKeyId: 'k9', occurredAt: new Date('2026-11-26T11:00:00Z') });
+    expect(alertIdFor(audit, DAY)).toBe(alertIdFor(diff, DAY));
+  });
+});

@@ -12,13 +12,36 @@ export function isStateRule(ruleId: string): boolean {
 }
 
 /**
+ * The audit-log and inventory-diff variants of a rule report the same change (the diff is the
+ * safety net when audits are missing or late), so they share one alert instead of notifying twice.
+ */
+export function ruleFamily(ruleId: string): string {
+  return ruleId.endsWith('-diff') ? ruleId.slice(0, -'-diff'.length) : ruleId;
+}
+
+/**
  * The stable alert id: a hash of (tenant, rule, app, credential, network) and the grouping window
  * the finding falls in. The same findings always give the same id, so receivers can drop repeats.
  */
-export function alertIdFor(finding: Finding, groupingWindowInMs: number): string {
-  const window = isStateRule(finding.ruleId) ? 0 : Math.floor(finding.occurredAt.getTime() / groupingWindowInMs);
-  const key = [finding.tenant, finding.ruleId, finding.appId, finding.credentialKeyId ?? '', finding.network ?? '', String(window)].join('\u001f');
+export function alertIdFor(finding: Finding, groupingWindowInMs: number, windowsBack = 0): string {
+  const window = isStateRule(finding.ruleId) ? 0 : Math.floor(finding.occurredAt.getTime() / groupingWindowInMs) - windowsBack;
+  const key = [finding.tenant, ruleFamily(finding.ruleId), finding.appId, finding.credentialKeyId ?? '', finding.network ?? '', String(window)].join('\u001f');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
+
+/** How many earlier windows an ongoing alert may be continued from (an attack across midnight is one alert). */
+export const CONTINUE_WINDOWS = 7;
+
+/** The ids an alert for this finding may already have: this window's, then earlier ones. */
+export function candidateAlertIds(finding: Finding, groupingWindowInMs: number): string[] {
+  if (isStateRule(finding.ruleId)) return [alertIdFor(finding, groupingWindowInMs)];
+  return Array.from({ length: CONTINUE_WINDOWS + 1 }, (_, back) => alertIdFor(finding, groupingWindowInMs, back));
+}
+
+/** Whether a finding continues an alert: within one grouping window of the alert's span. */
+export function continues(alert: StoredAlert, finding: Finding, groupingWindowInMs: number): boolean {
+  const t = finding.occurredAt.getTime();
+  return t >= alert.firstSeen.getTime() - groupingWindowInMs && t <= alert.lastSeen.getTime() + groupingWindowInMs;
 }
 
 /** A deterministic finding id (rule + events + subject), so a re-read window cannot store it twice. */

@@ -1,4 +1,4 @@
-import { alertIdFor, findingIdFor, mergeIntoAlert } from '../alerts/group.js';
+import { candidateAlertIds, continues, findingIdFor, mergeIntoAlert } from '../alerts/group.js';
 import { planNotifications } from '../alerts/outbox.js';
 import { toPayload, type RuleSummary } from '../alerts/payload.js';
 import { findSuppression } from '../alerts/suppress.js';
@@ -48,12 +48,21 @@ export interface CommitExtras {
  */
 export async function commitBatch(ctx: CommitContext, tenant: string, stream: string, findings: readonly Finding[], extras: CommitExtras): Promise<void> {
   const windowMs = ctx.config.detection.groupingWindowInHours * 3_600_000;
+  // Oldest first, so an alert's span grows in time order and a late record joins the right alert.
+  const ordered = [...findings].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const candidates = ordered.map((f) => candidateAlertIds(f, windowMs));
+  const known = new Map((await ctx.store.getAlerts([...new Set(candidates.flat())])).map((a) => [a.alertId, a]));
+  const existedBefore = new Set(known.keys());
   const byAlert = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const id = alertIdFor(f, windowMs);
-    byAlert.set(id, [...(byAlert.get(id) ?? []), f]);
-  }
-  const existing = new Map((await ctx.store.getAlerts([...byAlert.keys()])).map((a) => [a.alertId, a]));
+  ordered.forEach((f, i) => {
+    const ids = candidates[i]!;
+    const chosen = ids.find((id) => {
+      const alert = known.get(id);
+      return alert !== undefined && continues(alert, f, windowMs);
+    }) ?? ids[0]!;
+    known.set(chosen, mergeIntoAlert(chosen, known.get(chosen), [f]));
+    byAlert.set(chosen, [...(byAlert.get(chosen) ?? []), f]);
+  });
   const stored: StoredFinding[] = [];
   const alerts: StoredAlert[] = [];
   const outbox: OutboxEntry[] = [];
@@ -61,16 +70,17 @@ export async function commitBatch(ctx: CommitContext, tenant: string, stream: st
     const first = group[0]!;
     const { active, expired } = findSuppression(first, ctx.config.suppressions, ctx.now);
     if (expired) ctx.tally.expiredSuppressions.set(`${expired.rule}|${expired.appId ?? ''}|${expired.network ?? ''}|${expired.credentialKeyId ?? ''}`, expired);
-    let alert = mergeIntoAlert(alertId, existing.get(alertId), group);
+    let alert = known.get(alertId)!;
     alert.suppressed = active ? { reason: active.reason, owner: active.owner, expires: active.expires } : undefined;
-    if (existing.has(alertId)) ctx.tally.updatedAlerts += 1;
-    else ctx.tally.newAlerts += 1;
+    const isNew = !existedBefore.has(alertId);
+    if (isNew) ctx.tally.newAlerts += 1;
+    else ctx.tally.updatedAlerts += 1;
     const planned = planNotifications(alert, ctx.channels, {
       now: ctx.now,
       renotifyAfterInMs: ctx.config.detection.renotifyAfterInHours * 3_600_000,
       payload: (a, n) => toPayload(a, ctx.rule(a.ruleId), n),
     });
-    if (!active && (!existing.has(alertId) || planned.entries.length > 0)) ctx.tally.raised += 1;
+    if (!active && (isNew || planned.entries.length > 0)) ctx.tally.raised += 1;
     alert = planned.alert;
     outbox.push(...planned.entries);
     ctx.tally.notifications += planned.entries.length;

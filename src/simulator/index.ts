@@ -12,7 +12,7 @@ import { handleManagedIdentity, newManagedIdentities } from './managed-identity.
 import { SkipTokens } from './odata.js';
 import { registerManagedIdentities, registerOwnApp } from './own-app.js';
 import { generateCertificate } from './pki.js';
-import type { Scenario } from './scenario.js';
+import type { DirectoryAudit, Scenario, SignIn } from './scenario.js';
 import { closeServer, listenHttp, listenHttps } from './server.js';
 import { SimulatorState, type RecordedRequest, type SentMail } from './state.js';
 import { TokenIssuer } from './tokens.js';
@@ -70,6 +70,10 @@ export interface RunningSimulator {
   setGrantedRoles(roles: readonly string[]): void;
   /** Entra ID P1/P2 on or off. */
   setLicensed(hasPremium: boolean): void;
+  /** Appends sign-ins (Graph beta shape) that show up from now on, whatever their timestamps: late records. */
+  addSignIns(rows: readonly SignIn[]): void;
+  /** Appends directory audit rows (Graph shape). */
+  addDirectoryAudits(rows: readonly DirectoryAudit[]): void;
   close(): Promise<void>;
 }
 
@@ -149,6 +153,10 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
     },
     setLicensed: (hasPremium) => {
       state.licensed = hasPremium;
+    },
+    addSignIns: (rows) => state.addSignIns(rows),
+    addDirectoryAudits: (rows) => {
+      state.scenario.directoryAudits.push(...rows);
     },
     close: async () => {
       await Promise.all([closeServer(https.server), closeServer(msi.server)]);

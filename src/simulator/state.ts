@@ -41,7 +41,7 @@ export class SimulatorState {
   readonly requests: RecordedRequest[] = [];
   readonly sentMail: SentMail[] = [];
   /** Ascending by createdDateTime. */
-  readonly signIns: LazySignIns;
+  signIns: LazySignIns;
   grantedRoles: readonly string[];
   licensed: boolean;
   private readonly keysByAppId = new Map<string, RegisteredKey[]>();
@@ -106,6 +106,15 @@ export class SimulatorState {
   /** The service principal of `appId`, if the tenant has one. */
   servicePrincipalFor(appId: string): ServicePrincipal | undefined {
     return this.spByAppId.get(appId);
+  }
+
+  /**
+   * Records that "arrive late": they appear in the log after a scan although their timestamps are
+   * older, as Entra's sign-in log does. Only for scenarios whose sign-ins are an array.
+   */
+  addSignIns(rows: readonly SignIn[]): void {
+    const current = Array.from({ length: this.signIns.count }, (_, i) => this.signIns.at(i));
+    this.signIns = ascending([...current, ...rows]);
   }
 
   /** Adds a service principal after start (credwatch's own, managed identities). */

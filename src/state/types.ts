@@ -117,7 +117,11 @@ export interface WindowCommit {
   alerts: readonly StoredAlert[];
   /** Inserted only when the id is absent. */
   outbox: readonly OutboxEntry[];
-  /** Added to existing counts. */
+  /**
+   * Added to existing counts (additive, never replaced). A window read again after a crash does
+   * not count twice because the caller aggregates only events `filterUnseen` returned, and those
+   * ids are committed in the same transaction as the counts.
+   */
   aggregates: readonly SignInAggregate[];
   /** Inserted only when absent. */
   learnedNetworks: readonly LearnedNetwork[];
@@ -125,28 +129,59 @@ export interface WindowCommit {
   snapshot: InventorySnapshot | undefined;
 }
 
+/** What every store implementation accepts besides its location. */
+export interface StateStoreOptions {
+  /**
+   * The clock `filterUnseen` compares seen-id expiry against; the same injected clock the scan
+   * uses, so simulated runs that skip days expire ids on simulated time. Defaults to real time.
+   */
+  now?: () => Date;
+}
+
+/**
+ * The store's contract, checked for every implementation by `test/state/contract.ts`. Failures
+ * are CredwatchErrors: STATE_INVALID_INPUT for a record or argument the store refuses (nothing of
+ * that call is stored), STATE_UNAVAILABLE when the store cannot be used now (closed, locked, disk),
+ * STATE_CORRUPT when stored data cannot be read. Every returned object is a fresh copy.
+ */
 export interface StateStore {
   getWatermark(tenant: string, stream: string): Promise<Date | undefined>;
-  /** The ids among `ids` not seen before for this tenant and stream (expired ones count as unseen). */
+  /**
+   * The ids among `ids` not seen before for this tenant and stream (expired ones count as unseen,
+   * against the store's clock). Each id is returned once, in the order first given.
+   */
   filterUnseen(tenant: string, stream: string, ids: readonly string[]): Promise<string[]>;
+  /** Stores the whole window or, if it throws, nothing of it. */
   commitWindow(commit: WindowCommit): Promise<void>;
 
+  /** The alerts among `alertIds` that exist, in the order asked. */
   getAlerts(alertIds: readonly string[]): Promise<StoredAlert[]>;
+  /** Alerts active in `[from, to)`: `firstSeen < to` and `lastSeen >= from`; by firstSeen, then id. */
   listAlerts(tenant: string, from: Date, to: Date): Promise<StoredAlert[]>;
+  /** Findings with `from <= occurredAt < to`, by occurredAt, then id. */
   listFindings(tenant: string, from: Date, to: Date): Promise<StoredFinding[]>;
+  /** Aggregates of the days `fromDay` … `toDay`, both included; by day, app, network. */
   listAggregates(tenant: string, fromDay: string, toDay: string): Promise<SignInAggregate[]>;
+  /** By firstSeen, then network. */
   getLearnedNetworks(tenant: string, appId: string): Promise<LearnedNetwork[]>;
   getLatestSnapshot(tenant: string): Promise<InventorySnapshot | undefined>;
 
-  /** Pending entries whose next attempt is due, oldest first. */
+  /** Pending entries whose next attempt is due (`nextAttemptAt <= now`), oldest `createdAt` first. */
   dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]>;
+  /** Entries filtered by tenant and status (undefined = any), oldest `createdAt` first. */
   listOutbox(tenant: string | undefined, status: OutboxStatus | undefined): Promise<OutboxEntry[]>;
+  /**
+   * Changes the fields present in `patch` (`lastError: undefined` clears the error). An unknown id
+   * is STATE_INVALID_INPUT. `sent` is final: a patch to a sent entry is ignored, so a slower worker
+   * whose attempt failed cannot queue an alert another worker already delivered.
+   */
   updateOutbox(id: string, patch: Partial<Pick<OutboxEntry, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>>): Promise<void>;
 
   getCache(key: string): Promise<CacheEntry | undefined>;
   putCache(key: string, entry: CacheEntry): Promise<void>;
 
-  /** Forgets seen ids past their expiry; returns how many were removed. */
+  /** Forgets seen ids past their expiry (`seenExpiresAt <= now`); returns how many were removed. */
   purgeExpired(now: Date): Promise<number>;
+  /** Idempotent; later calls fail with STATE_UNAVAILABLE. */
   close(): Promise<void>;
 }

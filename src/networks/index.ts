@@ -1,0 +1,18 @@
+/**
+ * Allowed networks: reading vendors' allowlists (inline, file, URL, Entra named locations) and
+ * matching sign-in addresses against them. See docs/allowlists.md.
+ */
+export { parseAddress, type ParsedAddress } from './address.js';
+export { networkKey, parseCidr, parseCidrList, type CidrParseResult, type ParsedCidr } from './cidr.js';
+export { RangeSet, type RangeEntry } from './range-set.js';
+export {
+  resolveAllowlists,
+  sourceLabel,
+  type AllowlistDeps,
+  type AllowlistHealth,
+  type AllowlistResolution,
+  type AllowlistSourceReport,
+  type ResolveAllowlistsOptions,
+} from './sources.js';
+export { cacheKeyOf } from './url-source.js';
+export { vendorForApp } from './vendors.js';

@@ -1,0 +1,136 @@
+/**
+ * A vendor's published range list, fetched over HTTPS. Third-party data, so an odd line is dropped
+ * with a warning instead of failing the list; but a list with no valid range at all is treated as
+ * a failed fetch (an HTML error page served with 200 must not become an empty allowlist). The last
+ * good body is cached and used when the vendor's server is down, and marked stale past its age.
+ */
+import type { RangeSource } from '../config/types.js';
+import { CredwatchError, toCredwatchError } from '../errors.js';
+import type { FetchLike } from '../graph/http.js';
+import type { StateStore } from '../state/types.js';
+import { parseCidrList, type ParsedCidr } from './cidr.js';
+import { readJsonPath } from './json-path.js';
+import { listEntries, listProblems, noRanges, type SourceOutcome } from './outcome.js';
+
+/** A URL source as configured. */
+export type UrlRangeSource = Extract<RangeSource, { type: 'url' }>;
+
+/** What fetching needs. */
+export interface UrlSourceDeps {
+  fetch: FetchLike;
+  cache: Pick<StateStore, 'getCache' | 'putCache'>;
+  now: () => Date;
+  abortSignal?: AbortSignal;
+}
+
+const DAY_IN_MS = 86_400_000;
+/** Azure's ServiceTags file is about 3 MB; anything far past that is not a range list. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** The state-store key of a URL's last good body. */
+export function cacheKeyOf(url: string): string {
+  return `allowlist:${url}`;
+}
+
+function parseBody(source: UrlRangeSource, body: string): { ranges: ParsedCidr[]; warnings: string[] } {
+  let entries: { text: string; label?: string }[];
+  const warnings: string[] = [];
+  if (source.format === 'json') {
+    let document: unknown;
+    try {
+      document = JSON.parse(body);
+    } catch (e: unknown) {
+      throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `${source.url} did not return JSON.`, { cause: e });
+    }
+    const { strings, skipped } = readJsonPath(document, source.jsonPath);
+    if (skipped > 0) warnings.push(`${skipped} value(s) at ${source.jsonPath ?? 'the document root'} were missing or not strings`);
+    entries = strings.map((text) => ({ text }));
+  } else {
+    entries = listEntries(body);
+  }
+  const parsed = parseCidrList(entries);
+  if (parsed.ranges.length === 0) throw noRanges(`The response of ${source.url}`, parsed.problems);
+  if (parsed.problems.length > 0) warnings.push(...listProblems(parsed.problems).map((p) => `dropped ${p}`));
+  return { ranges: parsed.ranges, warnings: [...warnings, ...parsed.warnings] };
+}
+
+async function readCapped(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES || !response.body) {
+    await response.body?.cancel();
+    if (declared > MAX_BODY_BYTES) throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `The response is larger than ${MAX_BODY_BYTES} bytes.`);
+    return '';
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let total = 0; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `The response is larger than ${MAX_BODY_BYTES} bytes.`);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+async function fetchBody(source: UrlRangeSource, deps: UrlSourceDeps): Promise<string> {
+  const timeout = AbortSignal.timeout(source.timeoutInMs);
+  const signal = deps.abortSignal ? AbortSignal.any([deps.abortSignal, timeout]) : timeout;
+  try {
+    const response = await deps.fetch(source.url, { signal, headers: { accept: source.format === 'json' ? 'application/json' : 'text/plain, */*' } });
+    // A redirect to plain http would let anyone on the path add their own network to the allowlist.
+    if (source.url.startsWith('https:') && response.url !== '' && !response.url.startsWith('https:')) {
+      await response.body?.cancel();
+      throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `${source.url} redirected to a non-https URL.`, { retryable: false });
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `${source.url} answered HTTP ${response.status}.`);
+    }
+    return await readCapped(response);
+  } catch (e: unknown) {
+    if (timeout.aborted) throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `${source.url} did not answer within ${source.timeoutInMs} ms.`, { cause: e });
+    if (e instanceof CredwatchError) throw e;
+    const reason = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+    throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `Could not fetch ${source.url}: ${reason}.`, { cause: e });
+  }
+}
+
+/** Fetches, parses and caches one URL source, falling back to the last good copy. */
+export async function readUrlSource(source: UrlRangeSource, deps: UrlSourceDeps): Promise<SourceOutcome> {
+  const key = cacheKeyOf(source.url);
+  const fetchedAt = deps.now();
+  let fetchError: CredwatchError;
+  try {
+    const body = await fetchBody(source, deps);
+    const { ranges, warnings } = parseBody(source, body);
+    try {
+      await deps.cache.putCache(key, { body, fetchedAt });
+    } catch (e: unknown) {
+      warnings.push(`could not cache the list: ${toCredwatchError(e).message}`);
+    }
+    return { status: 'ok', ranges, fetchedAt, warnings };
+  } catch (e: unknown) {
+    fetchError = toCredwatchError(e);
+  }
+  let cached: Awaited<ReturnType<UrlSourceDeps['cache']['getCache']>>;
+  try {
+    cached = await deps.cache.getCache(key);
+  } catch {
+    cached = undefined; // an unreadable cache is the same as none: the fetch error says what went wrong
+  }
+  if (!cached) return { status: 'failed', ranges: [], error: fetchError, warnings: [] };
+  try {
+    const { ranges, warnings } = parseBody(source, cached.body);
+    const ageInMs = fetchedAt.getTime() - cached.fetchedAt.getTime();
+    const stale = ageInMs > source.staleAfterInDays * DAY_IN_MS;
+    warnings.unshift(`fetch failed; using the copy fetched at ${cached.fetchedAt.toISOString()}${stale ? `, older than ${source.staleAfterInDays} day(s)` : ''}`);
+    return { status: stale ? 'stale' : 'ok', ranges, fetchedAt: cached.fetchedAt, error: fetchError, warnings };
+  } catch {
+    return { status: 'failed', ranges: [], error: fetchError, warnings: ['the cached copy could not be read either'] };
+  }
+}

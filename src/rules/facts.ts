@@ -1,0 +1,93 @@
+/**
+ * Small questions rules ask about apps, sign-ins and audits, answered in one place so every rule
+ * means the same thing by "mailbox-capable" or "failed". Loops instead of `some(…)` closures: these
+ * run once per sign-in.
+ */
+import type { AppCredential, ClientCredentialType, InventoryApp, SignInEvent } from '../events.js';
+
+/** Any mailbox permission at all (application or delegated), as the inventory assessment counts it. */
+export function isMailboxCapable(app: InventoryApp | undefined): boolean {
+  return app !== undefined && app.mailboxPermissions.length > 0;
+}
+
+/** An application permission that reaches every mailbox (unless Exchange scopes it, which Graph cannot see). */
+export function hasMailboxWideAccess(app: InventoryApp | undefined): boolean {
+  if (!app) return false;
+  for (const p of app.mailboxPermissions) if (p.type === 'application' && p.reach === 'allMailboxes') return true;
+  return false;
+}
+
+/** `allMailboxes`, `someMailboxes` (delegated only), `none`, or `unknown` when the inventory lacks the app. */
+export function mailboxReach(app: InventoryApp | undefined): string {
+  if (!app) return 'unknown';
+  if (hasMailboxWideAccess(app)) return 'allMailboxes';
+  return app.mailboxPermissions.length > 0 ? 'delegatedOnly' : 'none';
+}
+
+/** The mailbox permission names, deduplicated, for details and summaries. */
+export function mailboxPermissionNames(app: InventoryApp | undefined): string {
+  return app ? [...new Set(app.mailboxPermissions.map((p) => p.permission))].join(', ') : '';
+}
+
+/** Key ids are GUIDs; logs and the directory do not agree on letter case. */
+export function sameKeyId(a: string, b: string): boolean {
+  return a === b || a.toLowerCase() === b.toLowerCase();
+}
+
+/** Whether the inventory holds a credential with this key id. */
+export function hasCredential(app: InventoryApp, keyId: string): boolean {
+  for (const c of app.credentials) if (sameKeyId(c.keyId, keyId)) return true;
+  return false;
+}
+
+/** Credentials an attacker can steal and replay: certificates, client assertions and secrets. */
+export function usesAppCredential(type: ClientCredentialType): boolean {
+  return type === 'certificate' || type === 'clientAssertion' || type === 'clientSecret';
+}
+
+/** `""` in a log means "not logged"; the collector already maps it, this keeps rules safe if one slips through. */
+export function keyIdOf(event: SignInEvent): string | undefined {
+  return event.credentialKeyId || undefined;
+}
+
+/** The name to show: the inventory's, else the log's, else the app id. */
+export function appName(app: InventoryApp | undefined, event: SignInEvent): string {
+  return app?.displayName ?? event.appDisplayName ?? event.appId;
+}
+
+/** `203.0.113.40 (NL, AS64512)`, or what is known about a missing or unparseable address. */
+export function describeOrigin(event: SignInEvent): string {
+  const where: string[] = [];
+  if (event.countryOrRegion) where.push(event.countryOrRegion);
+  if (event.asn !== undefined) where.push(`AS${event.asn}`);
+  const suffix = where.length > 0 ? ` (${where.join(', ')})` : '';
+  if (event.ipAddress) return `${event.ipAddress}${suffix}`;
+  if (event.rawIpAddress) return `an unparseable address "${event.rawIpAddress}"${suffix}`;
+  return `an unlogged address${suffix}`;
+}
+
+/** Audit `result` values other than success: a failed change changed nothing. */
+export function isFailedAudit(result: string | undefined): boolean {
+  return result !== undefined && /^fail/i.test(result);
+}
+
+/** `certificate`, `secret`, `federated` or the raw audit key type. */
+export function credentialKindOfKeyType(keyType: string | undefined): string {
+  if (!keyType) return 'unknown';
+  if (/x509|cert/i.test(keyType)) return 'certificate';
+  if (/password|symmetric/i.test(keyType)) return 'secret';
+  return keyType;
+}
+
+const KIND_LABELS: Readonly<Record<string, string>> = { certificate: 'Certificate', secret: 'Client secret', federated: 'Federated credential' };
+
+/** `Certificate`, `Client secret`, … for summaries. */
+export function credentialLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? 'Credential';
+}
+
+/** `certificate "CN=archiver" (key 3f2a…)` — enough for an admin to find it on the Certificates & secrets blade. */
+export function describeCredential(c: AppCredential): string {
+  const name = c.displayName ? ` "${c.displayName}"` : '';
+  return `${credentialLabel(c.kind).toLowerCase()}${name} (key id ${c.keyId})`;
+}

@@ -1,0 +1,39 @@
+import { isMailboxPermission } from '../inventory/mailbox.js';
+import { defineRule, NO_FINDINGS } from './define.js';
+import { appFinding } from './findings.js';
+import { MAILBOX_PERMISSION_META } from './mailbox-permission-common.js';
+import { inventoryApp, inventoryChange, ownApp } from './testing.js';
+
+const ID = 'mailbox-permission-granted-diff';
+
+/** The inventory-diff view of `mailbox-permission-granted`, for when the audit log is unavailable. */
+export const mailboxPermissionGrantedDiff = defineRule({
+  id: ID,
+  title: 'Mailbox permission granted to an app (inventory diff)',
+  description:
+    'Detects a mailbox permission (EWS, Exchange.ManageAsApp or Graph mail, calendar, contacts roles or delegated scopes) that appears on an app between two inventory snapshots; mailbox-permission-granted sees the same grants sooner, with the actor, from the audit log.',
+  ...MAILBOX_PERMISSION_META,
+  input: 'inventoryChange',
+  match({ change }, context) {
+    if (change.kind !== 'mailboxPermissionAdded' || !isMailboxPermission(change.permission)) return NO_FINDINGS;
+    const { app } = change;
+    return [
+      appFinding(ID, 'high', context, {
+        appId: app.appId,
+        appDisplayName: app.displayName,
+        credentialKeyId: undefined,
+        // A diff has no event time; the scan time is when we learned it.
+        occurredAt: context.now,
+        eventIds: [`inventory:${app.appId}:${change.type}:${change.permission}`],
+        summary: `${change.permission} (${change.type}) granted to "${app.displayName}" (found by comparing inventory snapshots)`,
+        details: { permission: change.permission, type: change.type, ownership: app.ownership },
+      }),
+    ];
+  },
+  cases: [
+    { name: 'full_access_as_app appears on a vendor app', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: inventoryApp(), permission: 'full_access_as_app', type: 'application' }), expect: ['high'] },
+    { name: 'delegated Mail.Send appears', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'Mail.Send', type: 'delegated' }), expect: ['high'] },
+    { name: 'a non-mailbox permission', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'User.Read.All', type: 'application' }), expect: [] },
+    { name: 'credential added is another rule\'s job', input: inventoryChange({ kind: 'credentialAdded', app: ownApp(), credentialKeyId: 'k', credentialKind: 'secret', holder: 'application' }), expect: [] },
+  ],
+});

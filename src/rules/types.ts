@@ -1,0 +1,89 @@
+import type { AuditEvent, Finding, InventoryApp, RangeProvenance, Severity, SignInEvent } from '../events.js';
+import type { AppAssessment, PostureThresholds } from '../inventory/assess.js';
+
+/**
+ * The rule format (Sigma-like): stable id, metadata a responder needs, a pure match, and the rule's
+ * own positive and negative cases. Rule ids are never reused; a retired rule is `deprecated`.
+ */
+export interface RuleMeta {
+  /** Stable, kebab-case, never reused. */
+  id: string;
+  title: string;
+  /** Starts with "Detects". */
+  description: string;
+  /** The highest severity the rule emits; `match` may lower it (e.g. a failed attempt). */
+  severity: Severity;
+  /** MITRE ATT&CK technique ids, e.g. `T1550.001`. */
+  mitre: readonly string[];
+  falsePositives: readonly string[];
+  /** What to do, in order. */
+  runbook: readonly string[];
+  status: 'stable' | 'experimental' | 'deprecated';
+}
+
+/** A change found by diffing this run's inventory with the previous snapshot. */
+export type InventoryChange =
+  | { kind: 'credentialAdded'; app: InventoryApp; credentialKeyId: string; credentialKind: 'certificate' | 'secret' | 'federated'; holder: 'application' | 'servicePrincipal' }
+  | { kind: 'credentialRemoved'; app: InventoryApp; credentialKeyId: string }
+  | { kind: 'mailboxPermissionAdded'; app: InventoryApp; permission: string; type: 'application' | 'delegated' }
+  | { kind: 'appAdded'; app: InventoryApp };
+
+/** What a rule can look at. Inputs are normalized: rules never see Graph's JSON. */
+export type RuleInput =
+  | { type: 'signIn'; event: SignInEvent }
+  | { type: 'audit'; event: AuditEvent }
+  | { type: 'inventoryChange'; change: InventoryChange }
+  | { type: 'posture'; assessment: AppAssessment };
+
+export type RuleInputType = RuleInput['type'];
+
+/** An app's allowed networks as the rules see them. `unknown` must never be treated as clean. */
+export type AllowlistView =
+  | { status: 'none' }
+  | { status: 'unknown'; vendor: string; reason: string }
+  | { status: 'ok'; vendor: string; match(ip: string): RangeProvenance[] | undefined; sample: readonly RangeProvenance[]; stale: boolean };
+
+/** Everything a rule may ask about the tenant; built by the scan from inventory, allowlists and state. */
+export interface RuleContext {
+  tenant: string;
+  now: Date;
+  posture: PostureThresholds;
+  /** The inventory entry for an app id (undefined when the inventory does not know the app). */
+  app(appId: string): InventoryApp | undefined;
+  /** The inventory entry behind an audit target (application object id or service principal id). */
+  appByObjectId(objectId: string): InventoryApp | undefined;
+  allowlist(app: InventoryApp | undefined, appId: string): AllowlistView;
+  /** Credentials added to an app recently (from audits and the inventory diff), newest first. */
+  recentCredentialAdds(appId: string): ReadonlyArray<{ keyId: string | undefined; at: Date; eventId: string }>;
+  /** Networks seen for an app and when learning began; undefined when nothing was learned yet. */
+  learnedNetworks(appId: string): { networks: ReadonlySet<string>; learningSince: Date } | undefined;
+  /** The grouping key for a network: `AS<n>`, IPv4 /24 or IPv6 /48. */
+  networkKey(ip: string | undefined, asn: number | undefined): string | undefined;
+}
+
+/** One positive or negative example, run by the catalogue test. */
+export interface RuleCase {
+  name: string;
+  input: RuleInput;
+  /** Overrides for the test context (see `testContext`). */
+  context?: Partial<RuleContext>;
+  /** Expected severities of the findings, in order; `[]` for a negative case. */
+  expect: readonly Severity[];
+}
+
+export interface Rule extends RuleMeta {
+  input: RuleInputType;
+  /**
+   * Pure: same input and context, same findings. Throwing is caught, logged and counted. Read-only
+   * so the common "no finding" answer can be one shared empty array instead of an allocation per
+   * event (a scan pushes millions of sign-ins through every sign-in rule).
+   */
+  match(input: RuleInput, context: RuleContext): readonly Finding[];
+  cases: readonly RuleCase[];
+}
+
+/** Lowers a severity one step (failed attempts are one level below successful ones). */
+export function lower(severity: Severity): Severity {
+  const order: Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
+  return order[Math.max(0, order.indexOf(severity) - 1)] ?? 'informational';
+}

@@ -1,0 +1,131 @@
+/**
+ * Opening the SQLite state file: pragmas, then forward-only migrations recorded in
+ * `schema_version`. A migration is never edited once released; a change is a new, higher version.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { CredwatchError } from '../errors.js';
+import { mapSqliteError } from './sqlite-errors.js';
+
+interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+// STRICT tables make SQLite refuse a value of the wrong type instead of storing it as text; dates
+// are epoch milliseconds (INTEGER) everywhere so ranges compare numerically and use the indexes.
+const V1 = `
+CREATE TABLE watermarks (
+  tenant TEXT NOT NULL, stream TEXT NOT NULL, watermark_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant, stream)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE seen_ids (
+  tenant TEXT NOT NULL, stream TEXT NOT NULL, id TEXT NOT NULL CHECK (id <> ''), expires_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant, stream, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX seen_ids_by_expiry ON seen_ids (expires_at_ms);
+CREATE TABLE findings (
+  finding_id TEXT PRIMARY KEY, alert_id TEXT NOT NULL, tenant TEXT NOT NULL, occurred_at_ms INTEGER NOT NULL,
+  suppressed INTEGER NOT NULL CHECK (suppressed IN (0, 1)), body TEXT NOT NULL CHECK (json_valid(body))
+) STRICT;
+CREATE INDEX findings_by_tenant_time ON findings (tenant, occurred_at_ms);
+CREATE TABLE alerts (
+  alert_id TEXT PRIMARY KEY, tenant TEXT NOT NULL, first_seen_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL,
+  body TEXT NOT NULL CHECK (json_valid(body))
+) STRICT;
+CREATE INDEX alerts_by_tenant_time ON alerts (tenant, last_seen_ms);
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY, alert_id TEXT NOT NULL, tenant TEXT NOT NULL, channel TEXT NOT NULL, payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL CHECK (attempts >= 0), next_attempt_at_ms INTEGER NOT NULL, last_error TEXT,
+  created_at_ms INTEGER NOT NULL, sent_at_ms INTEGER
+) STRICT;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at_ms);
+CREATE INDEX outbox_by_tenant ON outbox (tenant, status, created_at_ms);
+CREATE TABLE aggregates (
+  tenant TEXT NOT NULL, day TEXT NOT NULL, app_id TEXT NOT NULL, network TEXT NOT NULL,
+  allowed INTEGER NOT NULL CHECK (allowed IN (-1, 0, 1)),
+  count INTEGER NOT NULL CHECK (count >= 0), success_count INTEGER NOT NULL CHECK (success_count >= 0),
+  failure_count INTEGER NOT NULL CHECK (failure_count >= 0),
+  PRIMARY KEY (tenant, day, app_id, network, allowed)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE learned_networks (
+  tenant TEXT NOT NULL, app_id TEXT NOT NULL, network TEXT NOT NULL, first_seen_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant, app_id, network)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE snapshots (tenant TEXT PRIMARY KEY, taken_at_ms INTEGER NOT NULL, body TEXT NOT NULL) STRICT;
+CREATE TABLE cache (key TEXT PRIMARY KEY, body TEXT NOT NULL, fetched_at_ms INTEGER NOT NULL) STRICT;
+`;
+
+/** Every migration, in order. Append only. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, description: 'initial schema', sql: V1 }];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the schema up to {@link SCHEMA_VERSION} inside one BEGIN IMMEDIATE transaction, so two
+ * processes opening a new file at once apply each migration exactly once.
+ */
+function migrate(db: Database.Database, path: string, nowMs: number): void {
+  db.transaction(() => {
+    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
+    if (!tables.some((t) => t.name === 'schema_version')) {
+      // Someone else's database: adding our tables to it would hide the misconfiguration.
+      if (tables.length > 0) {
+        throw new CredwatchError('STATE_CORRUPT', `${path} is a SQLite database but not a credwatch state database (no schema_version table)`, {
+          details: { path },
+        });
+      }
+      db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT');
+    }
+    const current = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_version').get()?.v ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new CredwatchError(
+        'STATE_VERSION_UNSUPPORTED',
+        `state database ${path} has schema version ${current}; this credwatch understands up to ${SCHEMA_VERSION}`,
+        { details: { path, version: current, supported: SCHEMA_VERSION } },
+      );
+    }
+    const record = db.prepare<[number, string, number]>('INSERT INTO schema_version (version, description, applied_at_ms) VALUES (?, ?, ?)');
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.description, nowMs);
+    }
+  }).immediate();
+}
+
+/**
+ * Opens (creating if missing, with its directory) and migrates the state file. WAL lets reports
+ * read while a scan writes; `synchronous = FULL` fsyncs the WAL at every commit, because a commit
+ * is followed by sending alerts, and a commit that a power cut could still undo (what NORMAL
+ * allows in WAL mode) would let credwatch act on state it then forgets. A scan commits a handful
+ * of windows, so the extra fsync costs milliseconds per run.
+ */
+export function openDatabase(path: string, busyTimeoutInMs: number, nowMs: number): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { timeout: busyTimeoutInMs });
+    // The first statement reads the header, so a file that is not SQLite fails here as NOTADB.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal' && path !== ':memory:') {
+      throw new CredwatchError('STATE_UNAVAILABLE', `state database ${path}: the file system refused WAL mode (got "${String(mode)}"); use a local disk, not a network share`, {
+        details: { path },
+      });
+    }
+    db.pragma('synchronous = FULL');
+    migrate(db, path, nowMs);
+    return db;
+  } catch (e: unknown) {
+    db?.close();
+    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && !(e instanceof Database.SqliteError) && !(e instanceof CredwatchError)) {
+      // mkdir failed (EACCES, ENOTDIR, …).
+      throw new CredwatchError('STATE_UNAVAILABLE', `state database ${path}: cannot create its directory: ${e.message}`, { cause: e, details: { path } });
+    }
+    throw mapSqliteError(e, path, 'open');
+  }
+}

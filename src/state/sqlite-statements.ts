@@ -1,0 +1,95 @@
+/**
+ * Every SQL statement the SQLite store runs, prepared once per connection: preparing is most of
+ * the cost of a small statement, and a window commit runs one per seen id.
+ */
+import type Database from 'better-sqlite3';
+import type { AlertRow, FindingRow } from './codec-alerts.js';
+import type { AggregateRow, CacheRow, LearnedNetworkRow, OutboxRow, SnapshotRow } from './codec-rows.js';
+import type { OutboxStatus } from './types.js';
+
+/** The prepared statements of one connection. */
+export type Statements = ReturnType<typeof prepareStatements>;
+
+/** Prepares every statement for `db`. */
+export function prepareStatements(db: Database.Database) {
+  return {
+    getWatermark: db.prepare<[string, string], { watermark_ms: number }>('SELECT watermark_ms FROM watermarks WHERE tenant = ? AND stream = ?'),
+    // Never backwards: the later of the stored and the new watermark wins, in SQL, so two
+    // processes committing out of order cannot lower it either.
+    raiseWatermark: db.prepare<[string, string, number]>(
+      `INSERT INTO watermarks (tenant, stream, watermark_ms) VALUES (?, ?, ?)
+       ON CONFLICT (tenant, stream) DO UPDATE SET watermark_ms = max(watermark_ms, excluded.watermark_ms)`,
+    ),
+    // One statement for any number of ids: json_each turns the JSON array into a row source that
+    // SQLite probes against the primary key, so there is no chunking and no temp table to manage.
+    seenAmong: db.prepare<[string, string, number, string], { id: string }>(
+      `SELECT id FROM seen_ids
+       WHERE tenant = ? AND stream = ? AND expires_at_ms > ? AND id IN (SELECT value FROM json_each(?))`,
+    ),
+    markSeen: db.prepare<[string, string, string, number]>(
+      `INSERT INTO seen_ids (tenant, stream, id, expires_at_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (tenant, stream, id) DO UPDATE SET expires_at_ms = max(expires_at_ms, excluded.expires_at_ms)`,
+    ),
+    purgeSeen: db.prepare<[number]>('DELETE FROM seen_ids WHERE expires_at_ms <= ?'),
+    // ON CONFLICT … DO NOTHING (never INSERT OR IGNORE, which would also swallow CHECK failures).
+    insertFinding: db.prepare<FindingRow>(
+      `INSERT INTO findings (finding_id, alert_id, tenant, occurred_at_ms, suppressed, body)
+       VALUES (@finding_id, @alert_id, @tenant, @occurred_at_ms, @suppressed, @body) ON CONFLICT (finding_id) DO NOTHING`,
+    ),
+    listFindings: db.prepare<[string, number, number], FindingRow>(
+      `SELECT * FROM findings WHERE tenant = ? AND occurred_at_ms >= ? AND occurred_at_ms < ? ORDER BY occurred_at_ms, finding_id`,
+    ),
+    upsertAlert: db.prepare<AlertRow>(
+      `INSERT INTO alerts (alert_id, tenant, first_seen_ms, last_seen_ms, body) VALUES (@alert_id, @tenant, @first_seen_ms, @last_seen_ms, @body)
+       ON CONFLICT (alert_id) DO UPDATE SET tenant = excluded.tenant, first_seen_ms = excluded.first_seen_ms,
+         last_seen_ms = excluded.last_seen_ms, body = excluded.body`,
+    ),
+    getAlerts: db.prepare<[string], AlertRow>('SELECT * FROM alerts WHERE alert_id IN (SELECT value FROM json_each(?))'),
+    listAlerts: db.prepare<[string, number, number], AlertRow>(
+      `SELECT * FROM alerts WHERE tenant = ? AND last_seen_ms >= ? AND first_seen_ms < ? ORDER BY first_seen_ms, alert_id`,
+    ),
+    insertOutbox: db.prepare<OutboxRow>(
+      `INSERT INTO outbox (id, alert_id, tenant, channel, payload, status, attempts, next_attempt_at_ms, last_error, created_at_ms, sent_at_ms)
+       VALUES (@id, @alert_id, @tenant, @channel, @payload, @status, @attempts, @next_attempt_at_ms, @last_error, @created_at_ms, @sent_at_ms)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
+    getOutbox: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
+    updateOutbox: db.prepare<OutboxRow>(
+      `UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at_ms = @next_attempt_at_ms,
+         last_error = @last_error, sent_at_ms = @sent_at_ms WHERE id = @id`,
+    ),
+    dueOutbox: db.prepare<[number, number], OutboxRow>(
+      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY created_at_ms, id LIMIT ?`,
+    ),
+    listOutbox: db.prepare<{ tenant: string | null; status: OutboxStatus | null }, OutboxRow>(
+      `SELECT * FROM outbox WHERE (@tenant IS NULL OR tenant = @tenant) AND (@status IS NULL OR status = @status)
+       ORDER BY created_at_ms, id`,
+    ),
+    addAggregate: db.prepare<AggregateRow>(
+      `INSERT INTO aggregates (tenant, day, app_id, network, allowed, count, success_count, failure_count)
+       VALUES (@tenant, @day, @app_id, @network, @allowed, @count, @success_count, @failure_count)
+       ON CONFLICT (tenant, day, app_id, network, allowed) DO UPDATE SET count = count + excluded.count,
+         success_count = success_count + excluded.success_count, failure_count = failure_count + excluded.failure_count`,
+    ),
+    listAggregates: db.prepare<[string, string, string], AggregateRow>(
+      `SELECT * FROM aggregates WHERE tenant = ? AND day >= ? AND day <= ? ORDER BY day, app_id, network, allowed`,
+    ),
+    insertLearnedNetwork: db.prepare<LearnedNetworkRow>(
+      `INSERT INTO learned_networks (tenant, app_id, network, first_seen_ms) VALUES (@tenant, @app_id, @network, @first_seen_ms)
+       ON CONFLICT (tenant, app_id, network) DO NOTHING`,
+    ),
+    learnedNetworks: db.prepare<[string, string], LearnedNetworkRow>(
+      'SELECT * FROM learned_networks WHERE tenant = ? AND app_id = ? ORDER BY first_seen_ms, network',
+    ),
+    putSnapshot: db.prepare<SnapshotRow>(
+      `INSERT INTO snapshots (tenant, taken_at_ms, body) VALUES (@tenant, @taken_at_ms, @body)
+       ON CONFLICT (tenant) DO UPDATE SET taken_at_ms = excluded.taken_at_ms, body = excluded.body`,
+    ),
+    getSnapshot: db.prepare<[string], SnapshotRow>('SELECT * FROM snapshots WHERE tenant = ?'),
+    putCache: db.prepare<CacheRow>(
+      `INSERT INTO cache (key, body, fetched_at_ms) VALUES (@key, @body, @fetched_at_ms)
+       ON CONFLICT (key) DO UPDATE SET body = excluded.body, fetched_at_ms = excluded.fetched_at_ms`,
+    ),
+    getCache: db.prepare<[string], CacheRow>('SELECT * FROM cache WHERE key = ?'),
+  };
+}

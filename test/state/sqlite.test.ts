@@ -1,0 +1,169 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/state/sqlite-schema.js';
+import { SqliteStateStore } from '../../src/state/sqlite.js';
+import { runStateStoreContract } from './contract.js';
+import { aggregate, at, eventIds, outboxEntry, STREAM, storedFinding, TENANT, windowCommit } from './records.js';
+
+runStateStoreContract('sqlite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'credwatch-state-'));
+  const path = join(dir, 'state.db');
+  const store = SqliteStateStore.open(path);
+  return {
+    store,
+    reopen: async () => SqliteStateStore.open(path),
+    cleanup: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('sqlite state file', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'credwatch-state-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A second, plain connection to look at the file the way an operator would. */
+  function inspect<T>(path: string, fn: (db: Database.Database) => T): T {
+    const db = new Database(path, { readonly: true });
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('creates missing parent directories, uses WAL and records the schema version once', async () => {
+    const path = join(dir, 'nested', 'deeper', 'state.db');
+    await SqliteStateStore.open(path).close();
+    await SqliteStateStore.open(path).close();
+    inspect(path, (db) => {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
+    });
+  });
+
+  it('refuses a file that is not SQLite, naming it, and leaves it untouched', async () => {
+    const path = join(dir, 'state.db');
+    const garbage = Buffer.from('this was a state database before a bad copy\n'.repeat(200));
+    await writeFile(path, garbage);
+    let caught: unknown;
+    try {
+      SqliteStateStore.open(path);
+    } catch (e: unknown) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({ code: 'STATE_CORRUPT', details: { path } });
+    expect((caught as Error).message).toContain(path);
+    expect(await readFile(path)).toEqual(garbage);
+  });
+
+  it('refuses a state file whose pages were damaged after its header, naming it', async () => {
+    const path = join(dir, 'state.db');
+    const store = SqliteStateStore.open(path);
+    await store.commitWindow(windowCommit({ watermark: at(1), seenIds: eventIds(0, 2000) }));
+    await store.close();
+    const bytes = await readFile(path);
+    // Keep page 1 (header and schema) intact, as a torn copy or a bad disk sector would.
+    const damaged = Buffer.concat([bytes.subarray(0, 4096), Buffer.alloc(bytes.length - 4096, 0xa5)]);
+    await writeFile(path, damaged);
+    expect(() => SqliteStateStore.open(path)).toThrow(expect.objectContaining({ code: 'STATE_CORRUPT', details: expect.objectContaining({ path }) }));
+    expect(await readFile(path)).toEqual(damaged);
+  });
+
+  it('refuses another application\'s SQLite database instead of adding tables to it', async () => {
+    const path = join(dir, 'other.db');
+    const other = new Database(path);
+    other.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
+    other.close();
+    expect(() => SqliteStateStore.open(path)).toThrow(expect.objectContaining({ code: 'STATE_CORRUPT' }));
+    inspect(path, (db) => expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all()).toEqual([{ name: 'customers' }]));
+  });
+
+  it('refuses a database written by a newer credwatch', async () => {
+    const path = join(dir, 'state.db');
+    await SqliteStateStore.open(path).close();
+    const db = new Database(path);
+    db.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(SCHEMA_VERSION + 1, 'from the future', Date.now());
+    db.close();
+    expect(() => SqliteStateStore.open(path)).toThrow(expect.objectContaining({ code: 'STATE_VERSION_UNSUPPORTED' }));
+  });
+
+  it('reports a path it cannot open as a database as unavailable, naming the path', async () => {
+    const path = join(dir, 'a-directory');
+    await mkdir(path);
+    expect(() => SqliteStateStore.open(path)).toThrow(expect.objectContaining({ code: 'STATE_UNAVAILABLE', details: expect.objectContaining({ path }) }));
+  });
+
+  it('rolls back every row of a window when SQLite itself fails at the last write', async () => {
+    const path = join(dir, 'state.db');
+    const store = SqliteStateStore.open(path);
+    await store.commitWindow(windowCommit({ watermark: at(1) }));
+    // A trigger makes the final statement of the commit (the watermark) fail inside SQLite, after
+    // the seen ids, finding, outbox entry and aggregate were already written in the transaction.
+    const admin = new Database(path);
+    admin.exec("CREATE TRIGGER fail_watermark BEFORE UPDATE ON watermarks BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    admin.close();
+    const window = windowCommit({ watermark: at(60), seenIds: eventIds(0, 100), findings: [storedFinding('f-1')], outbox: [outboxEntry('o-1')], aggregates: [aggregate()] });
+    await expect(store.commitWindow(window)).rejects.toMatchObject({ code: 'STATE_INVALID_INPUT', details: { sqliteCode: 'SQLITE_CONSTRAINT_TRIGGER' } });
+    expect(await store.getWatermark(TENANT, STREAM)).toEqual(at(1));
+    expect(await store.filterUnseen(TENANT, STREAM, eventIds(0, 100))).toHaveLength(100);
+    expect(await store.listFindings(TENANT, at(-60), at(60))).toEqual([]);
+    expect(await store.listOutbox(undefined, undefined)).toEqual([]);
+    expect(await store.listAggregates(TENANT, '2000-01-01', '2999-12-31')).toEqual([]);
+    await store.close();
+  });
+
+  it('answers every read path from an index, never a full table scan', async () => {
+    const path = join(dir, 'state.db');
+    await SqliteStateStore.open(path).close();
+    const queries = [
+      "SELECT id FROM seen_ids WHERE tenant = 't' AND stream = 's' AND expires_at_ms > 0 AND id IN (SELECT value FROM json_each('[\"a\"]'))",
+      'DELETE FROM seen_ids WHERE expires_at_ms <= 0',
+      "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at_ms <= 0 ORDER BY created_at_ms, id LIMIT 10",
+      "SELECT * FROM findings WHERE tenant = 't' AND occurred_at_ms >= 0 AND occurred_at_ms < 1",
+      "SELECT * FROM alerts WHERE tenant = 't' AND last_seen_ms >= 0 AND first_seen_ms < 1",
+      "SELECT * FROM aggregates WHERE tenant = 't' AND day >= '2026-01-01' AND day <= '2026-01-07'",
+      "SELECT * FROM learned_networks WHERE tenant = 't' AND app_id = 'a'",
+    ];
+    inspect(path, (db) => {
+      for (const sql of queries) {
+        const plan = db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => r.detail).join(' | ');
+        expect(plan, sql).not.toMatch(/SCAN (seen_ids|outbox|findings|alerts|aggregates|learned_networks)\b/);
+      }
+    });
+  });
+
+  it('commits a window of 1,000 seen ids and filters 1,000 ids in milliseconds', async () => {
+    const store = SqliteStateStore.open(join(dir, 'state.db'));
+    const findings = Array.from({ length: 10 }, (_, i) => storedFinding(`f-${i}`));
+    const timings: { commitInMs: number; filterInMs: number }[] = [];
+    for (let w = 0; w < 5; w++) {
+      // Half of each batch overlaps the previous window, as the re-read overlap does.
+      const ids = eventIds(w * 500, 1000);
+      let t = performance.now();
+      const unseen = await store.filterUnseen(TENANT, STREAM, ids);
+      const filterInMs = performance.now() - t;
+      t = performance.now();
+      // Commit the whole batch: re-marking the overlap costs what inserting does, so 1,000 it is.
+      await store.commitWindow(windowCommit({ watermark: at(w), seenIds: ids, findings, outbox: [outboxEntry(`o-${w}`)] }));
+      timings.push({ commitInMs: performance.now() - t, filterInMs });
+      expect(unseen).toEqual(w === 0 ? ids : ids.slice(500));
+    }
+    console.log('sqlite timings (ms):', timings.map((x) => `commit ${x.commitInMs.toFixed(1)} filter ${x.filterInMs.toFixed(1)}`).join('; '));
+    // Bounds are loose for slow CI disks; typical figures are a few milliseconds (docs/state.md).
+    for (const x of timings.slice(1)) {
+      expect(x.commitInMs).toBeLessThan(250);
+      expect(x.filterInMs).toBeLessThan(100);
+    }
+    await store.close();
+  });
+});
