@@ -23,6 +23,9 @@ export interface DemoOptions {
   now?: () => Date;
 }
 
+/** The simulator origin the example configuration is written for. */
+const EXAMPLE_SIMULATOR_ORIGIN = 'https://127.0.0.1:8443';
+
 /** Where the demo and `credwatch simulator` leave the simulator's CA and credwatch's test credential. */
 export function simulatorFilesDir(root: string = packageRoot()): string {
   return join(root, '.credwatch', 'simulator');
@@ -50,7 +53,12 @@ export async function demoConfigRaw(sim: RunningSimulator, files: { ca: string; 
   };
   const vendors = (example.vendors ?? []).map((v) => ({
     ...v,
-    allowedRanges: (v.allowedRanges ?? []).map((r) => (r.type === 'file' && r.path ? { ...r, path: resolve(configDir, r.path) } : r)),
+    allowedRanges: (v.allowedRanges ?? []).map((r) => {
+      if (r.type === 'file' && r.path) return { ...r, path: resolve(configDir, r.path) };
+      // The example's feed lives on the simulator; follow it to whatever port this one got.
+      if (r.type === 'url' && typeof (r as { url?: unknown }).url === 'string') return { ...r, url: (r as unknown as { url: string }).url.replace(EXAMPLE_SIMULATOR_ORIGIN, sim.url) };
+      return r;
+    }),
   }));
   const { $schema: _schema, ...rest } = example;
   return {
@@ -90,7 +98,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     options.write('\n# credwatch scan (alerts of severity high and above, most severe first)\n\n');
     const store = new MemoryStateStore();
     const { channels } = createChannels(config.channels, { logger: options.logger, write: options.write });
-    const summary = await runScan({ config, store, connect, channels, fetch: createFetch(), logger: options.logger, now }, tenant);
+    const summary = await runScan({ config, store, connect, channels, fetch: createFetch({ caCertificatePem: sim.caCertPem }), logger: options.logger, now }, tenant);
     options.write(`${renderScanSummary(summary)}\n`);
     const { graph } = connect(tenant);
     const inventory = await collectInventory({ graph, logger: options.logger, now }, tenant.tenantId);

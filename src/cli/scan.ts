@@ -27,7 +27,9 @@ export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, 
         summaries.push(
           await runScan(
             {
-              config: ctx.config, store, connect: ctx.connect, channels, fetch: createFetch(), logger: ctx.logger, now: () => new Date(),
+              config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(),
+              // URL allowlists go through the same trust store as the tenant (a TLS-inspecting proxy's CA, or the simulator's).
+              fetch: createFetch(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {}),
               ...(progress ? { progress: (p) => progress(`\r${p.tenant}: ${p.stream} page ${p.pages}, ${p.events} events`) } : {}),
             },
             tenant,

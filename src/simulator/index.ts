@@ -8,6 +8,7 @@ import type { GraphContext } from './graph/context.js';
 import { handleGraph } from './graph/router.js';
 import { graphError, type SimRequest, type SimResponse } from './http.js';
 import { handleLogin } from './login.js';
+import { handleVendorFeed } from './vendor-feed.js';
 import { handleManagedIdentity, newManagedIdentities } from './managed-identity.js';
 import { SkipTokens } from './odata.js';
 import { registerManagedIdentities, registerOwnApp } from './own-app.js';
@@ -113,7 +114,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
       faults,
       now,
       handler: async (request) =>
-        (await handleLogin(request, { baseUrl, state, issuer, now })) ?? (await handleGraph(request, graphContext, issuer)) ?? notFound(request),
+        (await handleLogin(request, { baseUrl, state, issuer, now })) ?? (await handleGraph(request, graphContext, issuer)) ?? handleVendorFeed(request) ?? notFound(request),
     },
     { cert: tls.certificatePem, key: tls.privateKeyPem },
     options.port ?? 0,
