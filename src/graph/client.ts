@@ -31,6 +31,8 @@ export interface CreateGraphApiOptions {
   clock?: Clock;
   retry?: Partial<RetryPolicy>;
   random?: () => number;
+  /** Documented per-tenant budgets (reports 5/10 s, named locations 1/s); default on. */
+  enforceBudgets?: boolean;
 }
 
 export const realClock: Clock = { now: () => new Date(), sleep: (ms) => delay(ms) };
@@ -50,7 +52,7 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
   const random = options.random ?? Math.random;
   const stats = emptyStats();
   const logger = options.logger.child({ component: 'graph' });
-  const limiter = new RateLimiter(clock);
+  const limiter = new RateLimiter(clock, options.enforceBudgets ?? true);
   const client = Client.initWithMiddleware({
     middleware: new TransportMiddleware(options.fetch, stats, logger),
     baseUrl: base.origin,

@@ -17,6 +17,8 @@ export interface ConnectOptions {
   clock?: Clock;
   retry?: Partial<RetryPolicy>;
   fetchTimeoutInMs?: number;
+  /** Benchmarks against the simulator only; production always keeps Graph's budgets. */
+  enforceBudgets?: boolean;
 }
 
 /** Builds the token source and Graph client for one tenant from its resolved configuration. */
@@ -41,6 +43,7 @@ export function connectTenant(tenant: TenantConfig, options: ConnectOptions): Te
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.enforceBudgets === false ? { enforceBudgets: false } : {}),
   });
   return { tenant, tokens, graph };
 }
