@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { mimecastScenario, quietScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { RULES } from '../../src/rules/index.js';
 import type { SignIn } from '../../src/simulator/scenario.js';
 import { MemoryStateStore } from '../../src/state/index.js';
 import { captureLogger } from '../helpers/tenant.js';
@@ -141,5 +142,22 @@ describe('credwatch scan of the Mimecast-like tenant (real MSAL, Graph client an
     const finding = (await store.listFindings('contoso', new Date(0), later(60))).find((f) => f.finding.eventIds.includes('blank-fields'));
     // A certificate sign-in without a usable address cannot be shown to be the vendor's.
     expect(finding?.finding).toMatchObject({ ruleId: 'signin-cert-outside-allowlist', ip: undefined });
+  });
+});
+
+describe('credwatch scan of the quiet tenant', () => {
+  it('runs every rule over everything the simulator serves and finds nothing', async () => {
+    sim = await startSimulator({ scenario: quietScenario(now), now: () => now });
+    const { config, alertsFile } = await scanConfig(sim);
+    const store = new MemoryStateStore({ now: () => now });
+    const { logger } = captureLogger('warn');
+    const summary = await scanOnce(sim, config, store, logger, now);
+    expect(RULES.length).toBeGreaterThan(10);
+    expect(summary.events.signIns).toBeGreaterThan(50);
+    expect(summary.events.audits).toBeGreaterThanOrEqual(0);
+    expect(summary.findings).toEqual({ informational: 0, low: 0, medium: 0, high: 0, critical: 0 });
+    expect(summary.errors).toEqual([]);
+    expect(summary.ruleErrors).toEqual([]);
+    expect(await deliveredAlerts(alertsFile)).toEqual([]);
   });
 });
