@@ -11,4 +11,11 @@ export interface Channel {
   readonly type: string;
   readonly minSeverity: Severity;
   send(alert: AlertPayload): Promise<void>;
+  /**
+   * One message for many alerts, used when more than `digestThreshold` are due at once so a flood
+   * becomes a summary. Channels without it get the alerts one by one.
+   */
+  sendDigest?(alerts: readonly AlertPayload[]): Promise<void>;
+  /** Pending alerts above which a digest is sent instead (default 10). */
+  readonly digestThreshold?: number;
 }
