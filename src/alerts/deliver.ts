@@ -1,19 +1,10 @@
-import { SEVERITY_ORDER, type Severity } from '../events.js';
+import { SEVERITY_ORDER } from '../events.js';
 import type { Logger } from '../logging.js';
 import { toCredwatchError } from '../errors.js';
 import { backoffDelay, type RetryPolicy } from '../graph/retry.js';
-import type { StateStore } from '../state/types.js';
+import type { OutboxEntry, StateStore } from '../state/types.js';
 import type { Channel } from './channels/types.js';
 import type { AlertPayload } from './payload.js';
-
-function severityRank(payload: string): number {
-  try {
-    const severity = (JSON.parse(payload) as { severity?: Severity }).severity;
-    return severity ? SEVERITY_ORDER[severity] : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** Delivery retries go on across scans; the delay between attempts grows to an hour, never gives up. */
 const DELIVERY_BACKOFF: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayInMs: 30_000, maxBackoffInMs: 3_600_000, maxRetryAfterInMs: 86_400_000 };
@@ -43,35 +34,71 @@ export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<Delive
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, errors: [] };
   // Most severe first: with a rate-limited channel (Teams ~4/s) the critical alert must not queue
   // behind a batch of posture findings.
-  const due = (await deps.store.dueOutbox(deps.now(), limit)).map((entry) => ({ entry, rank: severityRank(entry.payload) }));
-  due.sort((a, b) => b.rank - a.rank);
-  for (const { entry } of due) {
-    const channel = deps.channels.get(entry.channel);
-    const attempts = entry.attempts + 1;
+  const due = (await deps.store.dueOutbox(deps.now(), limit)).map((entry) => ({ entry, payload: parsePayload(entry.payload) }));
+  due.sort((a, b) => rank(b.payload) - rank(a.payload));
+  const byChannel = new Map<string, typeof due>();
+  for (const d of due) byChannel.set(d.entry.channel, [...(byChannel.get(d.entry.channel) ?? []), d]);
+  for (const [name, items] of byChannel) {
+    const channel = deps.channels.get(name);
     if (!channel) {
-      await deps.store.updateOutbox(entry.id, { status: 'failed', attempts, lastError: `channel "${entry.channel}" is not configured any more` });
-      summary.failed += 1;
+      for (const { entry } of items) {
+        await deps.store.updateOutbox(entry.id, { status: 'failed', attempts: entry.attempts + 1, lastError: `channel "${name}" is not configured any more` });
+        summary.failed += 1;
+      }
       continue;
     }
-    try {
-      await channel.send(JSON.parse(entry.payload) as AlertPayload);
-      await deps.store.updateOutbox(entry.id, { status: 'sent', attempts, sentAt: deps.now(), lastError: undefined });
-      summary.sent += 1;
-    } catch (e: unknown) {
-      const err = toCredwatchError(e);
+    // A critical alert always gets its own message; a flood of the rest becomes one digest.
+    const single = items.filter((d) => d.payload?.severity === 'critical' || !d.payload);
+    const rest = items.filter((d) => d.payload && d.payload.severity !== 'critical');
+    const digest = channel.sendDigest && rest.length > (channel.digestThreshold ?? 10) ? rest : [];
+    for (const item of digest.length > 0 ? single : items) await deliverBatch(deps, channel, [item], summary, (c, [p]) => c.send(p!));
+    if (digest.length > 0) await deliverBatch(deps, channel, digest, summary, (c, payloads) => c.sendDigest!(payloads));
+  }
+  return summary;
+}
+
+type Due = { entry: OutboxEntry; payload: AlertPayload | undefined };
+
+/** Sends one message for the given entries and records the outcome on every one of them. */
+async function deliverBatch(deps: DeliverDeps, channel: Channel, items: readonly Due[], summary: DeliverySummary, send: (c: Channel, payloads: AlertPayload[]) => Promise<void>): Promise<void> {
+  const payloads = items.flatMap((d) => (d.payload ? [d.payload] : []));
+  if (payloads.length !== items.length) {
+    for (const { entry } of items) await deps.store.updateOutbox(entry.id, { status: 'failed', attempts: entry.attempts + 1, lastError: 'unreadable payload' });
+    summary.failed += items.length;
+    return;
+  }
+  try {
+    await send(channel, payloads);
+    for (const { entry } of items) await deps.store.updateOutbox(entry.id, { status: 'sent', attempts: entry.attempts + 1, sentAt: deps.now(), lastError: undefined });
+    summary.sent += items.length;
+  } catch (e: unknown) {
+    const err = toCredwatchError(e);
+    for (const { entry } of items) {
+      const attempts = entry.attempts + 1;
       summary.errors.push({ channel: entry.channel, alertId: entry.alertId, code: err.code, message: err.message });
       if (err.retryable) {
         const requested = typeof err.details.retryAfterInMs === 'number' ? err.details.retryAfterInMs : undefined;
         const wait = requested ?? backoffDelay(attempts, DELIVERY_BACKOFF, deps.random);
         await deps.store.updateOutbox(entry.id, { attempts, nextAttemptAt: new Date(deps.now().getTime() + wait), lastError: `${err.code}: ${err.message}` });
         summary.retrying += 1;
-        deps.logger.warn({ err, channel: entry.channel, alertId: entry.alertId, attempts, waitInMs: wait }, 'alert delivery will be retried');
       } else {
         await deps.store.updateOutbox(entry.id, { status: 'failed', attempts, lastError: `${err.code}: ${err.message}` });
         summary.failed += 1;
-        deps.logger.error({ err, channel: entry.channel, alertId: entry.alertId }, 'alert delivery failed permanently');
       }
     }
+    if (err.retryable) deps.logger.warn({ err, channel: channel.name, alerts: items.length }, 'alert delivery will be retried');
+    else deps.logger.error({ err, channel: channel.name, alerts: items.length }, 'alert delivery failed permanently');
   }
-  return summary;
+}
+
+function parsePayload(payload: string): AlertPayload | undefined {
+  try {
+    return JSON.parse(payload) as AlertPayload;
+  } catch {
+    return undefined;
+  }
+}
+
+function rank(payload: AlertPayload | undefined): number {
+  return payload ? SEVERITY_ORDER[payload.severity] : 0;
 }

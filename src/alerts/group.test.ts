@@ -13,8 +13,8 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
   resource: 'Office 365 Exchange Online', success: false, allowlist: [], details: {}, ...over,
 });
 const channels: ChannelConfig[] = [
-  { type: 'stdout', name: 'console', minSeverity: 'informational' },
-  { type: 'jsonl', name: 'file', minSeverity: 'critical', path: '/tmp/x.jsonl' },
+  { type: 'stdout', name: 'console', minSeverity: 'informational', digestThreshold: 10 },
+  { type: 'jsonl', name: 'file', minSeverity: 'critical', path: '/tmp/x.jsonl', digestThreshold: 10 },
 ];
 const rule = { id: 'signin-cert-outside-allowlist', title: 't', description: 'Detects', mitre: [], runbook: [], falsePositives: [] };
 const plan = (alert: ReturnType<typeof mergeIntoAlert>, now: Date, renotifyAfterInMs = DAY) =>

@@ -63,8 +63,8 @@ function resolveChannel(
   ctx: ResolveContext,
   firstTenant: string | undefined,
 ): ChannelConfig | undefined {
-  const { name, minSeverity, tenants } = channel;
-  const common = { name: name ?? channel.type, minSeverity, ...(tenants === undefined ? {} : { tenants }) };
+  const { name, minSeverity, tenants, digestThreshold } = channel;
+  const common = { name: name ?? channel.type, minSeverity, digestThreshold, ...(tenants === undefined ? {} : { tenants }) };
   switch (channel.type) {
     case 'stdout':
       return { ...common, type: 'stdout' };

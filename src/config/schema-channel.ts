@@ -20,6 +20,7 @@ const common = {
     .describe('Unique channel name, used as the outbox key; defaults to the type. Name channels explicitly when two share a type.'),
   minSeverity: z.enum(SEVERITIES).default('informational').describe('Alerts below this severity are not sent here.'),
   tenants: z.array(z.string()).min(1).optional().describe('Only alerts of these tenants (by name); all tenants when omitted.'),
+  digestThreshold: z.number().int().min(1).max(1000).default(10).describe('When more alerts than this are due at once, send one digest instead of a flood.'),
 };
 
 const allowInsecureTestEndpoint = z

@@ -84,6 +84,8 @@ export interface ChannelCommon {
   readonly minSeverity: Severity;
   /** Tenant names whose alerts go here; undefined means every tenant. */
   readonly tenants?: readonly string[];
+  /** More alerts than this due at once go out as one digest. */
+  readonly digestThreshold: number;
 }
 
 /** One alert channel, with its URL and signing key read from the environment. */
