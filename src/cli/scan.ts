@@ -19,7 +19,12 @@ export interface ScanCommandOptions {
  */
 export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, write: (text: string) => void, progress?: (text: string) => void): Promise<number> {
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
-  const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write });
+  const graphFor = (name: string) => {
+    const tenant = ctx.config.tenants.find((t) => t.name === name);
+    if (!tenant) throw new Error(`no tenant named ${name}`);
+    return ctx.connect(tenant).graph;
+  };
+  const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor });
   const summaries: ScanSummary[] = [];
   try {
     for (const tenant of selectTenants(ctx.config, options.tenant)) {

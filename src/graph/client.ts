@@ -69,7 +69,9 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
         .api(url)
         .header('Authorization', `Bearer ${token.token}`)
         .headers(extraHeaders)
-        .responseType(ResponseType.JSON);
+        // POSTs such as sendMail answer 202 with an empty body; reading that as JSON would count as
+        // an unreadable answer and resend the mail.
+        .responseType(method === 'GET' ? ResponseType.JSON : ResponseType.TEXT);
       try {
         return (method === 'GET' ? await request.get() : await request.post(body)) as T;
       } catch (e: unknown) {

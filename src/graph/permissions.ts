@@ -36,7 +36,7 @@ export const REQUIRED_PERMISSIONS: readonly PermissionNeed[] = [
   },
   {
     role: 'Mail.Send',
-    why: 'Send alert and report email through Graph sendMail. Scope it to the sending mailbox with Exchange RBAC for Applications.',
+    why: 'Send alert and report email through Graph sendMail. Grant it to the one sending mailbox with Exchange RBAC for Applications rather than tenant-wide consent in Entra (docs/alerts.md).',
     optional: true,
     when: 'an email channel is configured',
   },

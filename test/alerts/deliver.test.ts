@@ -80,3 +80,24 @@ describe('deliverDue', () => {
     expect(await deliverDue(deps(store, recordingChannel()))).toMatchObject({ failed: 1 });
   });
 });
+
+describe('a crash between "channel accepted" and "marked sent"', () => {
+  it('re-sends that alert once on the next run and never again', async () => {
+    const store = await storeWith([entry(1, 'high'), entry(2, 'high')]);
+    const channel = recordingChannel();
+    // The process dies right after the channel accepted a1: the sent mark is never written.
+    const crashing = {
+      dueOutbox: store.dueOutbox.bind(store),
+      updateOutbox: async () => {
+        throw new Error('killed');
+      },
+    } as unknown as MemoryStateStore;
+    await expect(deliverDue(deps(crashing, channel))).rejects.toThrow('killed');
+    expect(channel.sent).toEqual([['a1']]);
+    await deliverDue(deps(store, channel));
+    await deliverDue(deps(store, channel));
+    const sends = channel.sent.flat();
+    expect(sends.filter((id) => id === 'a1')).toHaveLength(2);
+    expect(sends.filter((id) => id === 'a2')).toHaveLength(1);
+  });
+});

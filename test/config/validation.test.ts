@@ -15,7 +15,7 @@ describe('config validation', () => {
       endpoints: { authorityHost: 'https://login.microsoftonline.com', graphBaseUrl: 'https://graph.microsoft.com' },
       auth: { mode: 'managedIdentity' },
     });
-    expect(config.channels).toEqual([{ type: 'stdout', name: 'stdout', minSeverity: 'informational' }]);
+    expect(config.channels).toEqual([{ type: 'stdout', name: 'stdout', minSeverity: 'informational', digestThreshold: 10 }]);
     expect(config.state).toEqual({ type: 'sqlite', path: '/srv/credwatch/.credwatch/state.db' });
     expect(config.schedules).toEqual({ scan: '*/15 * * * *', report: '0 8 * * 1', refreshAllowlists: '0 */6 * * *', timeZone: 'UTC' });
     expect(config.collection).toEqual({ overlapInMinutes: 120, settleInMinutes: 5, backfillInDays: 7 });

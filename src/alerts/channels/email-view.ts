@@ -1,0 +1,127 @@
+/**
+ * What an alert email says, as plain strings, before it becomes HTML or text. Both renderings read
+ * this one view so they always carry the same facts, and every attacker-controlled value (the app
+ * names itself; IPs, resources and summaries come from logs) is cleaned here exactly once.
+ */
+import type { Severity } from '../../events.js';
+import { safeText } from '../../render/text.js';
+import type { AlertPayload } from '../payload.js';
+
+/** Longest app name shown (subject, header, facts); the Entra link carries the full identity. */
+export const APP_NAME_MAX = 80;
+/** Items of a list (IPs, countries, resources) shown before "and N more". */
+export const LIST_MAX = 20;
+
+/** Header colours that keep contrast on Outlook's white and dark backgrounds. */
+export const SEVERITY_STYLE: Readonly<Record<Severity, { background: string; text: string }>> = Object.freeze({
+  critical: { background: '#A4262C', text: '#FFFFFF' },
+  high: { background: '#D83B01', text: '#FFFFFF' },
+  medium: { background: '#FFB900', text: '#201F1E' },
+  low: { background: '#0078D4', text: '#FFFFFF' },
+  informational: { background: '#605E5C', text: '#FFFFFF' },
+});
+
+/** One alert, ready to render: every string is already cleaned, but not yet HTML-escaped. */
+export interface AlertView {
+  severity: Severity;
+  /** `CRITICAL`, `HIGH`, … */
+  severityLabel: string;
+  title: string;
+  appName: string;
+  /** True for a repeat notification of an alert that keeps firing. */
+  repeat: boolean;
+  headline: string;
+  facts: ReadonlyArray<readonly [label: string, value: string]>;
+  why: string;
+  steps: readonly string[];
+  /** Only an https URL is ever linked; anything else is left out. */
+  entraUrl: string | undefined;
+  alertId: string;
+  lastSeen: string;
+  count: number;
+}
+
+/**
+ * Makes a URL in untrusted text inert (`https://evil` → `hxxps[:]//evil`), the convention security
+ * teams use for indicators: Outlook turns bare URLs in text into live links, and an app's name
+ * must never become a link in an alert about that app.
+ */
+export function defang(value: string): string {
+  return value.replace(/([a-z][a-z0-9+.-]*):\/\//gi, (_m, scheme: string) => `${scheme.replace(/^http/i, 'hxxp')}[:]//`).replace(/\bwww\./gi, 'www[.]');
+}
+
+/** One line of untrusted text: controls and bidi overrides made visible, capped, URLs defanged. */
+export function untrusted(value: string, maxLength = APP_NAME_MAX): string {
+  return defang(safeText(value, maxLength));
+}
+
+function list(values: readonly string[], maxItem: number): string {
+  const shown = values.slice(0, LIST_MAX).map((v) => untrusted(v, maxItem));
+  const more = values.length - shown.length;
+  return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** Builds the view of one alert. Our own rule text is capped too, so no field can blow the size. */
+export function toAlertView(a: AlertPayload): AlertView {
+  const facts: Array<readonly [string, string]> = [
+    ['App', `${untrusted(a.app.displayName)} (${untrusted(a.app.appId, 40)})`],
+    ['Tenant', untrusted(a.tenant, 60)],
+  ];
+  if (a.credentialKeyId) facts.push(['Credential', untrusted(a.credentialKeyId, 60)]);
+  const outcome = a.successCount + a.failureCount > 0 ? ` (${a.successCount} succeeded, ${a.failureCount} failed)` : '';
+  facts.push(['Events', `${a.count}${outcome}`], ['First seen', untrusted(a.firstSeen, 40)], ['Last seen', untrusted(a.lastSeen, 40)]);
+  if (a.ips.length > 0) facts.push(['IP addresses', list(a.ips, 45)]);
+  if (a.countries.length > 0) facts.push(['Countries', list(a.countries, 40)]);
+  if (a.asns.length > 0) facts.push(['Networks', list(a.asns.map((n) => `AS${n}`), 20)]);
+  if (a.network) facts.push(['Network key', untrusted(a.network, 60)]);
+  if (a.resources.length > 0) facts.push(['Resources', list(a.resources, 60)]);
+  if (a.allowlist.length > 0) {
+    facts.push(['Allowed ranges', list(a.allowlist.map((p) => `${p.cidr} (${p.vendor}, ${sourceLabel(p.source)}${p.stale ? ', STALE' : ''})`), 160)]);
+  }
+  facts.push(['Rule', `${untrusted(a.rule.id, 80)}${a.rule.mitre.length > 0 ? ` (MITRE ${list(a.rule.mitre, 30)})` : ''}`]);
+  facts.push(['Alert id', `${untrusted(a.alertId, 80)}${a.notification > 0 ? `, repeat notification at ${a.notification} events` : ''}`]);
+  return {
+    severity: a.severity,
+    severityLabel: a.severity.toUpperCase(),
+    title: untrusted(a.rule.title, 160),
+    appName: untrusted(a.app.displayName),
+    repeat: a.notification > 0,
+    headline: untrusted(a.summary, 400),
+    facts,
+    why: untrusted(a.rule.description, 2000),
+    steps: a.rule.runbook.slice(0, 30).map((s) => untrusted(s, 1000)),
+    entraUrl: httpsUrl(a.app.entraUrl),
+    alertId: untrusted(a.alertId, 80),
+    lastSeen: untrusted(a.lastSeen, 40),
+    count: a.count,
+  };
+}
+
+/** The subject line: `[credwatch] CRITICAL: <rule title> — <app name>`. */
+export function alertSubject(view: AlertView): string {
+  // A repeat keeps the same subject on purpose: Outlook threads it under the first notification.
+  return `[credwatch] ${view.severityLabel}: ${view.title} — ${view.appName}`;
+}
+
+/** Most severe first, then most recent: the order a responder reads a digest in. */
+export function digestOrder(views: readonly AlertView[], rank: (s: Severity) => number): AlertView[] {
+  return [...views].sort((x, y) => rank(y.severity) - rank(x.severity) || y.lastSeen.localeCompare(x.lastSeen));
+}
+
+function httpsUrl(value: string): string | undefined {
+  try {
+    return new URL(value).protocol === 'https:' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A `url:` allowlist source shows its host only: a feed URL may carry a token in its query. */
+function sourceLabel(source: string): string {
+  if (!source.startsWith('url:')) return source;
+  try {
+    return `url:${new URL(source.slice(4)).host}`;
+  } catch {
+    return 'url';
+  }
+}
