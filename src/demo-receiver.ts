@@ -25,15 +25,19 @@ function firstText(body: string): string {
   try {
     const envelope = JSON.parse(body) as { attachments?: Array<{ content?: unknown }> };
     const stack: unknown[] = [envelope.attachments?.[0]?.content];
+    const texts: string[] = [];
     while (stack.length > 0) {
       const node = stack.shift();
       if (Array.isArray(node)) stack.push(...(node as unknown[]));
       else if (node && typeof node === 'object') {
         const o = node as Record<string, unknown>;
-        if (o.type === 'TextBlock' && typeof o.text === 'string') return o.text;
+        if (o.type === 'TextBlock' && typeof o.text === 'string') texts.push(o.text);
         stack.push(...Object.values(o));
       }
     }
+    // The title is the block that starts with the severity; otherwise the first text.
+    const title = texts.find((t) => /^(CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL)\b/i.test(t)) ?? texts[0];
+    if (title) return title;
   } catch {
     return '(not JSON)';
   }

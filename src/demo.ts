@@ -15,6 +15,7 @@ import { assessInventory } from './inventory/assess.js';
 import { renderInventoryTable } from './inventory/render.js';
 import type { Logger } from './logging.js';
 import { packageRoot } from './package-root.js';
+import { startDemoTeamsReceiver } from './demo-receiver.js';
 import { mimecastScenario, quietScenario, startSimulator, type RunningSimulator } from './simulator/index.js';
 
 export interface DemoOptions {
@@ -77,8 +78,13 @@ export async function demoConfigRaw(sim: RunningSimulator, files: { ca: string; 
   };
 }
 
-export async function demoConfig(sim: RunningSimulator, files: { ca: string; cert: string; key: string }, root: string = packageRoot()): Promise<Config> {
-  return parseConfig(await demoConfigRaw(sim, files, root), { baseDir: join(root, 'config'), env: {} });
+export async function demoConfig(sim: RunningSimulator, files: { ca: string; cert: string; key: string }, root: string = packageRoot(), teamsUrl?: string): Promise<Config> {
+  const raw = await demoConfigRaw(sim, files, root);
+  if (teamsUrl) {
+    // A Teams-like receiver on loopback: the one place plain http is allowed, and only by saying so.
+    raw.channels = [...(raw.channels as unknown[]), { type: 'teams', name: 'teams-demo', urlEnv: 'CREDWATCH_DEMO_TEAMS_URL', allowInsecureTestEndpoint: true, minSeverity: 'critical' }];
+  }
+  return parseConfig(raw, { baseDir: join(root, 'config'), env: teamsUrl ? { CREDWATCH_DEMO_TEAMS_URL: teamsUrl } : {} });
 }
 
 /** `credwatch demo`: the real pipeline against the simulator's Mimecast-like tenant. */
@@ -86,9 +92,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const now = options.now ?? (() => new Date());
   const started = Date.now();
   const sim = await startSimulator({ scenario: mimecastScenario(now()), now });
+  const teams = await startDemoTeamsReceiver((title, bytes) => options.write(`>> Teams (local receiver ${teamsUrlHost}) received an Adaptive Card, ${bytes} bytes: ${title.replace(/\\/g, '')}\n\n`));
+  const teamsUrlHost = new URL(teams.url).host;
   try {
     const files = await writeSimulatorFiles(sim, simulatorFilesDir());
-    const config = await demoConfig(sim, files);
+    const config = await demoConfig(sim, files, packageRoot(), teams.url);
     const tenant = config.tenants[0];
     if (!tenant) throw new Error('demo configuration has no tenant');
     options.write(`credwatch demo — tenant simulator at ${sim.url} (Mimecast-like scenario, tenant ${sim.tenantId})\n`);
@@ -108,6 +116,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     return doctor.ok ? EXIT.OK : EXIT.ERROR;
   } finally {
     await sim.close();
+    await teams.close();
   }
 }
 

@@ -38,21 +38,29 @@ export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<Delive
   due.sort((a, b) => rank(b.payload) - rank(a.payload));
   const byChannel = new Map<string, typeof due>();
   for (const d of due) byChannel.set(d.entry.channel, [...(byChannel.get(d.entry.channel) ?? []), d]);
+  // A flood of non-critical alerts on a channel that can digest becomes one message, sent last.
+  const digests = new Map<string, typeof due>();
   for (const [name, items] of byChannel) {
     const channel = deps.channels.get(name);
+    const rest = items.filter((d) => d.payload && d.payload.severity !== 'critical');
+    if (channel?.sendDigest && rest.length > (channel.digestThreshold ?? 10)) digests.set(name, rest);
+  }
+  // Everything else one by one, most severe first across channels: a critical alert reaches every
+  // channel before any lower one goes anywhere.
+  for (const item of due) {
+    const name = item.entry.channel;
+    if (digests.get(name)?.includes(item)) continue;
+    const channel = deps.channels.get(name);
     if (!channel) {
-      for (const { entry } of items) {
-        await deps.store.updateOutbox(entry.id, { status: 'failed', attempts: entry.attempts + 1, lastError: `channel "${name}" is not configured any more` });
-        summary.failed += 1;
-      }
+      await deps.store.updateOutbox(item.entry.id, { status: 'failed', attempts: item.entry.attempts + 1, lastError: `channel "${name}" is not configured any more` });
+      summary.failed += 1;
       continue;
     }
-    // A critical alert always gets its own message; a flood of the rest becomes one digest.
-    const single = items.filter((d) => d.payload?.severity === 'critical' || !d.payload);
-    const rest = items.filter((d) => d.payload && d.payload.severity !== 'critical');
-    const digest = channel.sendDigest && rest.length > (channel.digestThreshold ?? 10) ? rest : [];
-    for (const item of digest.length > 0 ? single : items) await deliverBatch(deps, channel, [item], summary, (c, [p]) => c.send(p!));
-    if (digest.length > 0) await deliverBatch(deps, channel, digest, summary, (c, payloads) => c.sendDigest!(payloads));
+    await deliverBatch(deps, channel, [item], summary, (c, [p]) => c.send(p!));
+  }
+  for (const [name, items] of digests) {
+    const channel = deps.channels.get(name)!;
+    await deliverBatch(deps, channel, items, summary, (c, payloads) => c.sendDigest!(payloads));
   }
   return summary;
 }

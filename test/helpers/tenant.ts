@@ -36,7 +36,7 @@ export type AuthMode = 'certificate' | 'secret' | 'managedIdentity';
 export async function simulatorConfig(
   sim: RunningSimulator,
   mode: AuthMode,
-  overrides: { certificatePem?: string; privateKeyPem?: string; clientSecret?: string; extra?: Record<string, unknown> } = {},
+  overrides: { certificatePem?: string; privateKeyPem?: string; clientSecret?: string; extra?: Record<string, unknown>; env?: Record<string, string> } = {},
 ): Promise<Config> {
   const dir = await mkdtemp(join(tmpdir(), 'credwatch-test-'));
   await writeFile(join(dir, 'ca.crt'), sim.caCertPem);
@@ -61,7 +61,7 @@ export async function simulatorConfig(
       state: { type: 'memory' },
       ...overrides.extra,
     },
-    { baseDir: dir, env: { TEST_CLIENT_SECRET: overrides.clientSecret ?? sim.credwatchApp.clientSecret } },
+    { baseDir: dir, env: { TEST_CLIENT_SECRET: overrides.clientSecret ?? sim.credwatchApp.clientSecret, ...overrides.env } },
   );
 }
 
