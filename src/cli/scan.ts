@@ -1,7 +1,7 @@
 import { createChannels } from '../alerts/channels/index.js';
 import { toCredwatchError } from '../errors.js';
 import { createFetch } from '../graph/http.js';
-import { runScan, type ScanSummary } from '../scan/index.js';
+import { emptySummary, runScan, type ScanSummary } from '../scan/index.js';
 import { renderScanSummary } from '../scan/render.js';
 import { openStateStore } from '../state/index.js';
 import type { CliContext } from './context.js';
@@ -58,13 +58,5 @@ export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, 
 }
 
 function failedSummary(tenant: string, code: string, message: string): ScanSummary {
-  const now = new Date();
-  return {
-    tenant, startedAt: now, finishedAt: now,
-    events: { signIns: 0, newSignIns: 0, audits: 0, newAudits: 0, quarantined: 0 },
-    findings: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 },
-    suppressed: 0, expiredSuppressions: [], alerts: { new: 0, updated: 0, notifications: 0, raised: 0 },
-    delivery: { sent: 0, retrying: 0, failed: 0, errors: [] }, sources: [], ruleErrors: [],
-    errors: [{ stage: 'scan', code, message }], watermarkLagInMinutes: {}, graphRequests: 0,
-  };
+  return { ...emptySummary(tenant, new Date()), errors: [{ stage: 'scan', code, message }] };
 }

@@ -138,7 +138,8 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
   return summary;
 }
 
-function emptySummary(tenant: string, now: Date): ScanSummary {
+/** A summary with nothing read yet; also what a scan that failed before starting reports. */
+export function emptySummary(tenant: string, now: Date): ScanSummary {
   return {
     tenant,
     startedAt: now,
