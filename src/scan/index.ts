@@ -91,9 +91,10 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
   noteWindow(summary, 'directoryAudits', auditWindow);
 
   const signInWindow = scanWindow(await deps.store.getWatermark(tenant.name, 'signIns'), now, deps.config.collection);
+  const unchecked = new Map<string, number>();
   try {
     await scanSignIns(
-      { graph, tenant: tenant.name, rules, context, commit, seenExpiresAt, logger, ruleErrors, summary, ...(deps.progress ? { progress: (p) => deps.progress?.({ tenant: tenant.name, ...p }) } : {}) },
+      { graph, tenant: tenant.name, rules, context, commit, seenExpiresAt, logger, ruleErrors, summary, unchecked, ...(deps.progress ? { progress: (p) => deps.progress?.({ tenant: tenant.name, ...p }) } : {}) },
       signInWindow.from,
       signInWindow.to,
     );
@@ -104,6 +105,10 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
     fail('signIns', e);
   }
   noteWindow(summary, 'signIns', signInWindow);
+  for (const [vendor, count] of unchecked) {
+    // Said out loud: these sign-ins were neither cleared nor flagged.
+    summary.errors.push({ stage: 'signIns', code: 'ALLOWLIST_SOURCE_FAILED', message: `${count} sign-ins of ${vendor}'s apps were NOT checked: no allowlist source of ${vendor} could be read` });
+  }
 
   if (inventory) {
     try {

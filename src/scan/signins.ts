@@ -19,6 +19,8 @@ export interface StreamRun {
   ruleErrors: RuleErrors;
   summary: ScanSummary;
   progress?: (p: { stream: string; pages: number; events: number }) => void;
+  /** Sign-ins per vendor that could not be judged because the vendor's allowlist is unknown. */
+  unchecked: Map<string, number>;
 }
 
 /**
@@ -56,6 +58,7 @@ function aggregate(run: StreamRun, events: readonly SignInEvent[]): SignInAggreg
     const network = run.context.networkKey(e.ipAddress, e.asn) ?? 'unknown';
     const view = run.context.allowlist(run.context.app(e.appId), e.appId);
     const allowed = view.status === 'ok' && e.ipAddress ? view.match(e.ipAddress) !== undefined : null;
+    if (view.status === 'unknown') run.unchecked.set(view.vendor, (run.unchecked.get(view.vendor) ?? 0) + 1);
     const day = e.createdAt.toISOString().slice(0, 10);
     const key = `${day}|${e.appId}|${network}|${String(allowed)}`;
     const agg = byKey.get(key) ?? { tenant: run.tenant, day, appId: e.appId, network, allowed, count: 0, successCount: 0, failureCount: 0 };

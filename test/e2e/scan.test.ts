@@ -161,3 +161,20 @@ describe('credwatch scan of the quiet tenant', () => {
     expect(await deliveredAlerts(alertsFile)).toEqual([]);
   });
 });
+
+describe('a vendor whose allowlist cannot be read', () => {
+  it('reports its sign-ins as not checked — neither cleared nor flagged', async () => {
+    sim = await startSimulator({ scenario: mimecastScenario(now), now: () => now });
+    const { simulatorConfig } = await import('../helpers/tenant.js');
+    const config = await simulatorConfig(sim, 'certificate', {
+      extra: { vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'file', path: '/nonexistent/mimecast.txt' }] }] },
+    });
+    const store = new MemoryStateStore({ now: () => now });
+    const { logger } = captureLogger('silent');
+    const summary = await scanOnce(sim, config, store, logger, now);
+    expect(summary.sources).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'allowlist:Mimecast:file:/nonexistent/mimecast.txt', status: 'failed' })]));
+    expect(summary.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'ALLOWLIST_SOURCE_FAILED', message: expect.stringMatching(/^96 sign-ins of Mimecast's apps were NOT checked/) })]));
+    const signInAlerts = (await store.listAlerts('contoso', new Date(0), later(60))).filter((a) => a.ruleId.startsWith('signin-'));
+    expect(signInAlerts).toEqual([]);
+  });
+});
