@@ -139,6 +139,19 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
   }
   summary.graphRequests = graph.stats.requests;
   summary.finishedAt = deps.now();
+  try {
+    // The weekly report's data-collection health and the status commands read these.
+    await deps.store.recordScan({
+      tenant: tenant.name,
+      startedAt: summary.startedAt,
+      finishedAt: summary.finishedAt,
+      sources: summary.sources,
+      errors: summary.errors,
+      summaryJson: JSON.stringify({ ...summary, sources: undefined, delivery: { ...summary.delivery, errors: summary.delivery.errors.slice(0, 20) } }),
+    });
+  } catch (e: unknown) {
+    logger.error({ err: toCredwatchError(e) }, 'scan record not stored');
+  }
   logger.info({ summary: { ...summary, sources: undefined } }, 'scan finished');
   return summary;
 }

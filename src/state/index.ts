@@ -10,6 +10,7 @@ import { SqliteStateStore } from './sqlite.js';
 import type { StateStore, StateStoreOptions } from './types.js';
 
 export type * from './types.js';
+export { SCAN_RETENTION_IN_DAYS } from './codec-scans.js';
 export { MemoryStateStore } from './memory.js';
 export { SqliteStateStore, type SqliteStateStoreOptions } from './sqlite.js';
 

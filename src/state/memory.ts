@@ -20,6 +20,7 @@ import {
   type OutboxRow,
   type SnapshotRow,
 } from './codec-rows.js';
+import { decodeScan, encodeScan, scanCutoffMs, type ScanRow } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds, type CommitOp } from './commit.js';
 import { byKeys, requireLimit } from './order.js';
 import type {
@@ -28,6 +29,7 @@ import type {
   LearnedNetwork,
   OutboxEntry,
   OutboxStatus,
+  ScanRecord,
   SignInAggregate,
   StateStore,
   StateStoreOptions,
@@ -52,6 +54,7 @@ export class MemoryStateStore implements StateStore {
   readonly #learned = new Map<string, LearnedNetworkRow>();
   readonly #snapshots = new Map<string, SnapshotRow>();
   readonly #cache = new Map<string, CacheRow>();
+  readonly #scans = new Map<string, ScanRow>();
   #closed = false;
 
   constructor(options: StateStoreOptions = {}) {
@@ -207,13 +210,35 @@ export class MemoryStateStore implements StateStore {
     this.#cache.set(cacheKey, encodeCache(cacheKey, entry));
   }
 
+  async recordScan(record: ScanRecord): Promise<void> {
+    this.#open();
+    const row = encodeScan(record);
+    this.#scans.set(key(row.tenant, row.started_at_ms), row);
+  }
+
+  async listScans(tenant: string, from: Date, to: Date): Promise<ScanRecord[]> {
+    this.#open();
+    const [fromMs, toMsExcl] = [toMs(from, 'from'), toMs(to, 'to')];
+    return [...this.#scans.values()]
+      .filter((r) => r.tenant === tenant && r.started_at_ms >= fromMs && r.started_at_ms < toMsExcl)
+      .sort(byKeys((r) => [r.started_at_ms]))
+      .map(decodeScan);
+  }
+
   async purgeExpired(now: Date): Promise<number> {
     this.#open();
     const nowMs = toMs(now, 'now');
+    const cutoffMs = scanCutoffMs(nowMs);
     let removed = 0;
     for (const [k, expiresMs] of this.#seen) {
       if (expiresMs <= nowMs) {
         this.#seen.delete(k);
+        removed++;
+      }
+    }
+    for (const [k, row] of this.#scans) {
+      if (row.started_at_ms < cutoffMs) {
+        this.#scans.delete(k);
         removed++;
       }
     }

@@ -59,8 +59,25 @@ CREATE TABLE snapshots (tenant TEXT PRIMARY KEY, taken_at_ms INTEGER NOT NULL, b
 CREATE TABLE cache (key TEXT PRIMARY KEY, body TEXT NOT NULL, fetched_at_ms INTEGER NOT NULL) STRICT;
 `;
 
+// Scan history for the weekly report's data-collection health. A rowid table, not WITHOUT ROWID:
+// the summary body can run to kilobytes, and WITHOUT ROWID suits small rows only. The primary key
+// is the (tenant, started_at_ms) index the report's range reads use; the second index serves the
+// retention purge, which runs across tenants.
+const V2 = `
+CREATE TABLE scans (
+  tenant TEXT NOT NULL, started_at_ms INTEGER NOT NULL, finished_at_ms INTEGER NOT NULL,
+  sources TEXT NOT NULL CHECK (json_valid(sources)), errors TEXT NOT NULL CHECK (json_valid(errors)),
+  summary TEXT NOT NULL,
+  PRIMARY KEY (tenant, started_at_ms)
+) STRICT;
+CREATE INDEX scans_by_started ON scans (started_at_ms);
+`;
+
 /** Every migration, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, description: 'initial schema', sql: V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, description: 'initial schema', sql: V1 },
+  { version: 2, description: 'scan history', sql: V2 },
+];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

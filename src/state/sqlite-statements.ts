@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { AlertRow, FindingRow } from './codec-alerts.js';
 import type { AggregateRow, CacheRow, LearnedNetworkRow, OutboxRow, SnapshotRow } from './codec-rows.js';
+import type { ScanRow } from './codec-scans.js';
 import type { OutboxStatus } from './types.js';
 
 /** The prepared statements of one connection. */
@@ -91,5 +92,15 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (key) DO UPDATE SET body = excluded.body, fetched_at_ms = excluded.fetched_at_ms`,
     ),
     getCache: db.prepare<[string], CacheRow>('SELECT * FROM cache WHERE key = ?'),
+    putScan: db.prepare<ScanRow>(
+      `INSERT INTO scans (tenant, started_at_ms, finished_at_ms, sources, errors, summary)
+       VALUES (@tenant, @started_at_ms, @finished_at_ms, @sources, @errors, @summary)
+       ON CONFLICT (tenant, started_at_ms) DO UPDATE SET finished_at_ms = excluded.finished_at_ms,
+         sources = excluded.sources, errors = excluded.errors, summary = excluded.summary`,
+    ),
+    listScans: db.prepare<[string, number, number], ScanRow>(
+      'SELECT * FROM scans WHERE tenant = ? AND started_at_ms >= ? AND started_at_ms < ? ORDER BY started_at_ms',
+    ),
+    purgeScans: db.prepare<[number]>('DELETE FROM scans WHERE started_at_ms < ?'),
   };
 }

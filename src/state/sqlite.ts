@@ -16,6 +16,7 @@ import {
   encodeCache,
   type OutboxPatch,
 } from './codec-rows.js';
+import { decodeScan, encodeScan, scanCutoffMs } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds } from './commit.js';
 import { requireLimit } from './order.js';
 import { mapSqliteError } from './sqlite-errors.js';
@@ -27,6 +28,7 @@ import type {
   LearnedNetwork,
   OutboxEntry,
   OutboxStatus,
+  ScanRecord,
   SignInAggregate,
   StateStore,
   StateStoreOptions,
@@ -52,6 +54,7 @@ export class SqliteStateStore implements StateStore {
   readonly #now: () => Date;
   readonly #commit: Database.Transaction<(c: WindowCommit) => void>;
   readonly #patchOutbox: Database.Transaction<(id: string, patch: OutboxPatch) => void>;
+  readonly #purge: Database.Transaction<(nowMs: number) => number>;
 
   private constructor(
     /** The database file, named in every error. */
@@ -69,6 +72,8 @@ export class SqliteStateStore implements StateStore {
       const next = applyOutboxPatch(row, patch);
       if (next !== undefined) this.#s.updateOutbox.run(next);
     });
+    // One transaction: one fsync, and a purge that fails halfway removes nothing.
+    this.#purge = db.transaction((nowMs: number) => this.#s.purgeSeen.run(nowMs).changes + this.#s.purgeScans.run(scanCutoffMs(nowMs)).changes);
   }
 
   /**
@@ -201,8 +206,18 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
+  async recordScan(record: ScanRecord): Promise<void> {
+    return this.#run('recordScan', (s) => {
+      s.putScan.run(encodeScan(record));
+    });
+  }
+
+  async listScans(tenant: string, from: Date, to: Date): Promise<ScanRecord[]> {
+    return this.#run('listScans', (s) => s.listScans.all(tenant, toMs(from, 'from'), toMs(to, 'to')).map(decodeScan));
+  }
+
   async purgeExpired(now: Date): Promise<number> {
-    return this.#run('purgeExpired', (s) => s.purgeSeen.run(toMs(now, 'now')).changes);
+    return this.#run('purgeExpired', () => this.#purge.immediate(toMs(now, 'now')));
   }
 
   async close(): Promise<void> {

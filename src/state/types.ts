@@ -129,6 +129,18 @@ export interface WindowCommit {
   snapshot: InventorySnapshot | undefined;
 }
 
+/** One scan's outcome, kept for the weekly report's data-collection health and for status commands. */
+export interface ScanRecord {
+  tenant: string;
+  startedAt: Date;
+  finishedAt: Date;
+  /** Per source: `inventory:<x>`, `allowlist:<vendor>:<source>`, `signIns`, `directoryAudits`, … */
+  sources: Array<{ source: string; status: string; errorCode?: string; message?: string; items?: number }>;
+  errors: Array<{ stage: string; code: string; message: string }>;
+  /** The whole ScanSummary as JSON, for status and debugging (bounded: the caller keeps it small). */
+  summaryJson: string;
+}
+
 /** What every store implementation accepts besides its location. */
 export interface StateStoreOptions {
   /**
@@ -180,7 +192,19 @@ export interface StateStore {
   getCache(key: string): Promise<CacheEntry | undefined>;
   putCache(key: string, entry: CacheEntry): Promise<void>;
 
-  /** Forgets seen ids past their expiry (`seenExpiresAt <= now`); returns how many were removed. */
+  /**
+   * Stores one scan's outcome. Idempotent on (tenant, startedAt): a second record with the same key
+   * replaces the first. Optional source fields that are undefined read back absent.
+   */
+  recordScan(record: ScanRecord): Promise<void>;
+  /** Scans of `tenant` with `from <= startedAt < to`, oldest first. */
+  listScans(tenant: string, from: Date, to: Date): Promise<ScanRecord[]>;
+
+  /**
+   * Forgets seen ids past their expiry (`seenExpiresAt <= now`) and scan records older than 400
+   * days (`startedAt < now - SCAN_RETENTION_IN_DAYS`); returns how many records of
+   * both kinds were removed.
+   */
   purgeExpired(now: Date): Promise<number>;
   /** Idempotent; later calls fail with STATE_UNAVAILABLE. */
   close(): Promise<void>;

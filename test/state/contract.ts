@@ -8,6 +8,7 @@ import type { StateStore } from '../../src/state/types.js';
 import { lifecycleContract } from './contract-lifecycle.js';
 import { outboxContract } from './contract-outbox.js';
 import { recordsContract } from './contract-records.js';
+import { scansContract } from './contract-scans.js';
 import { windowContract } from './contract-window.js';
 
 /** What a store factory hands the suite. */
@@ -50,6 +51,7 @@ export function runStateStoreContract(name: string, factory: StoreFactory): void
     windowContract(ctx);
     recordsContract(ctx);
     outboxContract(ctx);
+    scansContract(ctx);
     lifecycleContract(ctx);
   });
 }

@@ -3,7 +3,7 @@
  * field exercised somewhere, so a field a store forgets to round-trip shows up in a test.
  */
 import type { Finding } from '../../src/events.js';
-import type { OutboxEntry, SignInAggregate, StoredAlert, StoredFinding, WindowCommit } from '../../src/state/types.js';
+import type { OutboxEntry, ScanRecord, SignInAggregate, StoredAlert, StoredFinding, WindowCommit } from '../../src/state/types.js';
 
 export const TENANT = 'contoso';
 export const STREAM = 'signIns';
@@ -109,6 +109,26 @@ export function aggregate(overrides: Partial<SignInAggregate> = {}): SignInAggre
     count: 3,
     successCount: 2,
     failureCount: 1,
+    ...overrides,
+  };
+}
+
+/** A scan of `contoso` that started at `startedAt` and took two minutes, with every source field used somewhere. */
+export function scanRecord(startedAt: Date, overrides: Partial<ScanRecord> = {}): ScanRecord {
+  const finishedAt = new Date(startedAt.getTime() + 120_000);
+  return {
+    tenant: TENANT,
+    startedAt,
+    finishedAt,
+    sources: [
+      { source: 'signIns', status: 'complete', items: 1250 },
+      { source: 'directoryAudits', status: 'partial', errorCode: 'GRAPH_THROTTLED', message: 'stopped after 3 pages', items: 300 },
+      { source: 'inventory:servicePrincipals', status: 'complete', items: 42 },
+      { source: 'allowlist:Vendor 🚀:url:https://vendor.example/ranges', status: 'stale', errorCode: 'ALLOWLIST_FETCH_FAILED', message: 'HTTP 503' },
+      { source: 'inventory:applications', status: 'skipped' },
+    ],
+    errors: [{ stage: 'directoryAudits', code: 'GRAPH_THROTTLED', message: 'HTTP 429 after 5 retries' }],
+    summaryJson: JSON.stringify({ tenant: TENANT, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), graphRequests: 17 }),
     ...overrides,
   };
 }

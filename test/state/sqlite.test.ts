@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../src/state/sqlite-schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/sqlite-schema.js';
 import { SqliteStateStore } from '../../src/state/sqlite.js';
 import { runStateStoreContract } from './contract.js';
-import { aggregate, at, eventIds, outboxEntry, STREAM, storedFinding, TENANT, windowCommit } from './records.js';
+import { aggregate, alert, at, eventIds, outboxEntry, scanRecord, STREAM, storedFinding, TENANT, windowCommit } from './records.js';
 
 runStateStoreContract('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'credwatch-state-'));
@@ -47,7 +47,53 @@ describe('sqlite state file', () => {
     await SqliteStateStore.open(path).close();
     inspect(path, (db) => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SCHEMA_VERSION }]);
+      expect(db.prepare('SELECT version FROM schema_version ORDER BY version').all()).toEqual(
+        Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
+      );
+    });
+  });
+
+  it('migrates a database written by the previous schema version, keeping its data', async () => {
+    expect(SCHEMA_VERSION).toBe(2);
+    const path = join(dir, 'state.db');
+    // A version-1 file as the previous release created it (schema_version, then V1), with data
+    // written straight into its tables, without going through this build's code.
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT');
+    old.exec(MIGRATIONS[0]!.sql);
+    old.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(1, MIGRATIONS[0]!.description, 1);
+    old.prepare('INSERT INTO watermarks VALUES (?, ?, ?)').run(TENANT, STREAM, at(30).getTime());
+    const seen = old.prepare('INSERT INTO seen_ids VALUES (?, ?, ?, ?)');
+    for (const id of eventIds(0, 3)) seen.run(TENANT, STREAM, id, Date.now() + 86_400_000);
+    old.prepare('INSERT INTO cache VALUES (?, ?, ?)').run('k', 'v', at(0).getTime());
+    old.close();
+
+    const store = SqliteStateStore.open(path);
+    try {
+      expect(await store.getWatermark(TENANT, STREAM)).toEqual(at(30));
+      expect(await store.filterUnseen(TENANT, STREAM, eventIds(0, 4))).toEqual(['evt-3']);
+      expect(await store.getCache('k')).toEqual({ body: 'v', fetchedAt: at(0) });
+      expect(await store.listScans(TENANT, at(0), at(60))).toEqual([]);
+      await store.recordScan(scanRecord(at(0)));
+      await store.commitWindow(windowCommit({ watermark: at(60), alerts: [alert('alert-1')] }));
+      expect(await store.listScans(TENANT, at(0), at(60))).toStrictEqual([scanRecord(at(0))]);
+    } finally {
+      await store.close();
+    }
+    // Opening again applies nothing twice.
+    await SqliteStateStore.open(path).close();
+    inspect(path, (db) => {
+      expect(db.prepare('SELECT version, description FROM schema_version ORDER BY version').all()).toEqual([
+        { version: 1, description: 'initial schema' },
+        { version: 2, description: 'scan history' },
+      ]);
+      expect(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'scans' ORDER BY name").all()).toEqual([
+        { name: 'scans' },
+        { name: 'scans_by_started' },
+        { name: 'sqlite_autoindex_scans_1' },
+      ]);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     });
   });
 
@@ -133,11 +179,13 @@ describe('sqlite state file', () => {
       "SELECT * FROM alerts WHERE tenant = 't' AND last_seen_ms >= 0 AND first_seen_ms < 1",
       "SELECT * FROM aggregates WHERE tenant = 't' AND day >= '2026-01-01' AND day <= '2026-01-07'",
       "SELECT * FROM learned_networks WHERE tenant = 't' AND app_id = 'a'",
+      "SELECT * FROM scans WHERE tenant = 't' AND started_at_ms >= 0 AND started_at_ms < 1 ORDER BY started_at_ms",
+      'DELETE FROM scans WHERE started_at_ms < 0',
     ];
     inspect(path, (db) => {
       for (const sql of queries) {
         const plan = db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => r.detail).join(' | ');
-        expect(plan, sql).not.toMatch(/SCAN (seen_ids|outbox|findings|alerts|aggregates|learned_networks)\b/);
+        expect(plan, sql).not.toMatch(/SCAN (seen_ids|outbox|findings|alerts|aggregates|learned_networks|scans)\b/);
       }
     });
   });
