@@ -4,6 +4,7 @@ import { cliContext, cliLogger, type GlobalOptions } from './cli/context.js';
 import { doctorCommand } from './cli/doctor.js';
 import { EXIT } from './cli/exit-codes.js';
 import { inventoryCommand } from './cli/inventory.js';
+import { reportCommand } from './cli/report.js';
 import { scanCommand } from './cli/scan.js';
 import { toCredwatchError } from './errors.js';
 
@@ -53,6 +54,16 @@ program
       const progress = process.stderr.isTTY ? (text: string) => process.stderr.write(text) : undefined;
       return scanCommand(await cliContext(program.opts<GlobalOptions>()), options, write, progress);
     }),
+  );
+
+program
+  .command('report')
+  .description('write the weekly exposure report (HTML, JSON, CSV) of each tenant from the state store')
+  .option('-t, --tenant <name>', 'only this tenant')
+  .option('-w, --week <YYYY-Www>', 'ISO week to report on (default: the last complete week)')
+  .option('-o, --out <dir>', 'directory to write the files to', './reports')
+  .action((options: { tenant?: string; week?: string; out: string }) =>
+    run(async () => reportCommand(await cliContext(program.opts<GlobalOptions>()), options, write)),
   );
 
 program

@@ -16,6 +16,9 @@ import { renderInventoryTable } from './inventory/render.js';
 import type { Logger } from './logging.js';
 import { packageRoot } from './package-root.js';
 import { startDemoTeamsReceiver } from './demo-receiver.js';
+import { renderReportHtml } from './report/html.js';
+import { runReport } from './report/run.js';
+import { isoWeek } from './report/week.js';
 import { mimecastScenario, quietScenario, startSimulator, type RunningSimulator } from './simulator/index.js';
 
 export interface DemoOptions {
@@ -112,7 +115,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const inventory = await collectInventory({ graph, logger: options.logger, now }, tenant.tenantId);
     const assessed = assessInventory(inventory, now(), config.posture);
     options.write(`\n# credwatch inventory\n${renderInventoryTable(inventory, assessed)}\n`);
-    options.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. The weekly report arrives with a later milestone.\n`);
+    // The report of the week so far (the scheduled run reports the last complete week).
+    const { files: reportFiles } = await runReport({ store, config, now, logger: options.logger }, tenant, isoWeek(now()), { outDir: join(packageRoot(), '.credwatch', 'reports'), renderHtml: renderReportHtml });
+    options.write(`\n# credwatch report (this week so far)\n  ${[reportFiles?.html, reportFiles?.json, reportFiles?.inventoryCsv, reportFiles?.findingsCsv].filter(Boolean).join('\n  ')}\n`);
+    options.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     return doctor.ok ? EXIT.OK : EXIT.ERROR;
   } finally {
     await sim.close();

@@ -46,6 +46,62 @@ export interface CredentialRow {
   mailboxCapable: boolean;
 }
 
+/** A mailbox permission as the report keeps it (enough to diff grants week over week). */
+export interface MailboxGrantRow {
+  permission: string;
+  type: 'application' | 'delegated';
+  reach: 'allMailboxes' | 'allUsers' | 'someUsers';
+  api: string;
+}
+
+/** One app of the inventory the report was built from: mailbox-capable apps and apps holding credentials. */
+export interface InventoryAppRow {
+  appId: string;
+  displayName: string;
+  ownership: string;
+  appOwnerOrganizationId: string | null;
+  mailboxCapable: boolean;
+  mailboxPermissions: MailboxGrantRow[];
+  credentials: CredentialRow[];
+}
+
+/**
+ * The inventory behind the report, kept in the JSON so next week's report can say what changed
+ * (new/removed credentials, new grants, new apps) without an inventory history in the store.
+ */
+export interface InventorySection {
+  collectedAt: string;
+  /** The inventory's own source statuses: a failed permission source makes grants incomparable. */
+  sources: Array<{ source: string; status: string; errorCode: string | null }>;
+  apps: InventoryAppRow[];
+  /** Ids of the other apps (no credentials, no mailbox access), so an app that just gained a credential is not reported as new. */
+  otherAppIds: string[];
+}
+
+/** One finding of the week (what `findings.csv` lists). */
+export interface FindingRow {
+  findingId: string;
+  alertId: string;
+  occurredAt: string;
+  severity: Severity;
+  ruleId: string;
+  title: string;
+  appId: string;
+  appDisplayName: string;
+  credentialKeyId: string | null;
+  network: string | null;
+  ip: string | null;
+  country: string | null;
+  asn: number | null;
+  resource: string | null;
+  success: boolean | null;
+  suppressed: boolean;
+  summary: string;
+}
+
+/** Why `changes` is or is not there. */
+export type ChangesStatus = 'compared' | 'firstReport' | 'noInventory' | 'previousWithoutInventory';
+
 export interface ConformityDay {
   day: string;
   allowed: number;
@@ -97,7 +153,15 @@ export interface Recommendation {
   text: string;
   /** Report items it is about (app ids, alert ids, sources). */
   refersTo: string[];
+  /** The section `refersTo` points into, which also says what kind of id it holds. */
+  section: RecommendationSection;
 }
+
+/**
+ * `alerts`: alert ids; `exposure`, `appsWithoutAllowlist`: app ids; `hygiene`: credential key ids;
+ * `conformity`: network keys; `health`, `staleAllowlists`: health source names.
+ */
+export type RecommendationSection = 'alerts' | 'exposure' | 'appsWithoutAllowlist' | 'hygiene' | 'conformity' | 'health' | 'staleAllowlists';
 
 export interface WeeklyReport {
   schema: typeof REPORT_SCHEMA;
@@ -116,14 +180,31 @@ export interface WeeklyReport {
     onServicePrincipal: CredentialRow[];
     secretsOnMailboxApps: CredentialRow[];
     shared: CredentialRow[];
+    /** RSA keys under 2048 bits or SHA-1 signatures (only where Graph returned the public key). */
+    weak: CredentialRow[];
     /** null: credential last-use is not collected yet — unknown, not "none". */
     unusedPrivileged: CredentialRow[] | null;
   };
   conformity: { apps: ConformityRow[]; topUnexpectedNetworks: NetworkRow[] };
   alerts: AlertRow[];
-  changes: { newCredentials: CredentialRow[]; removedCredentials: CredentialRow[]; newGrants: Array<{ appId: string; displayName: string; permission: string }>; newApps: Array<{ appId: string; displayName: string }> } | null;
+  /** null when there is nothing to compare with; `changesStatus` says why. */
+  changes: {
+    /** The week compared with. */
+    since: string;
+    newCredentials: CredentialRow[];
+    removedCredentials: CredentialRow[];
+    newGrants: Array<{ appId: string; displayName: string; permission: string }>;
+    newApps: Array<{ appId: string; displayName: string }>;
+    /** What could not be compared (e.g. grants, when a permission source failed either week). */
+    notes: string[];
+  } | null;
+  changesStatus: ChangesStatus;
   appsWithoutAllowlist: Array<{ appId: string; displayName: string; mailboxPermissions: string[] }>;
   staleAllowlists: Array<{ vendor: string; source: string; status: string; detail: string | null }>;
   health: HealthRow[];
   recommendations: Recommendation[];
+  /** The week's findings, suppressed ones included (`findings.csv`). */
+  findings: FindingRow[];
+  /** null when no inventory was collected; kept so next week's `changes` can be computed. */
+  inventory: InventorySection | null;
 }
