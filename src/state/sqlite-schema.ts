@@ -115,6 +115,32 @@ function migrate(db: Database.Database, path: string, nowMs: number): void {
   }).immediate();
 }
 
+/** How long {@link enableWal} sleeps between attempts. */
+const WAL_RETRY_INTERVAL_IN_MS = 10;
+
+/**
+ * Switches the connection to WAL, waiting up to `busyTimeoutInMs` for another process.
+ *
+ * The busy timeout does not cover this pragma on a file still in rollback mode (a brand-new
+ * one): the switch rewrites the header, so it first reads the file and then upgrades to a write
+ * lock, and SQLite refuses a lock upgrade from inside a read transaction at once with SQLITE_BUSY
+ * instead of waiting (waiting could deadlock two connections that both read). Two processes
+ * creating the same file together hit exactly that: one switches the file, the other fails. So
+ * the wait is done here; the retry finds the file already in WAL mode, which needs no lock.
+ */
+function enableWal(db: Database.Database, busyTimeoutInMs: number): unknown {
+  const deadline = Date.now() + busyTimeoutInMs;
+  for (;;) {
+    try {
+      return db.pragma('journal_mode = WAL', { simple: true });
+    } catch (e: unknown) {
+      if (!(e instanceof Database.SqliteError) || !e.code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
+    }
+    // Synchronous like the rest of opening; the other process holds the lock for one header write.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_INTERVAL_IN_MS);
+  }
+}
+
 /**
  * Opens (creating if missing, with its directory) and migrates the state file. WAL lets reports
  * read while a scan writes; `synchronous = FULL` fsyncs the WAL at every commit, because a commit
@@ -128,7 +154,7 @@ export function openDatabase(path: string, busyTimeoutInMs: number, nowMs: numbe
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { timeout: busyTimeoutInMs });
     // The first statement reads the header, so a file that is not SQLite fails here as NOTADB.
-    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    const mode = enableWal(db, busyTimeoutInMs);
     if (mode !== 'wal' && path !== ':memory:') {
       throw new CredwatchError('STATE_UNAVAILABLE', `state database ${path}: the file system refused WAL mode (got "${String(mode)}"); use a local disk, not a network share`, {
         details: { path },

@@ -1,6 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/sqlite-schema.js';
@@ -51,6 +54,47 @@ describe('sqlite state file', () => {
         Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
       );
     });
+  });
+
+  /**
+   * Another process (a worker thread with its own connection) holding the write lock of a file
+   * still in rollback mode, as a process does while it switches a brand-new file to WAL.
+   */
+  async function holdRollbackWriteLock(path: string, holdMs: number): Promise<Worker> {
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const Database = require(workerData.module);
+      const db = new Database(workerData.path);
+      db.exec('BEGIN IMMEDIATE');
+      parentPort.postMessage('locked');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.holdMs);
+      db.exec('COMMIT');
+      db.close();
+    `;
+    const worker = new Worker(code, { eval: true, workerData: { module: createRequire(import.meta.url).resolve('better-sqlite3'), path, holdMs } });
+    await once(worker, 'message');
+    return worker;
+  }
+
+  it('waits out another process that holds a new file\'s lock while switching it to WAL', async () => {
+    const path = join(dir, 'state.db');
+    const worker = await holdRollbackWriteLock(path, 300);
+    // SQLite answers this pragma with SQLITE_BUSY at once, without its busy handler; the store waits.
+    const store = SqliteStateStore.open(path, { busyTimeoutInMs: 10_000 });
+    await store.close();
+    await once(worker, 'exit');
+    inspect(path, (db) => expect(db.pragma('journal_mode', { simple: true })).toBe('wal'));
+  });
+
+  it('reports the lock as unavailable once the busy timeout runs out while switching to WAL', async () => {
+    const path = join(dir, 'state.db');
+    const worker = await holdRollbackWriteLock(path, 1_000);
+    const started = Date.now();
+    expect(() => SqliteStateStore.open(path, { busyTimeoutInMs: 200 })).toThrow(
+      expect.objectContaining({ code: 'STATE_UNAVAILABLE', details: expect.objectContaining({ path, sqliteCode: 'SQLITE_BUSY' }) }),
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    await once(worker, 'exit');
   });
 
   it('migrates a database written by the previous schema version, keeping its data', async () => {
