@@ -67,6 +67,29 @@ program
   );
 
 program
+  .command('serve')
+  .description('run the configured schedules (scan, weekly report, allowlist refresh) until SIGTERM/SIGINT')
+  .option('--report-dir <dir>', 'where the weekly report files go', 'reports')
+  .option('--grace <seconds>', 'how long shutdown waits for a run in flight', '60')
+  .action((options: { reportDir: string; grace: string }) =>
+    run(async () => {
+      const { serveCommand } = await import('./cli/serve.js');
+      return serveCommand(await cliContext(program.opts<GlobalOptions>()), { reportDir: options.reportDir, graceInMs: Number(options.grace) * 1000 }, write);
+    }),
+  );
+
+program
+  .command('status')
+  .description("each tenant's last scan, its result and the sign-in watermark lag; exit 1 when overdue or failing")
+  .option('--stale-after <minutes>', 'a tenant whose last scan is older than this is overdue', '60')
+  .action((options: { staleAfter: string }) =>
+    run(async () => {
+      const { statusCommand } = await import('./cli/status.js');
+      return statusCommand(await cliContext(program.opts<GlobalOptions>()), { staleAfterInMinutes: Number(options.staleAfter) }, write);
+    }),
+  );
+
+program
   .command('doctor')
   .description('check configuration, token, granted permissions, licence and reachability, with a fix for each problem')
   .action(() => run(async () => doctorCommand(await cliContext(program.opts<GlobalOptions>()), write)));

@@ -1,0 +1,28 @@
+import { createChannels } from '../alerts/channels/index.js';
+import { startServe } from '../serve/index.js';
+import { openStateStore } from '../state/index.js';
+import type { CliContext } from './context.js';
+import { EXIT } from './exit-codes.js';
+
+/**
+ * `credwatch serve`: runs until SIGTERM/SIGINT, then stops scheduling, lets a run in flight finish
+ * (each scan commits page by page, so cutting one short loses nothing), closes the store, exits 0.
+ */
+export async function serveCommand(ctx: CliContext, options: { reportDir: string; graceInMs: number }, write: (text: string) => void): Promise<number> {
+  const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
+  const graphFor = (name: string) => {
+    const tenant = ctx.config.tenants.find((t) => t.name === name);
+    if (!tenant) throw new Error(`no tenant named ${name}`);
+    return ctx.connect(tenant).graph;
+  };
+  const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor });
+  const handle = startServe({ config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(), reportDir: options.reportDir });
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  ctx.logger.info({ signal }, 'shutting down');
+  await handle.stop(options.graceInMs);
+  await store.close();
+  return EXIT.OK;
+}
