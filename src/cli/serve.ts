@@ -16,7 +16,7 @@ export async function serveCommand(ctx: CliContext, options: { reportDir: string
     return ctx.connect(tenant).graph;
   };
   const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor });
-  const handle = startServe({ config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(), reportDir: options.reportDir });
+  const handle = startServe({ config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(), reportDir: options.reportDir, graphFor });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

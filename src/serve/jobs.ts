@@ -3,6 +3,8 @@ import type { Logger } from '../logging.js';
 import { resolveAllowlists } from '../networks/index.js';
 import { runReport } from '../report/run.js';
 import { renderReportHtml } from '../report/html.js';
+import { sendWeeklyReport } from '../report/send.js';
+import type { GraphApi } from '../graph/client.js';
 import { runScan, type ScanDeps } from '../scan/index.js';
 import { toCredwatchError } from '../errors.js';
 
@@ -13,7 +15,11 @@ export interface JobResult {
   detail: string;
 }
 
-export type JobDeps = Omit<ScanDeps, 'fetch' | 'progress'> & { reportDir: string };
+export type JobDeps = Omit<ScanDeps, 'fetch' | 'progress'> & {
+  reportDir: string;
+  /** The Graph client of a tenant by name, for report email sent as that tenant. */
+  graphFor: (tenantName: string) => GraphApi;
+};
 
 /** One scan of every tenant in turn; one tenant's failure never stops the others. */
 export async function scanAllTenants(deps: JobDeps): Promise<JobResult> {
@@ -43,7 +49,10 @@ export async function reportAllTenants(deps: JobDeps): Promise<JobResult> {
   for (const tenant of deps.config.tenants) {
     try {
       const { report, files } = await runReport({ store: deps.store, config: deps.config, now: deps.now, logger: deps.logger }, tenant, undefined, { outDir: deps.reportDir, renderHtml: renderReportHtml });
-      parts.push(`${tenant.name} ${report.week}: ${files?.html ?? 'no files'}`);
+      const fetch = createFetch(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {});
+      const sent = await sendWeeklyReport(report, tenant, { config: deps.config, graphFor: deps.graphFor, fetch, now: deps.now, logger: deps.logger });
+      if (sent.some((s) => s.includes('FAILED'))) ok = false;
+      parts.push(`${tenant.name} ${report.week}: ${files?.html ?? 'no files'}${sent.length > 0 ? ` (${sent.join(', ')})` : ''}`);
     } catch (e: unknown) {
       ok = false;
       const err = toCredwatchError(e);
