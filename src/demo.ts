@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { collectInventory } from './collect/inventory.js';
 import { parseConfig } from './config/index.js';
@@ -134,7 +134,14 @@ export async function runSimulatorCommand(options: { write: (text: string) => vo
   const dir = simulatorFilesDir();
   const files = await writeSimulatorFiles(sim, dir);
   const configPath = join(dir, 'credwatch.json');
-  await writeFile(configPath, `${JSON.stringify(await demoConfigRaw(sim, files), null, 2)}\n`);
+  // Unlike the demo, the hand-run flow keeps state on disk so scan → status → report build on each
+  // other; a new simulator is a new tenant, so its state starts empty.
+  const statePath = join(dir, 'state.db');
+  await rm(statePath, { force: true });
+  await rm(`${statePath}-wal`, { force: true });
+  await rm(`${statePath}-shm`, { force: true });
+  const raw = { ...(await demoConfigRaw(sim, files)), state: { type: 'sqlite', path: statePath } };
+  await writeFile(configPath, `${JSON.stringify(raw, null, 2)}\n`);
   options.write(
     [
       `Tenant simulator listening on ${sim.url} (${options.scenario} scenario).`,
