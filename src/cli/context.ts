@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/index.js';
 import type { Config, TenantConfig } from '../config/types.js';
 import { CredwatchError } from '../errors.js';
+import type { GraphApi } from '../graph/client.js';
 import { connectTenant, type TenantConnection } from '../graph/connect.js';
 import { createLogger, type Logger } from '../logging.js';
 import { pino } from 'pino';
@@ -14,6 +15,8 @@ export interface CliContext {
   config: Config;
   logger: Logger;
   connect: (tenant: TenantConfig) => TenantConnection;
+  /** The Graph client of a configured tenant by name (email is sent as the sender tenant). */
+  graphFor: (tenantName: string) => GraphApi;
 }
 
 /** Logs go to stderr so stdout carries only the command's output (a table, JSON or CSV). */
@@ -24,7 +27,14 @@ export function cliLogger(level: string): Logger {
 export async function cliContext(options: GlobalOptions): Promise<CliContext> {
   const config = await loadConfig(options.config ? { path: options.config } : {});
   const logger = cliLogger(options.logLevel ?? config.logging.level);
-  return { config, logger, connect: (tenant) => connectTenant(tenant, { logger }) };
+  const connect = (tenant: TenantConfig) => connectTenant(tenant, { logger });
+  const graphFor = (name: string) => {
+    const tenant = config.tenants.find((t) => t.name === name);
+    // The config schema already checks senderTenant names; reaching this is a programming error.
+    if (!tenant) throw new CredwatchError('CONFIG_INVALID', `No tenant named "${name}" in the configuration.`);
+    return connect(tenant).graph;
+  };
+  return { config, logger, connect, graphFor };
 }
 
 /** The tenants a command runs for: all, or the one named with --tenant. */

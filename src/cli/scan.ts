@@ -1,6 +1,6 @@
 import { createChannels } from '../alerts/channels/index.js';
 import { toCredwatchError } from '../errors.js';
-import { createFetch } from '../graph/http.js';
+import { tenantFetch } from '../graph/connect.js';
 import { emptySummary, runScan, type ScanSummary } from '../scan/index.js';
 import { renderScanSummary } from '../scan/render.js';
 import { openStateStore } from '../state/index.js';
@@ -19,12 +19,7 @@ export interface ScanCommandOptions {
  */
 export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, write: (text: string) => void, progress?: (text: string) => void): Promise<number> {
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
-  const graphFor = (name: string) => {
-    const tenant = ctx.config.tenants.find((t) => t.name === name);
-    if (!tenant) throw new Error(`no tenant named ${name}`);
-    return ctx.connect(tenant).graph;
-  };
-  const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor });
+  const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor: ctx.graphFor });
   const summaries: ScanSummary[] = [];
   try {
     for (const tenant of selectTenants(ctx.config, options.tenant)) {
@@ -33,8 +28,7 @@ export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, 
           await runScan(
             {
               config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(),
-              // URL allowlists go through the same trust store as the tenant (a TLS-inspecting proxy's CA, or the simulator's).
-              fetch: createFetch(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {}),
+              fetch: tenantFetch(tenant),
               ...(progress ? { progress: (p) => progress(`\r${p.tenant}: ${p.stream} page ${p.pages}, ${p.events} events`) } : {}),
             },
             tenant,

@@ -10,13 +10,8 @@ import { EXIT } from './exit-codes.js';
  */
 export async function serveCommand(ctx: CliContext, options: { reportDir: string; graceInMs: number }, write: (text: string) => void): Promise<number> {
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
-  const graphFor = (name: string) => {
-    const tenant = ctx.config.tenants.find((t) => t.name === name);
-    if (!tenant) throw new Error(`no tenant named ${name}`);
-    return ctx.connect(tenant).graph;
-  };
-  const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor });
-  const handle = startServe({ config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(), reportDir: options.reportDir, graphFor });
+  const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor: ctx.graphFor });
+  const handle = startServe({ config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(), reportDir: options.reportDir, graphFor: ctx.graphFor });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

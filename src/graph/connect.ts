@@ -2,7 +2,7 @@ import type { TenantConfig } from '../config/types.js';
 import type { Logger } from '../logging.js';
 import { createTokenSource, type AppCredential, type TokenSource } from './auth.js';
 import { createGraphApi, type GraphApi } from './client.js';
-import { createFetch } from './http.js';
+import { createFetch, type FetchLike } from './http.js';
 import type { Clock } from './rate-limit.js';
 import type { RetryPolicy } from './retry.js';
 
@@ -21,13 +21,21 @@ export interface ConnectOptions {
   enforceBudgets?: boolean;
 }
 
+/**
+ * A fetch that trusts what this tenant's endpoints trust (an added CA for the simulator or a
+ * TLS-inspecting proxy): used for Graph and for the tenant's URL allowlists alike.
+ */
+export function tenantFetch(tenant: TenantConfig, timeoutInMs?: number): FetchLike {
+  return createFetch({
+    ...(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {}),
+    ...(timeoutInMs ? { timeoutInMs } : {}),
+  });
+}
+
 /** Builds the token source and Graph client for one tenant from its resolved configuration. */
 export function connectTenant(tenant: TenantConfig, options: ConnectOptions): TenantConnection {
   const logger = options.logger.child({ tenant: tenant.name });
-  const fetch = createFetch({
-    ...(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {}),
-    ...(options.fetchTimeoutInMs ? { timeoutInMs: options.fetchTimeoutInMs } : {}),
-  });
+  const fetch = tenantFetch(tenant, options.fetchTimeoutInMs);
   const tokens = createTokenSource({
     tenantId: tenant.tenantId,
     authorityHost: tenant.endpoints.authorityHost,

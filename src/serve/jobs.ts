@@ -1,4 +1,4 @@
-import { createFetch } from '../graph/http.js';
+import { tenantFetch } from '../graph/connect.js';
 import type { Logger } from '../logging.js';
 import { resolveAllowlists } from '../networks/index.js';
 import { runReport } from '../report/run.js';
@@ -27,7 +27,7 @@ export async function scanAllTenants(deps: JobDeps): Promise<JobResult> {
   let ok = true;
   for (const tenant of deps.config.tenants) {
     try {
-      const fetch = createFetch(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {});
+      const fetch = tenantFetch(tenant);
       const s = await runScan({ ...deps, fetch }, tenant);
       const lag = s.watermarkLagInMinutes.signIns;
       parts.push(`${tenant.name}: ${s.events.newSignIns} new sign-ins, ${s.alerts.raised} alerts raised, ${s.errors.length} errors, sign-in lag ${lag === undefined ? 'n/a' : `${lag} min`}`);
@@ -49,7 +49,7 @@ export async function reportAllTenants(deps: JobDeps): Promise<JobResult> {
   for (const tenant of deps.config.tenants) {
     try {
       const { report, files } = await runReport({ store: deps.store, config: deps.config, now: deps.now, logger: deps.logger }, tenant, undefined, { outDir: deps.reportDir, renderHtml: renderReportHtml });
-      const fetch = createFetch(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {});
+      const fetch = tenantFetch(tenant);
       const sent = await sendWeeklyReport(report, tenant, { config: deps.config, graphFor: deps.graphFor, fetch, now: deps.now, logger: deps.logger });
       if (sent.some((s) => s.includes('FAILED'))) ok = false;
       parts.push(`${tenant.name} ${report.week}: ${files?.html ?? 'no files'}${sent.length > 0 ? ` (${sent.join(', ')})` : ''}`);
@@ -68,7 +68,7 @@ export async function refreshAllowlists(deps: JobDeps, logger: Logger): Promise<
   const parts: string[] = [];
   let ok = true;
   for (const tenant of deps.config.tenants) {
-    const fetch = createFetch(tenant.endpoints.caCertificatePem ? { caCertificatePem: tenant.endpoints.caCertificatePem } : {});
+    const fetch = tenantFetch(tenant);
     const needsGraph = deps.config.vendors.some((v) => v.allowedRanges.some((r) => r.type === 'namedLocation'));
     const result = await resolveAllowlists(deps.config.vendors, { ...(needsGraph ? { graph: deps.connect(tenant).graph } : {}), fetch, cache: deps.store, now: deps.now, logger });
     const failed = result.sources.filter((s) => s.status === 'failed').length;
