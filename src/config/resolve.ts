@@ -3,6 +3,7 @@
  * from the cloud table, credential material and channel secrets read. When the schema failed, the
  * sections that are valid on their own are still resolved so their problems join the same list.
  */
+import { STORAGE_CONNECTION, storageFromEnv } from '../azure/storage.js';
 import { resolve } from 'node:path';
 import { CLOUD_ENDPOINTS } from './clouds.js';
 import type { PathSegments } from './problems.js';
@@ -96,15 +97,24 @@ function resolveState(state: ConfigFile['state'], ctx: ResolveContext): StateCon
     case 'memory':
       return { type: 'memory' };
     case 'azureTable': {
+      const { tablePrefix } = state;
       if (state.accountUrl !== undefined) {
-        return { type: 'azureTable', tablePrefix: state.tablePrefix, accountUrl: withoutTrailingSlash(state.accountUrl) };
+        return { type: 'azureTable', tablePrefix, accountUrl: withoutTrailingSlash(state.accountUrl), ...(state.clientId ? { clientId: state.clientId } : {}) };
       }
-      // The Functions host always sets AzureWebJobsStorage, so it is the natural default.
-      const connectionEnv = state.connectionEnv ?? 'AzureWebJobsStorage';
-      const value = readEnv(ctx, ['state', 'connectionEnv'], connectionEnv);
-      return value === undefined
-        ? undefined
-        : { type: 'azureTable', tablePrefix: state.tablePrefix, connectionEnv, connectionString: new Secret(value) };
+      if (state.connectionEnv !== undefined) {
+        const value = readEnv(ctx, ['state', 'connectionEnv'], state.connectionEnv);
+        return value === undefined ? undefined : { type: 'azureTable', tablePrefix, connectionEnv: state.connectionEnv, connectionString: new Secret(value) };
+      }
+      // The Functions host's own storage setting is the natural default, in either of its forms.
+      try {
+        const access = storageFromEnv(ctx.env);
+        return access.kind === 'connectionString'
+          ? { type: 'azureTable', tablePrefix, connectionEnv: STORAGE_CONNECTION, connectionString: new Secret(access.connectionString) }
+          : { type: 'azureTable', tablePrefix, accountUrl: access.serviceUri.table, ...(access.clientId ? { clientId: access.clientId } : {}) };
+      } catch (e: unknown) {
+        ctx.problems.add(['state'], e instanceof Error ? e.message : String(e));
+        return undefined;
+      }
     }
   }
 }

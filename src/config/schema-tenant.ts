@@ -31,7 +31,10 @@ const clientId = () => guid().describe('The application (client) id of credwatch
 const certificateAuthSchema = strictObject({
   mode: z.literal('certificate'),
   clientId: clientId(),
-  certificatePath: filePath().describe('PEM file with the app\'s X.509 certificate (public part only).'),
+  certificatePath: filePath().optional().describe('PEM file with the app\'s X.509 certificate (public part; a file that also holds the key is fine).'),
+  certificateEnv: envName()
+    .optional()
+    .describe('Environment variable holding the certificate PEM, e.g. an app setting filled by a Key Vault reference; may be the same variable as privateKeyEnv when it holds both.'),
   privateKeyPath: filePath().optional().describe('PEM file with the certificate\'s private key (unencrypted PKCS#8 or PKCS#1).'),
   privateKeyEnv: envName().optional().describe('Environment variable holding the private key PEM.'),
   thumbprintSha256: z
@@ -39,7 +42,9 @@ const certificateAuthSchema = strictObject({
     .regex(THUMBPRINT, { message: 'expected the certificate\'s SHA-256 thumbprint: 64 hex digits, with or without colons' })
     .optional()
     .describe('SHA-256 thumbprint of the certificate; computed from the certificate when omitted, checked against it when given.'),
-}).superRefine(exactlyOne('privateKeyPath', 'privateKeyEnv', 'the private key'), ALWAYS);
+})
+  .superRefine(exactlyOne('certificatePath', 'certificateEnv', 'the certificate'), ALWAYS)
+  .superRefine(exactlyOne('privateKeyPath', 'privateKeyEnv', 'the private key'), ALWAYS);
 
 const secretAuthSchema = strictObject({
   mode: z.literal('secret'),

@@ -11,6 +11,7 @@ import {
   cronExpression,
   envName,
   filePath,
+  guid,
   httpsUrl,
   nonNegativeInt,
   positiveInt,
@@ -33,8 +34,9 @@ export const stateSchema = z
     strictObject({ type: z.literal('memory') }),
     strictObject({
       type: z.literal('azureTable'),
-      connectionEnv: envName().optional().describe('Environment variable with a storage connection string; AzureWebJobsStorage when neither this nor accountUrl is set.'),
+      connectionEnv: envName().optional().describe('Environment variable with a storage connection string. When neither this nor accountUrl is set, the Function app\'s AzureWebJobsStorage is used: its connection string, or its identity-based settings (AzureWebJobsStorage__accountName, __clientId).'),
       accountUrl: httpsUrl().optional().describe('Table endpoint, e.g. https://account.table.core.windows.net, reached with the managed identity.'),
+      clientId: guid().optional().describe('Client id of the user-assigned managed identity used with accountUrl; the system-assigned identity when omitted.'),
       tablePrefix: z
         .string()
         .regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/, { message: 'expected a letter then up to 39 letters or digits (Azure table names are alphanumeric)' })

@@ -95,8 +95,14 @@ async function resolveCertificateAuth(
   path: PathSegments,
   ctx: ResolveContext,
 ): Promise<AuthConfig | undefined> {
-  const certPath = [...path, 'certificatePath'];
-  const certText = await readConfigFile(ctx, certPath, auth.certificatePath);
+  const certPath = [...path, auth.certificatePath !== undefined ? 'certificatePath' : 'certificateEnv'];
+  const certText =
+    auth.certificatePath !== undefined
+      ? await readConfigFile(ctx, certPath, auth.certificatePath)
+      : auth.certificateEnv !== undefined
+        ? mapDefined(readEnv(ctx, certPath, auth.certificateEnv), pemFromEnv)
+        : undefined;
+  const certSource = auth.certificatePath !== undefined ? 'certificatePath' : 'certificateEnv';
   const cert = certText === undefined ? undefined : parseCertificatePem(ctx, certPath, certText);
 
   const keyPath = [...path, auth.privateKeyPath !== undefined ? 'privateKeyPath' : 'privateKeyEnv'];
@@ -110,14 +116,14 @@ async function resolveCertificateAuth(
   if (cert === undefined || key === undefined) return undefined;
 
   if (!cert.certificate.checkPrivateKey(key)) {
-    ctx.problems.add(keyPath, 'does not belong to the certificate in certificatePath (their public keys differ)');
+    ctx.problems.add(keyPath, `does not belong to the certificate in ${certSource} (their public keys differ)`);
     return undefined;
   }
   const thumbprint = normaliseThumbprint(cert.certificate.fingerprint256);
   if (auth.thumbprintSha256 !== undefined && normaliseThumbprint(auth.thumbprintSha256) !== thumbprint) {
     ctx.problems.add(
       [...path, 'thumbprintSha256'],
-      `does not match the certificate in certificatePath, whose SHA-256 thumbprint is ${thumbprint}`,
+      `does not match the certificate in ${certSource}, whose SHA-256 thumbprint is ${thumbprint}`,
     );
     return undefined;
   }

@@ -122,6 +122,8 @@ export type StateConfig =
       readonly type: 'azureTable';
       readonly tablePrefix: string;
       readonly accountUrl?: string;
+      /** User-assigned managed identity for accountUrl; system-assigned when undefined. */
+      readonly clientId?: string;
       readonly connectionEnv?: string;
       readonly connectionString?: Secret;
     };

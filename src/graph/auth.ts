@@ -46,10 +46,7 @@ export interface CreateTokenSourceOptions {
  */
 export function createTokenSource(options: CreateTokenSourceOptions): TokenSource {
   const { credential, graphBaseUrl } = options;
-  const system: NodeSystemOptions = {
-    networkClient: createMsalNetworkModule(options.fetch),
-    loggerOptions: msalLoggerOptions(options.logger),
-  };
+  const system = msalSystemOptions(options.fetch, options.logger);
   if (credential.mode === 'managedIdentity') {
     const app = new ManagedIdentityApplication({
       system,
@@ -86,6 +83,11 @@ export function createTokenSource(options: CreateTokenSourceOptions): TokenSourc
   };
 }
 
+/** MSAL's network through our fetch (extra CA, never TLS off) and its logs through pino. */
+export function msalSystemOptions(fetch: FetchLike, logger: Logger): NodeSystemOptions {
+  return { networkClient: createMsalNetworkModule(fetch), loggerOptions: msalLoggerOptions(logger) };
+}
+
 function toAccessToken(token: string, expiresOn: Date | null | undefined): AccessToken {
   const claims = decodeJwtPayload(token);
   const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
@@ -108,7 +110,7 @@ export function decodeJwtPayload(token: string): Record<string, unknown> {
   }
 }
 
-async function translateAuthErrors<T>(acquire: () => Promise<T>): Promise<T> {
+export async function translateAuthErrors<T>(acquire: () => Promise<T>): Promise<T> {
   try {
     return await acquire();
   } catch (e: unknown) {

@@ -73,6 +73,26 @@ describe('credential material', () => {
     expect(certificateAuth(config).thumbprintSha256).toBe(expectedThumbprint());
   });
 
+  it('reads key and certificate from one variable, as a Key Vault reference to a PEM certificate fills it', async () => {
+    // Key Vault's PEM secret holds the key first, then the certificate.
+    const env = { APP_CERT: app.privateKeyPem + app.certificatePem };
+    const auth = certificateAuth(
+      await load({ tenants: [certificateTenant({ certificatePath: undefined, certificateEnv: 'APP_CERT', privateKeyPath: undefined, privateKeyEnv: 'APP_CERT' })] }, env),
+    );
+
+    expect(auth.thumbprintSha256).toBe(expectedThumbprint());
+    expect(auth.certificatePem).not.toContain('PRIVATE KEY');
+  });
+
+  it('names certificateEnv when the key in the variable belongs to another certificate', async () => {
+    const env = { APP_CERT: app.certificatePem, APP_KEY: other.privateKeyPem };
+    const problems = await problemsOf(
+      load({ tenants: [certificateTenant({ certificatePath: undefined, certificateEnv: 'APP_CERT', privateKeyPath: undefined, privateKeyEnv: 'APP_KEY' })] }, env),
+    );
+
+    expect(lines(problems)).toEqual(['tenants[0].auth.privateKeyEnv: does not belong to the certificate in certificateEnv (their public keys differ)']);
+  });
+
   it('keeps only the certificate when its file also holds the private key', async () => {
     const auth = certificateAuth(await load({ tenants: [certificateTenant({ certificatePath: 'certs/combined.pem', privateKeyPath: 'certs/combined.pem' })] }));
 
@@ -242,5 +262,34 @@ describe('the resolved config', () => {
     expect(config.vendors[0]?.allowedRanges).toEqual([{ type: 'file', path: `${dir.path}/vendors/acme.txt` }]);
     expect(config.channels[0]).toMatchObject({ type: 'jsonl', path: `${dir.path}/out/alerts.jsonl` });
     expect(config.state).toEqual({ type: 'sqlite', path: '/var/lib/credwatch/state.db' });
+  });
+});
+
+describe('azureTable state reads the Function app storage setting in either form', () => {
+  const withState = (state: Record<string, unknown>) => ({ tenants: [managedIdentityTenant('a')], state });
+
+  it('takes the connection string from AzureWebJobsStorage', async () => {
+    const config = await load(withState({ type: 'azureTable' }), { AzureWebJobsStorage: 'UseDevelopmentStorage=true' });
+
+    expect(config.state).toMatchObject({ type: 'azureTable', tablePrefix: 'credwatch', connectionEnv: 'AzureWebJobsStorage' });
+    expect(config.state.type === 'azureTable' && config.state.connectionString?.reveal()).toBe('UseDevelopmentStorage=true');
+  });
+
+  it('takes the identity-based settings the Functions host uses, with the user-assigned client id', async () => {
+    const config = await load(withState({ type: 'azureTable' }), {
+      AzureWebJobsStorage__accountName: 'credwatchstore',
+      AzureWebJobsStorage__credential: 'managedidentity',
+      AzureWebJobsStorage__clientId: GUID,
+    });
+
+    expect(config.state).toEqual({ type: 'azureTable', tablePrefix: 'credwatch', accountUrl: 'https://credwatchstore.table.core.windows.net', clientId: GUID });
+  });
+
+  it('says which settings are missing when neither form is there', async () => {
+    const problems = await problemsOf(load(withState({ type: 'azureTable' }), {}));
+
+    expect(lines(problems)).toEqual([
+      'state: No storage account configured: set AzureWebJobsStorage to a connection string, or AzureWebJobsStorage__accountName (or AzureWebJobsStorage__blobServiceUri, __queueServiceUri and __tableServiceUri) with AzureWebJobsStorage__credential=managedidentity.',
+    ]);
   });
 });

@@ -62,8 +62,8 @@ describe('config validation', () => {
       'logging.level: must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent", got the string "loud"',
       'schedules.scan: is not a valid cron expression (expected 5 or 6 fields but got 3)',
       'schedules.timeZone: is not an IANA time zone name such as "UTC" or "Europe/Paris"',
+      'tenants[1].auth: needs the certificate: set either certificatePath or certificateEnv',
       'tenants[1].auth: needs the private key: set either privateKeyPath or privateKeyEnv',
-      'tenants[1].auth.certificatePath: is required (expected string)',
       'tenants[1].auth.clientId: expected a GUID such as 00000000-0000-0000-0000-000000000000',
       'tenants[1].tenantId: expected the tenant id (a GUID) or a verified domain such as contoso.onmicrosoft.com',
     ]);
