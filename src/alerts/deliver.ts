@@ -22,6 +22,8 @@ export interface DeliverDeps {
   now: () => Date;
   logger: Logger;
   random?: () => number;
+  /** Deliver only this tenant's entries (parallel per-tenant workers must not send each other's). */
+  tenant?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<Delive
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, errors: [] };
   // Most severe first: with a rate-limited channel (Teams ~4/s) the critical alert must not queue
   // behind a batch of posture findings.
-  const due = (await deps.store.dueOutbox(deps.now(), limit)).map((entry) => ({ entry, payload: parsePayload(entry.payload) }));
+  const due = (await deps.store.dueOutbox(deps.now(), limit, deps.tenant)).map((entry) => ({ entry, payload: parsePayload(entry.payload) }));
   due.sort((a, b) => rank(b.payload) - rank(a.payload));
   const byChannel = new Map<string, typeof due>();
   for (const d of due) byChannel.set(d.entry.channel, [...(byChannel.get(d.entry.channel) ?? []), d]);

@@ -127,7 +127,13 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
     }
   }
 
-  summary.delivery = await deliverDue({ store: deps.store, channels: deps.channels, now: deps.now, logger });
+  summary.delivery = await deliverDue({
+    store: deps.store,
+    channels: deps.channels,
+    now: deps.now,
+    logger,
+    ...(deps.deliver === 'tenant' ? { tenant: tenant.name } : {}),
+  });
   summary.ruleErrors = ruleErrors.list();
   summary.suppressed = tally.suppressed;
   summary.findings = { ...tally.bySeverity };

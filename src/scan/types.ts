@@ -20,6 +20,11 @@ export interface ScanDeps {
   logger: Logger;
   now: () => Date;
   rules?: readonly Rule[];
+  /**
+   * Whose due alerts a scan delivers: every tenant's (one process, the default) or only the scanned
+   * tenant's (Azure Functions, where tenants are scanned in parallel and must not send each other's).
+   */
+  deliver?: 'all' | 'tenant';
   /** Called after each page of a long read (the CLI shows a counter on a terminal). */
   progress?: (p: { tenant: string; stream: string; pages: number; events: number }) => void;
 }

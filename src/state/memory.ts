@@ -173,11 +173,11 @@ export class MemoryStateStore implements StateStore {
     return row === undefined ? undefined : decodeSnapshot(row);
   }
 
-  async dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]> {
+  async dueOutbox(now: Date, limit: number, tenant?: string): Promise<OutboxEntry[]> {
     this.#open();
     const nowMs = toMs(now, 'now');
     return [...this.#outbox.values()]
-      .filter((r) => r.status === 'pending' && r.next_attempt_at_ms <= nowMs)
+      .filter((r) => r.status === 'pending' && r.next_attempt_at_ms <= nowMs && (tenant === undefined || r.tenant === tenant))
       .sort(byKeys((r) => [r.created_at_ms, r.id]))
       .slice(0, requireLimit(limit))
       .map(decodeOutbox);

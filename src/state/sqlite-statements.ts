@@ -59,8 +59,9 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at_ms = @next_attempt_at_ms,
          last_error = @last_error, sent_at_ms = @sent_at_ms WHERE id = @id`,
     ),
-    dueOutbox: db.prepare<[number, number], OutboxRow>(
-      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY created_at_ms, id LIMIT ?`,
+    dueOutbox: db.prepare<{ now: number; limit: number; tenant: string | null }, OutboxRow>(
+      `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at_ms <= @now AND (@tenant IS NULL OR tenant = @tenant)
+       ORDER BY created_at_ms, id LIMIT @limit`,
     ),
     listOutbox: db.prepare<{ tenant: string | null; status: OutboxStatus | null }, OutboxRow>(
       `SELECT * FROM outbox WHERE (@tenant IS NULL OR tenant = @tenant) AND (@status IS NULL OR status = @status)

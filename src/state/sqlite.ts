@@ -180,8 +180,8 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  async dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]> {
-    return this.#run('dueOutbox', (s) => s.dueOutbox.all(toMs(now, 'now'), requireLimit(limit)).map(decodeOutbox));
+  async dueOutbox(now: Date, limit: number, tenant?: string): Promise<OutboxEntry[]> {
+    return this.#run('dueOutbox', (s) => s.dueOutbox.all({ now: toMs(now, 'now'), limit: requireLimit(limit), tenant: tenant ?? null }).map(decodeOutbox));
   }
 
   async listOutbox(tenant: string | undefined, status: OutboxStatus | undefined): Promise<OutboxEntry[]> {

@@ -178,8 +178,11 @@ export interface StateStore {
   getLearnedNetworks(tenant: string, appId: string): Promise<LearnedNetwork[]>;
   getLatestSnapshot(tenant: string): Promise<InventorySnapshot | undefined>;
 
-  /** Pending entries whose next attempt is due (`nextAttemptAt <= now`), oldest `createdAt` first. */
-  dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Pending entries whose next attempt is due (`nextAttemptAt <= now`), oldest `createdAt` first;
+   * only `tenant`'s when given (workers that scan tenants in parallel each deliver their own).
+   */
+  dueOutbox(now: Date, limit: number, tenant?: string): Promise<OutboxEntry[]>;
   /** Entries filtered by tenant and status (undefined = any), oldest `createdAt` first. */
   listOutbox(tenant: string | undefined, status: OutboxStatus | undefined): Promise<OutboxEntry[]>;
   /**

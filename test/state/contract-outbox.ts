@@ -42,6 +42,15 @@ export function outboxContract(ctx: ContractContext): void {
       expect((await ctx.store.dueOutbox(at(1), 10)).map((e) => e.id)).toEqual([]);
     });
 
+    it('hands out only one tenant\'s due entries when asked', async () => {
+      await ctx.store.commitWindow(windowCommit({ outbox: [outboxEntry('ours', { createdAt: at(2) })] }));
+      await ctx.store.commitWindow(windowCommit({ tenant: 'fabrikam', outbox: [outboxEntry('theirs', { tenant: 'fabrikam', createdAt: at(1) })] }));
+      expect((await ctx.store.dueOutbox(at(10), 10)).map((e) => e.id)).toEqual(['theirs', 'ours']);
+      expect((await ctx.store.dueOutbox(at(10), 10, TENANT)).map((e) => e.id)).toEqual(['ours']);
+      expect((await ctx.store.dueOutbox(at(10), 10, 'fabrikam')).map((e) => e.id)).toEqual(['theirs']);
+      expect(await ctx.store.dueOutbox(at(10), 10, 'nobody')).toEqual([]);
+    });
+
     it('follows an entry through a retry to sent', async () => {
       await ctx.store.commitWindow(windowCommit({ outbox: [outboxEntry('o-1')] }));
       await ctx.store.updateOutbox('o-1', { attempts: 1, nextAttemptAt: at(5), lastError: 'HTTP 503' });
