@@ -1,3 +1,4 @@
+import { benchFunction } from './function.js';
 import { benchInventory } from './inventory.js';
 import { benchMatcher } from './matcher.js';
 import { benchScan } from './scan.js';
@@ -5,12 +6,13 @@ import { benchTableStore } from './table-store.js';
 
 /**
  * `npm run bench [name…]`: prints each benchmark's figures. Timings are measured here, never
- * asserted in tests. Names: matcher, inventory, scan, table.
+ * asserted in tests. Names: matcher, inventory, scan, function, table.
  */
 const BENCHES: Record<string, () => Promise<Record<string, number | string>[]>> = {
   matcher: async () => benchMatcher(),
   inventory: async () => [await benchInventory(10_000), await benchInventory(100_000)],
   scan: async () => [await benchScan(100_000), await benchScan(1_000_000)],
+  function: async () => benchFunction(),
   table: async () => benchTableStore(),
 };
 

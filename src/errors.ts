@@ -94,9 +94,19 @@ export const ERROR_CATALOGUE = {
     retryable: false,
   },
   STATE_BACKEND_UNSUPPORTED: {
-    title: 'The configured state store type is not available in this version.',
-    fix: 'Use `"state": { "type": "sqlite" }` (the default) until Azure Table Storage support ships with the Azure Functions milestone.',
+    title: 'The configured state store cannot be used where credwatch runs (e.g. a local SQLite file in an Azure Function, whose disk is neither shared nor kept).',
+    fix: 'In the Function app use `"state": { "type": "azureTable" }` (the app\'s own storage account by default); elsewhere sqlite is the default.',
     retryable: false,
+  },
+  QUEUE_MESSAGE_INVALID: {
+    title: 'A queue message is not a credwatch tenant message (malformed, or written by an incompatible version).',
+    fix: 'The message ends in the poison queue after the host\'s retries; inspect it there and delete it. The next timer tick queues fresh messages.',
+    retryable: false,
+  },
+  STORAGE_UNAVAILABLE: {
+    title: 'The Function app\'s storage (queues or report blobs) could not be reached or refused the request.',
+    fix: 'Check the AzureWebJobsStorage settings and that the managed identity has the Storage Queue/Blob Data roles on the account (docs/deploy-azure.md).',
+    retryable: true,
   },
   CHANNEL_UNAVAILABLE: {
     title: 'An alert channel could not be reached or answered 5xx/429; the outbox entry stays pending.',

@@ -50,6 +50,8 @@ export interface CreateLoggerOptions {
   destination?: DestinationStream;
   /** Extra bindings on every record (e.g. the tenant name). */
   base?: Record<string, unknown>;
+  /** Fields computed per record (e.g. the current Azure Functions invocation id). */
+  mixin?: () => Record<string, unknown>;
 }
 
 /** The one pino factory: same redaction everywhere, errors under `err`. */
@@ -60,6 +62,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     base: { name: 'credwatch', ...(options.base ?? {}) },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    ...(options.mixin ? { mixin: options.mixin } : {}),
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }

@@ -30,24 +30,39 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await rename(temporary, path);
 }
 
+/** One rendered report file: its name (from {@link reportBaseName}) and text. */
+export interface RenderedReportFile {
+  kind: keyof ReportFiles;
+  name: string;
+  contentType: string;
+  text: string;
+}
+
+/**
+ * Renders the report's files in memory, machine files first and the HTML last (when a renderer is
+ * given), for the directory writer below and for blob storage in the Function app.
+ */
+export function renderReportFiles(report: WeeklyReport, renderHtml?: (report: WeeklyReport) => string): RenderedReportFile[] {
+  const base = reportBaseName(report);
+  const files: RenderedReportFile[] = [{ kind: 'json', name: `${base}.json`, contentType: 'application/json; charset=utf-8', text: renderReportJson(report) }];
+  const inventory = renderInventoryCsv(report);
+  if (inventory !== undefined) files.push({ kind: 'inventoryCsv', name: `${base}-inventory.csv`, contentType: 'text/csv; charset=utf-8', text: inventory });
+  files.push({ kind: 'findingsCsv', name: `${base}-findings.csv`, contentType: 'text/csv; charset=utf-8', text: renderFindingsCsv(report) });
+  if (renderHtml) files.push({ kind: 'html', name: `${base}.html`, contentType: 'text/html; charset=utf-8', text: renderHtml(report) });
+  return files;
+}
+
 /**
  * Writes the files into `outDir` (created if missing). The HTML renderer is a parameter so callers
  * choose it (and tests can leave it out); its output is written last, after the machine files.
  */
 export async function writeReportFiles(report: WeeklyReport, outDir: string, renderHtml?: (report: WeeklyReport) => string): Promise<ReportFiles> {
   await mkdir(outDir, { recursive: true });
-  const base = join(outDir, reportBaseName(report));
-  const files: ReportFiles = { json: `${base}.json`, findingsCsv: `${base}-findings.csv` };
-  await writeAtomically(files.json, renderReportJson(report));
-  const inventory = renderInventoryCsv(report);
-  if (inventory !== undefined) {
-    files.inventoryCsv = `${base}-inventory.csv`;
-    await writeAtomically(files.inventoryCsv, inventory);
+  const written: Partial<ReportFiles> = {};
+  for (const file of renderReportFiles(report, renderHtml)) {
+    const path = join(outDir, file.name);
+    await writeAtomically(path, file.text);
+    written[file.kind] = path;
   }
-  await writeAtomically(files.findingsCsv, renderFindingsCsv(report));
-  if (renderHtml) {
-    files.html = `${base}.html`;
-    await writeAtomically(files.html, renderHtml(report));
-  }
-  return files;
+  return written as ReportFiles;
 }

@@ -20,6 +20,9 @@ export function newManagedIdentities(systemAssigned: { appId: string; objectId: 
   return { header: randomBytes(24).toString('hex'), systemAssigned, userAssigned };
 }
 
+/** The Azure Storage resource (tables, queues, blobs). */
+const STORAGE_AUDIENCE = 'https://storage.azure.com';
+
 function error(status: number, code: string, message: string): SimResponse {
   return jsonResponse(status, { statusCode: status, error: code, message, error_description: message });
 }
@@ -41,7 +44,10 @@ export async function handleManagedIdentity(
   const params = request.url.searchParams;
   if (params.get('api-version') !== '2019-08-01') return error(400, 'invalid_request', 'api-version must be 2019-08-01.');
   const resource = (params.get('resource') ?? '').replace(/\/\.default$/, '').replace(/\/$/, '');
-  if (resource !== GRAPH_AUDIENCE && resource !== graphBaseUrl && resource !== '00000003-0000-0000-c000-000000000000') {
+  // Azure Storage is the other resource credwatch asks for (tables, queues, blobs in Functions);
+  // its tokens carry no Graph roles.
+  const storage = resource === STORAGE_AUDIENCE;
+  if (!storage && resource !== GRAPH_AUDIENCE && resource !== graphBaseUrl && resource !== '00000003-0000-0000-c000-000000000000') {
     return error(400, 'invalid_resource', `The resource '${resource}' is not supported by the simulator.`);
   }
   const clientId = params.get('client_id');
@@ -50,7 +56,9 @@ export async function handleManagedIdentity(
     if (clientId !== identities.userAssigned.appId) return error(400, 'invalid_request', `No user-assigned identity with client id '${clientId}'.`);
     identity = identities.userAssigned;
   }
-  const issued = await issuer.issue({ appId: identity.appId, objectId: identity.objectId, roles: state.grantedRoles, appIdAcr: '2' }, now());
+  const issued = storage
+    ? await issuer.issue({ appId: identity.appId, objectId: identity.objectId, roles: [], appIdAcr: '2' }, now(), STORAGE_AUDIENCE)
+    : await issuer.issue({ appId: identity.appId, objectId: identity.objectId, roles: state.grantedRoles, appIdAcr: '2' }, now());
   return {
     ...jsonResponse(200, {
       access_token: issued.token,

@@ -52,8 +52,8 @@ export class TokenIssuer {
     return this.lifetimeInSeconds;
   }
 
-  /** Issues an access token for Graph at the injected time `now`. */
-  async issue(subject: TokenSubject, now: Date): Promise<{ token: string; expiresOn: number }> {
+  /** Issues an access token for Graph (or another audience, e.g. Azure Storage) at the injected time `now`. */
+  async issue(subject: TokenSubject, now: Date, audience: string = GRAPH_AUDIENCE): Promise<{ token: string; expiresOn: number }> {
     const iat = Math.floor(now.getTime() / 1000);
     const expiresOn = iat + this.lifetimeInSeconds;
     const token = await new SignJWT({
@@ -72,7 +72,7 @@ export class TokenIssuer {
       ver: '1.0',
     })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.publicJwk.kid ?? 'sim' })
-      .setAudience(GRAPH_AUDIENCE)
+      .setAudience(audience)
       .setIssuer(`https://sts.windows.net/${this.tenantId}/`)
       .setIssuedAt(iat)
       .setNotBefore(iat)

@@ -4,20 +4,20 @@
  */
 import { resolve } from 'node:path';
 import type { StateConfig } from '../config/types.js';
-import { CredwatchError } from '../errors.js';
+import type { Logger } from '../logging.js';
 import { MemoryStateStore } from './memory.js';
-import { SqliteStateStore } from './sqlite.js';
 import type { StateStore, StateStoreOptions } from './types.js';
 
 export type * from './types.js';
 export { SCAN_RETENTION_IN_DAYS } from './codec-scans.js';
 export { MemoryStateStore } from './memory.js';
-export { SqliteStateStore, type SqliteStateStoreOptions } from './sqlite.js';
 
 /** Options of {@link openStateStore}. */
 export interface OpenStateStoreOptions extends StateStoreOptions {
   /** Directory a relative SQLite path is resolved against (the config file's); defaults to the working directory. */
   baseDir?: string;
+  /** For the managed identity's token requests (Azure Table state reached by accountUrl). */
+  logger?: Logger;
 }
 
 /**
@@ -33,13 +33,14 @@ export async function openStateStore(config: StateConfig, options: OpenStateStor
       return new MemoryStateStore(storeOptions);
     case 'sqlite': {
       const path = config.path === ':memory:' ? config.path : resolve(options.baseDir ?? process.cwd(), config.path);
+      // Loaded on demand so the Function app bundle never loads the native SQLite addon.
+      const { SqliteStateStore } = await import('./sqlite.js');
       return SqliteStateStore.open(path, storeOptions);
     }
-    case 'azureTable':
-      throw new CredwatchError(
-        'STATE_BACKEND_UNSUPPORTED',
-        'state type "azureTable" is not available until the Azure Functions milestone; use "sqlite" for now',
-        { details: { type: config.type } },
-      );
+    case 'azureTable': {
+      // Loaded on demand: the SQLite CLI path never pays for the Azure SDK, nor the Function app for SQLite.
+      const { openAzureTableState } = await import('./azure-table-open.js');
+      return openAzureTableState(config, { ...storeOptions, ...(options.logger ? { logger: options.logger } : {}) });
+    }
   }
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/package-root.js';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import type { SignIn } from '../../src/simulator/scenario.js';
-import { SqliteStateStore } from '../../src/state/index.js';
+import { SqliteStateStore } from '../../src/state/sqlite.js';
 import { VENDOR_APP_ID, VENDOR_TENANT_ID } from '../helpers/scan.js';
 
 let sim: RunningSimulator;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/package-root.js';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { SqliteStateStore } from '../../src/state/index.js';
+import { SqliteStateStore } from '../../src/state/sqlite.js';
 
 let sim: RunningSimulator;
 let dir: string;

@@ -2,6 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Secret } from '../../src/config/index.js';
 import { openStateStore } from '../../src/state/index.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import { SqliteStateStore } from '../../src/state/sqlite.js';
@@ -31,10 +32,11 @@ describe('openStateStore', () => {
     expect((await stat(join(dir, 'data', 'state.db'))).isFile()).toBe(true);
   });
 
-  it('says Azure Table storage is not available yet, with a stable code', async () => {
-    await expect(openStateStore({ type: 'azureTable', tablePrefix: 'credwatch' })).rejects.toMatchObject({
-      code: 'STATE_BACKEND_UNSUPPORTED',
-      message: expect.stringContaining('Azure Functions milestone') as unknown,
-    });
+  it('opens Azure Table state from a connection string, and says plainly when the account cannot be reached', async () => {
+    // Port 9 on loopback: nothing listens, so the open fails at once instead of waiting on a network.
+    const connectionString = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;';
+    await expect(
+      openStateStore({ type: 'azureTable', tablePrefix: 'credwatch', connectionEnv: 'AzureWebJobsStorage', connectionString: new Secret(connectionString) }),
+    ).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
   });
 });
