@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../events.js';
 import { SEVERITY_ORDER } from '../events.js';
 import type { StoredAlert } from '../state/types.js';
+import { notifiedSeverityOf } from './outbox.js';
 
 /** Bounded lists keep an alert small however many sign-ins it groups (Teams caps a card at 28 KB). */
 export const ALERT_LIST_CAPS = { ips: 20, countries: 20, asns: 20, resources: 10, eventIds: 50, allowlist: 5 } as const;
@@ -60,7 +61,18 @@ export function mergeIntoAlert(alertId: string, existing: StoredAlert | undefine
   const first = findings[0];
   if (!first && !existing) throw new Error('mergeIntoAlert needs a finding or an alert');
   const alert: StoredAlert = existing
-    ? { ...existing, ips: [...existing.ips], countries: [...existing.countries], asns: [...existing.asns], resources: [...existing.resources], eventIds: [...existing.eventIds], allowlist: [...existing.allowlist] }
+    ? {
+        ...existing,
+        ips: [...existing.ips],
+        countries: [...existing.countries],
+        asns: [...existing.asns],
+        resources: [...existing.resources],
+        eventIds: [...existing.eventIds],
+        allowlist: [...existing.allowlist],
+        // Pinned before the findings can raise the severity: an alert stored before this field
+        // existed was notified at the severity it was stored with, not at the one it rises to now.
+        notifiedSeverity: notifiedSeverityOf(existing),
+      }
     : {
         alertId,
         tenant: first!.tenant,
@@ -85,6 +97,7 @@ export function mergeIntoAlert(alertId: string, existing: StoredAlert | undefine
         suppressed: undefined,
         notifiedAt: undefined,
         notifiedCount: 0,
+        notifiedSeverity: undefined,
       };
   for (const f of findings) {
     // A state rule re-evaluated every scan is the same fact again, not another occurrence.

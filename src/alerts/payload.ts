@@ -1,4 +1,4 @@
-import type { RangeProvenance, Severity } from '../events.js';
+import { SEVERITY_ORDER, type RangeProvenance, type Severity } from '../events.js';
 import type { StoredAlert } from '../state/types.js';
 
 /** Documented in docs/alerts.md; bump the version on any incompatible change. */
@@ -34,8 +34,13 @@ export interface AlertPayload {
   asns: number[];
   resources: string[];
   allowlist: Array<Omit<RangeProvenance, 'fetchedAt'> & { fetchedAt: string | null }>;
-  /** 0 for the first notification, then the count at each repeat. */
+  /** 0 for the first notification, then the count at each repeat (and at an escalation). */
   notification: number;
+  /**
+   * Only on an escalation round: the severity the alert was last notified at, lower than
+   * `severity`. Optional, so v1 receivers that do not know it read the payload as before.
+   */
+  escalatedFrom?: Severity;
 }
 
 /** The app in the Entra admin center (the enterprise application blade, by app id). */
@@ -66,4 +71,14 @@ export function toPayload(alert: StoredAlert, rule: RuleSummary, notification: n
     allowlist: alert.allowlist.map((p) => ({ ...p, fetchedAt: p.fetchedAt ? p.fetchedAt.toISOString() : null })),
     notification,
   };
+}
+
+/**
+ * The severity an alert escalated from, when this payload is an escalation round. A payload read
+ * back from storage is not trusted blindly: only a known severity below the alert's own counts.
+ */
+export function escalationOf(payload: Pick<AlertPayload, 'severity' | 'escalatedFrom'>): Severity | undefined {
+  const from = payload.escalatedFrom;
+  if (typeof from !== 'string' || !Object.hasOwn(SEVERITY_ORDER, from) || !Object.hasOwn(SEVERITY_ORDER, payload.severity)) return undefined;
+  return SEVERITY_ORDER[from] < SEVERITY_ORDER[payload.severity] ? from : undefined;
 }

@@ -4,7 +4,7 @@
  * so a decoded record has exactly the shape that was written. Decoding always builds new objects,
  * which is what makes returned records copies.
  */
-import type { Finding, RangeProvenance } from '../events.js';
+import type { Finding, RangeProvenance, Severity } from '../events.js';
 import type { StoredAlert, StoredFinding } from './types.js';
 import { fromMs, fromOptionalMs, parseBody, requireCount, requireKey, requireSeverity, toMs, toOptionalMs } from './validate.js';
 
@@ -47,12 +47,14 @@ type FindingJson = Omit<Finding, 'occurredAt' | 'allowlist' | 'credentialKeyId' 
   success: boolean | null;
 };
 
-type AlertJson = Omit<StoredAlert, 'alertId' | 'tenant' | 'firstSeen' | 'lastSeen' | 'allowlist' | 'credentialKeyId' | 'network' | 'suppressed' | 'notifiedAt'> & {
+type AlertJson = Omit<StoredAlert, 'alertId' | 'tenant' | 'firstSeen' | 'lastSeen' | 'allowlist' | 'credentialKeyId' | 'network' | 'suppressed' | 'notifiedAt' | 'notifiedSeverity'> & {
   credentialKeyId: string | null;
   network: string | null;
   allowlist: ProvenanceJson[];
   suppressed: { reason: string; owner: string; expiresMs: number } | null;
   notifiedAtMs: number | null;
+  /** Absent in bodies written before escalation was tracked; read as undefined like null. */
+  notifiedSeverity?: Severity | null;
 };
 
 function encodeProvenance(p: RangeProvenance, field: string): ProvenanceJson {
@@ -145,6 +147,7 @@ export function encodeAlert(a: StoredAlert): AlertRow {
         : { reason: a.suppressed.reason, owner: a.suppressed.owner, expiresMs: toMs(a.suppressed.expires, 'alert.suppressed.expires') },
     notifiedAtMs: toOptionalMs(a.notifiedAt, 'alert.notifiedAt'),
     notifiedCount: requireCount(a.notifiedCount, 'alert.notifiedCount'),
+    notifiedSeverity: a.notifiedSeverity === undefined ? null : requireSeverity(a.notifiedSeverity, 'alert.notifiedSeverity'),
   };
   return {
     alert_id: requireKey(a.alertId, 'alertId'),
@@ -182,5 +185,6 @@ export function decodeAlert(row: AlertRow): StoredAlert {
     suppressed: j.suppressed === null ? undefined : { reason: j.suppressed.reason, owner: j.suppressed.owner, expires: fromMs(j.suppressed.expiresMs) },
     notifiedAt: fromOptionalMs(j.notifiedAtMs),
     notifiedCount: j.notifiedCount,
+    notifiedSeverity: j.notifiedSeverity ?? undefined,
   };
 }

@@ -37,6 +37,12 @@ export interface StoredAlert {
   /** Last time it was put in the outbox, and the count it had then (for repeat notifications). */
   notifiedAt: Date | undefined;
   notifiedCount: number;
+  /**
+   * The severity it had when last put in the outbox: a higher one now means it escalated and is
+   * notified at once. Undefined before the first notification, and on alerts stored before this
+   * field existed (those count as notified at their stored severity).
+   */
+  notifiedSeverity: Severity | undefined;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';

@@ -163,6 +163,18 @@ describe('email channel over Graph sendMail', () => {
     expect(html).toContain('repeat notification at 40 events');
   });
 
+  it('puts an escalation in the subject and the header, with the severity it rose from', async () => {
+    await emailChannel().send(alert('Mimecast Archiver', { notification: 13, count: 13, escalatedFrom: 'high' }));
+    const { subject, html, text } = lastMail();
+    expect(subject).toBe('[credwatch] Escalated to CRITICAL: Vendor certificate used outside the vendor\'s networks — Mimecast Archiver');
+    expect(html).toMatch(/<td style="background-color:#A4262C;[^"]*">CRITICAL: [^<]* \(escalated from HIGH\)<\/td>/);
+    expect(text.split('\n')[0]).toBe('[CRITICAL] Vendor certificate used outside the vendor\'s networks (escalated from HIGH)');
+    for (const rendering of [html, text]) {
+      expect(rendering).toContain('escalated from HIGH at 13 events');
+      expect(rendering).not.toContain('still happening');
+    }
+  });
+
   it('sends one digest with a table of the alerts, most severe first', async () => {
     const severities: Severity[] = ['low', 'critical', 'medium', 'high'];
     const before = sim.sentMail.length;

@@ -203,6 +203,21 @@ describe('Teams channel: the message', () => {
     expect(renderedTexts(card)[2]).toBe('credwatch · still happening: 42 in total · tenant contoso');
   });
 
+  it('heads an escalation "Escalated to CRITICAL" and says what it was before', () => {
+    const card = renderAlertMessage(alert({ notification: 6, count: 6, escalatedFrom: 'high' })).attachments[0].content as unknown as Json;
+    const texts = renderedTexts(card);
+    expect(texts[1]).toBe('Escalated to CRITICAL · Vendor certificate used outside its allowed networks');
+    expect(texts[2]).toBe('credwatch · escalated from HIGH: 6 in total · tenant contoso');
+    expect(card['fallbackText']).toMatch(/^Escalated to CRITICAL · /);
+  });
+
+  it('ignores an escalatedFrom that is unknown or not lower, as from a payload tampered with in storage', () => {
+    for (const escalatedFrom of ['critical', '**bold** [x](https://evil.example)'] as never[]) {
+      const card = renderAlertMessage(alert({ notification: 6, count: 6, escalatedFrom })).attachments[0].content as unknown as Json;
+      expect(renderedTexts(card).slice(1, 3)).toEqual(['CRITICAL · Vendor certificate used outside its allowed networks', 'credwatch · still happening: 6 in total · tenant contoso']);
+    }
+  });
+
   it.each<[Severity, string, string]>([
     ['critical', 'attention', 'attention'],
     ['high', 'attention', 'attention'],

@@ -119,7 +119,7 @@ export function alert(alertId: string, over: Partial<StoredAlert>): StoredAlert 
   return {
     alertId, tenant: TENANT, ruleId: 'signin-cert-outside-allowlist', severity: 'critical', appId: MIMECAST, appDisplayName: 'Mimecast Services', credentialKeyId: undefined,
     network: 'AS64666', firstSeen: new Date('2026-11-25T10:00:00Z'), lastSeen: new Date('2026-11-25T11:00:00Z'), count: 2, successCount: 2, failureCount: 0,
-    ips: [], countries: [], asns: [], resources: [], allowlist: [], summary: 's', eventIds: [], suppressed: undefined, notifiedAt: undefined, notifiedCount: 0, ...over,
+    ips: [], countries: [], asns: [], resources: [], allowlist: [], summary: 's', eventIds: [], suppressed: undefined, notifiedAt: undefined, notifiedCount: 0, notifiedSeverity: undefined, ...over,
   };
 }
 

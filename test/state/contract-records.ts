@@ -41,9 +41,23 @@ export function recordsContract(ctx: ContractContext): void {
   describe('alerts', () => {
     it('round-trips every field of an alert, absent values included', async () => {
       const full = alert('alert-1');
-      const sparse = alert('alert-2', { suppressed: undefined, notifiedAt: undefined, network: undefined, credentialKeyId: undefined });
+      const sparse = alert('alert-2', { suppressed: undefined, notifiedAt: undefined, notifiedSeverity: undefined, network: undefined, credentialKeyId: undefined });
       await ctx.store.commitWindow(windowCommit({ alerts: [full, sparse] }));
       expect(await ctx.store.getAlerts(['alert-1', 'alert-2'])).toStrictEqual([full, sparse]);
+    });
+
+    it('keeps the severity an alert was last notified at, through a replace', async () => {
+      await ctx.store.commitWindow(windowCommit({ alerts: [alert('alert-1', { severity: 'high', notifiedSeverity: 'high' })] }));
+      await ctx.store.commitWindow(windowCommit({ alerts: [alert('alert-1', { severity: 'critical', notifiedSeverity: 'critical' })] }));
+      const [stored] = await ctx.store.getAlerts(['alert-1']);
+      expect(stored).toMatchObject({ severity: 'critical', notifiedSeverity: 'critical' });
+      expect((await ctx.store.listAlerts(TENANT, at(0), at(60)))[0]?.notifiedSeverity).toBe('critical');
+    });
+
+    it('refuses an alert whose notified severity is not one of the five', async () => {
+      const bad = alert('alert-1', { notifiedSeverity: 'severe' as never });
+      await expect(ctx.store.commitWindow(windowCommit({ alerts: [bad] }))).rejects.toMatchObject({ code: 'STATE_INVALID_INPUT' });
+      expect(await ctx.store.getAlerts(['alert-1'])).toEqual([]);
     });
 
     it('replaces an alert committed again under the same id', async () => {

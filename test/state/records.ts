@@ -78,6 +78,7 @@ export function alert(alertId: string, overrides: Partial<StoredAlert> = {}): St
     suppressed: { reason: 'migration window', owner: 'secops', expires: at(7 * 24 * 60) },
     notifiedAt: at(31),
     notifiedCount: 3,
+    notifiedSeverity: 'medium',
     ...overrides,
   };
 }

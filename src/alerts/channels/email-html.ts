@@ -4,7 +4,7 @@
  * no CSS classes, no script, no web fonts and no remote images (blocked by default, and a tracking
  * pixel has no place in a security alert). The only URL is the https link to the Entra admin center.
  */
-import { SEVERITY_STYLE, type AlertView } from './email-view.js';
+import { roundNote, SEVERITY_STYLE, type AlertView } from './email-view.js';
 
 const FONT = "font-family:'Segoe UI',Arial,sans-serif;font-size:14px;line-height:20px;color:#201F1E;";
 const CELL = 'padding:6px 8px;border-bottom:1px solid #EDEBE9;vertical-align:top;';
@@ -50,7 +50,7 @@ export function renderAlertHtml(view: AlertView): string {
     .join('\n');
   const steps = view.steps.map((s) => `<li style="margin:0 0 6px 0;">${escapeHtml(s)}</li>`).join('');
   const rows = [
-    headerBar(view, `${escapeHtml(view.severityLabel)}: ${escapeHtml(view.title)}${view.repeat ? ' (still happening)' : ''}`),
+    headerBar(view, `${escapeHtml(view.severityLabel)}: ${escapeHtml(view.title)}${escapeHtml(roundNote(view))}`),
     `<tr><td style="padding:16px 16px 0 16px;font-size:15px;">${escapeHtml(view.headline)}</td></tr>`,
     `<tr><td style="${HEADING}">What happened</td></tr>`,
     `<tr><td style="padding:0 16px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${FONT}">\n${facts}\n</table></td></tr>`,

@@ -3,13 +3,13 @@
  * for ticketing systems that strip HTML and for responders who paste it into a case.
  */
 import { formatTable } from '../../render/text.js';
-import type { AlertView } from './email-view.js';
+import { roundNote, type AlertView } from './email-view.js';
 
 /** One alert as text, sectioned like the HTML. */
 export function renderAlertText(view: AlertView): string {
   const width = Math.max(...view.facts.map(([label]) => label.length));
   const lines = [
-    `[${view.severityLabel}] ${view.title}${view.repeat ? ' (still happening)' : ''}`,
+    `[${view.severityLabel}] ${view.title}${roundNote(view)}`,
     view.headline,
     '',
     'WHAT HAPPENED',

@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../../events.js';
 import { safeText } from '../../render/text.js';
-import type { AlertPayload } from '../payload.js';
+import { escalationOf, type AlertPayload } from '../payload.js';
 
 /** Longest app name shown (subject, header, facts); the Entra link carries the full identity. */
 export const APP_NAME_MAX = 80;
@@ -30,6 +30,8 @@ export interface AlertView {
   appName: string;
   /** True for a repeat notification of an alert that keeps firing. */
   repeat: boolean;
+  /** `HIGH`, … when this notification is an escalation from that severity. */
+  escalatedFrom: string | undefined;
   headline: string;
   facts: ReadonlyArray<readonly [label: string, value: string]>;
   why: string;
@@ -79,13 +81,16 @@ export function toAlertView(a: AlertPayload): AlertView {
     facts.push(['Allowed ranges', list(a.allowlist.map((p) => `${p.cidr} (${p.vendor}, ${sourceLabel(p.source)}${p.stale ? ', STALE' : ''})`), 160)]);
   }
   facts.push(['Rule', `${untrusted(a.rule.id, 80)}${a.rule.mitre.length > 0 ? ` (MITRE ${list(a.rule.mitre, 30)})` : ''}`]);
-  facts.push(['Alert id', `${untrusted(a.alertId, 80)}${a.notification > 0 ? `, repeat notification at ${a.notification} events` : ''}`]);
+  const escalatedFrom = escalationOf(a)?.toUpperCase();
+  const round = escalatedFrom ? `, escalated from ${escalatedFrom} at ${a.notification} events` : a.notification > 0 ? `, repeat notification at ${a.notification} events` : '';
+  facts.push(['Alert id', `${untrusted(a.alertId, 80)}${round}`]);
   return {
     severity: a.severity,
     severityLabel: a.severity.toUpperCase(),
     title: untrusted(a.rule.title, 160),
     appName: untrusted(a.app.displayName),
     repeat: a.notification > 0,
+    escalatedFrom,
     headline: untrusted(a.summary, 400),
     facts,
     why: untrusted(a.rule.description, 2000),
@@ -97,10 +102,18 @@ export function toAlertView(a: AlertPayload): AlertView {
   };
 }
 
-/** The subject line: `[credwatch] CRITICAL: <rule title> — <app name>`. */
+/** The subject line: `[credwatch] CRITICAL: <rule title> — <app name>`, or `[credwatch] Escalated to CRITICAL: …`. */
 export function alertSubject(view: AlertView): string {
   // A repeat keeps the same subject on purpose: Outlook threads it under the first notification.
-  return `[credwatch] ${view.severityLabel}: ${view.title} — ${view.appName}`;
+  // An escalation does not: it is news, and must not hide inside an old thread.
+  const severity = view.escalatedFrom ? `Escalated to ${view.severityLabel}` : view.severityLabel;
+  return `[credwatch] ${severity}: ${view.title} — ${view.appName}`;
+}
+
+/** What follows the title in the header: escalated, still happening, or nothing for a new alert. */
+export function roundNote(view: Pick<AlertView, 'repeat' | 'escalatedFrom'>): string {
+  if (view.escalatedFrom) return ` (escalated from ${view.escalatedFrom})`;
+  return view.repeat ? ' (still happening)' : '';
 }
 
 /** Most severe first, then most recent: the order a responder reads a digest in. */

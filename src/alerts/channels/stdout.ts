@@ -1,6 +1,6 @@
 import type { Severity } from '../../events.js';
 import { safeText } from '../../render/text.js';
-import type { AlertPayload } from '../payload.js';
+import { escalationOf, type AlertPayload } from '../payload.js';
 import type { Channel } from './types.js';
 
 /** A readable block per alert; every attacker-controlled string goes through safeText. */
@@ -9,8 +9,10 @@ export function formatAlertText(a: AlertPayload): string {
     .filter(Boolean)
     .join('; ');
   const outcome = a.successCount + a.failureCount > 0 ? ` (${a.successCount} succeeded, ${a.failureCount} failed)` : '';
+  const from = escalationOf(a);
+  const round = from ? ` — escalated from ${from.toUpperCase()}` : a.notification > 0 ? ' — still happening' : '';
   const lines = [
-    `[${a.severity.toUpperCase()}] ${a.rule.title}${a.notification > 0 ? ' — still happening' : ''}`,
+    `[${a.severity.toUpperCase()}] ${a.rule.title}${round}`,
     `  ${safeText(a.summary, 200)}`,
     `  App:        ${safeText(a.app.displayName, 80)} (${a.app.appId}), tenant ${safeText(a.tenant, 40)}`,
     `  Count:      ${a.count}${outcome}, first ${a.firstSeen}, last ${a.lastSeen}`,

@@ -3,7 +3,7 @@
  * app in the Entra admin center. Every string from the payload goes through cardText, including
  * the rule's own text (runbooks name `full_access_as_app`, whose underscores would italicise).
  */
-import type { AlertPayload } from '../payload.js';
+import { escalationOf, type AlertPayload } from '../payload.js';
 import {
   adaptiveCard, ENTRA_SIGN_IN_LOGS_URL, messageBytes, openUrl, SEVERITY_STYLE, teamsMessage, TEAMS_MESSAGE_BUDGET_BYTES,
   type CardElement, type Fact, type TeamsMessage, type TextBlock,
@@ -49,14 +49,20 @@ export function renderAlertMessage(alert: AlertPayload, maxBytes = TEAMS_MESSAGE
   return message;
 }
 
-/** `CRITICAL · Vendor certificate used outside its allowed networks` */
+/** `CRITICAL · Vendor certificate used outside its allowed networks`; `Escalated to CRITICAL · …` for an escalation. */
 export function alertTitle(alert: AlertPayload, titleChars = TITLE_CHARS): string {
-  return `${alert.severity.toUpperCase()} · ${cardText(alert.rule.title, titleChars)}`;
+  const severity = alert.severity.toUpperCase();
+  return `${escalationOf(alert) ? `Escalated to ${severity}` : severity} · ${cardText(alert.rule.title, titleChars)}`;
+}
+
+function status(a: AlertPayload): string {
+  const from = escalationOf(a);
+  if (from) return `escalated from ${cardText(from.toUpperCase(), 20)}: ${a.count} in total`;
+  return a.notification > 0 ? `still happening: ${a.count} in total` : 'new alert';
 }
 
 function alertCard(a: AlertPayload, limits: Limits) {
   const style = SEVERITY_STYLE[a.severity];
-  const status = a.notification > 0 ? `still happening: ${a.count} in total` : 'new alert';
   const body: CardElement[] = [
     {
       type: 'Container',
@@ -64,7 +70,7 @@ function alertCard(a: AlertPayload, limits: Limits) {
       bleed: true,
       items: [
         { type: 'TextBlock', text: alertTitle(a), weight: 'bolder', size: 'large', color: style.color, wrap: true },
-        { type: 'TextBlock', text: `credwatch · ${status} · tenant ${cardText(a.tenant, 60)}`, isSubtle: true, spacing: 'none', wrap: true },
+        { type: 'TextBlock', text: `credwatch · ${status(a)} · tenant ${cardText(a.tenant, 60)}`, isSubtle: true, spacing: 'none', wrap: true },
       ],
     },
     heading('What happened'),
