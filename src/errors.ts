@@ -74,17 +74,17 @@ export const ERROR_CATALOGUE = {
     retryable: false,
   },
   STATE_UNAVAILABLE: {
-    title: 'The state store could not be opened or written (missing permissions, disk full, locked too long, or closed).',
-    fix: 'Check that the state path (named in the message) is writable and its disk has space; nothing was committed, so the next cycle reads the same window again.',
+    title: 'The state store could not be opened or written (SQLite: missing permissions, disk full, locked too long; Azure Table: network, throttling, missing role, deleted table; or closed).',
+    fix: 'SQLite: check that the state path (named in the message) is writable and its disk has space. Azure Table: check the storage account is reachable and the identity has Storage Table Data Contributor. A window not committed is read again next cycle; one whose journal was written lands at the next read.',
     retryable: true,
   },
   STATE_CORRUPT: {
-    title: 'The state database is damaged or is not a credwatch state database.',
-    fix: 'Stop credwatch, move the file named in the message aside and restore the latest backup (docs/state.md). credwatch never replaces it with an empty store by itself.',
+    title: 'The state database (or an Azure Table row or journal) is damaged or is not credwatch state.',
+    fix: 'SQLite: stop credwatch, move the file named in the message aside and restore the latest backup (docs/state.md). Azure Table: the message names the table and row; restore it or remove that row. credwatch never replaces state with an empty store by itself.',
     retryable: false,
   },
   STATE_VERSION_UNSUPPORTED: {
-    title: 'The state database was written by a newer credwatch (its schema version is higher than this one knows).',
+    title: 'The state (SQLite schema or Azure Table journal) was written by a newer credwatch than this one.',
     fix: 'Run the newer credwatch version, or restore a backup taken before the upgrade. Schema migrations only go forward.',
     retryable: false,
   },
