@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from '../src/package-root.js';
 import { buildFunctionPackage } from '../src/packaging/function-package.js';
 
 /**
@@ -31,12 +32,14 @@ export async function benchFunction(samples = 9): Promise<Record<string, number 
       runs.push(JSON.parse(stdout.trim().split('\n').at(-1)!) as (typeof runs)[number]);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const unbundled = await unbundledFirstInvocation(out, samples, median);
     return [{
       name: 'function cold start (median of fresh processes)',
       samples,
       azureFunctionsImportMs: Math.round(median(runs.map((r) => r.functions))),
       entryImportMs: Math.round(median(runs.map((r) => r.entry))),
       firstInvocationLoadMs: Math.round(median(runs.map((r) => r.firstInvocation))),
+      unbundledFirstInvocationLoadMs: unbundled,
       zipKiB: Math.round(pkg.zipBytes / 1024),
       unpackedKiB: Math.round((await dirSize(pkg.dir)) / 1024),
       bundleKiB: Math.round(pkg.bundleBytes / 1024),
@@ -45,6 +48,31 @@ export async function benchFunction(samples = 9): Promise<Record<string, number 
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * The same first-invocation imports from plain `tsc` output resolving packages in node_modules:
+ * what the bundle saves.
+ */
+async function unbundledFirstInvocation(out: string, samples: number, median: (xs: number[]) => number): Promise<number> {
+  const root = packageRoot();
+  const dir = join(out, 'tsc');
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], { stdio: 'ignore' });
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  const script = `
+    await import('@azure/functions');
+    await import('./dist/src/functions/app.js');
+    const t = performance.now();
+    await import('./dist/src/functions/handlers.js');
+    await import('./dist/src/functions/runtime.js');
+    console.log(performance.now() - t);`;
+  const times: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    times.push(Number(stdout.trim().split('\n').at(-1)));
+  }
+  return Math.round(median(times));
 }
 
 async function dirSize(dir: string): Promise<number> {
