@@ -31,7 +31,7 @@ const indexes = new WeakMap<readonly Rule[], RuleIndex>();
 export function indexRules(rules: readonly Rule[]): RuleIndex {
   let index = indexes.get(rules);
   if (index) return index;
-  const byType: Record<RuleInputType, Rule[]> = { signIn: [], audit: [], inventoryChange: [], posture: [] };
+  const byType: Record<RuleInputType, Rule[]> = { signIn: [], audit: [], inventoryChange: [], posture: [], collectionHealth: [] };
   for (const rule of rules) if (rule.status !== 'deprecated') byType[rule.input].push(rule);
   index = Object.freeze(byType);
   indexes.set(rules, index);

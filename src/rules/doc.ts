@@ -23,6 +23,7 @@ const INPUT_LABELS: Readonly<Record<RuleInputType, string>> = {
   audit: 'directory audit event',
   inventoryChange: 'inventory diff',
   posture: 'inventory posture',
+  collectionHealth: 'scan health (credwatch\'s own collection)',
 };
 
 /** Table cells cannot hold a raw pipe or a line break. */

@@ -1,7 +1,8 @@
 /**
  * The detection catalogue. Order is the documentation's order: sign-ins (the Mimecast pattern
- * first), changes, then posture. Ids are never reused; retired rules stay here as `deprecated`.
+ * first), changes, posture, then credwatch's own health. Ids are never reused; retired rules stay here as `deprecated`.
  */
+import { collectionFailing } from './collection-failing.js';
 import { credentialAdded } from './credential-added.js';
 import { credentialAddedDiff } from './credential-added-diff.js';
 import { credentialAddedThenUsed } from './credential-added-then-used.js';
@@ -39,9 +40,10 @@ export const RULES: readonly Rule[] = Object.freeze([
   postureCredentialLongLived,
   postureCredentialExpiring,
   postureCredentialExpired,
+  collectionFailing,
 ]);
 
 export { ADDED_THEN_USED_WINDOW_IN_MINUTES } from './credential-added-then-used.js';
 export { LEARNING_PERIOD_IN_DAYS } from './signin-new-network.js';
 export { networkKey } from './network-key.js';
-export type { AllowlistView, InventoryChange, Rule, RuleCase, RuleContext, RuleInput, RuleInputType, RuleMeta } from './types.js';
+export type { AllowlistView, CollectionHealth, CollectionSource, InventoryChange, Rule, RuleCase, RuleContext, RuleInput, RuleInputType, RuleMeta } from './types.js';

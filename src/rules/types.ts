@@ -28,12 +28,36 @@ export type InventoryChange =
   | { kind: 'mailboxPermissionAdded'; app: InventoryApp; permission: string; type: 'application' | 'delegated' }
   | { kind: 'appAdded'; app: InventoryApp };
 
+/** A source credwatch needs to judge the tenant; the scan reports each one it could not read. */
+export type CollectionSource = 'signIns' | 'directoryAudits' | 'inventory' | 'allowlist';
+
+/**
+ * One source that this scan could not collect, with its run of failures from the recorded scans:
+ * what the `collection-failing` rule judges. Built by the scan; messages carry no secrets.
+ */
+export interface CollectionHealth {
+  source: CollectionSource;
+  /** The vendor, for an allowlist (its sign-ins are not judged); undefined otherwise. */
+  vendor: string | undefined;
+  /** The error code (src/errors.ts) of this scan's failure. */
+  code: string;
+  /** One line, secrets and URL queries removed. */
+  message: string;
+  /** When the first scan of the current run of failures started. */
+  failingSince: Date;
+  /** Failing scans in a row, this one included. */
+  consecutiveFailures: number;
+  /** credwatch's own identity in the tenant: the app an operational alert is about. */
+  monitor: { appId: string; displayName: string };
+}
+
 /** What a rule can look at. Inputs are normalized: rules never see Graph's JSON. */
 export type RuleInput =
   | { type: 'signIn'; event: SignInEvent }
   | { type: 'audit'; event: AuditEvent }
   | { type: 'inventoryChange'; change: InventoryChange }
-  | { type: 'posture'; assessment: AppAssessment };
+  | { type: 'posture'; assessment: AppAssessment }
+  | { type: 'collectionHealth'; health: CollectionHealth };
 
 export type RuleInputType = RuleInput['type'];
 

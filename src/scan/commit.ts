@@ -22,6 +22,18 @@ export function emptyTally(): CommitTally {
   return { findings: 0, suppressed: 0, newAlerts: 0, updatedAlerts: 0, notifications: 0, raised: 0, expiredSuppressions: new Map(), bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 } };
 }
 
+/** Adds `from` into `into`; `raised` only when asked (operational alerts are not detections). */
+export function mergeTally(into: CommitTally, from: CommitTally, options: { raised: boolean }): void {
+  into.findings += from.findings;
+  into.suppressed += from.suppressed;
+  into.newAlerts += from.newAlerts;
+  into.updatedAlerts += from.updatedAlerts;
+  into.notifications += from.notifications;
+  if (options.raised) into.raised += from.raised;
+  for (const [key, s] of from.expiredSuppressions) into.expiredSuppressions.set(key, s);
+  for (const severity of Object.keys(from.bySeverity) as Severity[]) into.bySeverity[severity] += from.bySeverity[severity];
+}
+
 export interface CommitContext {
   store: StateStore;
   config: Config;

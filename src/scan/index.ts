@@ -2,17 +2,18 @@ import { deliverDue } from '../alerts/deliver.js';
 import type { RuleSummary } from '../alerts/payload.js';
 import { collectInventory } from '../collect/inventory.js';
 import type { ChannelConfig, TenantConfig } from '../config/types.js';
-import type { AuditEvent, Inventory } from '../events.js';
+import { SEVERITY_ORDER, type AuditEvent, type Inventory } from '../events.js';
 import { toCredwatchError } from '../errors.js';
 import { assessInventory } from '../inventory/assess.js';
 import { diffInventories, parseInventory, serializeInventory } from '../inventory/snapshot.js';
 import { resolveAllowlists } from '../networks/index.js';
 import { RULES } from '../rules/index.js';
-import type { InventoryChange } from '../rules/types.js';
+import type { InventoryChange, Rule, RuleContext } from '../rules/types.js';
 import type { LearnedNetwork } from '../state/types.js';
 import { readAudits } from './audits.js';
-import { commitBatch, emptyTally, type CommitContext } from './commit.js';
+import { commitBatch, emptyTally, mergeTally, type CommitContext } from './commit.js';
 import { buildRuleContext } from './context.js';
+import { collectionHealth } from './health.js';
 import { judge, RuleErrors } from './rules-run.js';
 import { scanSignIns } from './signins.js';
 import type { ScanDeps, ScanSummary } from './types.js';
@@ -127,6 +128,9 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
     }
   }
 
+  // After every stage, so each one's failure is known; before delivery, so the alert leaves now.
+  await raiseBlindSpots({ deps, tenant, summary, rules, context, commit, ruleErrors, logger, seenExpiresAt });
+
   summary.delivery = await deliverDue({
     store: deps.store,
     channels: deps.channels,
@@ -180,6 +184,42 @@ export function emptySummary(tenant: string, now: Date): ScanSummary {
     watermarkLagInMinutes: {},
     graphRequests: 0,
   };
+}
+
+interface BlindSpotRun {
+  deps: ScanDeps;
+  tenant: TenantConfig;
+  summary: ScanSummary;
+  rules: readonly Rule[];
+  context: RuleContext;
+  commit: CommitContext;
+  ruleErrors: RuleErrors;
+  logger: ScanDeps['logger'];
+  seenExpiresAt: Date;
+}
+
+/**
+ * Sources this scan could not read become `collection-failing` alerts, through the same outbox and
+ * channels as detections: unattended, nobody reads the error log, and a blinded monitor must say
+ * so. They are counted in the summary but not as `raised`, which stays "detections": a failing
+ * source keeps `credwatch scan`'s exit code 1 on every scan, notified or not.
+ */
+async function raiseBlindSpots(run: BlindSpotRun): Promise<void> {
+  const tally = emptyTally();
+  try {
+    const vendors = run.deps.config.vendors.map((v) => v.name);
+    const inputs = await collectionHealth(run.deps.store, run.tenant, vendors, run.summary.sources, run.commit.now);
+    const findings = judge(run.rules, inputs.map((health) => ({ type: 'collectionHealth' as const, health })), run.context, run.logger, run.ruleErrors);
+    if (findings.length === 0) return;
+    // Worst first: the alert's headline is its first finding's summary.
+    findings.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
+    await commitBatch({ ...run.commit, tally }, run.tenant.name, 'health', findings, { seenExpiresAt: run.seenExpiresAt });
+    mergeTally(run.commit.tally, tally, { raised: false });
+  } catch (e: unknown) {
+    const err = toCredwatchError(e);
+    run.summary.errors.push({ stage: 'health', code: err.code, message: err.message });
+    run.logger.error({ err }, 'collection-failing alerts not stored');
+  }
 }
 
 function noteWindow(summary: ScanSummary, stream: string, window: ReturnType<typeof scanWindow>): void {
