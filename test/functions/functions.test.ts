@@ -116,7 +116,7 @@ describe('the Function app against the simulator and Azurite', () => {
     expect(bodies.every((b) => b.v === 1 && b.tick === scanTime.toISOString())).toBe(true);
   });
 
-  it('the queue trigger scans each tenant; the critical alert reaches Teams once per tenant; a broken tenant blocks nobody', async () => {
+  it('the queue trigger scans each tenant; the critical alert reaches Teams once per tenant; a broken tenant blocks nobody and is reported', async () => {
     const rt = await runtime();
     const outcomes = (await drain(rt.storage.scanQueue, (m) => scanTenantHandler(runtime)(m, context('scanTenant')))) as Array<{ status: string; summary?: { tenant: string; errors: unknown[]; alerts: { raised: number } } }>;
     const byTenant = new Map(outcomes.map((o) => [o.summary?.tenant, o]));
@@ -126,10 +126,12 @@ describe('the Function app against the simulator and Azurite', () => {
 
     // Alerts sit in the Azure Table outbox, delivered: one critical card per healthy tenant.
     const sent = await rt.store.listOutbox(undefined, 'sent');
-    expect(new Set(sent.filter((e) => e.channel === 'soc-teams').map((e) => e.tenant))).toEqual(new Set(['contoso', 'fabrikam']));
+    // The broken tenant's card is credwatch saying it cannot see that tenant (collection-failing).
+    expect(new Set(sent.filter((e) => e.channel === 'soc-teams').map((e) => e.tenant))).toEqual(new Set(['contoso', 'fabrikam', 'broken']));
     const cards = teams.requests.map((r) => r.body);
-    expect(cards).toHaveLength(2);
-    expect(cards.every((c) => c.includes('Mimecast'))).toBe(true);
+    expect(cards).toHaveLength(3);
+    expect(cards.filter((c) => c.includes('Mimecast'))).toHaveLength(2);
+    expect(cards.filter((c) => c.includes('credwatch cannot collect') && c.includes('AUTH\\\\_FAILED'))).toHaveLength(1);
     expect(await rt.store.listOutbox(undefined, 'pending')).toEqual([]);
 
     // The scan history in the Table store is what `credwatch status` and the weekly report read.
