@@ -103,6 +103,11 @@ export const ERROR_CATALOGUE = {
     fix: 'The message ends in the poison queue after the host\'s retries; inspect it there and delete it. The next timer tick queues fresh messages.',
     retryable: false,
   },
+  LEASE_HELD: {
+    title: 'A tenant\'s scan or weekly report is still leased by another attempt (which crashed, timed out, or is still running); this retried message waits.',
+    fix: 'Nothing, if it clears: the lease expires after 35 minutes and the host retries the message. If the message reaches the poison queue, read the earlier attempt\'s errors for that tenant (out of memory, timeout) in Application Insights.',
+    retryable: true,
+  },
   STORAGE_UNAVAILABLE: {
     title: 'The Function app\'s storage (queues or report blobs) could not be reached or refused the request.',
     fix: 'Check the AzureWebJobsStorage settings and that the managed identity has the Storage Queue/Blob Data roles on the account (docs/deploy-azure.md).',

@@ -8,29 +8,41 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { STORAGE_CONNECTION } from '../azure/storage.js';
-import { DEFAULT_REPORT_SCHEDULE, DEFAULT_SCAN_SCHEDULE, REPORT_QUEUE, SCAN_QUEUE, SETTINGS } from './names.js';
-import { ncrontabSetting } from './schedule.js';
 import type * as Handlers from './handlers.js';
+import { DEFAULT_REPORT_SCHEDULE, DEFAULT_SCAN_SCHEDULE, REPORT_QUEUE, SCAN_QUEUE, SETTINGS } from './names.js';
 import type { FunctionRuntime } from './runtime.js';
+import { ncrontabSetting, type ScheduleSetting } from './schedule.js';
 
 // The bundle sits in <appRoot>/dist/app.js; the config file is read relative to <appRoot>.
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-let loaded: Promise<typeof Handlers & { runtime: () => Promise<FunctionRuntime> }> | undefined;
-function load() {
-  loaded ??= Promise.all([import('./handlers.js'), import('./runtime.js')]).then(([handlers, { createRuntime, lazyRuntime }]) => ({
-    ...handlers,
-    runtime: lazyRuntime(() => createRuntime({ env: process.env, appRoot })),
-  }));
+type Loaded = typeof Handlers & { runtime: () => Promise<FunctionRuntime> };
+let loaded: Promise<Loaded> | undefined;
+function load(): Promise<Loaded> {
+  loaded ??= Promise.all([import('./handlers.js'), import('./runtime.js')])
+    .then(([handlers, { createRuntime, lazyRuntime }]) => ({ ...handlers, runtime: lazyRuntime(() => createRuntime({ env: process.env, appRoot })) }))
+    .catch((e: unknown) => {
+      // A failed import is not cached: the next invocation tries again.
+      loaded = undefined;
+      throw e;
+    });
   return loaded;
 }
 
-app.timer('scanTimer', {
-  schedule: ncrontabSetting(process.env, SETTINGS.scanSchedule, DEFAULT_SCAN_SCHEDULE),
-  handler: async (timer: Timer, context: InvocationContext) => {
+function timerHandler(setting: ScheduleSetting, pick: (h: Loaded) => (timer: Timer, context: InvocationContext) => Promise<unknown>) {
+  return async (timer: Timer, context: InvocationContext): Promise<void> => {
+    if (setting.problem) context.error(setting.problem);
     const h = await load();
-    await h.scanTimerHandler(h.runtime)(timer, context);
-  },
+    await pick(h)(timer, context);
+  };
+}
+
+const scanSchedule = ncrontabSetting(process.env, SETTINGS.scanSchedule, DEFAULT_SCAN_SCHEDULE);
+const reportSchedule = ncrontabSetting(process.env, SETTINGS.reportSchedule, DEFAULT_REPORT_SCHEDULE);
+
+app.timer('scanTimer', {
+  schedule: scanSchedule.schedule,
+  handler: timerHandler(scanSchedule, (h) => h.scanTimerHandler(h.runtime)),
 });
 app.storageQueue('scanTenant', {
   queueName: SCAN_QUEUE,
@@ -41,11 +53,10 @@ app.storageQueue('scanTenant', {
   },
 });
 app.timer('reportTimer', {
-  schedule: ncrontabSetting(process.env, SETTINGS.reportSchedule, DEFAULT_REPORT_SCHEDULE),
-  handler: async (timer: Timer, context: InvocationContext) => {
-    const h = await load();
-    await h.reportTimerHandler(h.runtime)(timer, context);
-  },
+  schedule: reportSchedule.schedule,
+  // The next tick is a week away: a fan-out that failed (storage blip, cold identity) is retried.
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: 5, minimumInterval: 60_000, maximumInterval: 900_000 },
+  handler: timerHandler(reportSchedule, (h) => h.reportTimerHandler(h.runtime)),
 });
 app.storageQueue('reportTenant', {
   queueName: REPORT_QUEUE,

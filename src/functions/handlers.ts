@@ -5,29 +5,32 @@
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import { toCredwatchError } from '../errors.js';
+import { lastCompleteWeek } from '../report/week.js';
 import { withInvocation } from './log.js';
 import { reportTenantMessage, type ReportTenantOutcome } from './report.js';
 import type { FunctionRuntime } from './runtime.js';
-import { fanOut, scanTenantMessage, type FanOutResult, type ScanTenantOutcome } from './scan.js';
+import { deliverOrphans, fanOut, scanTenantMessage, type FanOutResult, type ScanTenantOutcome } from './scan.js';
 
 export type RuntimeGetter = () => Promise<FunctionRuntime>;
 
 async function invoke<T>(getRuntime: RuntimeGetter, context: InvocationContext, what: string, run: (rt: FunctionRuntime) => Promise<T>): Promise<T> {
-  let rt: FunctionRuntime;
-  try {
-    rt = await getRuntime();
-  } catch (e: unknown) {
-    // No logger without a configuration: the invocation's own log still carries code and fix.
-    const err = toCredwatchError(e);
-    context.error(`credwatch could not start (${err.code}): ${err.message} Fix: ${err.fix}`);
-    throw err;
-  }
+  // Inside the invocation from the start: what building the runtime logs (a channel that cannot
+  // deliver, a slow managed identity) belongs to this invocation too.
   return withInvocation(context, async () => {
+    let rt: FunctionRuntime;
+    try {
+      rt = await getRuntime();
+    } catch (e: unknown) {
+      // No logger without a configuration: the invocation's own log still carries code and fix.
+      const err = toCredwatchError(e);
+      context.error(`credwatch could not start (${err.code}): ${err.message} Fix: ${err.fix}`);
+      throw err;
+    }
     try {
       return await run(rt);
     } catch (e: unknown) {
       const err = toCredwatchError(e);
-      rt.logger.error({ err, dequeueCount: context.triggerMetadata?.['dequeueCount'] }, `${what} failed; the host retries the message and parks it in the poison queue after its last attempt`);
+      rt.logger.error({ err, dequeueCount: context.triggerMetadata?.['dequeueCount'] }, `${what} failed; the host retries it (a queue message is parked in the poison queue after its last attempt)`);
       throw err;
     }
   });
@@ -35,7 +38,15 @@ async function invoke<T>(getRuntime: RuntimeGetter, context: InvocationContext, 
 
 export function scanTimerHandler(getRuntime: RuntimeGetter) {
   return (timer: Timer, context: InvocationContext): Promise<FanOutResult> =>
-    invoke(getRuntime, context, 'scan fan-out', (rt) => fanOut(rt, rt.storage.scanQueue, rt.storage.scanPoison, timer, 'scan'));
+    invoke(getRuntime, context, 'scan fan-out', async (rt) => {
+      const result = await fanOut(rt, rt.storage.scanQueue, rt.storage.scanPoison, timer, 'scan');
+      try {
+        await deliverOrphans(rt);
+      } catch (e: unknown) {
+        rt.logger.error({ err: toCredwatchError(e) }, 'could not deliver the pending alerts of tenants no longer configured');
+      }
+      return result;
+    });
 }
 
 export function scanTenantHandler(getRuntime: RuntimeGetter) {
@@ -45,7 +56,9 @@ export function scanTenantHandler(getRuntime: RuntimeGetter) {
 
 export function reportTimerHandler(getRuntime: RuntimeGetter) {
   return (timer: Timer, context: InvocationContext): Promise<FanOutResult> =>
-    invoke(getRuntime, context, 'report fan-out', (rt) => fanOut(rt, rt.storage.reportQueue, rt.storage.reportPoison, timer, 'report'));
+    // The week is fixed when the timer fires, so a message processed late (or retried) still
+    // reports the week it was meant for.
+    invoke(getRuntime, context, 'report fan-out', (rt) => fanOut(rt, rt.storage.reportQueue, rt.storage.reportPoison, timer, 'report', lastCompleteWeek(rt.now())));
 }
 
 export function reportTenantHandler(getRuntime: RuntimeGetter) {

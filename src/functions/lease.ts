@@ -20,6 +20,8 @@ const statusOf = (e: unknown): number | undefined => (e as { statusCode?: number
 export interface Lease {
   /** Gives the lease back (only if still ours); failures are ignored: it expires anyway. */
   release(): Promise<void>;
+  /** Set when an expired lease of another holder was taken over: that run crashed or timed out. */
+  tookOver?: { holder: string; expiredAt: string };
 }
 
 /**
@@ -28,6 +30,7 @@ export interface Lease {
  */
 export async function acquireLease(leases: TableClient, job: string, tenant: string, holder: string, now: Date, ttlInMs: number): Promise<Lease | undefined> {
   const entity: LeaseEntity = { partitionKey: job, rowKey: tenant, holder, expiresAt: new Date(now.getTime() + ttlInMs).toISOString() };
+  let tookOver: Lease['tookOver'];
   const claimed = await storageCall(`claim the ${job} lease of ${tenant}`, async () => {
     let existing: (LeaseEntity & { etag: string }) | undefined;
     try {
@@ -42,6 +45,7 @@ export async function acquireLease(leases: TableClient, job: string, tenant: str
       }
       if (existing.holder !== holder && Date.parse(existing.expiresAt) > now.getTime()) return false;
       await leases.updateEntity(entity, 'Replace', { etag: existing.etag });
+      if (existing.holder !== holder) tookOver = { holder: existing.holder, expiredAt: existing.expiresAt };
       return true;
     } catch (e: unknown) {
       // Someone else created or renewed it between our read and write: theirs.
@@ -51,6 +55,7 @@ export async function acquireLease(leases: TableClient, job: string, tenant: str
   });
   if (!claimed) return undefined;
   return {
+    ...(tookOver ? { tookOver } : {}),
     async release() {
       try {
         const current = await leases.getEntity<LeaseEntity>(job, tenant);

@@ -13,8 +13,8 @@ import { loadConfig } from '../config/index.js';
 import type { Config, TenantConfig } from '../config/types.js';
 import { CredwatchError } from '../errors.js';
 import type { GraphApi } from '../graph/client.js';
-import { connectTenant, type TenantConnection } from '../graph/connect.js';
-import { createFetch } from '../graph/http.js';
+import { connectTenant, tenantFetch, type TenantConnection } from '../graph/connect.js';
+import { createFetch, type FetchLike } from '../graph/http.js';
 import type { Logger } from '../logging.js';
 import { openStateStore } from '../state/index.js';
 import type { StateStore } from '../state/types.js';
@@ -31,6 +31,8 @@ export interface FunctionRuntime {
   channels: ReadonlyMap<string, Channel>;
   connect: (tenant: TenantConfig) => TenantConnection;
   graphFor: (tenantName: string) => GraphApi;
+  /** One fetch (connection pool, extra CA) per tenant for allowlist URLs and channels, kept across invocations. */
+  fetchFor: (tenant: TenantConfig) => FetchLike;
   now: () => Date;
 }
 
@@ -76,9 +78,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<FunctionRu
     if (!tenant) throw new CredwatchError('CONFIG_INVALID', `No tenant named "${name}" in the configuration.`);
     return connect(tenant).graph;
   };
+  const fetches = new Map<string, FetchLike>();
+  const fetchFor = (tenant: TenantConfig): FetchLike => {
+    let fetch = fetches.get(tenant.name);
+    if (!fetch) {
+      fetch = tenantFetch(tenant);
+      fetches.set(tenant.name, fetch);
+    }
+    return fetch;
+  };
   const { channels, unavailable } = createChannels(config.channels, { logger, graphFor, now });
   if (unavailable.length > 0) logger.warn({ channels: unavailable }, 'configured channels that cannot deliver here');
-  return { config, store, storage, logger, channels, connect, graphFor, now };
+  return { config, store, storage, logger, channels, connect, graphFor, fetchFor, now };
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { QueueClient } from '@azure/storage-queue';
-import { tenantFetch } from '../graph/connect.js';
-import { toCredwatchError } from '../errors.js';
+import { deliverDue } from '../alerts/deliver.js';
+import { CredwatchError, toCredwatchError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { runScan, type ScanSummary } from '../scan/index.js';
 import { acquireLease } from './lease.js';
@@ -23,7 +23,12 @@ export interface FanOutResult {
   poison: PoisonReport;
 }
 
-/** Queues one message per configured tenant, then reports what sits in the poison queue. */
+/**
+ * Queues one message per configured tenant, then reports what sits in the poison queue. Throws
+ * when a tenant could not be queued (after trying every tenant), so the invocation is recorded as
+ * failed and the timer's retry policy runs it again; duplicates are harmless (leases, seen ids,
+ * per-channel sent marks).
+ */
 export async function fanOut(rt: FunctionRuntime, queue: QueueClient, poisonQueue: QueueClient, timer: Timer | undefined, what: string, week?: string): Promise<FanOutResult> {
   const tick = rt.now().toISOString();
   if (timer?.isPastDue) rt.logger.warn({ job: what }, `${what} timer is past due (the app was stopped or busy); running now`);
@@ -42,7 +47,28 @@ export async function fanOut(rt: FunctionRuntime, queue: QueueClient, poisonQueu
   }
   result.poison = await reportPoison(poisonQueue, rt.logger, what);
   rt.logger[result.failed.length > 0 ? 'error' : 'info']({ job: what, queued: result.queued.length, failed: result.failed, poison: result.poison.count }, `${what} fan-out done`);
+  if (result.failed.length > 0) {
+    throw new CredwatchError('STORAGE_UNAVAILABLE', `Could not queue the ${what} of ${result.failed.map((f) => f.tenant).join(', ')}; the timer retries.`, { details: { failed: result.failed } });
+  }
   return result;
+}
+
+/**
+ * Alerts of tenants no longer in the configuration (removed or renamed) would wait for a scan of
+ * their tenant that never comes: the scan timer delivers them instead, so nothing pending is left
+ * behind silently.
+ */
+export async function deliverOrphans(rt: FunctionRuntime): Promise<number> {
+  const known = new Set(rt.config.tenants.map((t) => t.name));
+  const pending = await rt.store.listOutbox(undefined, 'pending');
+  const orphans = [...new Set(pending.map((e) => e.tenant).filter((t) => !known.has(t)))];
+  let sent = 0;
+  for (const tenant of orphans) {
+    const summary = await deliverDue({ store: rt.store, channels: rt.channels, now: rt.now, logger: rt.logger, tenant });
+    sent += summary.sent;
+    rt.logger.warn({ tenant, delivery: { ...summary, errors: summary.errors.slice(0, 10) } }, 'delivered pending alerts of a tenant that is not in the configuration any more');
+  }
+  return sent;
 }
 
 export interface PoisonReport {
@@ -88,12 +114,22 @@ export async function scanTenantMessage(rt: FunctionRuntime, input: unknown, con
   const { tenant, logger } = found;
   const lease = await acquireLease(rt.storage.leases, 'scan', tenant.name, context.invocationId, rt.now(), SCAN_LEASE_IN_MS);
   if (!lease) {
+    const dequeueCount = Number(context.triggerMetadata?.['dequeueCount'] ?? 1);
+    if (dequeueCount > 1) {
+      // This message was tried before and that attempt still holds the lease: it crashed or timed
+      // out. Failing keeps the message on its way to the poison queue, where it is reported,
+      // instead of being completed and forgotten.
+      throw new CredwatchError('LEASE_HELD', `The scan of ${tenant.name} is still leased by an earlier attempt of this message (dequeue ${dequeueCount}); retrying later.`, { details: { tenant: tenant.name, dequeueCount } });
+    }
     logger.warn('a scan of this tenant is still running on another worker; this tick is skipped, not queued up');
     return { status: 'skipped', reason: 'scan in progress' };
   }
+  if (lease.tookOver) {
+    logger.error({ previous: lease.tookOver }, 'the previous scan of this tenant never finished (crashed or timed out) and its lease expired; scanning again from the last committed page');
+  }
   try {
     const summary = await runScan(
-      { config: rt.config, store: rt.store, connect: rt.connect, channels: rt.channels, logger: rt.logger, now: rt.now, fetch: tenantFetch(tenant), deliver: 'tenant' },
+      { config: rt.config, store: rt.store, connect: rt.connect, channels: rt.channels, logger: rt.logger, now: rt.now, fetch: rt.fetchFor(tenant), deliver: 'tenant' },
       tenant,
     );
     const failedSources = summary.sources.filter((s) => s.status === 'failed' || s.status === 'unknown').map((s) => s.source);

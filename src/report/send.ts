@@ -18,6 +18,14 @@ export interface SendReportDeps {
   logger: Logger;
   /** Between attempts; injected so tests do not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Channels that already have this week's report (a retried job must not mail them twice) and
+   * where to record one that just accepted it; both absent = send to every routed channel.
+   */
+  alreadySent?: (channel: string) => Promise<boolean>;
+  markSent?: (channel: string) => Promise<void>;
+  /** The longest one wait between attempts may take (a Retry-After of an hour must not outlive a Function's timeout). */
+  maxWaitInMs?: number;
 }
 
 const ATTEMPTS = 3;
@@ -52,7 +60,13 @@ export async function sendWeeklyReport(report: WeeklyReport, tenant: TenantConfi
       send = () => postTeamsSummary({ url: channel.url.reveal(), fetch: deps.fetch, now: deps.now, card: renderTeamsSummary(report) });
     }
     if (!send) continue;
-    outcomes.push(`${channel.name}: ${await withRetries(send, deps)}`);
+    if (await deps.alreadySent?.(channel.name)) {
+      outcomes.push(`${channel.name}: already sent`);
+      continue;
+    }
+    const outcome = await withRetries(send, deps);
+    if (outcome === 'sent') await deps.markSent?.(channel.name);
+    outcomes.push(`${channel.name}: ${outcome}`);
   }
   return outcomes;
 }
@@ -69,7 +83,8 @@ async function withRetries(send: () => Promise<void>, deps: SendReportDeps): Pro
         deps.logger.error({ err }, 'weekly report not delivered');
         return `FAILED ${err.code}: ${err.message}`;
       }
-      await sleep(typeof err.details.retryAfterInMs === 'number' ? err.details.retryAfterInMs : 5_000 * attempt);
+      const wanted = typeof err.details.retryAfterInMs === 'number' ? err.details.retryAfterInMs : 5_000 * attempt;
+      await sleep(Math.min(wanted, deps.maxWaitInMs ?? Number.POSITIVE_INFINITY));
     }
   }
 }

@@ -1,4 +1,5 @@
 import { deliverDue } from '../alerts/deliver.js';
+import { purgeIfDue } from './maintenance.js';
 import type { RuleSummary } from '../alerts/payload.js';
 import { collectInventory } from '../collect/inventory.js';
 import type { ChannelConfig, TenantConfig } from '../config/types.js';
@@ -162,6 +163,7 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
   } catch (e: unknown) {
     logger.error({ err: toCredwatchError(e) }, 'scan record not stored');
   }
+  await purgeIfDue(deps.store, now, logger);
   logger.info({ summary: { ...summary, sources: undefined } }, 'scan finished');
   return summary;
 }

@@ -145,8 +145,10 @@ describe('the Function app against the simulator and Azurite', () => {
     expect(broken.length).toBeGreaterThan(0);
     for (const line of broken) expect(line.text).toContain(`"invocationId":"${line.invocationId}"`);
     expect(logged.some((l) => l.level === 'information' && l.text.startsWith('scan finished'))).toBe(true);
-    // MSAL's records come through the same bridge, at most at debug (it logs one level down).
-    expect(logged.filter((l) => l.text.includes('"tenant":"contoso"')).every((l) => ['information', 'debug', 'trace', 'warning', 'error'].includes(l.level))).toBe(true);
+    // Each scan's records carry its own tenant and invocation: none leaked into another invocation.
+    const contoso = logged.filter((l) => l.text.includes('"tenant":"contoso"') && l.text.startsWith('scan finished'));
+    expect(contoso).toHaveLength(1);
+    expect(logged.filter((l) => l.invocationId === contoso[0]!.invocationId && /"tenant":"(fabrikam|broken)"/.test(l.text))).toEqual([]);
     expect(outsideInvocation).toEqual([]);
   });
 
@@ -195,6 +197,32 @@ describe('the Function app against the simulator and Azurite', () => {
     await drain(rt.storage.scanQueue, async () => undefined);
   });
 
+  it('a retried message whose earlier attempt still holds the lease fails (towards the poison queue); an expired lease is taken over loudly', async () => {
+    const rt = await runtime();
+    const message = { v: 1, tenant: 'fabrikam', tick: clock.toISOString() };
+    const crashed = (expiresAt: Date) => rt.storage.leases.upsertEntity({ partitionKey: 'scan', rowKey: 'fabrikam', holder: 'crashed-attempt', expiresAt: expiresAt.toISOString() }, 'Replace');
+    await crashed(new Date(clock.getTime() + 60_000));
+    await expect(scanTenantHandler(runtime)(message, context('scanTenant', 2))).rejects.toMatchObject({ code: 'LEASE_HELD' });
+    expect(await scanTenantHandler(runtime)(message, context('scanTenant', 1))).toEqual({ status: 'skipped', reason: 'scan in progress' });
+
+    await crashed(new Date(clock.getTime() - 1));
+    const ctx = context('scanTenant', 1);
+    expect((await scanTenantHandler(runtime)(message, ctx)).status).toBe('scanned');
+    expect(logged.some((l) => l.invocationId === ctx.invocationId && l.level === 'error' && l.text.includes('never finished') && l.text.includes('crashed-attempt'))).toBe(true);
+  });
+
+  it('pending alerts of a tenant removed from the configuration are delivered by the scan timer, not stranded', async () => {
+    const rt = await runtime();
+    const template = (await rt.store.listOutbox('contoso', 'sent')).find((e) => e.channel === 'soc-teams');
+    const entry = { ...template!, id: 'retired-alert:soc-teams:0', alertId: 'retired-alert', tenant: 'retired', status: 'pending' as const, sentAt: undefined, attempts: 0, nextAttemptAt: clock, createdAt: clock };
+    await rt.store.commitWindow({ tenant: 'retired', stream: 'signIns', watermark: undefined, seenIds: [], seenExpiresAt: new Date(clock.getTime() + 86_400_000), findings: [], alerts: [], outbox: [entry], aggregates: [], learnedNetworks: [], snapshot: undefined });
+    const cardsBefore = teams.requests.length;
+    await scanTimerHandler(runtime)(timer(), context('scanTimer'));
+    expect(teams.requests.length - cardsBefore).toBe(1);
+    expect((await rt.store.listOutbox('retired', undefined)).map((e) => e.status)).toEqual(['sent']);
+    await drain(rt.storage.scanQueue, async () => undefined);
+  });
+
   it('the weekly run writes each tenant\'s report to blob storage and sends it once, even when a message comes twice', async () => {
     const rt = await runtime();
     clock = mondayRun;
@@ -203,6 +231,8 @@ describe('the Function app against the simulator and Azurite', () => {
     const fanned = await reportTimerHandler(runtime)(timer(), context('reportTimer'));
     expect(fanned.queued).toEqual(['contoso', 'fabrikam', 'broken']);
     const [first] = (await rt.storage.reportQueue.peekMessages()).peekedMessageItems;
+    // The week is fixed when the timer fires, not when a message is processed.
+    expect(decodeQueueBody(first!.messageText)).toMatchObject({ tenant: 'contoso', week: '2026-W47' });
     const outcomes = (await drain(rt.storage.reportQueue, (m) => reportTenantHandler(runtime)(m, context('reportTenant')))) as Array<{ status: string; week: string; blobs: string[] }>;
     expect(outcomes.map((o) => o.week)).toEqual(['2026-W47', '2026-W47', '2026-W47']);
 
@@ -223,9 +253,27 @@ describe('the Function app against the simulator and Azurite', () => {
 
     // The host delivers at least once: the same message again rewrites the blobs, sends nothing.
     const again = await reportTenantHandler(runtime)(decodeQueueBody(first!.messageText), context('reportTenant'));
-    expect(again).toMatchObject({ status: 'reported', sent: 'already sent' });
+    expect(again).toMatchObject({ status: 'reported', sent: ['soc-teams: already sent', 'soc-mail: already sent'] });
     expect(sim.sentMail.length - mailBefore).toBe(1);
     expect(teams.requests.length - cardsBefore).toBe(3);
+  });
+});
+
+describe('the weekly report when a channel refuses it', () => {
+  it('fails the invocation so the host retries; the retry sends only to the channel that missed it', async () => {
+    clock = mondayRun;
+    const message = { v: 1, tenant: 'contoso', tick: clock.toISOString(), week: '2026-W46' };
+    const mailBefore = sim.sentMail.length;
+    const cardsBefore = teams.requests.length;
+    teams.script.push({ status: 400, body: 'card rejected' });
+    await expect(reportTenantHandler(runtime)(message, context('reportTenant', 1))).rejects.toMatchObject({ code: 'CHANNEL_UNAVAILABLE' });
+    expect(sim.sentMail.length - mailBefore).toBe(1);
+    expect(teams.requests.length - cardsBefore).toBe(1);
+
+    const retried = await reportTenantHandler(runtime)(message, context('reportTenant', 2));
+    expect(retried).toMatchObject({ status: 'reported', week: '2026-W46', sent: ['soc-teams: sent', 'soc-mail: already sent'] });
+    expect(sim.sentMail.length - mailBefore).toBe(1);
+    expect(teams.requests.length - cardsBefore).toBe(2);
   });
 });
 

@@ -65,11 +65,13 @@ describe('pino records inside an invocation', () => {
 });
 
 describe('timer schedules from app settings', () => {
-  it('default when unset, take a 6-field override, refuse a 5-field cron with the fix', () => {
-    expect(ncrontabSetting({}, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *')).toBe('0 */15 * * * *');
-    expect(ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: ' 0 */5 * * * * ' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *')).toBe('0 */5 * * * *');
-    expect(() => ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '*/15 * * * *' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *')).toThrow(/6-field NCRONTAB/);
-    expect(() => ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '0 */15 * * * ; rm' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *')).toThrow(/CREDWATCH_SCAN_SCHEDULE/);
+  it('default when unset, take a 6-field override, fall back with the reason for a 5-field cron or junk', () => {
+    expect(ncrontabSetting({}, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *')).toEqual({ schedule: '0 */15 * * * *' });
+    expect(ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: ' 0 */5 * * * * ' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *')).toEqual({ schedule: '0 */5 * * * *' });
+    const five = ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '*/15 * * * *' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *');
+    expect(five.schedule).toBe('0 */15 * * * *');
+    expect(five.problem).toMatch(/CREDWATCH_SCAN_SCHEDULE is "\*\/15 \* \* \* \*".*6-field NCRONTAB.*Running on that default/);
+    expect(ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '0 */15 * * * ; rm' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *').problem).toContain('CREDWATCH_SCAN_SCHEDULE');
   });
 });
 
