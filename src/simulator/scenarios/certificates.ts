@@ -50,9 +50,13 @@ function tlv(tag: number, content: Buffer): Buffer {
 
 const seq = (...parts: Buffer[]): Buffer => tlv(0x30, Buffer.concat(parts));
 
+/** A DER INTEGER of an unsigned big-endian value: minimal (no redundant leading zero), never negative. */
 function integer(bytes: Buffer): Buffer {
-  const first = bytes[0] ?? 0;
-  return tlv(0x02, first & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+  const minimal = bytes.subarray(start);
+  const first = minimal[0] ?? 0;
+  return tlv(0x02, first & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {
@@ -92,6 +96,8 @@ export function makeScenarioCertificate(options: ScenarioCertificateOptions): Sc
   const keySize = options.keySize ?? 2048;
   const { publicKey, privateKey } = keyPair(options.keyLabel ?? options.commonName, keySize);
   const algorithm = seq(oid(hash === 'sha1' ? '1.2.840.113549.1.1.5' : '1.2.840.113549.1.1.11'), tlv(0x05, Buffer.alloc(0)));
+  // Hash-derived, so a few serials start with zero bytes; integer() keeps the encoding minimal, as
+  // OpenSSL (and Entra) reject a non-DER INTEGER.
   const serial = createHash('sha1').update(`${options.commonName}/${options.notBefore.toISOString()}`).digest().subarray(0, 12);
   const subject = name(options.commonName);
   const tbs = seq(
