@@ -37,6 +37,13 @@ function timerHandler(setting: ScheduleSetting, pick: (h: Loaded) => (timer: Tim
   };
 }
 
+function queueHandler(pick: (h: Loaded) => (message: unknown, context: InvocationContext) => Promise<unknown>) {
+  return async (message: unknown, context: InvocationContext): Promise<void> => {
+    const h = await load();
+    await pick(h)(message, context);
+  };
+}
+
 const scanSchedule = ncrontabSetting(process.env, SETTINGS.scanSchedule, DEFAULT_SCAN_SCHEDULE);
 const reportSchedule = ncrontabSetting(process.env, SETTINGS.reportSchedule, DEFAULT_REPORT_SCHEDULE);
 
@@ -47,10 +54,7 @@ app.timer('scanTimer', {
 app.storageQueue('scanTenant', {
   queueName: SCAN_QUEUE,
   connection: STORAGE_CONNECTION,
-  handler: async (message: unknown, context: InvocationContext) => {
-    const h = await load();
-    await h.scanTenantHandler(h.runtime)(message, context);
-  },
+  handler: queueHandler((h) => h.scanTenantHandler(h.runtime)),
 });
 app.timer('reportTimer', {
   schedule: reportSchedule.schedule,
@@ -61,8 +65,5 @@ app.timer('reportTimer', {
 app.storageQueue('reportTenant', {
   queueName: REPORT_QUEUE,
   connection: STORAGE_CONNECTION,
-  handler: async (message: unknown, context: InvocationContext) => {
-    const h = await load();
-    await h.reportTenantHandler(h.runtime)(message, context);
-  },
+  handler: queueHandler((h) => h.reportTenantHandler(h.runtime)),
 });

@@ -83,9 +83,14 @@ export interface PoisonReport {
  */
 export async function reportPoison(poisonQueue: QueueClient, logger: Logger, what: string): Promise<PoisonReport> {
   try {
-    if (!(await poisonQueue.exists())) return { count: 0, tenants: [] };
-    const props = await poisonQueue.getProperties();
-    const count = props.approximateMessagesCount ?? 0;
+    let count: number;
+    try {
+      count = (await poisonQueue.getProperties()).approximateMessagesCount ?? 0;
+    } catch (e: unknown) {
+      // The host creates a poison queue on its first poison message: none yet is the good case.
+      if ((e as { statusCode?: number }).statusCode === 404) return { count: 0, tenants: [] };
+      throw e;
+    }
     if (count === 0) return { count: 0, tenants: [] };
     const peeked = await poisonQueue.peekMessages({ numberOfMessages: 32 });
     const tenants = [...new Set(peeked.peekedMessageItems.map((m) => {

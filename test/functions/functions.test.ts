@@ -109,6 +109,8 @@ describe('the Function app against the simulator and Azurite', () => {
     const result = await scanTimerHandler(runtime)(timer(), context('scanTimer'));
     expect(result.queued).toEqual(['contoso', 'fabrikam', 'broken']);
     expect(result.failed).toEqual([]);
+    // No poison queue exists yet (the host creates it on first use): that reads as none, not as an error.
+    expect(result.poison).toEqual({ count: 0, tenants: [] });
     const rt = await runtime();
     const peeked = await rt.storage.scanQueue.peekMessages({ numberOfMessages: 32 });
     const bodies = peeked.peekedMessageItems.map((m) => decodeQueueBody(m.messageText) as { tenant: string; tick: string; v: number });
