@@ -4,6 +4,7 @@
  */
 import { graphError, type SimRequest, type SimResponse } from '../http.js';
 import { ODataError, parseQuery } from '../odata.js';
+import { graphBatch } from './batch.js';
 import type { GraphCall, GraphContext } from './context.js';
 import { applications, oauth2PermissionGrants, servicePrincipals } from './directory.js';
 import { namedLocations, sendMail } from './policies.js';
@@ -49,6 +50,7 @@ export async function handleGraph(request: SimRequest, context: GraphContext, is
   const clientId = verdict.claims.appid;
 
   const path = decodeURI(versioned[2] ?? '/');
+  if (path === '/$batch') return { ...(await graphBatch(request, context, versioned[1] as 'v1.0' | 'beta', (inner) => handleGraph(inner, context, issuer))), clientId };
   const route = ROUTES.find((r) => r.pattern.test(path));
   if (!route) return { ...graphError(request, 400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`, now), clientId };
   if (request.method !== route.method) {
