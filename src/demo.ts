@@ -5,6 +5,7 @@ import { parseConfig } from './config/index.js';
 import type { Config } from './config/types.js';
 import { runDoctor, renderDoctor } from './doctor.js';
 import { EXIT } from './cli/exit-codes.js';
+import { GraphBudgets } from './graph/rate-limit.js';
 import { connectTenant } from './graph/connect.js';
 import { createFetch } from './graph/http.js';
 import { createChannels } from './alerts/channels/index.js';
@@ -103,7 +104,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const tenant = config.tenants[0];
     if (!tenant) throw new Error('demo configuration has no tenant');
     options.write(`credwatch demo — tenant simulator at ${sim.url} (Mimecast-like scenario, tenant ${sim.tenantId})\n`);
-    const connect = (t: typeof tenant) => connectTenant(t, { logger: options.logger });
+    const budgets = new GraphBudgets();
+    const connect = (t: typeof tenant) => connectTenant(t, { logger: options.logger, budgets });
     const doctor = await runDoctor({ config, connect, logger: options.logger });
     options.write(`\n# credwatch doctor\n${renderDoctor(doctor)}\n`);
     options.write('\n# credwatch scan (alerts of severity high and above, most severe first)\n\n');

@@ -1,6 +1,7 @@
 import type { Config, TenantConfig } from './config/types.js';
 import { toCredwatchError } from './errors.js';
 import type { TenantConnection } from './graph/connect.js';
+import { COLLECTION_PROBES } from './collect/probes.js';
 import { REQUIRED_PERMISSIONS, type PermissionNeed } from './graph/permissions.js';
 import type { Logger } from './logging.js';
 
@@ -22,6 +23,8 @@ export interface DoctorDeps {
   config: Config;
   connect: (tenant: TenantConfig) => TenantConnection;
   logger: Logger;
+  /** The clock the probes' time windows are read from. */
+  now?: () => Date;
 }
 
 /** Permissions this configuration needs for a tenant: optional ones only when a feature uses them. */
@@ -35,29 +38,6 @@ export function neededPermissions(config: Config, tenant: TenantConfig): Permiss
     return false;
   });
 }
-
-interface Probe {
-  name: string;
-  path: string;
-  version: 'v1.0' | 'beta';
-  filter?: string;
-  needs: (config: Config, tenant: TenantConfig) => boolean;
-}
-
-const PROBES: readonly Probe[] = [
-  { name: 'service principals', path: '/servicePrincipals', version: 'v1.0', needs: () => true },
-  { name: 'applications', path: '/applications', version: 'v1.0', needs: () => true },
-  { name: 'delegated grants', path: '/oauth2PermissionGrants', version: 'v1.0', needs: () => true },
-  // Sign-ins are where a missing Entra ID P1/P2 licence shows up.
-  { name: 'service-principal sign-ins', path: '/auditLogs/signIns', version: 'beta', filter: "signInEventTypes/any(t: t eq 'servicePrincipal')", needs: () => true },
-  { name: 'directory audits', path: '/auditLogs/directoryAudits', version: 'v1.0', needs: () => true },
-  {
-    name: 'named locations',
-    path: '/identity/conditionalAccess/namedLocations',
-    version: 'v1.0',
-    needs: (config) => config.vendors.some((v) => v.allowedRanges.some((r) => r.type === 'namedLocation')),
-  },
-];
 
 /**
  * Checks each tenant: a token, the roles in it against what this configuration needs, and one
@@ -97,14 +77,18 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
         ...(has ? {} : { fix: `Grant the Microsoft Graph application permission ${need.role} to client ${clientOf(tenant)} and grant admin consent.` }),
       });
     }
-    for (const probe of PROBES.filter((p) => p.needs(deps.config, tenant))) {
+    // Each probe sends the scan's own first request, so a refused query option shows here too.
+    for (const probe of COLLECTION_PROBES.filter((p) => p.needs(deps.config, tenant))) {
       try {
-        const pages = connection.graph.listPages<unknown>(probe.path, { version: probe.version, top: 1, ...(probe.filter ? { filter: probe.filter } : {}) });
-        await pages.next();
-        await pages.return(undefined);
+        await probe.run(connection.graph, (deps.now ?? (() => new Date()))());
         add({ check: `read ${probe.name}`, ok: true, detail: 'reachable' });
       } catch (e: unknown) {
         const err = toCredwatchError(e);
+        if (err.code === 'GRAPH_REQUEST_REJECTED' && err.details.status === 404) {
+          // A mailbox resource (Exchange Online) that is not in the tenant: the scan skips it too.
+          add({ check: `read ${probe.name}`, ok: true, detail: 'not present in this tenant' });
+          continue;
+        }
         add({ check: `read ${probe.name}`, ok: false, detail: `${err.code}: ${err.message}`, fix: err.fix });
       }
     }

@@ -73,6 +73,11 @@ export const ERROR_CATALOGUE = {
     fix: 'credwatch never sends its token elsewhere. Check the graphBaseUrl override and any proxy rewriting responses.',
     retryable: false,
   },
+  GRAPH_CALL_UNDOCUMENTED: {
+    title: 'credwatch was about to send a Graph request its endpoint contract does not document (a path, query option, filter or page size the reference page does not list).',
+    fix: 'A bug in credwatch, caught before the request left: report it with the logged endpoint and option. docs/graph-calls.md lists every call credwatch makes.',
+    retryable: false,
+  },
   STATE_UNAVAILABLE: {
     title: 'The state store could not be opened or written (SQLite: missing permissions, disk full, locked too long; Azure Table: network, throttling, missing role, deleted table; or closed).',
     fix: 'SQLite: check that the state path (named in the message) is writable and its disk has space. Azure Table: check the storage account is reachable and the identity has Storage Table Data Contributor. A window not committed is read again next cycle; one whose journal was written lands at the next read.',

@@ -2,6 +2,7 @@ import { loadConfig } from '../config/index.js';
 import type { Config, TenantConfig } from '../config/types.js';
 import { CredwatchError } from '../errors.js';
 import type { GraphApi } from '../graph/client.js';
+import { GraphBudgets } from '../graph/rate-limit.js';
 import { connectTenant, type TenantConnection } from '../graph/connect.js';
 import { createLogger, type Logger } from '../logging.js';
 import { pino } from 'pino';
@@ -27,7 +28,9 @@ export function cliLogger(level: string): Logger {
 export async function cliContext(options: GlobalOptions): Promise<CliContext> {
   const config = await loadConfig(options.config ? { path: options.config } : {});
   const logger = cliLogger(options.logLevel ?? config.logging.level);
-  const connect = (tenant: TenantConfig) => connectTenant(tenant, { logger });
+  // One budget for every tenant this process reads: Graph's report limits hold per app across tenants.
+  const budgets = new GraphBudgets();
+  const connect = (tenant: TenantConfig) => connectTenant(tenant, { logger, budgets });
   const graphFor = (name: string) => {
     const tenant = config.tenants.find((t) => t.name === name);
     // The config schema already checks senderTenant names; reaching this is a programming error.

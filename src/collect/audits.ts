@@ -122,15 +122,15 @@ export function normalizeAudit(row: Json): AuditEvent | { quarantined: string; i
   };
 }
 
-export const AUDIT_SELECT = ['id', 'activityDateTime', 'activityDisplayName', 'category', 'result', 'initiatedBy', 'targetResources'] as const;
-
 /**
  * Directory audit pages in a window. Category is filtered client-side: the activities we need are
- * few and the filter forms Graph accepts on audits vary; the time filter keeps pages small.
+ * few and the filter forms Graph accepts on audits vary; the time filter keeps pages small. No
+ * `$select`: the List directoryAudits page documents `$filter`, `$top`, `$orderby` and skiptoken only
+ * (https://learn.microsoft.com/graph/api/directoryaudit-list).
  */
 export async function* readAuditPages(graph: GraphApi, from: Date, to: Date): AsyncGenerator<{ events: AuditEvent[]; quarantined: Array<{ id: string | undefined; reason: string }>; raw: number }> {
   const filter = `activityDateTime ge ${from.toISOString()} and activityDateTime le ${to.toISOString()}`;
-  for await (const page of graph.listPages<Json>('/auditLogs/directoryAudits', { select: AUDIT_SELECT, filter, top: 999 })) {
+  for await (const page of graph.listPages<Json>('/auditLogs/directoryAudits', { filter, top: 999 })) {
     const events: AuditEvent[] = [];
     const quarantined: Array<{ id: string | undefined; reason: string }> = [];
     for (const row of page) {

@@ -3,13 +3,6 @@ import type { ClientCredentialType, SignInEvent } from '../events.js';
 import type { GraphApi } from '../graph/client.js';
 import { isObject, num, str, date, type Json } from './values.js';
 
-/** Beta-only credential fields included: they are the whole point (FACTS.md). */
-export const SIGNIN_SELECT = [
-  'id', 'createdDateTime', 'appId', 'appDisplayName', 'servicePrincipalId', 'ipAddress', 'location',
-  'autonomousSystemNumber', 'resourceId', 'resourceDisplayName', 'clientCredentialType',
-  'servicePrincipalCredentialKeyId', 'servicePrincipalCredentialThumbprint', 'status', 'correlationId',
-] as const;
-
 /** Graph's maximum (and default) sign-in page size. */
 export const SIGNIN_PAGE_SIZE = 1000;
 
@@ -71,10 +64,15 @@ export function isCertificateLike(type: ClientCredentialType): boolean {
 /**
  * Service-principal sign-ins in [from, to], page by page (never the whole window in memory).
  * The event-type filter is required: without it Graph returns interactive sign-ins only.
+ *
+ * No `$select`: the List signIns page documents only `$top`, `$skiptoken` and `$filter`, and Graph
+ * answers a `$select` with 400 (https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta).
+ * Whole records (several KB each) come back; `normalizeSignIn` keeps only what the rules read, and
+ * each page is released before the next is fetched.
  */
 export async function* readSignInPages(graph: GraphApi, from: Date, to: Date): AsyncGenerator<{ events: SignInEvent[]; quarantined: Array<{ id: string | undefined; reason: string }>; raw: number }> {
   const filter = `signInEventTypes/any(t: t eq 'servicePrincipal') and createdDateTime ge ${from.toISOString()} and createdDateTime le ${to.toISOString()}`;
-  for await (const page of graph.listPages<Json>('/auditLogs/signIns', { version: 'beta', select: SIGNIN_SELECT, filter, top: SIGNIN_PAGE_SIZE })) {
+  for await (const page of graph.listPages<Json>('/auditLogs/signIns', { version: 'beta', filter, top: SIGNIN_PAGE_SIZE })) {
     const events: SignInEvent[] = [];
     const quarantined: Array<{ id: string | undefined; reason: string }> = [];
     for (const row of page) {

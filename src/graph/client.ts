@@ -5,7 +5,9 @@ import type { Logger } from '../logging.js';
 import type { TokenSource } from './auth.js';
 import { classifyGraphFailure } from './classify.js';
 import type { FetchLike } from './http.js';
-import { RateLimiter, type Clock } from './rate-limit.js';
+import { checkGraphRequest, findEndpoint, selectsKeyCredentials, splitVersion } from './contract.js';
+import type { GraphEndpoint } from './endpoints.js';
+import { RateLimiter, type Clock, type Slot, type TenantWindows } from './rate-limit.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry.js';
 import { emptyStats, TransportMiddleware, type GraphStats } from './transport.js';
 import { buildUrl, checkNextLink, type GraphQuery } from './url.js';
@@ -20,6 +22,8 @@ export interface GraphApi {
   /** Every item of a collection, page by page, never the whole list in memory. */
   list<T>(path: string, query?: GraphQuery): AsyncGenerator<T, void, undefined>;
   post(path: string, body: unknown, query?: GraphQuery): Promise<void>;
+  /** A POST whose answer is JSON (e.g. `$batch`), with the same retries as `get`. */
+  postJson<T>(path: string, body: unknown, query?: GraphQuery): Promise<T>;
   readonly stats: GraphStats;
 }
 
@@ -33,6 +37,11 @@ export interface CreateGraphApiOptions {
   random?: () => number;
   /** Documented per-tenant budgets (reports 5/10 s, named locations 1/s); default on. */
   enforceBudgets?: boolean;
+  /**
+   * This tenant's budget windows, shared with the process's other connections
+   * (`GraphBudgets.forTenant`); private ones when absent.
+   */
+  windows?: TenantWindows;
 }
 
 export const realClock: Clock = { now: () => new Date(), sleep: (ms) => delay(ms) };
@@ -48,32 +57,60 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
     throw new CredwatchError('CONFIG_INVALID', `graphBaseUrl must be https, got ${base.protocol}`);
   }
   const clock = options.clock ?? realClock;
+  const tokenSource = options.tokens;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const random = options.random ?? Math.random;
   const stats = emptyStats();
   const logger = options.logger.child({ component: 'graph' });
-  const limiter = new RateLimiter(clock, options.enforceBudgets ?? true);
+  const limiter = new RateLimiter(clock, options.enforceBudgets ?? true, options.windows);
   const client = Client.initWithMiddleware({
     middleware: new TransportMiddleware(options.fetch, stats, logger),
     baseUrl: base.origin,
     defaultVersion: 'v1.0',
   });
 
-  async function send<T>(url: string, method: 'GET' | 'POST', body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+  /** The endpoint a request belongs to; URLs credwatch built must be documented calls. */
+  function endpointOf(url: string, method: 'GET' | 'POST', built: boolean, body: unknown): GraphEndpoint | undefined {
+    if (built) {
+      const endpoint = checkGraphRequest(method, url);
+      if (endpoint.name === 'batch') for (const inner of batchRequests(body)) checkGraphRequest(inner.method, `/${endpoint.version}${inner.url}`);
+      return endpoint;
+    }
+    // A nextLink is Graph's own URL (its skip token included): only its budget matters.
+    const split = splitVersion(new URL(url).pathname);
+    return split ? findEndpoint(method, split.version, split.path) : undefined;
+  }
+
+  /** Slots for the request, or for each inner request of a batch (each counts against its own limit). */
+  async function acquire(endpoint: GraphEndpoint | undefined, url: string, body: unknown): Promise<Slot[]> {
+    if (endpoint?.name !== 'batch') return [await limiter.acquire(endpoint, endpoint ? selectsKeyCredentials(endpoint, url) : false)];
+    const slots: Slot[] = [];
+    for (const inner of batchRequests(body)) {
+      const innerUrl = `/${endpoint.version}${inner.url}`;
+      const split = splitVersion(new URL(innerUrl, base).pathname);
+      const innerEndpoint = split ? findEndpoint(inner.method, split.version, split.path) : undefined;
+      slots.push(await limiter.acquire(innerEndpoint, innerEndpoint ? selectsKeyCredentials(innerEndpoint, innerUrl) : false));
+    }
+    return slots;
+  }
+
+  async function send<T>(url: string, method: 'GET' | 'POST', options: SendOptions = {}): Promise<T> {
     const path = new URL(url).pathname;
+    const endpoint = endpointOf(url, method, options.built ?? true, options.body);
+    const responseType = method === 'GET' || options.json ? ResponseType.JSON : ResponseType.TEXT;
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
-      await limiter.acquire(path);
-      const token = await options.tokens.getToken({ forceRefresh: refreshed });
-      const request = client
-        .api(url)
-        .header('Authorization', `Bearer ${token.token}`)
-        .headers(extraHeaders)
-        // POSTs such as sendMail answer 202 with an empty body; reading that as JSON would count as
-        // an unreadable answer and resend the mail.
-        .responseType(method === 'GET' ? ResponseType.JSON : ResponseType.TEXT);
+      const slots = await acquire(endpoint, url, options.body);
       try {
-        return (method === 'GET' ? await request.get() : await request.post(body)) as T;
+        const token = await tokenSource.getToken({ forceRefresh: refreshed });
+        const request = client
+          .api(url)
+          .header('Authorization', `Bearer ${token.token}`)
+          .headers(options.headers ?? {})
+          // POSTs such as sendMail answer 202 with an empty body; reading that as JSON would count as
+          // an unreadable answer and resend the mail.
+          .responseType(responseType);
+        return (method === 'GET' ? await request.get() : await request.post(options.body)) as T;
       } catch (e: unknown) {
         const decision = classifyGraphFailure(e, path);
         if (decision.action === 'fail') throw decision.error;
@@ -97,6 +134,8 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
         // Retry-After applies to the tenant, not this request: hold every request until it passes.
         limiter.pauseUntil(clock.now().getTime() + wait);
         logger.debug({ path, attempt, status: decision.status, reason: decision.reason, waitInMs: wait }, 'graph retry');
+      } finally {
+        for (const slot of slots) slot.release();
       }
     }
   }
@@ -107,7 +146,7 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
     const headers = query.headers ?? {};
     while (url) {
       seen.add(url);
-      const page: unknown = await send<unknown>(url, 'GET', undefined, headers);
+      const page: unknown = await send<unknown>(url, 'GET', { headers, built: seen.size === 1 });
       if (!page || typeof page !== 'object' || !Array.isArray((page as { value?: unknown }).value)) {
         throw new CredwatchError('GRAPH_BAD_RESPONSE', `Graph returned a page without a value array for ${new URL(url).pathname}.`);
       }
@@ -119,15 +158,42 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
 
   return {
     stats,
-    get: <T>(path: string, query: GraphQuery = {}) => send<T>(buildUrl(base, path, query), 'GET', undefined, query.headers),
+    get: <T>(path: string, query: GraphQuery = {}) => send<T>(buildUrl(base, path, query), 'GET', headersOf(query)),
     post: async (path, body, query = {}) => {
-      await send<unknown>(buildUrl(base, path, query), 'POST', body, query.headers);
+      await send<unknown>(buildUrl(base, path, query), 'POST', { ...headersOf(query), body });
     },
+    postJson: <T>(path: string, body: unknown, query: GraphQuery = {}) => send<T>(buildUrl(base, path, query), 'POST', { ...headersOf(query), body, json: true }),
     listPages,
     async *list<T>(path: string, query: GraphQuery = {}) {
       for await (const page of listPages<T>(path, query)) yield* page;
     },
   };
+}
+
+interface SendOptions {
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Parse a POST's answer as JSON. */
+  json?: boolean;
+  /** False for a nextLink: Graph built it, so only its budget is looked up. */
+  built?: boolean;
+}
+
+function headersOf(query: GraphQuery): { headers?: Record<string, string> } {
+  return query.headers ? { headers: query.headers } : {};
+}
+
+/** The inner requests of a JSON batch body (https://learn.microsoft.com/graph/json-batching). */
+function batchRequests(body: unknown): Array<{ method: 'GET' | 'POST'; url: string }> {
+  const requests = body !== null && typeof body === 'object' ? (body as { requests?: unknown }).requests : undefined;
+  if (!Array.isArray(requests)) throw new CredwatchError('GRAPH_CALL_UNDOCUMENTED', 'A $batch body must carry a requests array.');
+  return requests.map((r: unknown) => {
+    const { method, url } = (r ?? {}) as { method?: unknown; url?: unknown };
+    if ((method !== 'GET' && method !== 'POST') || typeof url !== 'string' || !url.startsWith('/')) {
+      throw new CredwatchError('GRAPH_CALL_UNDOCUMENTED', 'Each $batch request needs method GET or POST and a relative url.');
+    }
+    return { method, url };
+  });
 }
 
 function exhausted(reason: string, path: string, attempts: number, cause: unknown): CredwatchError {

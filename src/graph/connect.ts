@@ -3,7 +3,7 @@ import type { Logger } from '../logging.js';
 import { createTokenSource, type AppCredential, type TokenSource } from './auth.js';
 import { createGraphApi, type GraphApi } from './client.js';
 import { createFetch, type FetchLike } from './http.js';
-import type { Clock } from './rate-limit.js';
+import type { Clock, GraphBudgets } from './rate-limit.js';
 import type { RetryPolicy } from './retry.js';
 
 export interface TenantConnection {
@@ -19,6 +19,11 @@ export interface ConnectOptions {
   fetchTimeoutInMs?: number;
   /** Benchmarks against the simulator only; production always keeps Graph's budgets. */
   enforceBudgets?: boolean;
+  /**
+   * The process's shared budgets: Graph allows 122 report requests per 10 s per app across all
+   * tenants, so every connection an entry point makes draws on one `GraphBudgets`.
+   */
+  budgets?: GraphBudgets;
 }
 
 /**
@@ -52,8 +57,15 @@ export function connectTenant(tenant: TenantConfig, options: ConnectOptions): Te
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.enforceBudgets === false ? { enforceBudgets: false } : {}),
+    ...(options.budgets ? { windows: options.budgets.forTenant(appKeyOf(tenant), tenant.tenantId) } : {}),
   });
   return { tenant, tokens, graph };
+}
+
+/** The app Graph counts requests against: its client id, or the managed identity's. */
+function appKeyOf(tenant: TenantConfig): string {
+  const auth = tenant.auth;
+  return auth.mode === 'managedIdentity' ? `managedIdentity:${auth.clientId ?? 'system'}` : auth.clientId.toLowerCase();
 }
 
 /** The one place a secret leaves its wrapper: on its way into MSAL. */

@@ -1,3 +1,6 @@
+import { splitVersion } from './contract.js';
+import { GRAPH_ENDPOINTS } from './endpoints.js';
+
 /**
  * The Microsoft Graph application permissions credwatch uses, why, and which endpoints need them.
  * `doctor`, the README and error messages all read this one table.
@@ -42,18 +45,13 @@ export const REQUIRED_PERMISSIONS: readonly PermissionNeed[] = [
   },
 ];
 
-/** Which roles satisfy a request, by path pattern (first match wins). Used to name a missing one. */
-const ENDPOINT_ROLES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
-  [/\/auditLogs\/signIns/i, ['AuditLog.Read.All', 'Directory.Read.All']],
-  [/\/auditLogs\/directoryAudits/i, ['AuditLog.Read.All']],
-  [/\/identity\/conditionalAccess\/namedLocations/i, ['Policy.Read.All']],
-  [/\/oauth2PermissionGrants/i, ['Directory.Read.All']],
-  [/\/users\/[^/]+\/sendMail/i, ['Mail.Send']],
-  [/\/(applications|servicePrincipals)/i, ['Application.Read.All']],
-];
-
-/** The permissions a Graph path needs, or an empty list when credwatch does not know it. */
+/**
+ * The permissions a Graph path needs, from the endpoint contract (endpoints.ts), or an empty list
+ * when credwatch does not know it. `path` is the URL path, with or without the version segment.
+ */
 export function rolesForPath(path: string): readonly string[] {
-  for (const [pattern, roles] of ENDPOINT_ROLES) if (pattern.test(path)) return roles;
-  return [];
+  const split = splitVersion(path);
+  const bare = split?.path ?? path;
+  const endpoint = GRAPH_ENDPOINTS.find((e) => (!split || e.version === split.version) && e.pattern.test(bare));
+  return endpoint?.permissions ?? [];
 }

@@ -1,26 +1,117 @@
 /**
- * Client-side budgets for Graph endpoints with documented per-tenant limits, so credwatch does not
- * rely on being throttled to find them: reports (sign-ins, audits) allow 5 requests per 10 s per
- * app per tenant; named locations 1 request per second and answer 429 without Retry-After.
+ * Client-side budgets for the Graph limits Microsoft documents, so credwatch does not rely on being
+ * throttled to find them (https://learn.microsoft.com/graph/throttling-limits):
+ * - identity and access reports (sign-ins and directory audits share it): 5 requests per 10 s per
+ *   app per tenant, and 122 per 10 s per app across all tenants — one budget for every tenant a
+ *   process scans with the same app (`GraphBudgets`);
+ * - Conditional Access named locations: 1 request per second per tenant, 429 without Retry-After;
+ * - a `$select` of keyCredentials on applications or service principals: 150 per minute per tenant.
+ *
+ * A request holds its slot from before it is sent until its answer arrives, and is stamped with the
+ * time the answer arrived: Graph counts a request when it receives it, which is never later, so no
+ * window Graph measures can hold more than the budget (stamping at reservation let 6 report
+ * requests land within 9.96 s when a token fetch delayed the first one).
  */
+import type { GraphEndpoint } from './endpoints.js';
+
 export interface RateBudget {
   readonly requests: number;
   readonly perMs: number;
 }
 
-export const GRAPH_BUDGETS: ReadonlyArray<readonly [RegExp, string, RateBudget]> = [
-  [/\/auditLogs\//i, 'reports', { requests: 5, perMs: 10_000 }],
-  [/\/identity\/conditionalAccess\/namedLocations/i, 'namedLocations', { requests: 1, perMs: 1_000 }],
-];
+export const REPORTS_PER_TENANT: RateBudget = Object.freeze({ requests: 5, perMs: 10_000 });
+export const REPORTS_PER_APP: RateBudget = Object.freeze({ requests: 122, perMs: 10_000 });
+export const NAMED_LOCATIONS_PER_TENANT: RateBudget = Object.freeze({ requests: 1, perMs: 1_000 });
+export const KEY_CREDENTIALS_PER_TENANT: RateBudget = Object.freeze({ requests: 150, perMs: 60_000 });
 
 export interface Clock {
   now(): Date;
   sleep(ms: number): Promise<void>;
 }
 
-/** A sliding-window limiter per budget class; `acquire` waits until a slot is free. */
+/** How long to wait while every slot is held by a request still in flight. */
+const IN_FLIGHT_POLL_IN_MS = 25;
+
+/** A sliding window of answered requests plus the ones still in flight. */
+export class RateWindow {
+  private readonly answered: number[] = [];
+  private inFlight = 0;
+
+  constructor(readonly budget: RateBudget) {}
+
+  /** Milliseconds until one more request may start (0: now). */
+  waitInMs(now: number): number {
+    while (this.answered.length > 0 && (this.answered[0] ?? 0) <= now - this.budget.perMs) this.answered.shift();
+    if (this.answered.length + this.inFlight < this.budget.requests) return 0;
+    const oldest = this.answered[0];
+    return oldest === undefined ? IN_FLIGHT_POLL_IN_MS : Math.max(1, oldest + this.budget.perMs - now);
+  }
+
+  take(): void {
+    this.inFlight += 1;
+  }
+
+  /** The request's answer arrived at `at`: from now on it counts from that time. */
+  answer(at: number): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    let i = this.answered.length;
+    while (i > 0 && (this.answered[i - 1] ?? 0) > at) i -= 1;
+    this.answered.splice(i, 0, at);
+  }
+}
+
+/** The windows one tenant connection draws on. */
+export interface TenantWindows {
+  readonly reports: RateWindow;
+  /** Shared by every tenant the same app reads. */
+  readonly appReports: RateWindow;
+  readonly namedLocations: RateWindow;
+  readonly keyCredentials: RateWindow;
+}
+
+/** Fresh windows for a connection that shares nothing (tests, one-off tools). */
+export function privateWindows(): TenantWindows {
+  return {
+    reports: new RateWindow(REPORTS_PER_TENANT),
+    appReports: new RateWindow(REPORTS_PER_APP),
+    namedLocations: new RateWindow(NAMED_LOCATIONS_PER_TENANT),
+    keyCredentials: new RateWindow(KEY_CREDENTIALS_PER_TENANT),
+  };
+}
+
+/**
+ * Budgets shared by every connection of one process: Graph's 122-per-10-s report limit is per app
+ * across all tenants, and a tenant's own limits hold however many connections read it (a scan and
+ * `doctor`, or a new connection per scheduled run).
+ */
+export class GraphBudgets {
+  private readonly apps = new Map<string, RateWindow>();
+  private readonly tenants = new Map<string, TenantWindows>();
+
+  /** The windows of `tenantId` read by the app `appKey` (its client id). */
+  forTenant(appKey: string, tenantId: string): TenantWindows {
+    const key = `${appKey}\n${tenantId.toLowerCase()}`;
+    let windows = this.tenants.get(key);
+    if (!windows) {
+      let appReports = this.apps.get(appKey);
+      if (!appReports) {
+        appReports = new RateWindow(REPORTS_PER_APP);
+        this.apps.set(appKey, appReports);
+      }
+      windows = { ...privateWindows(), appReports };
+      this.tenants.set(key, windows);
+    }
+    return windows;
+  }
+}
+
+/** Slots taken for one request; `release` stamps them with the time the answer arrived. */
+export interface Slot {
+  release(): void;
+}
+
+/** One tenant's limiter: its own windows plus the app-wide report window it shares. */
 export class RateLimiter {
-  private readonly sent = new Map<string, number[]>();
   /** Earliest time any request may go, set by a Retry-After for the whole tenant. */
   private notBefore = 0;
 
@@ -28,6 +119,8 @@ export class RateLimiter {
     private readonly clock: Clock,
     /** Off only for benchmarks against the simulator, which has no such limits to respect. */
     private readonly enforceBudgets = true,
+    /** This tenant's windows, shared through `GraphBudgets` with the process's other connections. */
+    private readonly windows: TenantWindows = privateWindows(),
   ) {}
 
   /** Holds every request until a server-imposed Retry-After has passed. */
@@ -35,22 +128,32 @@ export class RateLimiter {
     this.notBefore = Math.max(this.notBefore, epochMs);
   }
 
-  async acquire(path: string): Promise<void> {
-    const wait = this.notBefore - this.clock.now().getTime();
-    if (wait > 0) await this.clock.sleep(wait);
-    const match = this.enforceBudgets ? GRAPH_BUDGETS.find(([pattern]) => pattern.test(path)) : undefined;
-    if (!match) return;
-    const [, key, budget] = match;
-    const times = this.sent.get(key) ?? [];
+  /** Waits until the request may be sent and takes its slots. */
+  async acquire(endpoint: GraphEndpoint | undefined, selectsKeyCredentials = false): Promise<Slot> {
+    const windows = this.enforceBudgets ? this.windowsFor(endpoint, selectsKeyCredentials) : [];
     for (;;) {
       const now = this.clock.now().getTime();
-      while (times.length > 0 && (times[0] ?? 0) <= now - budget.perMs) times.shift();
-      if (times.length < budget.requests) {
-        times.push(now);
-        this.sent.set(key, times);
-        return;
-      }
-      await this.clock.sleep((times[0] ?? now) + budget.perMs - now);
+      const wait = Math.max(this.notBefore - now, ...windows.map((w) => w.waitInMs(now)));
+      if (wait <= 0) break;
+      await this.clock.sleep(wait);
     }
+    for (const w of windows) w.take();
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        const at = this.clock.now().getTime();
+        for (const w of windows) w.answer(at);
+      },
+    };
+  }
+
+  private windowsFor(endpoint: GraphEndpoint | undefined, selectsKeyCredentials: boolean): RateWindow[] {
+    const windows: RateWindow[] = [];
+    if (endpoint?.throttle === 'reports') windows.push(this.windows.reports, this.windows.appReports);
+    if (endpoint?.throttle === 'namedLocations') windows.push(this.windows.namedLocations);
+    if (selectsKeyCredentials) windows.push(this.windows.keyCredentials);
+    return windows;
   }
 }

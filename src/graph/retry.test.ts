@@ -10,6 +10,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(' 600 ', now)).toBe(600_000);
   });
 
+  it('rounds a fractional Retry-After up to the next whole second, as Microsoft\'s own 429 sample sends "2.128"', () => {
+    expect(parseRetryAfter('2.128', now)).toBe(3000);
+    expect(parseRetryAfter('0.5', now)).toBe(1000);
+    expect(parseRetryAfter('3.0', now)).toBe(3000);
+  });
+
   it('reads an HTTP-date relative to the injected clock', () => {
     expect(parseRetryAfter('Thu, 26 Nov 2026 10:00:30 GMT', now)).toBe(30_000);
   });

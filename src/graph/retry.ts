@@ -23,14 +23,17 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 });
 
 /**
- * Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns milliseconds
+ * Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3), and from Graph sometimes
+ * fractional seconds. Returns milliseconds
  * from `now`, 0 for a date in the past, undefined when absent or unreadable.
  */
 export function parseRetryAfter(value: string | null | undefined, now: Date): number | undefined {
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Delta-seconds; Microsoft's own 429 sample sends a fraction ("2.128"): wait the whole second
+  // it starts, never less (https://learn.microsoft.com/graph/throttling).
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed)) * 1000;
   // An HTTP-date always names a weekday or month; without letters Date.parse would read '-5' as a year.
   if (!/[a-z]{3}/i.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);

@@ -23,8 +23,11 @@ export const NAMED_LOCATIONS_PATH = '/identity/conditionalAccess/namedLocations'
 /** Every named location of the tenant, in one paged read. */
 export async function listNamedLocations(graph: GraphApi): Promise<NamedLocationRanges[]> {
   const locations: NamedLocationRanges[] = [];
-  // Only ipNamedLocation has ipRanges; countryNamedLocation items come back without it.
-  for await (const item of graph.list<unknown>(NAMED_LOCATIONS_PATH, { select: ['id', 'displayName', 'ipRanges'], top: 999 })) {
+  // Whole objects, as Microsoft's examples read them: ipRanges belongs to the derived type
+  // ipNamedLocation, and a derived property can only be selected with a cast
+  // (https://learn.microsoft.com/graph/api/conditionalaccessroot-list-namedlocations). Items of
+  // other kinds (countryNamedLocation) come back without it.
+  for await (const item of graph.list<unknown>(NAMED_LOCATIONS_PATH)) {
     if (item === null || typeof item !== 'object') continue;
     const { displayName, ipRanges } = item as { displayName?: unknown; ipRanges?: unknown };
     if (typeof displayName !== 'string') continue;

@@ -24,6 +24,7 @@ function recordingGraph(fail?: CredwatchError): GraphApi & { posts: Array<{ path
     get: unused,
     listPages: unused,
     list: unused,
+    postJson: unused,
     post: async (path, body) => {
       if (fail) throw fail;
       posts.push({ path, body: body as SendMailRequest });
