@@ -49,7 +49,7 @@ const reportSchedule = ncrontabSetting(process.env, SETTINGS.reportSchedule, DEF
 
 app.timer('scanTimer', {
   schedule: scanSchedule.schedule,
-  handler: timerHandler(scanSchedule, (h) => h.scanTimerHandler(h.runtime)),
+  handler: timerHandler(scanSchedule, (h) => h.scanTimerHandler(h.runtime, scanSchedule.schedule)),
 });
 app.storageQueue('scanTenant', {
   queueName: SCAN_QUEUE,

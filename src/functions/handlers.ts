@@ -7,9 +7,11 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { toCredwatchError } from '../errors.js';
 import { lastCompleteWeek } from '../report/week.js';
 import { withInvocation } from './log.js';
+import { DEFAULT_SCAN_SCHEDULE } from './names.js';
 import { reportTenantMessage, type ReportTenantOutcome } from './report.js';
 import type { FunctionRuntime } from './runtime.js';
 import { deliverOrphans, fanOut, scanTenantMessage, type FanOutResult, type ScanTenantOutcome } from './scan.js';
+import { planScanTick } from './waves.js';
 
 export type RuntimeGetter = () => Promise<FunctionRuntime>;
 
@@ -36,10 +38,16 @@ async function invoke<T>(getRuntime: RuntimeGetter, context: InvocationContext, 
   });
 }
 
-export function scanTimerHandler(getRuntime: RuntimeGetter) {
+/**
+ * The scan timer: queues each tenant's scan in waves that keep the app's Graph reports budget
+ * (waves.ts), then delivers alerts no scan will deliver any more. `schedule` is the timer's own
+ * NCRONTAB expression: the waves are spread over the interval between its ticks.
+ */
+export function scanTimerHandler(getRuntime: RuntimeGetter, schedule: string = DEFAULT_SCAN_SCHEDULE) {
   return (timer: Timer, context: InvocationContext): Promise<FanOutResult> =>
     invoke(getRuntime, context, 'scan fan-out', async (rt) => {
-      const result = await fanOut(rt, rt.storage.scanQueue, rt.storage.scanPoison, timer, 'scan');
+      const plan = planScanTick(rt.config.tenants, schedule, rt.now(), rt.logger);
+      const result = await fanOut(rt, rt.storage.scanQueue, rt.storage.scanPoison, timer, 'scan', { plan });
       try {
         await deliverOrphans(rt);
       } catch (e: unknown) {
@@ -58,7 +66,9 @@ export function reportTimerHandler(getRuntime: RuntimeGetter) {
   return (timer: Timer, context: InvocationContext): Promise<FanOutResult> =>
     // The week is fixed when the timer fires, so a message processed late (or retried) still
     // reports the week it was meant for.
-    invoke(getRuntime, context, 'report fan-out', (rt) => fanOut(rt, rt.storage.reportQueue, rt.storage.reportPoison, timer, 'report', lastCompleteWeek(rt.now())));
+    // Reports read only the state store (and send through the channels): no Graph reports budget
+    // to spread, so every tenant is queued at once.
+    invoke(getRuntime, context, 'report fan-out', (rt) => fanOut(rt, rt.storage.reportQueue, rt.storage.reportPoison, timer, 'report', { week: lastCompleteWeek(rt.now()) }));
 }
 
 export function reportTenantHandler(getRuntime: RuntimeGetter) {

@@ -13,40 +13,52 @@ import { acquireLease } from './lease.js';
 import { decodeQueueBody, encodeMessage, parseTenantMessage } from './messages.js';
 import { tenantOfMessage, type FunctionRuntime } from './runtime.js';
 import { storageCall } from './storage.js';
+import type { ScanPlan } from './waves.js';
 
 /** Longer than the longest a scan may run (host.json functionTimeout), so a live lease never lapses. */
 export const SCAN_LEASE_IN_MS = 35 * 60_000;
 
 export interface FanOutResult {
   queued: string[];
+  /** Scan fan-out only: tenants whose turn is a later tick (see waves.ts). */
+  deferred: string[];
   failed: Array<{ tenant: string; code: string }>;
   poison: PoisonReport;
 }
 
+export interface FanOutOptions {
+  /** Reports only: the ISO week every message names. */
+  week?: string;
+  /** Scans only: who is queued on this tick and how long each message stays invisible. */
+  plan?: ScanPlan;
+}
+
 /**
- * Queues one message per configured tenant, then reports what sits in the poison queue. Throws
- * when a tenant could not be queued (after trying every tenant), so the invocation is recorded as
- * failed and the timer's retry policy runs it again; duplicates are harmless (leases, seen ids,
- * per-channel sent marks).
+ * Queues one message per tenant (per planned tenant, with its delay, when there is a plan), then
+ * reports what sits in the poison queue. Throws when a tenant could not be queued (after trying
+ * every tenant), so the invocation is recorded as failed and the timer's retry policy runs it again;
+ * duplicates are harmless (leases, seen ids, per-channel sent marks).
  */
-export async function fanOut(rt: FunctionRuntime, queue: QueueClient, poisonQueue: QueueClient, timer: Timer | undefined, what: string, week?: string): Promise<FanOutResult> {
+export async function fanOut(rt: FunctionRuntime, queue: QueueClient, poisonQueue: QueueClient, timer: Timer | undefined, what: string, options: FanOutOptions = {}): Promise<FanOutResult> {
   const tick = rt.now().toISOString();
+  const { week, plan } = options;
   if (timer?.isPastDue) rt.logger.warn({ job: what }, `${what} timer is past due (the app was stopped or busy); running now`);
-  const result: FanOutResult = { queued: [], failed: [], poison: { count: 0, tenants: [] } };
-  for (const tenant of rt.config.tenants) {
+  const result: FanOutResult = { queued: [], deferred: plan?.deferred ?? [], failed: [], poison: { count: 0, tenants: [] } };
+  const targets = plan?.queue ?? rt.config.tenants.map((t) => ({ tenant: t.name, delayInSeconds: 0 }));
+  for (const { tenant, delayInSeconds } of targets) {
     try {
-      const body = encodeMessage({ v: 1, tenant: tenant.name, tick, ...(week ? { week } : {}) });
-      await storageCall(`queue the ${what} of ${tenant.name}`, () => queue.sendMessage(body));
-      result.queued.push(tenant.name);
+      const body = encodeMessage({ v: 1, tenant, tick, ...(week ? { week } : {}) });
+      await storageCall(`queue the ${what} of ${tenant}`, () => queue.sendMessage(body, delayInSeconds > 0 ? { visibilityTimeout: delayInSeconds } : {}));
+      result.queued.push(tenant);
     } catch (e: unknown) {
       // One tenant's message failing must not stop the rest; the failure is loud and the next tick retries.
       const err = toCredwatchError(e);
-      rt.logger.error({ err, tenant: tenant.name, job: what }, `could not queue the ${what} of a tenant`);
-      result.failed.push({ tenant: tenant.name, code: err.code });
+      rt.logger.error({ err, tenant, job: what }, `could not queue the ${what} of a tenant`);
+      result.failed.push({ tenant, code: err.code });
     }
   }
   result.poison = await reportPoison(poisonQueue, rt.logger, what);
-  rt.logger[result.failed.length > 0 ? 'error' : 'info']({ job: what, queued: result.queued.length, failed: result.failed, poison: result.poison.count }, `${what} fan-out done`);
+  rt.logger[result.failed.length > 0 ? 'error' : 'info']({ job: what, queued: result.queued.length, deferred: result.deferred.length, failed: result.failed, poison: result.poison.count }, `${what} fan-out done`);
   if (result.failed.length > 0) {
     throw new CredwatchError('STORAGE_UNAVAILABLE', `Could not queue the ${what} of ${result.failed.map((f) => f.tenant).join(', ')}; the timer retries.`, { details: { failed: result.failed } });
   }

@@ -4,7 +4,7 @@
  * A 5-field cron pasted from `credwatch serve` would be read with a shifted meaning, so it is
  * not guessed at.
  */
-const FIELD = /^[0-9A-Za-z*/,-]+$/;
+import { parseNcrontab } from './ncrontab.js';
 
 export interface ScheduleSetting {
   schedule: string;
@@ -20,10 +20,13 @@ export interface ScheduleSetting {
  */
 export function ncrontabSetting(env: NodeJS.ProcessEnv, setting: string, fallback: string): ScheduleSetting {
   const value = env[setting]?.trim() || fallback;
-  const fields = value.split(/\s+/);
-  if (fields.length === 6 && fields.every((f) => FIELD.test(f))) return { schedule: value };
-  return {
-    schedule: fallback,
-    problem: `App setting ${setting} is "${value}"; Azure Functions timers need 6-field NCRONTAB ("second minute hour day month day-of-week", UTC), e.g. "${fallback}". Running on that default until it is fixed.`,
-  };
+  try {
+    parseNcrontab(value);
+    return { schedule: value.split(/\s+/).join(' ') };
+  } catch (e: unknown) {
+    return {
+      schedule: fallback,
+      problem: `App setting ${setting} is "${value}" (${(e as Error).message}); Azure Functions timers need 6-field NCRONTAB ("second minute hour day month day-of-week", UTC), e.g. "${fallback}". Running on that default until it is fixed.`,
+    };
+  }
 }

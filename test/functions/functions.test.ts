@@ -105,13 +105,15 @@ afterAll(async () => {
 });
 
 describe('the Function app against the simulator and Azurite', () => {
-  it('the scan timer queues one message per tenant, readable by the queue trigger', async () => {
+  it('the scan timer queues one message per tenant, all visible at once, readable by the queue trigger', async () => {
     const result = await scanTimerHandler(runtime)(timer(), context('scanTimer'));
     expect(result.queued).toEqual(['contoso', 'fabrikam', 'broken']);
     expect(result.failed).toEqual([]);
     // No poison queue exists yet (the host creates it on first use): that reads as none, not as an error.
     expect(result.poison).toEqual({ count: 0, tenants: [] });
     const rt = await runtime();
+    // Peek sees visible messages only: three tenants fit in one wave, so none is delayed.
+    expect(result.deferred).toEqual([]);
     const peeked = await rt.storage.scanQueue.peekMessages({ numberOfMessages: 32 });
     const bodies = peeked.peekedMessageItems.map((m) => decodeQueueBody(m.messageText) as { tenant: string; tick: string; v: number });
     expect(bodies.map((b) => b.tenant)).toEqual(['contoso', 'fabrikam', 'broken']);
