@@ -9,21 +9,12 @@
  * tenant's scan starts: the timer spreads the queue messages so that no more tenants read reports at
  * once than the app-wide budget holds at the per-tenant speed.
  *
- * The two budgets are defined here, with the same shape as the Graph client's, until src/graph
- * exports them; then this file should import them instead.
+ * The budgets themselves are the Graph client's (src/graph/rate-limit.ts), so the limiter inside a
+ * process and the plan across processes can never disagree.
  */
+import { REPORTS_PER_APP, REPORTS_PER_TENANT, type RateBudget } from '../graph/rate-limit.js';
 
-/** A number of requests per sliding window. */
-export interface RateBudget {
-  readonly requests: number;
-  readonly perMs: number;
-}
-
-/** Reports requests one app may send to one tenant. */
-export const REPORTS_PER_TENANT: RateBudget = Object.freeze({ requests: 5, perMs: 10_000 });
-
-/** Reports requests one app may send across every tenant it reads, from every instance. */
-export const REPORTS_PER_APP: RateBudget = Object.freeze({ requests: 122, perMs: 10_000 });
+export { REPORTS_PER_APP, REPORTS_PER_TENANT };
 
 /**
  * Report requests one tenant scan is planned for: sign-in pages (1,000 records each) plus directory

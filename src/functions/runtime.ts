@@ -15,6 +15,7 @@ import { CredwatchError } from '../errors.js';
 import type { GraphApi } from '../graph/client.js';
 import { connectTenant, tenantFetch, type TenantConnection } from '../graph/connect.js';
 import { createFetch, type FetchLike } from '../graph/http.js';
+import { GraphBudgets } from '../graph/rate-limit.js';
 import type { Logger } from '../logging.js';
 import { openStateStore } from '../state/index.js';
 import type { StateStore } from '../state/types.js';
@@ -64,10 +65,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<FunctionRu
   const store = await openStateStore(config.state, { now, logger });
 
   const connections = new Map<string, TenantConnection>();
+  // One worker runs several tenants' scans at once (host.json batchSize + newBatchThreshold): they
+  // share their app's reports budget here, as the timer's waves share it across workers.
+  const budgets = new GraphBudgets();
   const connect = (tenant: TenantConfig): TenantConnection => {
     let connection = connections.get(tenant.name);
     if (!connection) {
-      connection = connectTenant(tenant, { logger });
+      connection = connectTenant(tenant, { logger, budgets });
       connections.set(tenant.name, connection);
     }
     return connection;

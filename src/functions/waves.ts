@@ -55,7 +55,8 @@ export interface ScanPlan {
  * same client id in another national cloud is another budget.
  */
 export function appOf(tenant: TenantConfig): string {
-  const client = tenant.auth.clientId ?? 'system-assigned identity';
+  // Lower-cased as the Graph client keys its in-process budget; a GUID's case means nothing.
+  const client = tenant.auth.clientId?.toLowerCase() ?? 'system-assigned identity';
   return `${client} at ${tenant.endpoints.graphBaseUrl}`;
 }
 
