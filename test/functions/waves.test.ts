@@ -3,11 +3,14 @@
  * budget (5 requests per 10 s per tenant, 122 per 10 s per app across tenants), and how it reads the
  * interval between ticks from the NCRONTAB schedule. Pure functions, no storage.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TenantConfig } from '../../src/config/types.js';
 import { PLANNED_REPORT_REQUESTS_PER_SCAN, REPORTS_PER_APP, REPORTS_PER_TENANT, SCAN_WAVES, waveBudget } from '../../src/functions/budget.js';
 import { parseNcrontab, shortestIntervalInMs, tickOrdinal } from '../../src/functions/ncrontab.js';
 import { MAX_DELAY_IN_SECONDS, planScanWaves } from '../../src/functions/waves.js';
+import { packageRoot } from '../../src/package-root.js';
 
 const GRAPH = 'https://graph.microsoft.com';
 const APP = '11111111-2222-4333-8444-555555555555';
@@ -45,6 +48,21 @@ describe('the reports budget the fan-out plans with', () => {
     expect(SCAN_WAVES.waveInMs).toBe(10_000);
     expect(waveBudget(REPORTS_PER_TENANT, REPORTS_PER_APP, 91).waveInMs).toBe(190_000);
     expect(waveBudget(REPORTS_PER_TENANT, { requests: 120, perMs: 10_000 }).tenantsPerWave).toBe(24);
+  });
+});
+
+describe('the queue trigger that starts the waves (config/functions/host.json)', () => {
+  const queues = (JSON.parse(readFileSync(join(packageRoot(), 'config', 'functions', 'host.json'), 'utf8')) as { extensions: { queues: Record<string, unknown> } }).extensions.queues;
+  const ms = (span: unknown): number => String(span).split(':').map(Number).reduce((total, part) => total * 60 + part, 0) * 1000;
+
+  it('polls at least twice per wave, so a wave that becomes visible is started before the next one is', () => {
+    // With the default 1-minute backoff six 10-second waves could become visible between two polls
+    // and start together.
+    expect(ms(queues['maxPollingInterval'])).toBeLessThanOrEqual(SCAN_WAVES.waveInMs / 2);
+  });
+
+  it('runs at most batchSize + newBatchThreshold scans per instance: 6, a quarter of a wave', () => {
+    expect(Number(queues['batchSize']) + Number(queues['newBatchThreshold'])).toBe(6);
   });
 });
 
