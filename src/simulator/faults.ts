@@ -23,6 +23,12 @@ export interface FaultRule {
   status?: number;
   /** Retry-After header value, verbatim ('2', an HTTP-date, '0'); omitted = no header. */
   retryAfter?: string;
+  /**
+   * Retry-After in seconds, written the way Microsoft's throttling sample writes it: fractional,
+   * `2.128` (https://learn.microsoft.com/graph/throttling#sample-response). Wins over `retryAfter`.
+   * With status 429 the body is that sample's too.
+   */
+  retryAfterSeconds?: number;
   /** Let this many matching requests through first (default 0). */
   skip?: number;
   /** How many matching requests to fault (default 1; Infinity allowed). */

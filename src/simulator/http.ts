@@ -36,7 +36,11 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   };
 }
 
-/** Graph's error body: `{"error":{"code","message","innerError":{…}}}`. */
+/**
+ * Graph's error body: `{"error":{"code","message","innerError":{…}}}`. `inner` adds the members
+ * some services put in `innerError` (the OData validator repeats its message there; the 429 sample
+ * on learn.microsoft.com/graph/throttling has `code` and `status`).
+ */
 export function graphError(
   request: SimRequest,
   status: number,
@@ -44,6 +48,7 @@ export function graphError(
   message: string,
   now: Date,
   headers: Record<string, string> = {},
+  inner: Readonly<Record<string, string>> = {},
 ): SimResponse {
   const clientRequestId = request.headers['client-request-id'] ?? request.requestId;
   return jsonResponse(
@@ -52,7 +57,7 @@ export function graphError(
       error: {
         code,
         message,
-        innerError: { date: now.toISOString().slice(0, 19), 'request-id': request.requestId, 'client-request-id': clientRequestId },
+        innerError: { ...inner, date: now.toISOString().slice(0, 19), 'request-id': request.requestId, 'client-request-id': clientRequestId },
       },
     },
     headers,

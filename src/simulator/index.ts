@@ -6,6 +6,7 @@
 import { FaultEngine, type FaultOptions } from './faults.js';
 import type { GraphContext } from './graph/context.js';
 import { handleGraph } from './graph/router.js';
+import { Throttles } from './graph/throttle.js';
 import { graphError, type SimRequest, type SimResponse } from './http.js';
 import { handleLogin } from './login.js';
 import { handleVendorFeed } from './vendor-feed.js';
@@ -48,6 +49,12 @@ export interface StartSimulatorOptions {
   grantedRoles?: readonly string[];
   /** Access token lifetime (default 3599). */
   tokenLifetimeInSeconds?: number;
+  /**
+   * Graph's documented rate limits (default true): reports 5 requests per 10 s per app, 150
+   * `$select=keyCredentials` reads per minute, named locations 1 per second (graph/throttle.ts).
+   * Benchmarks that measure credwatch rather than Graph's limits turn them off.
+   */
+  enforceThrottling?: boolean;
 }
 
 /** A running simulator. */
@@ -68,6 +75,8 @@ export interface RunningSimulator {
   /** Bodies accepted by sendMail, with the mailbox addressed. */
   readonly sentMail: readonly SentMail[];
   setFaults(faults: FaultOptions): void;
+  /** Turns Graph's documented rate limits on or off from now on. */
+  setEnforceThrottling(enabled: boolean): void;
   setGrantedRoles(roles: readonly string[]): void;
   /** Entra ID P1/P2 on or off. */
   setLicensed(hasPremium: boolean): void;
@@ -105,7 +114,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
   const issuer = await TokenIssuer.create(state.tenantId, options.tokenLifetimeInSeconds ?? 3599);
 
   let baseUrl = '';
-  const graphContext: GraphContext = { baseUrl: '', state, now, skipTokens: new SkipTokens(now), lastNamedLocationsAt: undefined };
+  const throttles = new Throttles(options.enforceThrottling ?? true);
+  const graphContext: GraphContext = { baseUrl: '', state, now, skipTokens: new SkipTokens(now), throttles };
   const notFound = (request: SimRequest): SimResponse =>
     graphError(request, 404, 'UnknownError', `No simulator endpoint for ${request.method} ${request.url.pathname}.`, now());
   const https = await listenHttps(
@@ -149,6 +159,9 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
       return state.sentMail;
     },
     setFaults: (next) => faults.set(next),
+    setEnforceThrottling: (enabled) => {
+      throttles.enabled = enabled;
+    },
     setGrantedRoles: (roles) => {
       state.grantedRoles = [...roles];
     },

@@ -8,22 +8,31 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The OData options of one request. */
 export interface ODataQuery {
+  /** System query options present, lowercase without `$` (`select`, `top`, …), for validation. */
+  present: string[];
   select: string[] | undefined;
   top: number | undefined;
+  skip: number | undefined;
   filter: string | undefined;
   orderBy: string | undefined;
   skipToken: string | undefined;
 }
 
-/** A query problem Graph answers with 400. */
+/** A query problem Graph answers with an error status (400 unless said otherwise). */
 export class ODataError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Extra `innerError` members some services add (e.g. the OData validator's own `message`). */
+    readonly inner: Readonly<Record<string, string>> = {},
+    readonly status = 400,
   ) {
     super(message);
   }
 }
+
+/** The system query options Graph knows; anything else in the query string is not one. */
+const SYSTEM_OPTIONS = ['select', 'filter', 'top', 'skip', 'skiptoken', 'orderby', 'count', 'search', 'expand', 'format', 'deltatoken', 'apply', 'compute'];
 
 const TOKEN_LIFETIME_IN_MS = 3_600_000;
 
@@ -34,16 +43,20 @@ export function parseQuery(url: URL): ODataQuery {
     const value = url.searchParams.get(`$${name}`) ?? url.searchParams.get(name);
     return value === null || value === '' ? undefined : value;
   };
+  const present = [...new Set([...url.searchParams.keys()].map((k) => k.replace(/^\$/, '').toLowerCase()).filter((k) => SYSTEM_OPTIONS.includes(k)))];
   const topText = get('top');
   const top = topText === undefined ? undefined : Number(topText);
   if (top !== undefined && (!Number.isInteger(top) || top < 1)) {
     throw new ODataError('BadRequest', `Invalid page size specified: '${topText}'.`);
   }
+  const skipText = get('skip');
+  const skip = skipText === undefined ? undefined : Number(skipText);
+  if (skip !== undefined && (!Number.isInteger(skip) || skip < 0)) throw new ODataError('BadRequest', `Invalid value for $skip: '${skipText}'.`);
   const select = get('select')
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  return { select, top, filter: get('filter'), orderBy: get('orderby'), skipToken: get('skiptoken') ?? get('skipToken') };
+  return { present, select, top, skip, filter: get('filter'), orderBy: get('orderby'), skipToken: get('skiptoken') ?? get('skipToken') };
 }
 
 /** Projects an object onto `$select` (plus `id`, which Graph always returns). */
@@ -103,12 +116,14 @@ export function nextLink(baseUrl: string, url: URL, token: string): string {
 /** One `field op value` comparison from a `$filter`. */
 export interface Comparison {
   field: string;
-  op: 'eq' | 'ne' | 'ge' | 'gt' | 'le' | 'lt' | 'any';
+  op: 'eq' | 'ne' | 'ge' | 'gt' | 'le' | 'lt' | 'any' | 'startswith' | 'isof';
   value: string;
 }
 
-const COMPARISON = /^([A-Za-z][\w/]*)\s+(eq|ne|ge|gt|le|lt)\s+(?:'((?:[^']|'')*)'|([^\s']+))$/;
-const ANY = /^([A-Za-z]\w*)\/any\(\s*(\w+)\s*:\s*\2\s+eq\s+'([^']*)'\s*\)$/;
+const COMPARISON = /^([A-Za-z][\w/.]*)\s+(eq|ne|ge|gt|le|lt)\s+(?:'((?:[^']|'')*)'|([^\s']+))$/;
+const ANY = /^([A-Za-z][\w.]*(?:\/[A-Za-z]\w*)*)\/any\(\s*(\w+)\s*:\s*\2\s+eq\s+'([^']*)'\s*\)$/;
+const STARTS_WITH = /^startswith\(\s*([A-Za-z][\w/]*)\s*,\s*'((?:[^']|'')*)'\s*\)$/i;
+const IS_OF = /^isof\(\s*'([\w.]+)'\s*\)$/i;
 
 function stripParens(text: string): string {
   let t = text.trim();
@@ -127,9 +142,10 @@ function balanced(text: string): boolean {
 }
 
 /**
- * Parses a conjunction of simple comparisons (`a eq 'x' and b ge 2024-01-01T00:00:00Z`) and
- * lambda `any` clauses. Anything else (or, not, functions) is unsupported here, as it is for most
- * Graph resources credwatch reads.
+ * Parses a conjunction of simple comparisons (`a eq 'x' and b ge 2024-01-01T00:00:00Z`), lambda
+ * `any` clauses, `startswith(a,'x')` and `isof('type')`. `or`, `not` and `in` are not parsed (a
+ * simulator limit, answered as an invalid clause); whether a parsed clause is allowed is decided per
+ * endpoint from the documented rules (graph/documented.ts).
  */
 export function parseFilter(filter: string): Comparison[] {
   const clauses = stripParens(filter).split(/\s+and\s+/i);
@@ -137,6 +153,10 @@ export function parseFilter(filter: string): Comparison[] {
     const clause = stripParens(raw);
     const any = ANY.exec(clause);
     if (any) return { field: any[1] ?? '', op: 'any', value: any[3] ?? '' };
+    const startsWith = STARTS_WITH.exec(clause);
+    if (startsWith) return { field: startsWith[1] ?? '', op: 'startswith', value: (startsWith[2] ?? '').replace(/''/g, "'") };
+    const isOf = IS_OF.exec(clause);
+    if (isOf) return { field: '@odata.type', op: 'isof', value: isOf[1] ?? '' };
     const cmp = COMPARISON.exec(clause);
     if (!cmp) throw new ODataError('BadRequest', `Invalid filter clause: '${clause}'.`);
     const value = cmp[3] !== undefined ? cmp[3].replace(/''/g, "'") : (cmp[4] ?? '');

@@ -2,6 +2,9 @@
  * The data a simulated tenant serves, in Microsoft Graph's own JSON shapes (v1.0 for directory
  * objects, beta for sign-ins). Scenarios are plain data so tests can build or tweak one inline.
  */
+import type { SignIn } from './signin-record.js';
+
+export type * from './signin-record.js';
 
 /** `keyCredential` (certificate or symmetric key). `key` is filled only on single-object reads. */
 export interface KeyCredential {
@@ -132,34 +135,6 @@ export interface NamedLocation {
   modifiedDateTime: string;
   isTrusted: boolean;
   ipRanges: { '@odata.type': '#microsoft.graph.iPv4CidrRange' | '#microsoft.graph.iPv6CidrRange'; cidrAddress: string }[];
-}
-
-/** Beta `signIn`, limited to the fields a service-principal sign-in carries. */
-export interface SignIn {
-  id: string;
-  createdDateTime: string;
-  appId: string;
-  appDisplayName: string;
-  servicePrincipalId: string;
-  servicePrincipalName: string;
-  resourceId: string;
-  resourceDisplayName: string;
-  ipAddress: string;
-  autonomousSystemNumber: number | null;
-  location: { city: string; state: string; countryOrRegion: string };
-  status: { errorCode: number; failureReason: string | null; additionalDetails: string | null };
-  correlationId: string;
-  uniqueTokenIdentifier: string;
-  signInEventTypes: string[];
-  isInteractive: boolean;
-  clientCredentialType: 'none' | 'clientSecret' | 'clientAssertion' | 'federatedIdentityCredential' | 'managedIdentity' | 'certificate' | 'unknownFutureValue';
-  servicePrincipalCredentialKeyId: string;
-  servicePrincipalCredentialThumbprint: string;
-  federatedCredentialId: string;
-  resourceTenantId: string;
-  homeTenantId: string;
-  userAgent: string;
-  conditionalAccessStatus: string;
 }
 
 /**

@@ -7,7 +7,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HTML_ERROR_PAGE, type FaultEngine } from './faults.js';
+import { HTML_ERROR_PAGE, type FaultEngine, type FaultRule } from './faults.js';
+import { fractionalSeconds, tooManyRequests } from './graph/throttle.js';
 import { codeForStatus, graphError, newRequestId, type SimHandler, type SimRequest, type SimResponse } from './http.js';
 import type { SimulatorState } from './state.js';
 
@@ -37,6 +38,19 @@ function write(res: ServerResponse, request: SimRequest, response: SimResponse):
   res.end(body);
 }
 
+/** The answer of a `status` fault rule; a fractional Retry-After 429 uses Microsoft's sample body. */
+function faultResponse(request: SimRequest, rule: FaultRule, now: Date): SimResponse {
+  const status = rule.status ?? 503;
+  if (rule.retryAfterSeconds !== undefined) {
+    const headers = { 'retry-after': fractionalSeconds(rule.retryAfterSeconds * 1000) };
+    if (status === 429) return tooManyRequests(request, now, headers);
+    return graphError(request, status, codeForStatus(status), `Simulated fault (HTTP ${status}).`, now, headers);
+  }
+  const headers: Record<string, string> = rule.retryAfter === undefined ? {} : { 'retry-after': rule.retryAfter };
+  const message = status === 429 ? 'Too many requests.' : `Simulated fault (HTTP ${status}).`;
+  return graphError(request, status, codeForStatus(status), message, now, headers);
+}
+
 /** What {@link listen} wires together. */
 export interface ServerOptions {
   state: SimulatorState;
@@ -63,11 +77,9 @@ function listener(options: ServerOptions, origin: () => string) {
         return;
       }
       if (rule?.kind === 'status') {
-        const status = rule.status ?? 503;
-        const headers: Record<string, string> = rule.retryAfter === undefined ? {} : { 'retry-after': rule.retryAfter };
-        const message = status === 429 ? 'Too many requests.' : `Simulated fault (HTTP ${status}).`;
-        write(res, request, graphError(request, status, codeForStatus(status), message, options.now(), headers));
-        record(status);
+        const response = faultResponse(request, rule, options.now());
+        write(res, request, response);
+        record(response.status);
         return;
       }
       let response = await options.handler(request);

@@ -1,10 +1,15 @@
 /**
- * What every Graph handler needs, and the paging of in-memory collections shared by the directory
- * endpoints (offset cursors inside sealed skip tokens).
+ * What every Graph handler needs, and the listing of in-memory collections shared by the directory
+ * and policy endpoints: documented-rule checks, filter, sort, then paging with offset cursors
+ * inside sealed skip tokens.
  */
 import { graphError, jsonResponse, type SimRequest, type SimResponse } from '../http.js';
 import { nextLink, project, type ODataQuery, type SkipTokens } from '../odata.js';
 import type { SimulatorState } from '../state.js';
+import { conform } from './conformance.js';
+import type { DocumentedEndpoint } from './documented.js';
+import { filterItems, sortItems } from './filtering.js';
+import type { Throttles } from './throttle.js';
 
 /** Shared dependencies of the Graph handlers. */
 export interface GraphContext {
@@ -12,8 +17,8 @@ export interface GraphContext {
   state: SimulatorState;
   now: () => Date;
   skipTokens: SkipTokens;
-  /** Wall-clock ms of the last named-locations request that was served (throttle). */
-  lastNamedLocationsAt: number | undefined;
+  /** Graph's documented rate limits (wall clock), switchable per simulator. */
+  throttles: Throttles;
 }
 
 /** A parsed Graph request: version, path below it and OData options. */
@@ -25,14 +30,14 @@ export interface GraphCall {
   query: ODataQuery;
 }
 
-/** Options for {@link pageOf}. */
-export interface PageOptions {
+/** Options for {@link listOf}. */
+export interface ListOptions {
   /** `@odata.context` fragment after `$metadata#`, e.g. `servicePrincipals`. */
   entitySet: string;
-  defaultTop: number;
-  maxTop: number;
   /** Rewrites each item before projection (e.g. to blank `key`). */
   shape?: (item: object) => object;
+  /** Replaces the default `$select` projection (derived-type casts on named locations). */
+  project?: (item: object) => object;
 }
 
 /** The `@odata.context` URL for a collection, with the `$select` list as Graph writes it. */
@@ -41,21 +46,25 @@ export function odataContext(context: GraphContext, call: GraphCall, entitySet: 
   return `${context.baseUrl}/${call.version}/$metadata#${entitySet}${selected}`;
 }
 
-/** One page of an in-memory collection, with a nextLink when more remain. */
-export function pageOf(context: GraphContext, call: GraphCall, items: readonly object[], options: PageOptions): SimResponse {
-  const offset = call.query.skipToken === undefined ? 0 : context.skipTokens.open(call.query.skipToken);
-  const top = Math.min(call.query.top ?? options.defaultTop, options.maxTop);
-  const slice = items.slice(offset, offset + top);
+/** One page of an in-memory collection under `endpoint`'s documented rules, with a nextLink when more remain. */
+export function listOf(context: GraphContext, call: GraphCall, endpoint: DocumentedEndpoint, items: readonly object[], options: ListOptions): SimResponse {
+  const rules = conform(endpoint, call.query);
+  const chosen = sortItems(filterItems(items, rules.comparisons), rules.orderBy);
+  // A skip token carries an absolute cursor, so `$skip` (kept in the nextLink) applies to the first page only.
+  const offset = call.query.skipToken === undefined ? (call.query.skip ?? 0) : context.skipTokens.open(call.query.skipToken);
+  const slice = chosen.slice(offset, offset + rules.top);
   const body: Record<string, unknown> = { '@odata.context': odataContext(context, call, options.entitySet) };
-  if (offset + top < items.length) {
-    body['@odata.nextLink'] = nextLink(context.baseUrl, call.request.url, context.skipTokens.seal(offset + top));
+  if (offset + rules.top < chosen.length) {
+    body['@odata.nextLink'] = nextLink(context.baseUrl, call.request.url, context.skipTokens.seal(offset + rules.top));
   }
-  body.value = slice.map((item) => project(options.shape ? options.shape(item) : item, call.query.select));
+  const projectItem = options.project ?? ((item: object) => project(item, call.query.select));
+  body.value = slice.map((item) => projectItem(options.shape ? options.shape(item) : item));
   return jsonResponse(200, body);
 }
 
-/** A single entity with its `@odata.context`. */
-export function entityOf(context: GraphContext, call: GraphCall, entitySet: string, item: object): SimResponse {
+/** A single entity with its `@odata.context`, after checking `endpoint`'s documented options. */
+export function entityOf(context: GraphContext, call: GraphCall, endpoint: DocumentedEndpoint, entitySet: string, item: object): SimResponse {
+  conform(endpoint, call.query);
   return jsonResponse(200, {
     '@odata.context': `${odataContext(context, call, entitySet)}/$entity`,
     ...project(item, call.query.select),

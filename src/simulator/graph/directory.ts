@@ -1,17 +1,38 @@
 /**
  * Directory objects: applications, service principals, their federated credentials, app role
- * assignments (resource side) and delegated permission grants. Lists blank `keyCredentials[].key`;
- * single-object reads return it, as Graph does.
+ * assignments (both sides) and delegated permission grants, each under its documented query rules
+ * (graph/documented.ts). `keyCredentials[].key` is returned only when the request `$select`s
+ * keyCredentials, in lists and single reads alike: "By default, this API doesn't return the value
+ * of the key in the keyCredentials property … the keyCredentials property must be specified in a
+ * `$select` query" (learn.microsoft.com/graph/api/application-list, serviceprincipal-list,
+ * application-get, serviceprincipal-get).
  */
 import type { SimResponse } from '../http.js';
-import { ODataError, parseFilter } from '../odata.js';
-import type { Application, KeyCredential, ServicePrincipal } from '../scenario.js';
-import { entityOf, notFound, pageOf, type GraphCall, type GraphContext } from './context.js';
+import type { Application, KeyCredential } from '../scenario.js';
+import { entityOf, listOf, notFound, type GraphCall, type GraphContext } from './context.js';
+import {
+  APPLICATION,
+  APPLICATIONS,
+  APP_ROLE_ASSIGNED_TO,
+  APP_ROLE_ASSIGNMENTS,
+  FEDERATED_IDENTITY_CREDENTIALS,
+  OAUTH2_PERMISSION_GRANTS,
+  SERVICE_PRINCIPAL,
+  SERVICE_PRINCIPALS,
+} from './documented.js';
 
-const DIRECTORY_PAGE = { defaultTop: 100, maxTop: 999 };
+/** Whether the request names keyCredentials in `$select` (property names are case-insensitive). */
+export function selectsKeyCredentials(call: GraphCall): boolean {
+  return call.query.select?.some((s) => s.toLowerCase() === 'keycredentials') ?? false;
+}
 
-function withoutKeys<T extends { keyCredentials: KeyCredential[] }>(item: T): T {
-  return { ...item, keyCredentials: item.keyCredentials.map((k) => ({ ...k, key: null })) };
+/** The object as the request may see it: `key` blanked unless keyCredentials was selected. */
+function keysAsSelected(call: GraphCall): (item: object) => object {
+  if (selectsKeyCredentials(call)) return (item) => item;
+  return (item) => {
+    const withKeys = item as { keyCredentials: KeyCredential[] };
+    return { ...withKeys, keyCredentials: withKeys.keyCredentials.map((k) => ({ ...k, key: null })) };
+  };
 }
 
 function withoutNavigation(app: Application): Omit<Application, 'federatedIdentityCredentials'> {
@@ -19,48 +40,30 @@ function withoutNavigation(app: Application): Omit<Application, 'federatedIdenti
   return rest;
 }
 
-/** Applies a `$filter` of `eq` comparisons on the allowed string properties. */
-function filtered<T extends object>(items: readonly T[], filter: string | undefined, allowed: readonly string[], resource: string): readonly T[] {
-  if (!filter) return items;
-  const comparisons = parseFilter(filter);
-  for (const c of comparisons) {
-    if (c.op !== 'eq' || !allowed.includes(c.field)) {
-      throw new ODataError(
-        'Request_UnsupportedQuery',
-        `Unsupported or invalid query filter clause specified for property '${c.field}' of resource '${resource}'.`,
-      );
-    }
-  }
-  return items.filter((item) => comparisons.every((c) => String((item as Record<string, unknown>)[c.field]) === c.value));
-}
-
 /** `/applications…` */
 export function applications(context: GraphContext, call: GraphCall): SimResponse {
   const apps = context.state.scenario.applications;
-  const byAppId = /^\/applications\(appId='([^']+)'\)(\/.*)?$/.exec(call.path);
-  const byId = /^\/applications\/([^/]+)(\/federatedIdentityCredentials)?$/.exec(call.path);
   if (call.path === '/applications') {
-    const list = filtered(apps, call.query.filter, ['appId', 'displayName', 'id'], 'application');
-    return pageOf(context, call, list.map(withoutNavigation), { entitySet: 'applications', ...DIRECTORY_PAGE, shape: (a) => withoutKeys(a as Application) });
+    return listOf(context, call, APPLICATIONS, apps.map(withoutNavigation), { entitySet: 'applications', shape: keysAsSelected(call) });
   }
+  const byAppId = /^\/applications\(appId='([^']+)'\)(\/federatedIdentityCredentials)?$/.exec(call.path);
+  const byId = /^\/applications\/([^/]+)(\/federatedIdentityCredentials)?$/.exec(call.path);
   const id = byAppId?.[1] ?? byId?.[1] ?? '';
   const app = byAppId ? apps.find((a) => a.appId === id) : apps.find((a) => a.id === id);
-  if (!app) return notFound(context, call, id);
-  if (byId?.[2] || byAppId?.[2] === '/federatedIdentityCredentials') {
-    return pageOf(context, call, app.federatedIdentityCredentials ?? [], {
+  if (!app) return notFound(context, call, id || call.path);
+  if (byId?.[2] ?? byAppId?.[2]) {
+    return listOf(context, call, FEDERATED_IDENTITY_CREDENTIALS, app.federatedIdentityCredentials ?? [], {
       entitySet: `applications('${app.id}')/federatedIdentityCredentials`,
-      ...DIRECTORY_PAGE,
     });
   }
-  return entityOf(context, call, 'applications', withoutNavigation(app));
+  return entityOf(context, call, APPLICATION, 'applications', keysAsSelected(call)(withoutNavigation(app)));
 }
 
 /** `/servicePrincipals…` including `appRoleAssignedTo` and `appRoleAssignments`. */
 export function servicePrincipals(context: GraphContext, call: GraphCall): SimResponse {
   const { scenario } = context.state;
   if (call.path === '/servicePrincipals') {
-    const list = filtered(scenario.servicePrincipals, call.query.filter, ['appId', 'displayName', 'id', 'servicePrincipalType', 'appOwnerOrganizationId'], 'servicePrincipal');
-    return pageOf(context, call, list, { entitySet: 'servicePrincipals', ...DIRECTORY_PAGE, shape: (sp) => withoutKeys(sp as ServicePrincipal) });
+    return listOf(context, call, SERVICE_PRINCIPALS, scenario.servicePrincipals, { entitySet: 'servicePrincipals', shape: keysAsSelected(call) });
   }
   const match = /^\/servicePrincipals(?:\(appId='([^']+)'\)|\/([^/]+))(\/appRoleAssignedTo|\/appRoleAssignments)?$/.exec(call.path);
   if (!match) return notFound(context, call, call.path);
@@ -69,22 +72,16 @@ export function servicePrincipals(context: GraphContext, call: GraphCall): SimRe
   if (!sp) return notFound(context, call, appId ?? id ?? '');
   if (navigation === '/appRoleAssignedTo') {
     const assigned = scenario.appRoleAssignments.filter((a) => a.resourceId === sp.id);
-    return pageOf(context, call, assigned, { entitySet: `servicePrincipals('${sp.id}')/appRoleAssignedTo`, ...DIRECTORY_PAGE });
+    return listOf(context, call, APP_ROLE_ASSIGNED_TO, assigned, { entitySet: `servicePrincipals('${sp.id}')/appRoleAssignedTo` });
   }
   if (navigation === '/appRoleAssignments') {
     const held = scenario.appRoleAssignments.filter((a) => a.principalId === sp.id);
-    return pageOf(context, call, held, { entitySet: `servicePrincipals('${sp.id}')/appRoleAssignments`, ...DIRECTORY_PAGE });
+    return listOf(context, call, APP_ROLE_ASSIGNMENTS, held, { entitySet: `servicePrincipals('${sp.id}')/appRoleAssignments` });
   }
-  return entityOf(context, call, 'servicePrincipals', sp);
+  return entityOf(context, call, SERVICE_PRINCIPAL, 'servicePrincipals', keysAsSelected(call)(sp));
 }
 
 /** `/oauth2PermissionGrants` */
 export function oauth2PermissionGrants(context: GraphContext, call: GraphCall): SimResponse {
-  const grants = filtered(
-    context.state.scenario.oauth2PermissionGrants,
-    call.query.filter,
-    ['clientId', 'resourceId', 'consentType', 'principalId'],
-    'oAuth2PermissionGrant',
-  );
-  return pageOf(context, call, grants, { entitySet: 'oauth2PermissionGrants', ...DIRECTORY_PAGE });
+  return listOf(context, call, OAUTH2_PERMISSION_GRANTS, context.state.scenario.oauth2PermissionGrants, { entitySet: 'oauth2PermissionGrants' });
 }

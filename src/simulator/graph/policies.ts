@@ -1,27 +1,9 @@
 /**
- * Conditional Access named locations (throttled to one request per second per tenant, 429 with no
- * Retry-After, as FACTS.md records) and `sendMail` (validated, recorded, 202).
+ * `POST /users/{id|upn}/sendMail` (https://learn.microsoft.com/graph/api/user-sendmail): the body
+ * is validated the way Exchange answers, recorded, and accepted with 202.
  */
-import { performance } from 'node:perf_hooks';
 import { graphError, type SimResponse } from '../http.js';
-import { pageOf, type GraphCall, type GraphContext } from './context.js';
-
-const NAMED_LOCATIONS_INTERVAL_IN_MS = 1000;
-
-/** `/identity/conditionalAccess/namedLocations` */
-export function namedLocations(context: GraphContext, call: GraphCall): SimResponse {
-  // Throttling is about the real request rate, so it uses the wall clock, not the injected one.
-  const nowMs = performance.now();
-  if (context.lastNamedLocationsAt !== undefined && nowMs - context.lastNamedLocationsAt < NAMED_LOCATIONS_INTERVAL_IN_MS) {
-    return graphError(call.request, 429, 'TooManyRequests', 'Too many requests.', context.now());
-  }
-  context.lastNamedLocationsAt = nowMs;
-  return pageOf(context, call, context.state.scenario.namedLocations, {
-    entitySet: 'identity/conditionalAccess/namedLocations',
-    defaultTop: 100,
-    maxTop: 999,
-  });
-}
+import type { GraphCall, GraphContext } from './context.js';
 
 function isRecipientList(value: unknown): boolean {
   return (

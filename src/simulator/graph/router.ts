@@ -1,14 +1,17 @@
 /**
  * Graph front door: bearer token check (401 InvalidAuthenticationToken), per-endpoint application
- * permissions (403 as Graph answers), licence check for sign-ins, then dispatch.
+ * permissions (403 as Graph answers), licence check for sign-ins, documented throttling
+ * (graph/throttle.ts), then dispatch; handlers hold each request to its documented query rules.
  */
 import { graphError, type SimRequest, type SimResponse } from '../http.js';
 import { ODataError, parseQuery } from '../odata.js';
 import { graphBatch } from './batch.js';
 import type { GraphCall, GraphContext } from './context.js';
 import { applications, oauth2PermissionGrants, servicePrincipals } from './directory.js';
-import { namedLocations, sendMail } from './policies.js';
+import { namedLocations } from './named-locations.js';
+import { sendMail } from './policies.js';
 import { directoryAudits, signIns } from './reports.js';
+import { throttled } from './throttle.js';
 import type { TokenIssuer } from '../tokens.js';
 
 /** Roles any one of which allows reading applications and service principals. */
@@ -73,10 +76,12 @@ export async function handleGraph(request: SimRequest, context: GraphContext, is
   }
   try {
     const call: GraphCall = { request, version: versioned[1] as 'v1.0' | 'beta', path, query: parseQuery(request.url) };
+    const limited = throttled(context.throttles, call, clientId, now);
+    if (limited) return { ...limited, clientId };
     const match = route.pattern.exec(path) as RegExpExecArray;
     return { ...route.handle(context, call, match), clientId };
   } catch (error: unknown) {
-    if (error instanceof ODataError) return { ...graphError(request, 400, error.code, error.message, now), clientId };
+    if (error instanceof ODataError) return { ...graphError(request, error.status, error.code, error.message, now, {}, error.inner), clientId };
     throw error;
   }
 }

@@ -4,25 +4,15 @@
  * scenario has the same ids.
  */
 import { createHash } from 'node:crypto';
-import type {
-  Application,
-  AppRoleAssignment,
-  KeyCredential,
-  PasswordCredential,
-  ServicePrincipal,
-  SignIn,
-} from '../scenario.js';
+import type { Application, AppRoleAssignment, KeyCredential, PasswordCredential, ServicePrincipal } from '../scenario.js';
 import type { ScenarioCertificate } from './certificates.js';
+import { guid } from './guid.js';
+
+export { guid } from './guid.js';
+export { signIn, type SignInSpec } from './signins.js';
 
 /** One day in milliseconds. */
 export const DAY_IN_MS = 86_400_000;
-
-/** A deterministic GUID for a label (SHA-1 based, version 5 layout). */
-export function guid(label: string): string {
-  const h = createHash('sha1').update(label).digest('hex');
-  const variant = ((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /** `now` shifted by a number of days (negative = past), as a Date. */
 export function daysFrom(now: Date, days: number): Date {
@@ -121,52 +111,5 @@ export function assignment(principal: ServicePrincipal, resource: ServicePrincip
     principalType: 'ServicePrincipal',
     resourceDisplayName: resource.displayName,
     resourceId: resource.id,
-  };
-}
-
-/** What varies between service-principal sign-ins. */
-export interface SignInSpec {
-  label: string;
-  at: Date;
-  sp: ServicePrincipal;
-  resource: ServicePrincipal;
-  tenantId: string;
-  ip: string;
-  asn: number;
-  location: { city: string; state: string; countryOrRegion: string };
-  credential: { type: SignIn['clientCredentialType']; keyId: string; thumbprint: string };
-  /** 0 = success. */
-  errorCode?: number;
-  failureReason?: string;
-}
-
-/** A beta service-principal sign-in record. */
-export function signIn(spec: SignInSpec): SignIn {
-  const id = guid(`signin/${spec.label}`);
-  return {
-    id,
-    createdDateTime: spec.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    appId: spec.sp.appId,
-    appDisplayName: spec.sp.displayName,
-    servicePrincipalId: spec.sp.id,
-    servicePrincipalName: spec.sp.displayName,
-    resourceId: spec.resource.appId,
-    resourceDisplayName: spec.resource.displayName,
-    ipAddress: spec.ip,
-    autonomousSystemNumber: spec.asn,
-    location: spec.location,
-    status: { errorCode: spec.errorCode ?? 0, failureReason: spec.errorCode ? (spec.failureReason ?? 'Other.') : null, additionalDetails: null },
-    correlationId: guid(`correlation/${spec.label}`),
-    uniqueTokenIdentifier: Buffer.from(id).toString('base64url').slice(0, 22),
-    signInEventTypes: ['servicePrincipal'],
-    isInteractive: false,
-    clientCredentialType: spec.credential.type,
-    servicePrincipalCredentialKeyId: spec.credential.keyId,
-    servicePrincipalCredentialThumbprint: spec.credential.thumbprint,
-    federatedCredentialId: '',
-    resourceTenantId: spec.tenantId,
-    homeTenantId: spec.tenantId,
-    userAgent: '',
-    conditionalAccessStatus: 'notApplied',
   };
 }

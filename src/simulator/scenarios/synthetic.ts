@@ -101,6 +101,16 @@ export function syntheticScenario(options: SyntheticScenarioOptions): Scenario {
 function lazySignIns(seed: number, now: Date, count: number, pool: ServicePrincipal[], resource: ServicePrincipal): LazySignIns {
   const span = 30 * DAY_IN_MS;
   const start = now.getTime() - span - 60_000;
+  // A service principal's key id and thumbprint never change: hash them once, not per record.
+  const keys = new Map<string, { keyId: string; thumbprint: string }>();
+  const keyOf = (sp: ServicePrincipal) => {
+    let key = keys.get(sp.id);
+    if (!key) {
+      key = { keyId: guid(`synthetic/key/${sp.id}`), thumbprint: guid(`synthetic/tp/${sp.id}`).replace(/-/g, '').slice(0, 40).toUpperCase() };
+      keys.set(sp.id, key);
+    }
+    return key;
+  };
   return {
     count,
     at(index) {
@@ -114,7 +124,7 @@ function lazySignIns(seed: number, now: Date, count: number, pool: ServicePrinci
         sp, resource, tenantId: SYNTHETIC_TENANT_ID,
         ip: network ? addressIn(network, index) : '192.0.2.1', asn: network?.asn ?? 64502,
         location: network?.location ?? { city: '', state: '', countryOrRegion: '' },
-        credential: { type: certificate ? 'certificate' : 'clientSecret', keyId: guid(`synthetic/key/${sp.id}`), thumbprint: certificate ? guid(`synthetic/tp/${sp.id}`).replace(/-/g, '').slice(0, 40).toUpperCase() : '' },
+        credential: { type: certificate ? 'certificate' : 'clientSecret', keyId: keyOf(sp).keyId, thumbprint: certificate ? keyOf(sp).thumbprint : '' },
         ...(rand(seed, index, 24) < 0.03 ? { errorCode: 7000215, failureReason: 'Invalid client secret provided.' } : {}),
       });
     },
