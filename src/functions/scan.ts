@@ -1,7 +1,8 @@
 /**
- * The scan path of the Function app: a timer queues one message per tenant, a queue trigger scans
- * one tenant. Tenants are independent: one failing (its message retried by the host, then parked
- * in the poison queue) never delays the others, and hundreds of tenants scale out across workers.
+ * The scan path of the Function app: a timer queues one message per tenant, delayed into waves that
+ * keep Graph's reports budget (waves.ts), and a queue trigger scans one tenant. Tenants are
+ * independent: one failing (its message retried by the host, then parked in the poison queue) never
+ * delays the others, and hundreds of tenants scale out across workers.
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { QueueClient } from '@azure/storage-queue';

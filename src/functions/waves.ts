@@ -80,7 +80,9 @@ export function planScanWaves(tenants: readonly TenantConfig[], options: PlanOpt
   const groups = new Map<string, TenantConfig[]>();
   for (const tenant of tenants) {
     const app = appOf(tenant);
-    groups.set(app, [...(groups.get(app) ?? []), tenant]);
+    const members = groups.get(app);
+    if (members) members.push(tenant);
+    else groups.set(app, [tenant]);
   }
 
   const delays = new Map<string, number>();
