@@ -1,60 +1,72 @@
-import type { AppCredential, InventoryApp, SourceStatus } from '../events.js';
-import { toCredwatchError } from '../errors.js';
+/**
+ * Federated identity credentials of the mailbox-capable app registrations. They are a navigation
+ * property, which the applications list does not return, so each app needs its own
+ * `GET /applications/{id}/federatedIdentityCredentials`
+ * (https://learn.microsoft.com/graph/api/application-list-federatedidentitycredentials); those
+ * reads travel 20 to a JSON `$batch` request. Certificates no longer need a read of their own: the
+ * list pages carry their public keys (directory.ts).
+ */
+import type { InventoryApp, SourceStatus } from '../events.js';
+import { CredwatchError, toCredwatchError } from '../errors.js';
+import { batchGet, type BatchGet, type BatchStats } from '../graph/batch.js';
 import type { GraphApi } from '../graph/client.js';
 import type { Logger } from '../logging.js';
-import { credentialsOf, federatedCredentialsOf } from './directory.js';
-import type { Json } from './values.js';
+import { federatedCredentialsOf } from './directory.js';
+import { objects, type Json } from './values.js';
 
 /**
- * Single-object reads for mailbox-capable apps: certificate public keys (Graph fills `key` only
- * on a single GET with `$select=keyCredentials`) and federated credentials (a navigation property
- * that list calls cannot expand). Limited to the apps that matter so request count stays small.
+ * The reference page documents `$filter` (eq) and `$select` only — no `$top` — and the default page
+ * holds them all: an application can have at most 20 federated identity credentials ("Maximum of
+ * 20 objects can be added to an application",
+ * https://learn.microsoft.com/graph/api/application-post-federatedidentitycredentials).
  */
-export async function enrichMailboxApps(graph: GraphApi, apps: readonly InventoryApp[], logger: Logger): Promise<SourceStatus> {
+const FEDERATED_SELECT = ['id', 'name', 'issuer', 'subject', 'audiences'] as const;
+
+/**
+ * Reads the federated credentials of every app in `apps` that has a registration here (a vendor's
+ * multi-tenant app has none: its credentials live in the vendor's tenant). A read that fails
+ * leaves the source `partial` (or `failed` when none succeeded): unknown, never clean.
+ */
+export async function readFederatedCredentials(graph: GraphApi, apps: readonly InventoryApp[], logger: Logger, stats?: BatchStats): Promise<SourceStatus> {
+  const targets = apps.filter((a) => a.applicationObjectId !== undefined);
+  const requests: BatchGet[] = targets.map((a) => ({ path: federatedPath(a), query: { select: FEDERATED_SELECT } }));
+  const results = await batchGet<Json>(graph, requests, stats ? { stats } : {});
   let failures = 0;
-  let lastError: string | undefined;
-  for (const app of apps) {
+  let lastError: CredwatchError | undefined;
+  for (const [i, app] of targets.entries()) {
+    const result = results[i];
     try {
-      await enrichOne(graph, app);
+      if (!result) throw new CredwatchError('INTERNAL', `No batch result for ${app.appId}.`);
+      if (!result.ok) throw result.error;
+      app.credentials.push(...federatedCredentialsOf(await allPages(graph, federatedPath(app), result.body)));
     } catch (e: unknown) {
       const err = toCredwatchError(e);
-      if (!err.retryable && err.code !== 'GRAPH_PERMISSION_MISSING' && err.code !== 'GRAPH_REQUEST_REJECTED') throw err;
+      if (err.code === 'INTERNAL') throw err;
       failures += 1;
-      lastError = `${err.code}: ${err.message}`;
-      logger.warn({ err, appId: app.appId }, 'credential details not collected');
+      lastError = err;
+      logger.warn({ err, appId: app.appId }, 'federated credentials not collected');
     }
   }
   return {
     source: 'credentialDetails',
-    status: failures === 0 ? 'complete' : failures === apps.length && apps.length > 0 ? 'failed' : 'partial',
-    items: apps.length - failures,
-    ...(lastError ? { message: `${failures} of ${apps.length} apps not read; last: ${lastError}` } : {}),
+    status: failures === 0 ? 'complete' : failures === targets.length ? 'failed' : 'partial',
+    items: targets.length - failures,
+    ...(lastError ? { errorCode: lastError.code, message: `${failures} of ${targets.length} apps not read; last: ${lastError.code}: ${lastError.message}` } : {}),
   };
 }
 
-async function enrichOne(graph: GraphApi, app: InventoryApp): Promise<void> {
-  const hasCert = (holder: AppCredential['holder']) => app.credentials.some((c) => c.kind === 'certificate' && c.holder === holder);
-  if (app.applicationObjectId) {
-    if (hasCert('application')) {
-      const full = await graph.get<Json>(`/applications/${app.applicationObjectId}`, { select: ['id', 'keyCredentials'] });
-      attachCertificates(app, credentialsOf(full, 'application'));
-    }
-    const federated: Json[] = [];
-    for await (const f of graph.list<Json>(`/applications/${app.applicationObjectId}/federatedIdentityCredentials`, { select: ['id', 'name', 'issuer', 'subject', 'audiences'] })) federated.push(f);
-    app.credentials.push(...federatedCredentialsOf(federated));
-  }
-  if (app.servicePrincipalId && hasCert('servicePrincipal')) {
-    const full = await graph.get<Json>(`/servicePrincipals/${app.servicePrincipalId}`, { select: ['id', 'keyCredentials'] });
-    attachCertificates(app, credentialsOf(full, 'servicePrincipal'));
-  }
+function federatedPath(app: InventoryApp): string {
+  return `/applications/${app.applicationObjectId ?? ''}/federatedIdentityCredentials`;
 }
 
-function attachCertificates(app: InventoryApp, detailed: readonly AppCredential[]): void {
-  for (const d of detailed) {
-    const target = app.credentials.find((c) => c.keyId === d.keyId && c.holder === d.holder);
-    if (target && d.certificate) {
-      target.certificate = d.certificate;
-      target.thumbprintSha1 ??= d.certificate.thumbprintSha1;
-    }
-  }
+/**
+ * The items of the batched first page. Twenty credentials always fit one page, but should Graph
+ * ever page them, the whole collection is read again directly (following links is the client's job).
+ */
+async function allPages(graph: GraphApi, path: string, page: Json): Promise<Json[]> {
+  if (!Array.isArray(page.value)) throw new CredwatchError('GRAPH_BAD_RESPONSE', `Graph returned a page without a value array for ${path}.`);
+  if (page['@odata.nextLink'] === undefined || page['@odata.nextLink'] === null) return objects(page.value);
+  const items: Json[] = [];
+  for await (const item of graph.list<Json>(path, { select: FEDERATED_SELECT })) items.push(item);
+  return items;
 }
