@@ -55,7 +55,7 @@ param extraAppSettings object = {}
 ])
 param instanceMemoryMB int = 2048
 
-@description('Upper bound on instances. Scans are per tenant and Graph throttles per tenant, so more instances than tenants buy nothing.')
+@description('Upper bound on instances. Graph allows 122 report requests per 10 s per app across all tenants, and the scan timer starts at most 24 tenants of one app at once (docs/deploy-azure.md), so more instances than that buy nothing.')
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
