@@ -88,7 +88,10 @@ describe('directory objects hold to their pages', () => {
     });
     expect(await refusal('/v1.0/applications?$skip=1')).toMatchObject({ code: 'Request_BadRequest', message: "'$skip' is not supported by the service." });
     expect(await refusal("/v1.0/oauth2PermissionGrants?$filter=scope eq 'EWS.AccessAsUser.All'")).toMatchObject({
-      code: 'Request_UnsupportedQuery', message: "Unsupported or invalid query filter clause specified for property 'scope' of resource 'oAuth2PermissionGrant'.",
+      code: 'Request_UnsupportedQuery', message: "Unsupported or invalid query filter clause specified for property 'scope' of resource 'OAuth2PermissionGrant'.",
+    });
+    expect(await refusal("/v1.0/oauth2PermissionGrants?$filter=consentType ne 'Principal'")).toMatchObject({
+      code: 'Request_UnsupportedQuery', message: "Unsupported property filter clause operator 'NotEqualsMatch'.",
     });
     const backup = (await values("/v1.0/applications?$filter=displayName eq 'Contoso Backup'"))[0];
     expect(await refusal(`/v1.0/applications/${String(backup?.id)}?$top=1`)).toMatchObject({ code: 'Request_BadRequest', message: "'$top' is not supported by the service." });

@@ -34,17 +34,29 @@ export function optionNotAllowed(endpoint: DocumentedEndpoint, option: string): 
   return new ODataError('', `The query specified in the URI is not valid. ${bare}`, { message: bare });
 }
 
+/** The directory's names for the operators, as its errors spell them ("NotEqualsMatch"). */
+const DIRECTORY_OPERATORS: Readonly<Record<string, string>> = {
+  eq: 'EqualsMatch', ne: 'NotEqualsMatch', ge: 'GreaterThanOrEqualsMatch', gt: 'GreaterThanMatch',
+  le: 'LessThanOrEqualsMatch', lt: 'LessThanMatch', startswith: 'StartsWithMatch', any: 'AnyMatch', isof: 'IsOfMatch',
+};
+
 /**
  * A `$filter` clause on a property or with an operator the resource page does not list. Sign-ins
  * answer `BadRequest` "Invalid filter clause" (microsoft-graph-docs#5676, #14173); directory audits
  * and named locations are assumed to answer the same (silent). The directory answers
- * `Request_UnsupportedQuery` naming the property and resource (its usual wording; silent in docs).
+ * `Request_UnsupportedQuery`: for a property, "Unsupported or invalid query filter clause
+ * specified for property 'appRoleAssignmentRequired' of resource 'ServicePrincipal'."; for an
+ * operator on a filterable property, "Unsupported property filter clause operator
+ * 'NotEqualsMatch'." (both verbatim in microsoft-graph-docs-contrib#1726; the other operator
+ * names follow the same pattern and are assumed).
  */
-export function invalidFilter(endpoint: DocumentedEndpoint, field: string): ODataError {
-  if (endpoint.family === 'directory') {
-    return new ODataError('Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${field}' of resource '${endpoint.resource}'.`);
+export function invalidFilter(endpoint: DocumentedEndpoint, field: string, op?: string): ODataError {
+  if (endpoint.family !== 'directory') return new ODataError('BadRequest', 'Invalid filter clause');
+  if (op !== undefined && endpoint.filters[field] !== undefined) {
+    return new ODataError('Request_UnsupportedQuery', `Unsupported property filter clause operator '${DIRECTORY_OPERATORS[op] ?? op}'.`);
   }
-  return new ODataError('BadRequest', 'Invalid filter clause');
+  const resource = endpoint.resource.charAt(0).toUpperCase() + endpoint.resource.slice(1);
+  return new ODataError('Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${field}' of resource '${resource}'.`);
 }
 
 /**
@@ -72,7 +84,7 @@ function conformFilter(endpoint: DocumentedEndpoint, filter: string | undefined)
   }
   for (const c of comparisons) {
     const allowed = endpoint.filters[c.field];
-    if (!allowed?.includes(c.op)) throw invalidFilter(endpoint, c.field);
+    if (!allowed?.includes(c.op)) throw invalidFilter(endpoint, c.field, c.op);
   }
   return comparisons;
 }

@@ -141,14 +141,17 @@ export const OAUTH2_PERMISSION_GRANTS: DocumentedEndpoint = {
   page: DIRECTORY_PAGE,
 };
 
-/** `GET /applications/{id}/federatedIdentityCredentials`: `$filter` (eq) and `$select`. */
+/**
+ * `GET /applications/{id}/federatedIdentityCredentials`: `$filter` (eq) and `$select`; only name
+ * and subject carry "Supports `$filter` (eq)" on resources/federatedidentitycredential.
+ */
 export const FEDERATED_IDENTITY_CREDENTIALS: DocumentedEndpoint = {
   title: 'List federatedIdentityCredentials',
   reference: `${LEARN}/application-list-federatedidentitycredentials`,
   resource: 'federatedIdentityCredential',
   family: 'directory',
   options: ['filter', 'select', 'skiptoken'],
-  filters: { name: ['eq'], subject: ['eq'], issuer: ['eq'], audiences: ['any'] },
+  filters: { name: ['eq'], subject: ['eq'] },
   orderBy: [],
   // silent: no page size; the directory default.
   page: DIRECTORY_PAGE,
