@@ -96,6 +96,8 @@ describe('the 2022 example with clientCredentialType "certificate"', () => {
     const context = testContext({ ...withApps(vendor), ...allowlistFor(allowlistOk(['6.5.4.3/32', '127.126.125.0/24'], 'IPv4 named location')) });
     const { findings, errors } = runRules(RULES, [{ type: 'signIn', event: normalized(row) }], context, NOOP_LOGGER);
     expect(errors).toEqual([]);
+    // No key id is logged, so signin-unknown-credential has nothing to compare; only the allowlist rule fires.
+    expect(findings.map((f) => f.ruleId)).toEqual(['signin-cert-outside-allowlist']);
     const outside = findings.filter((f) => f.ruleId === 'signin-cert-outside-allowlist');
     expect(outside).toHaveLength(1);
     expect(outside[0]).toMatchObject({
