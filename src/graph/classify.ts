@@ -20,16 +20,18 @@ export function classifyGraphFailure(e: unknown, path: string): FailureDecision 
     return { action: 'fail', error: new CredwatchError('INTERNAL', `Unexpected failure calling Graph: ${message}`, { cause: e }) };
   }
   const status = e.statusCode;
-  const code = e.code ?? '';
+  const fromBody = errorFromBody(e);
+  const code = e.code || fromBody.code || '';
+  const message = e.message || fromBody.message || '';
   const retryAfterHeader = e.headers?.get('retry-after') ?? null;
-  const details = { status, graphCode: code || undefined, requestId: e.requestId ?? undefined, path };
+  const details = { status, graphCode: code || undefined, requestId: e.requestId ?? fromBody.requestId ?? undefined, path };
   if (status === -1 || status === 0) return { action: 'retry', reason: 'network', retryAfterHeader: null, status };
   if (status >= 200 && status < 300) return { action: 'retry', reason: 'badResponse', retryAfterHeader: null, status };
   if (status === 429) return { action: 'retry', reason: 'throttled', retryAfterHeader, status };
   if (status >= 500) return { action: 'retry', reason: 'unavailable', retryAfterHeader, status };
   if (status === 401) return { action: 'refreshToken' };
   if (status === 403) {
-    if (/NonPremium|premium licen[cs]e/i.test(`${code} ${e.message}`)) {
+    if (/NonPremium|premium licen[cs]e/i.test(`${code} ${message}`)) {
       return {
         action: 'fail',
         error: new CredwatchError('GRAPH_LICENSE_MISSING', `Graph refused ${path}: the tenant has no Entra ID P1/P2 licence (${code}).`, { details }),
@@ -46,6 +48,29 @@ export function classifyGraphFailure(e: unknown, path: string): FailureDecision 
   }
   return {
     action: 'fail',
-    error: new CredwatchError('GRAPH_REQUEST_REJECTED', `Graph rejected ${path} with ${status} ${code}: ${e.message}`.trim(), { details }),
+    error: new CredwatchError('GRAPH_REQUEST_REJECTED', `Graph rejected ${path} with ${status} ${code}: ${message}`.trim(), { details }),
   };
+}
+
+/**
+ * A POST read as text (sendMail answers 202 with an empty body) leaves the Graph client's error
+ * without code or message; Graph's error JSON is still in the body
+ * (https://learn.microsoft.com/graph/errors).
+ */
+function errorFromBody(e: GraphError): { code?: string; message?: string; requestId?: string } {
+  const body: unknown = e.body;
+  if (typeof body !== 'string' || body === '') return {};
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } };
+    const error = parsed.error;
+    if (!error || typeof error !== 'object') return {};
+    const requestId = error.innerError?.['request-id'];
+    return {
+      ...(typeof error.code === 'string' ? { code: error.code } : {}),
+      ...(typeof error.message === 'string' ? { message: error.message } : {}),
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+    };
+  } catch {
+    return {};
+  }
 }

@@ -84,11 +84,10 @@ describe('the email channel against Microsoft\'s answers', () => {
     expect(replay.requests).toHaveLength(1);
   });
 
-  // Bug: POSTs are sent with ResponseType.TEXT (src/graph/client.ts, send), so the Graph SDK's
-  // GraphErrorHandler receives the error body as a string and builds a GraphError with no code
-  // and an empty message; classifyGraphFailure (src/graph/classify.ts) then reports
-  // "rejected … with 400 :" and the operator never sees Graph's reason.
-  it.fails('says why Graph refused: the published error code and message reach the operator', async () => {
+  // POSTs are sent with ResponseType.TEXT (src/graph/client.ts), so the Graph SDK builds a
+  // GraphError with no code and an empty message; classifyGraphFailure reads Graph's error JSON
+  // from the body instead, so the operator sees Graph's reason.
+  it('says why Graph refused: the published error code and message reach the operator', async () => {
     const replay = replayGraph({ [`POST /v1.0/users/${FROM}/sendMail`]: answerWith(invalidMime) });
     const channel = createEmailChannel({ name: 'mail', minSeverity: 'high', graph: replay.graph, fromMailbox: FROM, to: ['soc@contoso.com'] });
     const error: unknown = await channel.send(alert).then(() => undefined, (e: unknown) => e);
