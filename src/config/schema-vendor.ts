@@ -3,8 +3,24 @@
  * from. Range sources are only described here; fetching and matching them is the networks module's job.
  */
 import { z } from 'zod';
+import { BREADTH_LIMIT_KEYS, DEFAULT_BREADTH_LIMITS, looserThanDefault } from '../networks/breadth-limits.js';
 import { cidrProblem } from './cidr.js';
 import { ALWAYS, filePath, guid, httpsUrl, positiveInt, strictObject } from './schema-parts.js';
+
+/** A reason a person wrote: an empty or blank one would accept a broad source without saying why. */
+const reason = (what: string) =>
+  z.string().regex(/\S/, { message: `say why ${what} (a non-empty reason; it is repeated in every warning)` });
+
+/**
+ * Accepting one source that allows more of the address space than the vendor's limits. Per source,
+ * not per vendor, so accepting a cloud provider's feed cannot also wave through a typo in the
+ * vendor's inline list.
+ */
+const acceptBroadRanges = strictObject({
+  reason: reason('this source may allow so much of the internet').describe('Why this vendor may sign in from networks this broad. Shown with the warning every resolution reports.'),
+})
+  .optional()
+  .describe('Use this source even though it is broader than the vendor\'s broadRangeLimits (by default: a prefix shorter than /8 or /16, or more than 1 % of the IPv4 or IPv6 space). Any host in those networks then counts as the vendor\'s own; the source is reported as a warning.');
 
 const urlSourceSchema = strictObject({
   type: z.literal('url'),
@@ -19,6 +35,7 @@ const urlSourceSchema = strictObject({
     .describe('Where the CIDRs are in a JSON document; omit when the document is an array of CIDR strings.'),
   timeoutInMs: positiveInt().max(120_000).default(10_000).describe('How long one fetch may take.'),
   staleAfterInDays: positiveInt().default(7).describe('Age after which the last good copy is reported as stale.'),
+  acceptBroadRanges,
 }).superRefine((value: unknown, ctx) => {
   if (value === null || typeof value !== 'object') return;
   const source = value as Record<string, unknown>;
@@ -32,17 +49,44 @@ export const rangeSourceSchema = z.discriminatedUnion('type', [
   strictObject({
     type: z.literal('cidrs'),
     cidrs: z.array(z.string()).min(1).describe('IPv4/IPv6 CIDRs written inline.'),
+    acceptBroadRanges,
   }),
   strictObject({
     type: z.literal('file'),
     path: filePath().describe('Local file with one CIDR per line; # starts a comment.'),
+    acceptBroadRanges,
   }),
   urlSourceSchema,
   strictObject({
     type: z.literal('namedLocation'),
     displayName: z.string().min(1).describe('Display name of an Entra named location (IP ranges) in the scanned tenant.'),
+    acceptBroadRanges,
   }),
 ]);
+
+const D = DEFAULT_BREADTH_LIMITS;
+
+/**
+ * How broad each of a vendor's sources may be. Per vendor rather than global: an exception is
+ * reviewed for the vendor it is about, and a global loosening would also cover vendors added
+ * later. Stricter than the defaults needs nothing; looser needs a reason, and every source that
+ * uses the extra room is reported as a warning.
+ */
+export const broadRangeLimitsSchema = strictObject({
+  shortestIPv4Prefix: z.number().int().min(0).max(32).default(D.shortestIPv4Prefix).describe('A source holding an IPv4 range with a shorter prefix than this is refused.'),
+  shortestIPv6Prefix: z.number().int().min(0).max(128).default(D.shortestIPv6Prefix).describe('A source holding an IPv6 range with a shorter prefix than this is refused.'),
+  maxIPv4Percent: z.number().positive().max(100).default(D.maxIPv4Percent).describe('A source allowing more than this share of the IPv4 space in total (overlaps counted once, IPv4-mapped IPv6 as IPv4) is refused.'),
+  maxIPv6Percent: z.number().positive().max(100).default(D.maxIPv6Percent).describe('A source allowing more than this share of the IPv6 space in total is refused.'),
+  reason: reason('this vendor\'s limits are looser than the defaults').optional().describe('Required when a limit is looser than its default.'),
+}).superRefine((value, ctx) => {
+  if (value === null || typeof value !== 'object') return;
+  const limits = { ...D, ...(value as Partial<typeof D>) };
+  if (BREADTH_LIMIT_KEYS.some((k) => typeof limits[k] !== 'number')) return; // the field schemas report those
+  const looser = looserThanDefault(limits);
+  if (looser.length > 0 && (value as { reason?: unknown }).reason === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['reason'], message: `required because a limit is looser than its default: ${looser.join(', ')}. Say why, or accept only the source that needs it with acceptBroadRanges` });
+  }
+}, ALWAYS);
 
 /**
  * Cross-field checks of one vendor. CIDRs are checked here rather than on each string so the message
@@ -80,6 +124,7 @@ export const vendorSchema = strictObject({
   appIds: z.array(guid()).default([]).describe('Application (client) ids of the vendor\'s apps.'),
   ownerTenantIds: z.array(guid()).default([]).describe('Tenant ids that own the vendor\'s apps (appOwnerOrganizationId).'),
   allowedRanges: z.array(rangeSourceSchema).default([]).describe('Where the vendor\'s apps may sign in from.'),
+  broadRangeLimits: broadRangeLimitsSchema.optional().describe('How broad each allowlist source may be before it is refused; defaults /8, /16, 1 % and 1 %.'),
 }).superRefine(checkVendor, ALWAYS);
 
 /** The file's view of a vendor, after defaults. */

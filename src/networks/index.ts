@@ -4,6 +4,16 @@
  */
 export { parseAddress, type ParsedAddress } from './address.js';
 export { networkKey, parseCidr, parseCidrList, type CidrParseResult, type ParsedCidr } from './cidr.js';
+export { DEFAULT_BREADTH_LIMITS, type BreadthLimits } from './breadth-limits.js';
+export { coverageOf, type Coverage, type FamilyCoverage } from './breadth.js';
+export {
+  effectiveLimits,
+  type AllowlistSource,
+  type AllowlistVendor,
+  type BroadRangeAcceptance,
+  type BroadSourceReport,
+  type VendorBreadthLimits,
+} from './broad-sources.js';
 export { RangeSet, type RangeEntry } from './range-set.js';
 export {
   resolveAllowlists,

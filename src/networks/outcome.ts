@@ -3,6 +3,7 @@
  * and the resolver that turns outcomes into matchers and a report.
  */
 import { CredwatchError, toCredwatchError } from '../errors.js';
+import type { BroadSourceReport } from './broad-sources.js';
 import type { ParsedCidr } from './cidr.js';
 
 /** `ok`: current data; `stale`: an old cached copy is all there is; `failed`: nothing usable. */
@@ -17,6 +18,8 @@ export interface SourceOutcome {
   /** Why it failed, or why a cached copy was used instead of a fresh one. */
   error?: CredwatchError;
   warnings: string[];
+  /** Set when the ranges were broader than the limits (refused) or the defaults (accepted anyway). */
+  broad?: BroadSourceReport;
 }
 
 /** How many invalid entries are spelled out before "and N more", so one bad list cannot flood a report. */

@@ -1,15 +1,17 @@
 /**
  * Turns each vendor's configured sources into one matcher, with a per-source report. The rule that
  * shapes it: a vendor whose allowlist could not be read has no matcher at all, so callers report
- * its sign-ins as unknown, never as clean and never as "everything is outside".
+ * its sign-ins as unknown, never as clean and never as "everything is outside". A source that
+ * allows too much of the internet is refused the same way (broad-sources.ts).
  */
-import type { RangeSource, VendorConfig } from '../config/types.js';
+import type { RangeSource } from '../config/types.js';
 import { CredwatchError, type ErrorCode } from '../errors.js';
 import type { RangeProvenance } from '../events.js';
 import type { GraphApi } from '../graph/client.js';
 import type { FetchLike } from '../graph/http.js';
 import type { Logger } from '../logging.js';
 import type { StateStore } from '../state/types.js';
+import { applyBreadth, breadthScreen, type AllowlistVendor, type BreadthScreen, type BroadSourceReport } from './broad-sources.js';
 import type { ParsedCidr } from './cidr.js';
 import { readFileSource, readInlineSource } from './local-sources.js';
 import { listNamedLocations, rangesOfNamedLocation, type NamedLocationRanges } from './named-locations.js';
@@ -45,6 +47,8 @@ export interface AllowlistSourceReport {
   error?: string;
   errorCode?: ErrorCode;
   warnings: string[];
+  /** Set when the source was refused as too broad, or used although broader than the defaults. */
+  broad?: BroadSourceReport;
 }
 
 /**
@@ -92,7 +96,7 @@ function healthOf(outcomes: readonly SourceOutcome[]): AllowlistHealth {
  * it is in `sources` and in `health`.
  */
 export async function resolveAllowlists(
-  vendors: readonly VendorConfig[],
+  vendors: readonly AllowlistVendor[],
   deps: AllowlistDeps,
   options: ResolveAllowlistsOptions = {},
 ): Promise<AllowlistResolution> {
@@ -100,7 +104,7 @@ export async function resolveAllowlists(
   let namedLocations: Promise<NamedLocationRanges[]> | undefined;
   const readNamedLocations = (graph: GraphApi): Promise<NamedLocationRanges[]> => (namedLocations ??= listNamedLocations(graph));
 
-  const read = async (source: RangeSource, vendor: string): Promise<SourceOutcome> => {
+  const read = async (source: RangeSource, vendor: string, screen: BreadthScreen): Promise<SourceOutcome> => {
     const context = { vendor, source: sourceLabel(source) };
     try {
       switch (source.type) {
@@ -109,7 +113,8 @@ export async function resolveAllowlists(
         case 'file':
           return await readFileSource(source.path, context);
         case 'url':
-          return await readUrlSource(source, { fetch: deps.fetch, cache: deps.cache, now: deps.now, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
+          // The screen goes in too: a refused list must not replace the last good cached copy.
+          return await readUrlSource(source, { fetch: deps.fetch, cache: deps.cache, now: deps.now, screen, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
         case 'namedLocation': {
           if (!deps.graph) {
             return failed(new CredwatchError('ALLOWLIST_SOURCE_FAILED', `Vendor "${vendor}": named locations need a Graph connection to the tenant, and none was given.`, { retryable: false }));
@@ -124,7 +129,15 @@ export async function resolveAllowlists(
   };
 
   const perVendor = await Promise.all(
-    vendors.map(async (vendor) => ({ vendor, outcomes: await Promise.all(vendor.allowedRanges.map((s) => read(s, vendor.name))) })),
+    vendors.map(async (vendor) => ({
+      vendor,
+      outcomes: await Promise.all(
+        vendor.allowedRanges.map(async (s, index) => {
+          const screen = breadthScreen(vendor, index);
+          return applyBreadth(await read(s, vendor.name, screen), screen);
+        }),
+      ),
+    })),
   );
 
   const resolution: AllowlistResolution = { byVendor: new Map(), health: new Map(), sources: [] };
@@ -138,6 +151,7 @@ export async function resolveAllowlists(
         report.error = outcome.error.message;
         report.errorCode = outcome.error.code;
       }
+      if (outcome.broad) report.broad = outcome.broad;
       resolution.sources.push(report);
       logOutcome(logger, report, outcome);
       for (const range of outcome.ranges) {

@@ -3,11 +3,15 @@
  * with a warning instead of failing the list; but a list with no valid range at all is treated as
  * a failed fetch (an HTML error page served with 200 must not become an empty allowlist). The last
  * good body is cached and used when the vendor's server is down, and marked stale past its age.
+ * A list the breadth screen refuses (broad-sources.ts) is not "good": it is never cached, so a
+ * feed that starts serving 0.0.0.0/0 cannot replace the last sane copy, which is used instead and
+ * marked stale at once — the list in use is no longer the one the vendor publishes.
  */
 import type { RangeSource } from '../config/types.js';
 import { CredwatchError, toCredwatchError } from '../errors.js';
 import type { FetchLike } from '../graph/http.js';
 import type { StateStore } from '../state/types.js';
+import type { BreadthScreen, BroadSourceReport } from './broad-sources.js';
 import { parseCidrList, type ParsedCidr } from './cidr.js';
 import { readJsonPath } from './json-path.js';
 import { listEntries, listProblems, noRanges, type SourceOutcome } from './outcome.js';
@@ -21,6 +25,8 @@ export interface UrlSourceDeps {
   cache: Pick<StateStore, 'getCache' | 'putCache'>;
   now: () => Date;
   abortSignal?: AbortSignal;
+  /** Judges how broad a list is; a refused list is treated as a failed fetch. */
+  screen?: BreadthScreen;
 }
 
 const DAY_IN_MS = 86_400_000;
@@ -105,15 +111,22 @@ export async function readUrlSource(source: UrlRangeSource, deps: UrlSourceDeps)
   const key = cacheKeyOf(source.url);
   const fetchedAt = deps.now();
   let fetchError: CredwatchError;
+  let refused: BroadSourceReport | undefined;
   try {
     const body = await fetchBody(source, deps);
     const { ranges, warnings } = parseBody(source, body);
-    try {
-      await deps.cache.putCache(key, { body, fetchedAt });
-    } catch (e: unknown) {
-      warnings.push(`could not cache the list: ${toCredwatchError(e).message}`);
+    const decision = deps.screen?.(ranges);
+    if (decision?.kind === 'refused') {
+      fetchError = decision.error;
+      refused = decision.report;
+    } else {
+      try {
+        await deps.cache.putCache(key, { body, fetchedAt });
+      } catch (e: unknown) {
+        warnings.push(`could not cache the list: ${toCredwatchError(e).message}`);
+      }
+      return { status: 'ok', ranges, fetchedAt, warnings };
     }
-    return { status: 'ok', ranges, fetchedAt, warnings };
   } catch (e: unknown) {
     fetchError = toCredwatchError(e);
   }
@@ -123,14 +136,23 @@ export async function readUrlSource(source: UrlRangeSource, deps: UrlSourceDeps)
   } catch {
     cached = undefined; // an unreadable cache is the same as none: the fetch error says what went wrong
   }
-  if (!cached) return { status: 'failed', ranges: [], error: fetchError, warnings: [] };
+  const withRefusal = (outcome: SourceOutcome): SourceOutcome => (refused ? { ...outcome, broad: refused } : outcome);
+  if (!cached) return withRefusal({ status: 'failed', ranges: [], error: fetchError, warnings: [] });
   try {
     const { ranges, warnings } = parseBody(source, cached.body);
+    const copy = `the copy fetched at ${cached.fetchedAt.toISOString()}`;
+    const cachedDecision = deps.screen?.(ranges);
+    // Cached before the limits existed, or under another vendor's acceptance: refused all the same.
+    if (cachedDecision?.kind === 'refused') {
+      if (refused) return withRefusal({ status: 'failed', ranges: [], error: fetchError, warnings: [`${copy} is refused too`] });
+      return { status: 'failed', ranges: [], error: cachedDecision.error, broad: cachedDecision.report, warnings: [`fetch failed (${fetchError.message}); ${copy} is refused`] };
+    }
     const ageInMs = fetchedAt.getTime() - cached.fetchedAt.getTime();
-    const stale = ageInMs > source.staleAfterInDays * DAY_IN_MS;
-    warnings.unshift(`fetch failed; using the copy fetched at ${cached.fetchedAt.toISOString()}${stale ? `, older than ${source.staleAfterInDays} day(s)` : ''}`);
-    return { status: stale ? 'stale' : 'ok', ranges, fetchedAt: cached.fetchedAt, error: fetchError, warnings };
+    const old = ageInMs > source.staleAfterInDays * DAY_IN_MS;
+    const why = refused ? 'the list now served is refused as too broad' : 'fetch failed';
+    warnings.unshift(`${why}; using ${copy}${old ? `, older than ${source.staleAfterInDays} day(s)` : ''}`);
+    return withRefusal({ status: old || refused ? 'stale' : 'ok', ranges, fetchedAt: cached.fetchedAt, error: fetchError, warnings });
   } catch {
-    return { status: 'failed', ranges: [], error: fetchError, warnings: ['the cached copy could not be read either'] };
+    return withRefusal({ status: 'failed', ranges: [], error: fetchError, warnings: ['the cached copy could not be read either'] });
   }
 }
