@@ -13,6 +13,7 @@ export const SERVICE_PRINCIPAL_SELECT = [
   'keyCredentials', 'passwordCredentials', 'createdDateTime',
 ] as const;
 
+/** Fields read from app registrations; keyCredentials in `$select` brings the certificates' `key` too. */
 export const APPLICATION_SELECT = [
   'id', 'appId', 'displayName', 'signInAudience', 'keyCredentials', 'passwordCredentials', 'createdDateTime',
 ] as const;
@@ -72,6 +73,7 @@ function thumbprintFromIdentifier(value: unknown): string | undefined {
   return hex && hex.length === 40 ? hex : undefined;
 }
 
+/** Federated identity credentials (one page of the navigation property) as inventory credentials. */
 export function federatedCredentialsOf(items: readonly Json[]): AppCredential[] {
   return items.flatMap((f) => {
     const keyId = str(f.id);
@@ -92,6 +94,7 @@ export function federatedCredentialsOf(items: readonly Json[]): AppCredential[] 
   });
 }
 
+/** Who owns an app, from its service principal's owner tenant (a managed identity is always ours). */
 export function ownershipOf(ownerTenantId: string | undefined, tenantId: string, servicePrincipalType: string | undefined): Ownership {
   if (servicePrincipalType === 'ManagedIdentity') return 'own';
   if (!ownerTenantId) return 'unknown';

@@ -9,6 +9,7 @@ import { APPLICATIONS_REQUEST, SERVICE_PRINCIPALS_REQUEST } from './inventory-re
 import { readMailboxReach } from './reach.js';
 import { str, type Json } from './values.js';
 
+/** What {@link collectInventory} needs: a Graph client for the tenant, a logger and a clock. */
 export interface CollectInventoryDeps {
   graph: GraphApi;
   logger: Logger;
