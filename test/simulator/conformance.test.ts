@@ -1,4 +1,4 @@
-import type { Agent } from 'undici';
+import { fetch as undiciFetch, type Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { json, rawGet, secretToken, trustingAgent } from './helpers.js';
@@ -104,6 +104,15 @@ describe('directory objects hold to their pages', () => {
     expect(await values("/v1.0/servicePrincipals?$filter=servicePrincipalNames/any(n: n eq 'bbbbbbbb-0000-4000-8000-0000000000a1')&$select=displayName")).toEqual([
       expect.objectContaining({ displayName: 'Mimecast (simulated)' }),
     ]);
+  });
+
+  it('serve $count and $search only as advanced queries, with ConsistencyLevel: eventual', async () => {
+    expect(await refusal('/v1.0/applications?$count=true')).toMatchObject({ code: 'Request_BadRequest', message: '$count is not currently supported.' });
+    expect((await refusal('/v1.0/applications?$search="displayName:archiver"')).code).toBe('Request_BadRequest');
+    const eventual = await undiciFetch(`${sim.graphBaseUrl}/v1.0/applications?$search="displayName:archiver"&$count=true&$select=displayName`, {
+      dispatcher: agent, headers: { authorization: `Bearer ${token}`, consistencylevel: 'eventual' },
+    });
+    expect(await eventual.json()).toMatchObject({ '@odata.count': 1, value: [{ displayName: 'Contoso Mail Archiver' }] });
   });
 
   it('return the certificate key only when keyCredentials is $selected, in lists and single reads', async () => {

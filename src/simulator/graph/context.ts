@@ -6,6 +6,7 @@
 import { graphError, jsonResponse, type SimRequest, type SimResponse } from '../http.js';
 import { nextLink, project, type ODataQuery, type SkipTokens } from '../odata.js';
 import type { SimulatorState } from '../state.js';
+import { advancedQuery } from './advanced-query.js';
 import { conform } from './conformance.js';
 import type { DocumentedEndpoint } from './documented.js';
 import { filterItems, sortItems } from './filtering.js';
@@ -49,11 +50,14 @@ export function odataContext(context: GraphContext, call: GraphCall, entitySet: 
 /** One page of an in-memory collection under `endpoint`'s documented rules, with a nextLink when more remain. */
 export function listOf(context: GraphContext, call: GraphCall, endpoint: DocumentedEndpoint, items: readonly object[], options: ListOptions): SimResponse {
   const rules = conform(endpoint, call.query);
-  const chosen = sortItems(filterItems(items, rules.comparisons), rules.orderBy);
+  const advanced = advancedQuery(endpoint, call);
+  const searched = advanced.search ? items.filter(advanced.search) : items;
+  const chosen = sortItems(filterItems(searched, rules.comparisons), rules.orderBy);
   // A skip token carries an absolute cursor, so `$skip` (kept in the nextLink) applies to the first page only.
   const offset = call.query.skipToken === undefined ? (call.query.skip ?? 0) : context.skipTokens.open(call.query.skipToken);
   const slice = chosen.slice(offset, offset + rules.top);
   const body: Record<string, unknown> = { '@odata.context': odataContext(context, call, options.entitySet) };
+  if (advanced.count) body['@odata.count'] = chosen.length;
   if (offset + rules.top < chosen.length) {
     body['@odata.nextLink'] = nextLink(context.baseUrl, call.request.url, context.skipTokens.seal(offset + rules.top));
   }
