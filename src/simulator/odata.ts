@@ -59,12 +59,14 @@ export function parseQuery(url: URL): ODataQuery {
   return { present, select, top, skip, filter: get('filter'), orderBy: get('orderby'), skipToken: get('skiptoken') ?? get('skipToken') };
 }
 
-/** Projects an object onto `$select` (plus `id`, which Graph always returns). */
+/**
+ * Projects an object onto `$select`: only the named properties, as the `$select` example on
+ * https://learn.microsoft.com/graph/api/application-list returns them (no `id` unless asked for).
+ */
 export function project<T extends object>(item: T, select: string[] | undefined): Record<string, unknown> {
   const source = item as Record<string, unknown>;
   if (!select) return { ...source };
   const out: Record<string, unknown> = {};
-  if ('id' in source) out.id = source.id;
   for (const field of select) if (field in source) out[field] = source[field];
   return out;
 }

@@ -40,12 +40,12 @@ function selectedProperties(select: readonly string[]): Selected[] {
   });
 }
 
-/** Projects a location onto the selected properties, keeping `@odata.type` and `id`. */
+/** Projects a location onto the selected properties, keeping `@odata.type` (its type is derived). */
 function projection(selected: readonly Selected[] | undefined): (item: object) => object {
   if (!selected) return (item) => ({ ...item });
   return (item) => {
     const source = item as Record<string, unknown>;
-    const out: Record<string, unknown> = { '@odata.type': source['@odata.type'], id: source.id };
+    const out: Record<string, unknown> = { '@odata.type': source['@odata.type'] };
     for (const { type, property } of selected) {
       if (type === undefined || source['@odata.type'] === `#${type}`) {
         if (property in source) out[property] = source[property];
