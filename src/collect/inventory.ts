@@ -35,13 +35,17 @@ export async function collectInventory(deps: CollectInventoryDeps, tenantId: str
   const reach = await readMailboxReach(graph, sources, logger);
 
   let count = 0;
+  let unreadable = 0;
   for await (const sp of graph.list<Json>(SERVICE_PRINCIPALS_REQUEST.path, SERVICE_PRINCIPALS_REQUEST.query)) {
     const spId = str(sp.id) ?? '';
     const assignments = reach.assignments.get(spId) ?? [];
     const grants = (reach.grants.get(spId) ?? []).map((g) => g.grant);
     const mailbox = mailboxPermissions(assignments, grants);
     const app = appFromServicePrincipal(sp, tenantId, mailbox.length > 0);
-    if (!app) continue;
+    if (!app) {
+      unreadable += 1;
+      continue;
+    }
     app.appRoleAssignments = assignments;
     app.delegatedGrants = grants;
     app.mailboxPermissions = mailbox;
@@ -49,21 +53,25 @@ export async function collectInventory(deps: CollectInventoryDeps, tenantId: str
     if (app.servicePrincipalId) bySpId.set(app.servicePrincipalId, app);
     count += 1;
   }
-  sources.push({ source: 'servicePrincipals', status: 'complete', items: count });
+  sources.push(listStatus('servicePrincipals', count, unreadable, logger));
 
   for (const records of reach.grants.values()) {
     for (const record of records) if (record.grant.resourceAppId === undefined) nameGrantResource(record, bySpId.get(record.resourceId));
   }
 
   count = 0;
+  unreadable = 0;
   for await (const registration of graph.list<Json>(APPLICATIONS_REQUEST.path, APPLICATIONS_REQUEST.query)) {
     const appId = str(registration.appId);
     const merged = mergeApplication(appId ? byAppId.get(appId) : undefined, registration, tenantId);
-    if (!merged) continue;
+    if (!merged) {
+      unreadable += 1;
+      continue;
+    }
     byAppId.set(merged.appId, merged);
     count += 1;
   }
-  sources.push({ source: 'applications', status: 'complete', items: count });
+  sources.push(listStatus('applications', count, unreadable, logger));
 
   const apps = [...byAppId.values()];
   for (const app of apps) app.mailboxPermissions = mailboxPermissions(app.appRoleAssignments, app.delegatedGrants);
@@ -72,4 +80,14 @@ export async function collectInventory(deps: CollectInventoryDeps, tenantId: str
 
   logger.info({ apps: apps.length, mailboxCapable: mailboxApps.length, requests: graph.stats.requests }, 'inventory collected');
   return { tenantId, collectedAt: deps.now(), apps, sources };
+}
+
+/**
+ * A list that returned objects credwatch could not read (no id or appId) is partial, not complete:
+ * a report must not tell "no apps" when it means "apps credwatch could not read".
+ */
+function listStatus(source: string, items: number, unreadable: number, logger: Logger): SourceStatus {
+  if (unreadable === 0) return { source, status: 'complete', items };
+  logger.warn({ source, unreadable }, 'directory objects without id or appId were skipped');
+  return { source, status: 'partial', items, message: `${unreadable} object(s) without id or appId could not be read` };
 }

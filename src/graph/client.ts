@@ -7,7 +7,7 @@ import { classifyGraphFailure } from './classify.js';
 import type { FetchLike } from './http.js';
 import { checkGraphRequest, findEndpoint, selectsKeyCredentials, splitVersion } from './contract.js';
 import type { GraphEndpoint } from './endpoints.js';
-import { RateLimiter, type Clock, type Slot, type TenantWindows } from './rate-limit.js';
+import { KEY_CREDENTIALS_PER_TENANT, NAMED_LOCATIONS_PER_TENANT, RateLimiter, REPORTS_PER_TENANT, type Clock, type Slot, type TenantWindows } from './rate-limit.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry.js';
 import { emptyStats, TransportMiddleware, type GraphStats } from './transport.js';
 import { buildUrl, checkNextLink, type GraphQuery } from './url.js';
@@ -84,13 +84,29 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
   /** Slots for the request, or for each inner request of a batch (each counts against its own limit). */
   async function acquire(endpoint: GraphEndpoint | undefined, url: string, body: unknown): Promise<Slot[]> {
     if (endpoint?.name !== 'batch') return [await limiter.acquire(endpoint, endpoint ? selectsKeyCredentials(endpoint, url) : false)];
-    const slots: Slot[] = [];
-    for (const inner of batchRequests(body)) {
-      const innerUrl = `/${endpoint.version}${inner.url}`;
+    const inner = batchRequests(body).map((r) => {
+      const innerUrl = `/${endpoint.version}${r.url}`;
       const split = splitVersion(new URL(innerUrl, base).pathname);
-      const innerEndpoint = split ? findEndpoint(inner.method, split.version, split.path) : undefined;
-      slots.push(await limiter.acquire(innerEndpoint, innerEndpoint ? selectsKeyCredentials(innerEndpoint, innerUrl) : false));
+      const innerEndpoint = split ? findEndpoint(r.method, split.version, split.path) : undefined;
+      return { endpoint: innerEndpoint, keyCredentials: innerEndpoint ? selectsKeyCredentials(innerEndpoint, innerUrl) : false };
+    });
+    // Every slot of a batch is held until its one answer arrives, so a batch needing more slots of
+    // a budget than the budget has would wait forever: refuse it as the programming error it is.
+    const perBucket = new Map<string, number>();
+    for (const r of inner) {
+      const bucket = r.keyCredentials ? 'keyCredentials' : r.endpoint?.throttle;
+      if (bucket) perBucket.set(bucket, (perBucket.get(bucket) ?? 0) + 1);
     }
+    for (const [bucket, count] of perBucket) {
+      const most = BATCH_BUDGET_CAP[bucket];
+      if (most !== undefined && count > most) {
+        throw new CredwatchError('GRAPH_CALL_UNDOCUMENTED', `A $batch of ${count} ${bucket} requests exceeds that budget (${most}); send them in smaller batches.`, {
+          details: { bucket, count },
+        });
+      }
+    }
+    const slots: Slot[] = [];
+    for (const r of inner) slots.push(await limiter.acquire(r.endpoint, r.keyCredentials));
     return slots;
   }
 
@@ -169,6 +185,13 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
     },
   };
 }
+
+/** The most inner requests of one budget a batch may carry (rate-limit.ts). */
+const BATCH_BUDGET_CAP: Readonly<Record<string, number>> = {
+  reports: REPORTS_PER_TENANT.requests,
+  namedLocations: NAMED_LOCATIONS_PER_TENANT.requests,
+  keyCredentials: KEY_CREDENTIALS_PER_TENANT.requests,
+};
 
 interface SendOptions {
   headers?: Record<string, string>;

@@ -65,4 +65,15 @@ describe('Graph budgets and contract at the wire', () => {
     await expect(batch).rejects.toSatisfy((e: unknown) => isCredwatchError(e) && e.code === 'GRAPH_CALL_UNDOCUMENTED');
     expect(sim.requests.slice(start).filter((r) => r.path.startsWith('/v1.0') || r.path.startsWith('/beta'))).toEqual([]);
   });
+
+  it('refuses a $batch that needs more report slots than the budget has, instead of waiting forever', async () => {
+    const start = sim.requests.length;
+    const { logger } = captureLogger('warn');
+    const { graph } = connect(config, logger);
+    const requests = Array.from({ length: 6 }, (_, i) => ({ id: String(i), method: 'GET', url: '/auditLogs/directoryAudits?$top=10' }));
+    await expect(graph.postJson('/$batch', { requests })).rejects.toSatisfy(
+      (e: unknown) => isCredwatchError(e) && e.code === 'GRAPH_CALL_UNDOCUMENTED' && /6 reports requests exceeds that budget \(5\)/.test(e.message),
+    );
+    expect(sim.requests.length).toBe(start);
+  });
 });
