@@ -6,7 +6,7 @@
  * address space puts every sign-in "inside", which switches off the vendor's critical alerts
  * without a word. The defaults refuse what no vendor plausibly owns (a prefix shorter than an old
  * class A, or more than 1 % of the internet) while accepting what real vendors publish: Mimecast's
- * 2021 netblocks are about 0.0003 % of IPv4, one Azure region about 0.08 % (docs/allowlists.md).
+ * 2021 netblocks are about 0.0002 % of IPv4, one Azure region about 0.08 % (docs/allowlists.md).
  */
 
 /** Limits one source of a vendor's `allowedRanges` must stay within. */
