@@ -73,6 +73,11 @@ export const ERROR_CATALOGUE = {
     fix: 'credwatch never sends its token elsewhere. Check the graphBaseUrl override and any proxy rewriting responses.',
     retryable: false,
   },
+  ALLOWLIST_TOO_BROAD: {
+    title: 'A vendor allowlist source allows more of the address space than its limits, so it is not used (any host there, a rented cloud VM included, would count as the vendor).',
+    fix: 'Narrow the source to the vendor\'s documented ranges, or set acceptBroadRanges with a reason on that source (or a looser broadRangeLimits with a reason on the vendor); see docs/allowlists.md.',
+    retryable: false,
+  },
   GRAPH_CALL_UNDOCUMENTED: {
     title: 'credwatch was about to send a Graph request its endpoint contract does not document (a path, query option, filter or page size the reference page does not list).',
     fix: 'A bug in credwatch, caught before the request left: report it with the logged endpoint and option. docs/graph-calls.md lists every call credwatch makes.',

@@ -38,7 +38,8 @@ async function resolveTenant(tenant: TenantFile, path: PathSegments, ctx: Resolv
 }
 
 function resolveRangeSource(source: RangeSourceFile, ctx: ResolveContext): RangeSource {
-  return source.type === 'file' ? { type: 'file', path: resolve(ctx.baseDir, source.path) } : source;
+  // Spread, so per-source settings such as acceptBroadRanges survive the path resolution.
+  return source.type === 'file' ? { ...source, path: resolve(ctx.baseDir, source.path) } : source;
 }
 
 function resolveVendor(vendor: VendorFile, ctx: ResolveContext): VendorConfig {

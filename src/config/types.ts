@@ -55,8 +55,14 @@ export interface TenantConfig {
   readonly auth: AuthConfig;
 }
 
+/** A source accepted although it allows more of the address space than its limits (docs/allowlists.md). */
+export interface BroadRangesAcceptance {
+  readonly acceptBroadRanges?: { readonly reason: string };
+}
+
 /** One source of a vendor's allowed ranges; paths are absolute. Fetched and parsed by the networks module. */
-export type RangeSource =
+export type RangeSource = BroadRangesAcceptance &
+  (
   | { readonly type: 'cidrs'; readonly cidrs: readonly string[] }
   | { readonly type: 'file'; readonly path: string }
   | {
@@ -67,7 +73,18 @@ export type RangeSource =
       readonly timeoutInMs: number;
       readonly staleAfterInDays: number;
     }
-  | { readonly type: 'namedLocation'; readonly displayName: string };
+  | { readonly type: 'namedLocation'; readonly displayName: string }
+  );
+
+/** How much of the address space one allowlist source may allow; unset limits keep their defaults (docs/allowlists.md). */
+export interface BroadRangeLimits {
+  readonly shortestIPv4Prefix?: number;
+  readonly shortestIPv6Prefix?: number;
+  readonly maxIPv4Percent?: number;
+  readonly maxIPv6Percent?: number;
+  /** Required when a limit is looser than the default. */
+  readonly reason?: string;
+}
 
 /** A vendor, the apps that identify it, and where they may sign in from. */
 export interface VendorConfig {
@@ -75,6 +92,7 @@ export interface VendorConfig {
   readonly appIds: readonly string[];
   readonly ownerTenantIds: readonly string[];
   readonly allowedRanges: readonly RangeSource[];
+  readonly broadRangeLimits?: BroadRangeLimits;
 }
 
 /** Options every channel has. */

@@ -67,7 +67,8 @@ export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
     queryOptions: ['$filter', '$top', '$skiptoken'],
     filters: [
       { property: 'signInEventTypes', operators: ['any'] },
-      { property: 'createdDateTime', operators: ['ge', 'le', 'gt', 'lt', 'eq'] },
+      // The signIn resource page: createdDateTime "Supports $filter (eq, le, ge)".
+      { property: 'createdDateTime', operators: ['ge', 'le', 'eq'] },
       { property: 'appId', operators: ['eq'] },
       { property: 'servicePrincipalId', operators: ['eq'] },
       { property: 'ipAddress', operators: ['eq'] },
@@ -86,8 +87,9 @@ export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
     permissions: ['AuditLog.Read.All', 'Directory.Read.All'],
     queryOptions: ['$filter', '$top', '$orderby', '$skiptoken'],
     filters: [
+      // The list page names the operators (eq, ge, le, startswith), the directoryAudit resource page
+      // the properties; category has no filter note there, so credwatch filters it client-side.
       { property: 'activityDateTime', operators: ['ge', 'le'] },
-      { property: 'category', operators: ['eq'] },
       { property: 'activityDisplayName', operators: ['eq', 'startswith'] },
     ],
     maxPageSize: 1000,

@@ -106,7 +106,7 @@ export function breadthScreen(vendor: AllowlistVendor, index: number): BreadthSc
       return {
         kind: 'refused',
         report: report('refused', coverage, overLimits),
-        error: new CredwatchError('CONFIG_INVALID', message, {
+        error: new CredwatchError('ALLOWLIST_TOO_BROAD', message, {
           retryable: false,
           details: { vendor: vendor.name, source: index + 1, type: source?.type ?? null, refused: 'broadRanges', excesses: overLimits, limits: { ...limits } },
         }),

@@ -6,7 +6,7 @@ import type { SignIn } from './signin-record.js';
 
 export type * from './signin-record.js';
 
-/** `keyCredential` (certificate or symmetric key). `key` is filled only on single-object reads. */
+/** `keyCredential` (certificate or symmetric key). `key` is served only when `$select` names keyCredentials. */
 export interface KeyCredential {
   keyId: string;
   customKeyIdentifier: string | null;
@@ -15,7 +15,7 @@ export interface KeyCredential {
   endDateTime: string;
   type: 'AsymmetricX509Cert' | 'Symmetric' | 'X509CertAndPassword';
   usage: 'Verify' | 'Sign';
-  /** Base64 DER of the certificate; never in list responses. */
+  /** Base64 DER of the certificate; null in responses that do not `$select` keyCredentials. */
   key: string | null;
 }
 

@@ -51,7 +51,7 @@ describe('configuring broad allowlist sources', () => {
 
   // src/config/resolve.ts rebuilds a file source as { type, path }, dropping acceptBroadRanges, so
   // the file is refused (fail-safe) until it keeps the source's other keys. Turns green then: flip it.
-  it.fails('carries a file source\'s acceptance from the file to the matcher', async () => {
+  it('carries a file source\'s acceptance from the file to the matcher', async () => {
     const dir = await makeTempDir();
     await dir.write('everything.txt', '0.0.0.0/0\n');
     const config = await load([vendor([{ type: 'file', path: 'everything.txt', acceptBroadRanges: { reason: 'lab tenant' } }])], dir.path);

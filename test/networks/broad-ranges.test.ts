@@ -37,12 +37,12 @@ describe('an allowlist source that allows (nearly) everything is refused', () =>
     const { report, set, health, lines } = await resolve(vendor([inline('0.0.0.0/0')]));
     expect(set).toBeUndefined();
     expect(health).toBe('unknown');
-    expect(report).toMatchObject({ status: 'failed', ranges: 0, errorCode: 'CONFIG_INVALID', broad: { decision: 'refused', ipv4Percent: 100, ipv6Percent: 0 } });
+    expect(report).toMatchObject({ status: 'failed', ranges: 0, errorCode: 'ALLOWLIST_TOO_BROAD', broad: { decision: 'refused', ipv4Percent: 100, ipv6Percent: 0 } });
     expect(report?.error).toBe(
       'Vendor "Mimecast", allowlist source 1 (cidrs) allows 100 % of the IPv4 address space (0.0.0.0/0; limit 1 %); refused — set acceptBroadRanges with a reason to allow it. ' +
         'Any host in those networks, a rented cloud VM included, would count as Mimecast\'s own and raise no alert.',
     );
-    expect(lines().find((l) => l['msg'] === 'allowlist source failed')).toMatchObject({ level: 'error', err: { code: 'CONFIG_INVALID' } });
+    expect(lines().find((l) => l['msg'] === 'allowlist source failed')).toMatchObject({ level: 'error', err: { code: 'ALLOWLIST_TOO_BROAD' } });
   });
 
   it('refuses ::/0, which also holds every IPv4-mapped address and so all of IPv4', async () => {

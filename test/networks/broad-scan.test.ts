@@ -42,9 +42,9 @@ describe('a scan whose vendor allowlist allows everything', () => {
   it('reports the vendor as unknown and raises collection-failing naming it and why, instead of clearing the stolen certificate', async () => {
     const { summary, byRule, allowlist } = await scanWith([EVERYTHING]);
 
-    expect(allowlist).toEqual([expect.objectContaining({ source: 'allowlist:Mimecast:cidrs', status: 'failed', errorCode: 'CONFIG_INVALID', message: expect.stringMatching(REFUSED) })]);
+    expect(allowlist).toEqual([expect.objectContaining({ source: 'allowlist:Mimecast:cidrs', status: 'failed', errorCode: 'ALLOWLIST_TOO_BROAD', message: expect.stringMatching(REFUSED) })]);
     expect(summary.errors).toContainEqual(expect.objectContaining({ stage: 'signIns', message: expect.stringMatching(/sign-ins of Mimecast's apps were NOT checked/) }));
-    expect(renderScanSummary(summary)).toMatch(/NOT COLLECTED OR DEGRADED — unknown, not clean:\n(.*\n)*\s+allowlist:Mimecast:cidrs: failed \(CONFIG_INVALID\) Vendor "Mimecast", allowlist source 1 \(cidrs\) allows 100 %/);
+    expect(renderScanSummary(summary)).toMatch(/NOT COLLECTED OR DEGRADED — unknown, not clean:\n(.*\n)*\s+allowlist:Mimecast:cidrs: failed \(ALLOWLIST_TOO_BROAD\) Vendor "Mimecast", allowlist source 1 \(cidrs\) allows 100 %/);
 
     // Neither cleared nor flagged: no sign-in verdict at all for the vendor's certificate...
     expect(byRule('signin-cert-outside-allowlist')).toEqual([]);
@@ -52,7 +52,7 @@ describe('a scan whose vendor allowlist allows everything', () => {
     const [health, ...more] = byRule('collection-failing');
     expect(more).toEqual([]);
     expect(health).toMatchObject({ severity: 'high', resources: ['allowed networks of Mimecast'] });
-    expect(health!['summary']).toMatch(/^credwatch cannot read the allowed networks of Mimecast of tenant contoso \(CONFIG_INVALID, .*\): Mimecast's sign-ins are neither cleared nor flagged\. Vendor "Mimecast", allowlist source 1 \(cidrs\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused/);
+    expect(health!['summary']).toMatch(/^credwatch cannot read the allowed networks of Mimecast of tenant contoso \(ALLOWLIST_TOO_BROAD, .*\): Mimecast's sign-ins are neither cleared nor flagged\. Vendor "Mimecast", allowlist source 1 \(cidrs\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused/);
   });
 
   it('still raises the critical alert when the broad source sits next to the vendor\'s real list', async () => {

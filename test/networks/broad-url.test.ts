@@ -37,7 +37,7 @@ describe('a vendor feed that starts serving everything', () => {
     expect(set?.contains('195.130.217.9')).toBe(true);
     expect(set?.contains('198.51.100.40')).toBe(false);
     expect(set?.match('195.130.217.9')?.[0]).toMatchObject({ stale: true });
-    expect(report).toMatchObject({ status: 'stale', errorCode: 'CONFIG_INVALID', broad: { decision: 'refused', ipv4Percent: 100 } });
+    expect(report).toMatchObject({ status: 'stale', errorCode: 'ALLOWLIST_TOO_BROAD', broad: { decision: 'refused', ipv4Percent: 100 } });
     expect(report?.error).toMatch(/^Vendor "Mimecast", allowlist source 1 \(url\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused/);
     expect(report?.warnings[0]).toBe('the list now served is refused as too broad; using the copy fetched at 2026-11-26T11:00:00.000Z');
     expect(cache.entries.get(cacheKeyOf(URL_))?.body).toBe(SANE);
@@ -47,7 +47,7 @@ describe('a vendor feed that starts serving everything', () => {
     const { report, set, health } = await resolve(feed(EVERYTHING).fetch, memoryCache(), now);
     expect(health).toBe('unknown');
     expect(set).toBeUndefined();
-    expect(report).toMatchObject({ status: 'failed', errorCode: 'CONFIG_INVALID', broad: { decision: 'refused' } });
+    expect(report).toMatchObject({ status: 'failed', errorCode: 'ALLOWLIST_TOO_BROAD', broad: { decision: 'refused' } });
   });
 
   it('refuses a broad copy cached before the limits existed when the feed is down', async () => {
@@ -55,7 +55,7 @@ describe('a vendor feed that starts serving everything', () => {
     const down: FetchLike = () => Promise.resolve(new Response('maintenance', { status: 503 }));
     const { report, health } = await resolve(down, cache, now);
     expect(health).toBe('unknown');
-    expect(report).toMatchObject({ status: 'failed', errorCode: 'CONFIG_INVALID', broad: { decision: 'refused' } });
+    expect(report).toMatchObject({ status: 'failed', errorCode: 'ALLOWLIST_TOO_BROAD', broad: { decision: 'refused' } });
     expect(report?.warnings).toEqual([`fetch failed (${URL_} answered HTTP 503.); the copy fetched at 2026-11-25T12:00:00.000Z is refused`]);
   });
 
