@@ -5,8 +5,8 @@
  * which is what makes returned records copies.
  */
 import type { Finding, RangeProvenance, Severity } from '../events.js';
-import type { StoredAlert, StoredFinding } from './types.js';
-import { fromMs, fromOptionalMs, parseBody, requireCount, requireKey, requireSeverity, toMs, toOptionalMs } from './validate.js';
+import type { NotifiedFacts, StoredAlert, StoredFinding } from './types.js';
+import { fromMs, fromOptionalMs, invalidInput, parseBody, requireCount, requireKey, requireSeverity, toMs, toOptionalMs } from './validate.js';
 
 /** A row of the `findings` table. */
 export interface FindingRow {
@@ -47,7 +47,7 @@ type FindingJson = Omit<Finding, 'occurredAt' | 'allowlist' | 'credentialKeyId' 
   success: boolean | null;
 };
 
-type AlertJson = Omit<StoredAlert, 'alertId' | 'tenant' | 'firstSeen' | 'lastSeen' | 'allowlist' | 'credentialKeyId' | 'network' | 'suppressed' | 'notifiedAt' | 'notifiedSeverity'> & {
+type AlertJson = Omit<StoredAlert, 'alertId' | 'tenant' | 'firstSeen' | 'lastSeen' | 'allowlist' | 'credentialKeyId' | 'network' | 'suppressed' | 'notifiedAt' | 'notifiedSeverity' | 'notifiedFacts'> & {
   credentialKeyId: string | null;
   network: string | null;
   allowlist: ProvenanceJson[];
@@ -55,7 +55,21 @@ type AlertJson = Omit<StoredAlert, 'alertId' | 'tenant' | 'firstSeen' | 'lastSee
   notifiedAtMs: number | null;
   /** Absent in bodies written before escalation was tracked; read as undefined like null. */
   notifiedSeverity?: Severity | null;
+  /** Absent in bodies written before updates were tracked; read as absent like null. */
+  notifiedFacts?: NotifiedFacts | null;
 };
+
+/**
+ * Copies the notified facts, refusing values no later comparison could use: they decide whether a
+ * receiver hears of a new IP, so a malformed set must fail the commit rather than silence updates.
+ */
+function encodeFacts(facts: NotifiedFacts | undefined): NotifiedFacts | null {
+  if (facts === undefined) return null;
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const ok = strings(facts.ips) && strings(facts.resources) && Array.isArray(facts.asns) && facts.asns.every((n) => Number.isSafeInteger(n)) && typeof facts.success === 'boolean';
+  if (!ok) throw invalidInput('alert.notifiedFacts must hold ips and resources (strings), asns (integers) and success (boolean)', { field: 'alert.notifiedFacts' });
+  return { ips: [...facts.ips], asns: [...facts.asns], resources: [...facts.resources], success: facts.success };
+}
 
 function encodeProvenance(p: RangeProvenance, field: string): ProvenanceJson {
   return { vendor: p.vendor, source: p.source, cidr: p.cidr, fetchedAtMs: toOptionalMs(p.fetchedAt, `${field}.fetchedAt`), stale: p.stale };
@@ -148,6 +162,7 @@ export function encodeAlert(a: StoredAlert): AlertRow {
     notifiedAtMs: toOptionalMs(a.notifiedAt, 'alert.notifiedAt'),
     notifiedCount: requireCount(a.notifiedCount, 'alert.notifiedCount'),
     notifiedSeverity: a.notifiedSeverity === undefined ? null : requireSeverity(a.notifiedSeverity, 'alert.notifiedSeverity'),
+    notifiedFacts: encodeFacts(a.notifiedFacts),
   };
   return {
     alert_id: requireKey(a.alertId, 'alertId'),
@@ -161,6 +176,7 @@ export function encodeAlert(a: StoredAlert): AlertRow {
 /** A new StoredAlert from its row. */
 export function decodeAlert(row: AlertRow): StoredAlert {
   const j = parseBody<AlertJson>(row.body, `alert ${row.alert_id}`);
+  const facts = j.notifiedFacts ?? undefined;
   return {
     alertId: row.alert_id,
     tenant: row.tenant,
@@ -186,5 +202,7 @@ export function decodeAlert(row: AlertRow): StoredAlert {
     notifiedAt: fromOptionalMs(j.notifiedAtMs),
     notifiedCount: j.notifiedCount,
     notifiedSeverity: j.notifiedSeverity ?? undefined,
+    // Optional, so an alert without it reads back exactly as written (no key at all).
+    ...(facts === undefined ? {} : { notifiedFacts: { ips: facts.ips, asns: facts.asns, resources: facts.resources, success: facts.success } }),
   };
 }

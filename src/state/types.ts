@@ -43,6 +43,23 @@ export interface StoredAlert {
    * field existed (those count as notified at their stored severity).
    */
   notifiedSeverity: Severity | undefined;
+  /**
+   * What the alert held when last put in the outbox (or, within the scan that queued that round,
+   * when the scan last changed it: the pending message renders the alert as it stands at delivery).
+   * Gaining something not in here after a scan's delivery is what sends an update (docs/alerts.md).
+   * Absent before the first notification and on alerts stored before it was kept; the alerts module
+   * then takes the stored values as already notified, so an upgrade re-sends nothing.
+   */
+  notifiedFacts?: NotifiedFacts;
+}
+
+/** The parts of an alert whose growth is news to a receiver: where from, what it reached, whether it got in. */
+export interface NotifiedFacts {
+  ips: string[];
+  asns: number[];
+  resources: string[];
+  /** Whether any sign-in of the alert had succeeded. */
+  success: boolean;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
@@ -54,7 +71,11 @@ export interface OutboxEntry {
   alertId: string;
   tenant: string;
   channel: string;
-  /** The JSON the channel renders from (an alert snapshot), small. */
+  /**
+   * JSON naming the notification round (kind, number, escalation, the rule's summary): delivery
+   * renders the message from the alert as stored then, so the entry never freezes a partial alert.
+   * Entries written before that hold the whole alert payload as it was when queued; both deliver.
+   */
   payload: string;
   status: OutboxStatus;
   attempts: number;

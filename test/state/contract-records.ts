@@ -41,9 +41,23 @@ export function recordsContract(ctx: ContractContext): void {
   describe('alerts', () => {
     it('round-trips every field of an alert, absent values included', async () => {
       const full = alert('alert-1');
-      const sparse = alert('alert-2', { suppressed: undefined, notifiedAt: undefined, notifiedSeverity: undefined, network: undefined, credentialKeyId: undefined });
+      const { notifiedFacts: _none, ...sparse } = alert('alert-2', { suppressed: undefined, notifiedAt: undefined, notifiedSeverity: undefined, network: undefined, credentialKeyId: undefined });
       await ctx.store.commitWindow(windowCommit({ alerts: [full, sparse] }));
       expect(await ctx.store.getAlerts(['alert-1', 'alert-2'])).toStrictEqual([full, sparse]);
+    });
+
+    it('keeps what an alert was last notified with through a replace, empty lists included', async () => {
+      await ctx.store.commitWindow(windowCommit({ alerts: [alert('alert-1')] }));
+      const told = { ips: ['203.0.113.7', '2001:db8::1'], asns: [], resources: ['Microsoft Graph'], success: false };
+      await ctx.store.commitWindow(windowCommit({ alerts: [alert('alert-1', { notifiedFacts: told })] }));
+      expect((await ctx.store.getAlerts(['alert-1']))[0]?.notifiedFacts).toStrictEqual(told);
+      expect((await ctx.store.listAlerts(TENANT, at(0), at(60)))[0]?.notifiedFacts).toStrictEqual(told);
+    });
+
+    it('refuses notified facts that no later comparison could read, storing nothing of the window', async () => {
+      const bad = alert('alert-1', { notifiedFacts: { ips: [7], asns: ['AS1'], resources: [], success: 'yes' } as never });
+      await expect(ctx.store.commitWindow(windowCommit({ alerts: [bad] }))).rejects.toMatchObject({ code: 'STATE_INVALID_INPUT' });
+      expect(await ctx.store.getAlerts(['alert-1'])).toEqual([]);
     });
 
     it('keeps the severity an alert was last notified at, through a replace', async () => {

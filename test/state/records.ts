@@ -79,6 +79,7 @@ export function alert(alertId: string, overrides: Partial<StoredAlert> = {}): St
     notifiedAt: at(31),
     notifiedCount: 3,
     notifiedSeverity: 'medium',
+    notifiedFacts: { ips: ['203.0.113.7'], asns: [64500], resources: [], success: true },
     ...overrides,
   };
 }
