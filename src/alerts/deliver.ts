@@ -2,9 +2,10 @@ import { SEVERITY_ORDER } from '../events.js';
 import type { Logger } from '../logging.js';
 import { toCredwatchError } from '../errors.js';
 import { backoffDelay, type RetryPolicy } from '../graph/retry.js';
-import type { OutboxEntry, StateStore } from '../state/types.js';
+import type { StateStore } from '../state/types.js';
 import type { Channel } from './channels/types.js';
 import type { AlertPayload } from './payload.js';
+import { prepareMessages, type Message } from './render.js';
 
 /** Delivery retries go on across scans; the delay between attempts grows to an hour, never gives up. */
 const DELIVERY_BACKOFF: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayInMs: 30_000, maxBackoffInMs: 3_600_000, maxRetryAfterInMs: 86_400_000 };
@@ -27,35 +28,42 @@ export interface DeliverDeps {
 }
 
 /**
- * Sends every due outbox entry. An entry is marked sent only after its channel accepted it, so a
- * crash between the two sends it again on the next run (at least once; the alert id lets receivers
- * drop the repeat). Retryable failures wait with backoff; permanent ones are marked failed and
- * reported — never dropped silently.
+ * Sends every due outbox entry, each rendered from its alert as stored now (render.ts), the
+ * pending rounds of one alert on one channel as one message. Entries are marked sent only after
+ * their channel accepted the message, so a crash between the two sends it again on the next run
+ * (at least once; the alert id and round let receivers drop the repeat). Retryable failures wait
+ * with backoff; permanent ones are marked failed and reported — never dropped silently.
  */
 export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<DeliverySummary> {
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, errors: [] };
+  const { messages: due, undeliverable } = await prepareMessages(deps.store, await deps.store.dueOutbox(deps.now(), limit, deps.tenant));
+  for (const { entry, reason } of undeliverable) {
+    await deps.store.updateOutbox(entry.id, { status: 'failed', attempts: entry.attempts + 1, lastError: reason });
+    summary.failed += 1;
+  }
   // Most severe first: with a rate-limited channel (Teams ~4/s) the critical alert must not queue
   // behind a batch of posture findings.
-  const due = (await deps.store.dueOutbox(deps.now(), limit, deps.tenant)).map((entry) => ({ entry, payload: parsePayload(entry.payload) }));
   due.sort((a, b) => rank(b.payload) - rank(a.payload));
-  const byChannel = new Map<string, typeof due>();
-  for (const d of due) byChannel.set(d.entry.channel, [...(byChannel.get(d.entry.channel) ?? []), d]);
+  const byChannel = new Map<string, Message[]>();
+  for (const m of due) byChannel.set(channelOf(m), [...(byChannel.get(channelOf(m)) ?? []), m]);
   // A flood of non-critical alerts on a channel that can digest becomes one message, sent last.
-  const digests = new Map<string, typeof due>();
+  const digests = new Map<string, Message[]>();
   for (const [name, items] of byChannel) {
     const channel = deps.channels.get(name);
-    const rest = items.filter((d) => d.payload && d.payload.severity !== 'critical');
+    const rest = items.filter((m) => m.payload.severity !== 'critical');
     if (channel?.sendDigest && rest.length > (channel.digestThreshold ?? 10)) digests.set(name, rest);
   }
   // Everything else one by one, most severe first across channels: a critical alert reaches every
   // channel before any lower one goes anywhere.
   for (const item of due) {
-    const name = item.entry.channel;
+    const name = channelOf(item);
     if (digests.get(name)?.includes(item)) continue;
     const channel = deps.channels.get(name);
     if (!channel) {
-      await deps.store.updateOutbox(item.entry.id, { status: 'failed', attempts: item.entry.attempts + 1, lastError: `channel "${name}" is not configured any more` });
-      summary.failed += 1;
+      for (const entry of item.entries) {
+        await deps.store.updateOutbox(entry.id, { status: 'failed', attempts: entry.attempts + 1, lastError: `channel "${name}" is not configured any more` });
+        summary.failed += 1;
+      }
       continue;
     }
     await deliverBatch(deps, channel, [item], summary, (c, [p]) => c.send(p!));
@@ -67,23 +75,20 @@ export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<Delive
   return summary;
 }
 
-type Due = { entry: OutboxEntry; payload: AlertPayload | undefined };
+function channelOf(message: Message): string {
+  return message.entries[0]!.channel;
+}
 
-/** Sends one message for the given entries and records the outcome on every one of them. */
-async function deliverBatch(deps: DeliverDeps, channel: Channel, items: readonly Due[], summary: DeliverySummary, send: (c: Channel, payloads: AlertPayload[]) => Promise<void>): Promise<void> {
-  const payloads = items.flatMap((d) => (d.payload ? [d.payload] : []));
-  if (payloads.length !== items.length) {
-    for (const { entry } of items) await deps.store.updateOutbox(entry.id, { status: 'failed', attempts: entry.attempts + 1, lastError: 'unreadable payload' });
-    summary.failed += items.length;
-    return;
-  }
+/** Sends one message for the given items and records the outcome on every entry behind them. */
+async function deliverBatch(deps: DeliverDeps, channel: Channel, items: readonly Message[], summary: DeliverySummary, send: (c: Channel, payloads: AlertPayload[]) => Promise<void>): Promise<void> {
+  const entries = items.flatMap((m) => m.entries);
   try {
-    await send(channel, payloads);
-    for (const { entry } of items) await deps.store.updateOutbox(entry.id, { status: 'sent', attempts: entry.attempts + 1, sentAt: deps.now(), lastError: undefined });
-    summary.sent += items.length;
+    await send(channel, items.map((m) => m.payload));
+    for (const entry of entries) await deps.store.updateOutbox(entry.id, { status: 'sent', attempts: entry.attempts + 1, sentAt: deps.now(), lastError: undefined });
+    summary.sent += entries.length;
   } catch (e: unknown) {
     const err = toCredwatchError(e);
-    for (const { entry } of items) {
+    for (const entry of entries) {
       const attempts = entry.attempts + 1;
       summary.errors.push({ channel: entry.channel, alertId: entry.alertId, code: err.code, message: err.message });
       if (err.retryable) {
@@ -101,14 +106,6 @@ async function deliverBatch(deps: DeliverDeps, channel: Channel, items: readonly
   }
 }
 
-function parsePayload(payload: string): AlertPayload | undefined {
-  try {
-    return JSON.parse(payload) as AlertPayload;
-  } catch {
-    return undefined;
-  }
-}
-
-function rank(payload: AlertPayload | undefined): number {
-  return payload ? SEVERITY_ORDER[payload.severity] : 0;
+function rank(payload: AlertPayload): number {
+  return SEVERITY_ORDER[payload.severity] ?? 0;
 }

@@ -4,6 +4,8 @@ import { alertIdFor, findingIdFor, mergeIntoAlert } from './group.js';
 import { planNotifications } from './outbox.js';
 import { findSuppression } from './suppress.js';
 import { toPayload } from './payload.js';
+import { renderRounds } from './render.js';
+import { decodeRound } from './round.js';
 import type { ChannelConfig } from '../config/types.js';
 
 const DAY = 86_400_000;
@@ -63,7 +65,7 @@ describe('notifications', () => {
     expect(plan(grown, new Date('2026-11-26T12:00:00Z')).entries).toEqual([]);
     const repeat = plan(grown, new Date('2026-11-27T10:05:00Z'));
     expect(repeat.entries.map((e) => e.id)).toEqual(['id:console:2']);
-    expect(JSON.parse(repeat.entries[0]!.payload)).toMatchObject({ count: 2, notification: 2 });
+    expect(renderRounds(repeat.alert, [decodeRound(repeat.entries[0]!.payload)!])).toMatchObject({ count: 2, notification: 2, rule: { id: rule.id } });
   });
 
   it('queues nothing for a suppressed alert', () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../events.js';
 import { SEVERITY_ORDER } from '../events.js';
 import type { StoredAlert } from '../state/types.js';
+import { notifiedFactsOf } from './facts.js';
 import { notifiedSeverityOf } from './outbox.js';
 
 /** Bounded lists keep an alert small however many sign-ins it groups (Teams caps a card at 28 KB). */
@@ -72,6 +73,9 @@ export function mergeIntoAlert(alertId: string, existing: StoredAlert | undefine
         // Pinned before the findings can raise the severity: an alert stored before this field
         // existed was notified at the severity it was stored with, not at the one it rises to now.
         notifiedSeverity: notifiedSeverityOf(existing),
+        // Pinned the same way: an alert stored before the notified facts were kept was notified
+        // with what it held then, so only what these findings add can be news (facts.ts).
+        ...pinnedFacts(existing),
       }
     : {
         alertId,
@@ -123,4 +127,9 @@ export function mergeIntoAlert(alertId: string, existing: StoredAlert | undefine
     }
   }
   return alert;
+}
+
+function pinnedFacts(existing: StoredAlert): Pick<StoredAlert, 'notifiedFacts'> {
+  const facts = notifiedFactsOf(existing);
+  return facts === undefined ? {} : { notifiedFacts: facts };
 }

@@ -4,7 +4,8 @@ import type { Finding } from '../events.js';
 import type { StoredAlert } from '../state/types.js';
 import { mergeIntoAlert } from './group.js';
 import { planNotifications } from './outbox.js';
-import { toPayload } from './payload.js';
+import { renderRounds } from './render.js';
+import { decodeRound } from './round.js';
 
 const DAY = 86_400_000;
 const t = (minutes: number) => new Date(Date.parse('2026-11-26T10:00:00Z') + minutes * 60_000);
@@ -20,9 +21,10 @@ const channels: ChannelConfig[] = [
   { type: 'jsonl', name: 'pager', minSeverity: 'critical', path: '/tmp/pager.jsonl', digestThreshold: 10 },
 ];
 const rule = { id: 'signin-cert-outside-allowlist', title: 't', description: 'Detects', mitre: [], runbook: [], falsePositives: [] };
-const plan = (alert: StoredAlert, now: Date, renotifyAfterInMs = DAY) =>
-  planNotifications(alert, channels, { now, renotifyAfterInMs, payload: (a, n) => toPayload(a, rule, n) });
+const plan = (alert: StoredAlert, now: Date, renotifyAfterInMs = DAY) => planNotifications(alert, channels, { now, renotifyAfterInMs, rule: () => rule });
 const ids = (planned: ReturnType<typeof plan>) => planned.entries.map((e) => e.id);
+/** The message the first planned entry becomes when delivered with the alert as planned. */
+const delivered = (planned: ReturnType<typeof plan>) => renderRounds(planned.alert, [decodeRound(planned.entries[0]!.payload)!]);
 
 /** Failed attempts, notified: the alert as the store holds it after the first scan. */
 function notifiedAtHigh(renotifyAfterInMs = DAY): StoredAlert {
@@ -36,7 +38,7 @@ describe('escalation', () => {
     const escalated = mergeIntoAlert('id', notifiedAtHigh(), [signIn(20, true)]);
     const planned = plan(escalated, t(25));
     expect(ids(planned)).toEqual(['id:soc:3:critical', 'id:pager:3:critical']);
-    expect(JSON.parse(planned.entries[0]!.payload)).toMatchObject({ alertId: 'id', severity: 'critical', escalatedFrom: 'high', notification: 3, count: 3, successCount: 1 });
+    expect(delivered(planned)).toMatchObject({ alertId: 'id', severity: 'critical', escalatedFrom: 'high', notification: 3, count: 3, successCount: 1 });
     expect(planned.entries.every((e) => e.payload === planned.entries[0]!.payload)).toBe(true);
     expect(planned.alert).toMatchObject({ notifiedAt: t(25), notifiedCount: 3, notifiedSeverity: 'critical' });
   });
@@ -64,11 +66,11 @@ describe('escalation', () => {
 
   it('notifies each step of a climb once: medium, then high, then critical', () => {
     const mediumChannels: ChannelConfig[] = [{ type: 'stdout', name: 'all', minSeverity: 'medium', digestThreshold: 10 }];
-    const step = (alert: StoredAlert, now: Date) => planNotifications(alert, mediumChannels, { now, renotifyAfterInMs: DAY, payload: (a, n) => toPayload(a, rule, n) });
+    const step = (alert: StoredAlert, now: Date) => planNotifications(alert, mediumChannels, { now, renotifyAfterInMs: DAY, rule: () => rule });
     const medium = step(mergeIntoAlert('id', undefined, [signIn(0, false, { severity: 'medium' })]), t(5));
     const high = step(mergeIntoAlert('id', medium.alert, [signIn(10, false)]), t(15));
     const critical = step(mergeIntoAlert('id', high.alert, [signIn(20, true)]), t(25));
-    expect([medium, high, critical].map((p) => p.entries.map((e) => [e.id, JSON.parse(e.payload).escalatedFrom]))).toEqual([
+    expect([medium, high, critical].map((p) => p.entries.map((e) => [e.id, renderRounds(p.alert, [decodeRound(e.payload)!]).escalatedFrom]))).toEqual([
       [['id:all:0', undefined]],
       [['id:all:2:high', 'medium']],
       [['id:all:3:critical', 'high']],
@@ -84,11 +86,11 @@ describe('escalation', () => {
   });
 
   it('leaves the escalation field out of every other round, so the payload reads as before', () => {
-    const first = JSON.parse(plan(mergeIntoAlert('id', undefined, [signIn(0, false)]), t(5)).entries[0]!.payload) as object;
+    const first = delivered(plan(mergeIntoAlert('id', undefined, [signIn(0, false)]), t(5)));
     expect(first).not.toHaveProperty('escalatedFrom');
     const repeat = plan(mergeIntoAlert('id', notifiedAtHigh(), [signIn(60, false)]), t(5 + 24 * 60));
     expect(ids(repeat)).toEqual(['id:soc:3']);
-    expect(JSON.parse(repeat.entries[0]!.payload)).not.toHaveProperty('escalatedFrom');
+    expect(delivered(repeat)).not.toHaveProperty('escalatedFrom');
   });
 });
 
@@ -105,6 +107,6 @@ describe('alerts stored before the notified severity was kept', () => {
     expect(escalated.notifiedSeverity).toBe('high');
     const planned = plan(escalated, t(25));
     expect(ids(planned)).toEqual(['id:soc:3:critical', 'id:pager:3:critical']);
-    expect(JSON.parse(planned.entries[0]!.payload)).toMatchObject({ escalatedFrom: 'high' });
+    expect(delivered(planned)).toMatchObject({ escalatedFrom: 'high' });
   });
 });

@@ -1,5 +1,6 @@
 import { SEVERITY_ORDER, type RangeProvenance, type Severity } from '../events.js';
 import type { StoredAlert } from '../state/types.js';
+import type { AlertUpdate } from './facts.js';
 
 /** Documented in docs/alerts.md; bump the version on any incompatible change. */
 export const ALERT_SCHEMA = 'credwatch.alert/v1';
@@ -34,13 +35,22 @@ export interface AlertPayload {
   asns: number[];
   resources: string[];
   allowlist: Array<Omit<RangeProvenance, 'fetchedAt'> & { fetchedAt: string | null }>;
-  /** 0 for the first notification, then the count at each repeat (and at an escalation). */
+  /**
+   * 0 for the first notification, then the count when each later round (repeat, escalation,
+   * update) was queued: the round's identity, stable across resends. `count` and the lists are the
+   * alert as it stands when the message is delivered, so they may be higher.
+   */
   notification: number;
   /**
    * Only on an escalation round: the severity the alert was last notified at, lower than
    * `severity`. Optional, so v1 receivers that do not know it read the payload as before.
    */
   escalatedFrom?: Severity;
+  /**
+   * Only on an update round: what the alert gained since the receiver was last told of it (new
+   * IPs, networks, resources, or its first success). Optional like `escalatedFrom`.
+   */
+  update?: AlertUpdate;
 }
 
 /** The app in the Entra admin center (the enterprise application blade, by app id). */
@@ -81,4 +91,22 @@ export function escalationOf(payload: Pick<AlertPayload, 'severity' | 'escalated
   const from = payload.escalatedFrom;
   if (typeof from !== 'string' || !Object.hasOwn(SEVERITY_ORDER, from) || !Object.hasOwn(SEVERITY_ORDER, payload.severity)) return undefined;
   return SEVERITY_ORDER[from] < SEVERITY_ORDER[payload.severity] ? from : undefined;
+}
+
+/**
+ * The update a payload carries, cleaned: arrays of the right types only, and undefined when there
+ * is nothing new — channels render from this, never from the raw field.
+ */
+export function updateOf(payload: Pick<AlertPayload, 'update'>): AlertUpdate | undefined {
+  const u: unknown = payload.update;
+  if (typeof u !== 'object' || u === null) return undefined;
+  const raw = u as Record<string, unknown>;
+  const list = <T>(v: unknown, is: (x: unknown) => x is T): T[] => (Array.isArray(v) ? v.filter(is) : []);
+  const update: AlertUpdate = {
+    ips: list(raw['ips'], (x): x is string => typeof x === 'string'),
+    asns: list(raw['asns'], (x): x is number => Number.isSafeInteger(x)),
+    resources: list(raw['resources'], (x): x is string => typeof x === 'string'),
+    firstSuccess: raw['firstSuccess'] === true,
+  };
+  return update.ips.length + update.asns.length + update.resources.length > 0 || update.firstSuccess ? update : undefined;
 }

@@ -88,6 +88,7 @@ describe('a crash between "channel accepted" and "marked sent"', () => {
     // The process dies right after the channel accepted a1: the sent mark is never written.
     const crashing = {
       dueOutbox: store.dueOutbox.bind(store),
+      getAlerts: store.getAlerts.bind(store),
       updateOutbox: async () => {
         throw new Error('killed');
       },

@@ -175,6 +175,17 @@ describe('email channel over Graph sendMail', () => {
     }
   });
 
+  it('puts an update in the subject and says what is new, with URLs in values defanged', async () => {
+    const update = { ips: ['203.0.113.9'], asns: [], resources: ['https://evil.example/x'], firstSuccess: false };
+    await emailChannel().send(alert('Mimecast Archiver', { notification: 14, count: 14, update }));
+    const { subject, html, text } = lastMail();
+    expect(subject).toBe('[credwatch] Update: CRITICAL: Vendor certificate used outside the vendor\'s networks — Mimecast Archiver');
+    expect(text.split('\n')[0]).toBe('[CRITICAL] Vendor certificate used outside the vendor\'s networks (update: something new)');
+    expect(text).toMatch(/New since last notification: +new IP address 203\.0\.113\.9; new resource hxxps\[:\]\/\/evil\.example\/x/);
+    expect(html).toContain('new IP address 203.0.113.9; new resource hxxps[:]//evil.example/x');
+    for (const rendering of [html, text]) expect(rendering).toContain('update at 14 events');
+  });
+
   it('sends one digest with a table of the alerts, most severe first', async () => {
     const severities: Severity[] = ['low', 'critical', 'medium', 'high'];
     const before = sim.sentMail.length;

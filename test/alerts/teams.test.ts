@@ -109,6 +109,13 @@ function validateCard14(card: unknown): string[] {
   return problems;
 }
 
+/** The value of the card's fact titled `title`, if it has one. */
+function factOf(card: Json, title: string): string | undefined {
+  const texts = renderedTexts(card);
+  const i = texts.indexOf(title);
+  return i < 0 ? undefined : texts[i + 1];
+}
+
 /** Every string Teams renders as Markdown: TextBlock text, Fact titles and values, the fallback text. */
 function renderedTexts(card: Json): string[] {
   const out = typeof card.fallbackText === 'string' ? [card.fallbackText] : [];
@@ -209,6 +216,21 @@ describe('Teams channel: the message', () => {
     expect(texts[1]).toBe('Escalated to CRITICAL · Vendor certificate used outside its allowed networks');
     expect(texts[2]).toBe('credwatch · escalated from HIGH: 6 in total · tenant contoso');
     expect(card['fallbackText']).toMatch(/^Escalated to CRITICAL · /);
+  });
+
+  it('heads an update "Update: CRITICAL" and lists what is new, with hostile values escaped', () => {
+    const update = { ips: ['203.0.113.9'], asns: [64999], resources: ['[x](https://evil.example)'], firstSuccess: true };
+    const card = renderAlertMessage(alert({ notification: 9, count: 9, update })).attachments[0].content as unknown as Json;
+    const texts = renderedTexts(card);
+    expect(texts[1]).toBe('Update: CRITICAL · Vendor certificate used outside its allowed networks');
+    expect(texts[2]).toBe('credwatch · update, something new: 9 in total · tenant contoso');
+    expect(factOf(card, 'New since last notification')).toBe('first successful sign-in; new IP address 203.0.113.9; new network AS64999; new resource \\[x\\]\\(hxxps://evil.example\\)');
+  });
+
+  it('shows no update for an update field that holds nothing new', () => {
+    const card = renderAlertMessage(alert({ notification: 9, count: 9, update: { ips: [], asns: [], resources: [], firstSuccess: false } })).attachments[0].content as unknown as Json;
+    expect(renderedTexts(card)[1]).toBe('CRITICAL · Vendor certificate used outside its allowed networks');
+    expect(factOf(card, 'New since last notification')).toBeUndefined();
   });
 
   it('ignores an escalatedFrom that is unknown or not lower, as from a payload tampered with in storage', () => {

@@ -5,7 +5,8 @@
  */
 import type { Severity } from '../../events.js';
 import { safeText } from '../../render/text.js';
-import { escalationOf, type AlertPayload } from '../payload.js';
+import { updateParts } from '../facts.js';
+import { escalationOf, updateOf, type AlertPayload } from '../payload.js';
 
 /** Longest app name shown (subject, header, facts); the Entra link carries the full identity. */
 export const APP_NAME_MAX = 80;
@@ -32,6 +33,8 @@ export interface AlertView {
   repeat: boolean;
   /** `HIGH`, … when this notification is an escalation from that severity. */
   escalatedFrom: string | undefined;
+  /** On an update: what is new since the last notification, cleaned ("new IP address 203.0.113.9; …"). */
+  update: string | undefined;
   headline: string;
   facts: ReadonlyArray<readonly [label: string, value: string]>;
   why: string;
@@ -69,6 +72,9 @@ export function toAlertView(a: AlertPayload): AlertView {
     ['App', `${untrusted(a.app.displayName)} (${untrusted(a.app.appId, 40)})`],
     ['Tenant', untrusted(a.tenant, 60)],
   ];
+  const update = updateOf(a);
+  const news = update ? updateParts(update).map((p) => (p.values.length > 0 ? `${p.label} ${list(p.values, 80)}` : p.label)).join('; ') : undefined;
+  if (news) facts.push(['New since last notification', news]);
   if (a.credentialKeyId) facts.push(['Credential', untrusted(a.credentialKeyId, 60)]);
   const outcome = a.successCount + a.failureCount > 0 ? ` (${a.successCount} succeeded, ${a.failureCount} failed)` : '';
   facts.push(['Events', `${a.count}${outcome}`], ['First seen', untrusted(a.firstSeen, 40)], ['Last seen', untrusted(a.lastSeen, 40)]);
@@ -82,7 +88,8 @@ export function toAlertView(a: AlertPayload): AlertView {
   }
   facts.push(['Rule', `${untrusted(a.rule.id, 80)}${a.rule.mitre.length > 0 ? ` (MITRE ${list(a.rule.mitre, 30)})` : ''}`]);
   const escalatedFrom = escalationOf(a)?.toUpperCase();
-  const round = escalatedFrom ? `, escalated from ${escalatedFrom} at ${a.notification} events` : a.notification > 0 ? `, repeat notification at ${a.notification} events` : '';
+  const kind = news ? 'update' : 'repeat notification';
+  const round = escalatedFrom ? `, escalated from ${escalatedFrom} at ${a.notification} events` : a.notification > 0 ? `, ${kind} at ${a.notification} events` : '';
   facts.push(['Alert id', `${untrusted(a.alertId, 80)}${round}`]);
   return {
     severity: a.severity,
@@ -91,6 +98,7 @@ export function toAlertView(a: AlertPayload): AlertView {
     appName: untrusted(a.app.displayName),
     repeat: a.notification > 0,
     escalatedFrom,
+    update: news,
     headline: untrusted(a.summary, 400),
     facts,
     why: untrusted(a.rule.description, 2000),
@@ -102,17 +110,21 @@ export function toAlertView(a: AlertPayload): AlertView {
   };
 }
 
-/** The subject line: `[credwatch] CRITICAL: <rule title> — <app name>`, or `[credwatch] Escalated to CRITICAL: …`. */
+/**
+ * The subject line: `[credwatch] CRITICAL: <rule title> — <app name>`, `[credwatch] Escalated to
+ * CRITICAL: …` or `[credwatch] Update: CRITICAL: …`.
+ */
 export function alertSubject(view: AlertView): string {
   // A repeat keeps the same subject on purpose: Outlook threads it under the first notification.
-  // An escalation does not: it is news, and must not hide inside an old thread.
-  const severity = view.escalatedFrom ? `Escalated to ${view.severityLabel}` : view.severityLabel;
+  // An escalation or an update does not: it is news, and must not hide inside an old thread.
+  const severity = view.escalatedFrom ? `Escalated to ${view.severityLabel}` : view.update ? `Update: ${view.severityLabel}` : view.severityLabel;
   return `[credwatch] ${severity}: ${view.title} — ${view.appName}`;
 }
 
-/** What follows the title in the header: escalated, still happening, or nothing for a new alert. */
-export function roundNote(view: Pick<AlertView, 'repeat' | 'escalatedFrom'>): string {
+/** What follows the title in the header: escalated, updated, still happening, or nothing for a new alert. */
+export function roundNote(view: Pick<AlertView, 'repeat' | 'escalatedFrom' | 'update'>): string {
   if (view.escalatedFrom) return ` (escalated from ${view.escalatedFrom})`;
+  if (view.update) return ' (update: something new)';
   return view.repeat ? ' (still happening)' : '';
 }
 

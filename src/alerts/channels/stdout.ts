@@ -1,6 +1,7 @@
 import type { Severity } from '../../events.js';
 import { safeText } from '../../render/text.js';
-import { escalationOf, type AlertPayload } from '../payload.js';
+import { updateParts } from '../facts.js';
+import { escalationOf, updateOf, type AlertPayload } from '../payload.js';
 import type { Channel } from './types.js';
 
 /** A readable block per alert; every attacker-controlled string goes through safeText. */
@@ -10,7 +11,9 @@ export function formatAlertText(a: AlertPayload): string {
     .join('; ');
   const outcome = a.successCount + a.failureCount > 0 ? ` (${a.successCount} succeeded, ${a.failureCount} failed)` : '';
   const from = escalationOf(a);
-  const round = from ? ` — escalated from ${from.toUpperCase()}` : a.notification > 0 ? ' — still happening' : '';
+  const update = updateOf(a);
+  const news = update ? updateParts(update).map((p) => [p.label, ...p.values.map((v) => safeText(v, 80))].join(' ')).join('; ') : undefined;
+  const round = from ? ` — escalated from ${from.toUpperCase()}` : news ? ` — update: ${news}` : a.notification > 0 ? ' — still happening' : '';
   const lines = [
     `[${a.severity.toUpperCase()}] ${a.rule.title}${round}`,
     `  ${safeText(a.summary, 200)}`,

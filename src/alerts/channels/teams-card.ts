@@ -3,7 +3,8 @@
  * app in the Entra admin center. Every string from the payload goes through cardText, including
  * the rule's own text (runbooks name `full_access_as_app`, whose underscores would italicise).
  */
-import { escalationOf, type AlertPayload } from '../payload.js';
+import { updateParts } from '../facts.js';
+import { escalationOf, updateOf, type AlertPayload } from '../payload.js';
 import {
   adaptiveCard, ENTRA_SIGN_IN_LOGS_URL, messageBytes, openUrl, SEVERITY_STYLE, teamsMessage, TEAMS_MESSAGE_BUDGET_BYTES,
   type CardElement, type Fact, type TeamsMessage, type TextBlock,
@@ -49,16 +50,28 @@ export function renderAlertMessage(alert: AlertPayload, maxBytes = TEAMS_MESSAGE
   return message;
 }
 
-/** `CRITICAL · Vendor certificate used outside its allowed networks`; `Escalated to CRITICAL · …` for an escalation. */
+/**
+ * `CRITICAL · Vendor certificate used outside its allowed networks`; `Escalated to CRITICAL · …`
+ * for an escalation, `Update: CRITICAL · …` for an update (an escalation says more, so it wins).
+ */
 export function alertTitle(alert: AlertPayload, titleChars = TITLE_CHARS): string {
   const severity = alert.severity.toUpperCase();
-  return `${escalationOf(alert) ? `Escalated to ${severity}` : severity} · ${cardText(alert.rule.title, titleChars)}`;
+  const head = escalationOf(alert) ? `Escalated to ${severity}` : updateOf(alert) ? `Update: ${severity}` : severity;
+  return `${head} · ${cardText(alert.rule.title, titleChars)}`;
 }
 
 function status(a: AlertPayload): string {
   const from = escalationOf(a);
   if (from) return `escalated from ${cardText(from.toUpperCase(), 20)}: ${a.count} in total`;
+  if (updateOf(a)) return `update, something new: ${a.count} in total`;
   return a.notification > 0 ? `still happening: ${a.count} in total` : 'new alert';
+}
+
+/** "first successful sign-in; new IP address 203.0.113.9": what an update adds, escaped and capped. */
+export function updateText(a: AlertPayload, listItems: number): string | undefined {
+  const update = updateOf(a);
+  if (!update) return undefined;
+  return updateParts(update).map((p) => (p.values.length > 0 ? `${p.label} ${cardList(p.values, listItems, 80)}` : p.label)).join('; ');
 }
 
 function alertCard(a: AlertPayload, limits: Limits) {
@@ -94,6 +107,8 @@ function facts(a: AlertPayload, limits: Limits): Fact[] {
   const n = limits.listItems;
   const outcome = a.successCount + a.failureCount > 0 ? ` (${a.successCount} succeeded, ${a.failureCount} failed)` : '';
   const out: Fact[] = [{ title: 'App', value: `${cardText(a.app.displayName, limits.factChars)} (${cardText(a.app.appId, 40)})` }];
+  const news = updateText(a, n);
+  if (news) out.push({ title: 'New since last notification', value: news });
   if (a.allowlist.length > 0) out.push({ title: 'Vendor / allowlist', value: allowlistText(a, limits) });
   if (a.network) out.push({ title: 'Network', value: cardText(a.network, limits.factChars) });
   if (a.credentialKeyId) out.push({ title: 'Credential key id', value: cardText(a.credentialKeyId, 60) });

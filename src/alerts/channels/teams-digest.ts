@@ -8,7 +8,7 @@ import {
   adaptiveCard, ENTRA_SIGN_IN_LOGS_URL, messageBytes, openUrl, SEVERITY_STYLE, teamsMessage, TEAMS_MESSAGE_BUDGET_BYTES,
   type CardElement, type Container, type TeamsMessage,
 } from './teams-adaptive.js';
-import { alertTitle } from './teams-card.js';
+import { alertTitle, updateText } from './teams-card.js';
 import { cardText, cardTime } from './teams-text.js';
 
 /** At most this many alerts are listed; the rest are counted. */
@@ -67,7 +67,9 @@ function digestMessage(ordered: readonly AlertPayload[], step: { listed: number;
 
 function digestEntry(a: AlertPayload, textChars: number): Container {
   const outcome = a.successCount + a.failureCount > 0 ? ` (${a.successCount} succeeded, ${a.failureCount} failed)` : '';
-  const repeat = a.notification > 0 ? ' · still happening' : '';
+  // An update names what is new (three items at most: a digest entry is one line).
+  const news = updateText(a, 3);
+  const repeat = news ? ` · ${news}` : a.notification > 0 ? ' · still happening' : '';
   return {
     type: 'Container',
     separator: true,

@@ -1,0 +1,60 @@
+/**
+ * What a receiver has been told about an alert, and what is new since: the facts whose growth is
+ * news (docs/alerts.md, "Updates") — a new source IP or network means more attacker
+ * infrastructure, a new resource means the credential reached something else, and the first
+ * success means the attacker got in. Counts and last-seen grow with every sign-in and are not news
+ * on their own: they wait for the repeat interval.
+ */
+import type { NotifiedFacts, StoredAlert } from '../state/types.js';
+
+/** What the alert has gained since a notification; the payload's `update` (docs/alerts.md). */
+export interface AlertUpdate {
+  /** Source IP addresses no earlier notification listed. */
+  ips: string[];
+  /** Autonomous system numbers no earlier notification listed. */
+  asns: number[];
+  /** Resources no earlier notification listed. */
+  resources: string[];
+  /** True when the alert's first successful sign-in came after the earlier notification. */
+  firstSuccess: boolean;
+}
+
+/** Nothing told yet: what a receiver that never got the alert knows. */
+export const NOTHING_TOLD: NotifiedFacts = Object.freeze({ ips: [], asns: [], resources: [], success: false }) as NotifiedFacts;
+
+/** The alert's facts as they stand (fresh arrays, so later merges cannot change them). */
+export function factsOf(alert: StoredAlert): NotifiedFacts {
+  return { ips: [...alert.ips], asns: [...alert.asns], resources: [...alert.resources], success: alert.successCount > 0 };
+}
+
+/**
+ * What the alert was last notified with, or undefined if it never was. An alert stored before the
+ * facts were kept counts as notified with everything it held then: upgrading credwatch must not
+ * send every open alert again as an update (docs/state.md, "Upgrading").
+ */
+export function notifiedFactsOf(alert: StoredAlert): NotifiedFacts | undefined {
+  if (alert.notifiedAt === undefined) return undefined;
+  return alert.notifiedFacts ?? factsOf(alert);
+}
+
+/** What `alert` holds beyond `before`, or undefined when nothing is new. */
+export function newSince(before: NotifiedFacts, alert: StoredAlert): AlertUpdate | undefined {
+  const update: AlertUpdate = {
+    ips: alert.ips.filter((ip) => !before.ips.includes(ip)),
+    asns: alert.asns.filter((asn) => !before.asns.includes(asn)),
+    resources: alert.resources.filter((r) => !before.resources.includes(r)),
+    firstSuccess: !before.success && alert.successCount > 0,
+  };
+  const empty = update.ips.length === 0 && update.asns.length === 0 && update.resources.length === 0 && !update.firstSuccess;
+  return empty ? undefined : update;
+}
+
+/** One line of an update for people: its parts, each with the values a channel escapes its own way. */
+export function updateParts(update: AlertUpdate): Array<{ label: string; values: string[] }> {
+  const parts: Array<{ label: string; values: string[] }> = [];
+  if (update.firstSuccess) parts.push({ label: 'first successful sign-in', values: [] });
+  if (update.ips.length > 0) parts.push({ label: `new IP address${update.ips.length === 1 ? '' : 'es'}`, values: update.ips });
+  if (update.asns.length > 0) parts.push({ label: `new network${update.asns.length === 1 ? '' : 's'}`, values: update.asns.map((n) => `AS${n}`) });
+  if (update.resources.length > 0) parts.push({ label: `new resource${update.resources.length === 1 ? '' : 's'}`, values: update.resources });
+  return parts;
+}
