@@ -108,15 +108,37 @@ export interface Inventory {
 
 // ─── Events read from logs (issue: detection) ────────────────────────────────────────────────
 
-/** How a service principal authenticated; `certificate` and `clientAssertion` are both certificate-like. */
-export type ClientCredentialType =
-  | 'certificate'
-  | 'clientAssertion'
+/**
+ * `clientCredentialType` exactly as the beta signIn resource documents it
+ * (https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): how a service
+ * principal authenticated. `certificate` and `clientAssertion` are both certificate-like;
+ * `unknownFutureValue` is Microsoft's evolvable-enum sentinel, sent to clients that did not opt in
+ * to newer members.
+ */
+export type DocumentedCredentialType =
+  | 'none'
   | 'clientSecret'
+  | 'clientAssertion'
   | 'federatedIdentityCredential'
   | 'managedIdentity'
-  | 'none'
-  | 'unknown';
+  | 'certificate'
+  | 'unknownFutureValue';
+
+/**
+ * The credential type credwatch read from a sign-in: a documented value, `unrecognized` for any
+ * other text (kept verbatim in `SignInEvent.rawCredentialType`), or `notRecorded` when the property
+ * is absent or `""`. Each value is a decision somewhere in the rules, so none is folded into another
+ * (a missing value is not `none`, an undocumented one is not `unknownFutureValue`).
+ */
+export type ClientCredentialType = DocumentedCredentialType | 'unrecognized' | 'notRecorded';
+
+/**
+ * Whether the sign-in worked. `unknown` when the record has no numeric `status.errorCode`: Microsoft's
+ * own List signIns example publishes `"status": {}` for a successful sign-in
+ * (https://learn.microsoft.com/graph/api/signin-list?view=graph-rest-beta), so a missing code is
+ * neither a success credwatch can vouch for nor a failure it may discount.
+ */
+export type SignInOutcome = 'success' | 'failure' | 'unknown';
 
 /** A service-principal sign-in, normalized from Graph's beta signIn. */
 export interface SignInEvent {
@@ -125,7 +147,7 @@ export interface SignInEvent {
   appId: string;
   appDisplayName: string | undefined;
   servicePrincipalId: string | undefined;
-  /** Canonical text form (IPv4-mapped IPv6 stays as sent; matching handles it); undefined when absent or unparseable. */
+  /** Canonical text form (IPv4-mapped IPv6 becomes IPv4); undefined when absent or unparseable. */
   ipAddress: string | undefined;
   /** The raw value when it could not be parsed (kept for the alert, never matched). */
   rawIpAddress: string | undefined;
@@ -135,10 +157,14 @@ export interface SignInEvent {
   resourceId: string | undefined;
   resourceDisplayName: string | undefined;
   credentialType: ClientCredentialType;
+  /** The logged `clientCredentialType` text when it is not a documented value (`credentialType: 'unrecognized'`). */
+  rawCredentialType: string | undefined;
   /** `servicePrincipalCredentialKeyId`; `""` in the log becomes undefined. */
   credentialKeyId: string | undefined;
   credentialThumbprint: string | undefined;
-  success: boolean;
+  /** `federatedCredentialId`: which federated identity credential was used, when one was. */
+  federatedCredentialId: string | undefined;
+  outcome: SignInOutcome;
   errorCode: number | undefined;
   failureReason: string | undefined;
   correlationId: string | undefined;

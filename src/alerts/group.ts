@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../events.js';
 import { SEVERITY_ORDER } from '../events.js';
+import { ruleById } from '../rules/index.js';
 import type { StoredAlert } from '../state/types.js';
 import { notifiedFactsOf } from './facts.js';
 import { notifiedSeverityOf } from './outbox.js';
@@ -8,17 +9,22 @@ import { notifiedSeverityOf } from './outbox.js';
 /** Bounded lists keep an alert small however many sign-ins it groups (Teams caps a card at 28 KB). */
 export const ALERT_LIST_CAPS = { ips: 20, countries: 20, asns: 20, resources: 10, eventIds: 50, allowlist: 5 } as const;
 
-/** Posture findings describe a state, not an event: one alert per state, with no time window. */
+/**
+ * Whether the rule's findings describe a state (posture) rather than an event: one alert per state,
+ * with no time window. Read from the rule's `finding` metadata (docs/rules.md); an id the catalogue
+ * never had (a test rule) is an event rule.
+ */
 export function isStateRule(ruleId: string): boolean {
-  return ruleId.startsWith('posture-');
+  return ruleById(ruleId)?.finding === 'state';
 }
 
 /**
- * The audit-log and inventory-diff variants of a rule report the same change (the diff is the
- * safety net when audits are missing or late), so they share one alert instead of notifying twice.
+ * The rule's alert family, from its `family` metadata: the audit-log and inventory-diff variants
+ * of a change declare one family (the diff is the safety net when audits are missing or late), so
+ * they share one alert instead of notifying twice. An id the catalogue never had is its own family.
  */
 export function ruleFamily(ruleId: string): string {
-  return ruleId.endsWith('-diff') ? ruleId.slice(0, -'-diff'.length) : ruleId;
+  return ruleById(ruleId)?.family ?? ruleId;
 }
 
 /**

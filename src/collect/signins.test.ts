@@ -25,7 +25,7 @@ describe('normalizeSignIn', () => {
       createdAt: new Date('2026-11-25T10:00:00.123Z'),
       credentialType: 'certificate',
       credentialKeyId: 'key-1',
-      success: true,
+      outcome: 'success',
       countryOrRegion: 'NL',
       asn: 64512,
       failureReason: undefined,
@@ -39,8 +39,25 @@ describe('normalizeSignIn', () => {
     });
   });
 
-  it('maps unknownFutureValue to unknown rather than none', () => {
-    expect(normalizeSignIn({ ...row, clientCredentialType: 'unknownFutureValue' })).toMatchObject({ credentialType: 'unknown' });
+  it('keeps every documented credential type as logged, unknownFutureValue included', () => {
+    for (const type of ['none', 'clientSecret', 'clientAssertion', 'federatedIdentityCredential', 'managedIdentity', 'certificate', 'unknownFutureValue']) {
+      expect(normalizeSignIn({ ...row, clientCredentialType: type })).toMatchObject({ credentialType: type, rawCredentialType: undefined });
+    }
+  });
+
+  it('calls an undocumented credential type unrecognized and keeps the logged text', () => {
+    expect(normalizeSignIn({ ...row, clientCredentialType: 'passkeyAssertion' })).toMatchObject({ credentialType: 'unrecognized', rawCredentialType: 'passkeyAssertion' });
+  });
+
+  it('records a missing or empty credential type as not recorded, never as "none"', () => {
+    const { clientCredentialType: _omitted, ...withoutType } = row;
+    expect(normalizeSignIn(withoutType)).toMatchObject({ credentialType: 'notRecorded', rawCredentialType: undefined });
+    expect(normalizeSignIn({ ...row, clientCredentialType: '' })).toMatchObject({ credentialType: 'notRecorded' });
+    expect(normalizeSignIn({ ...row, clientCredentialType: null })).toMatchObject({ credentialType: 'notRecorded' });
+  });
+
+  it('reads the federated credential id of a federated sign-in', () => {
+    expect(normalizeSignIn({ ...row, clientCredentialType: 'federatedIdentityCredential', federatedCredentialId: 'fic-1' })).toMatchObject({ federatedCredentialId: 'fic-1' });
   });
 
   it('keeps a garbage IP as raw text and never matches it', () => {
@@ -55,9 +72,16 @@ describe('normalizeSignIn', () => {
 
   it('counts a failed status as a failure', () => {
     expect(normalizeSignIn({ ...row, status: { errorCode: 700027, failureReason: 'Client assertion contains an invalid signature.' } })).toMatchObject({
-      success: false,
+      outcome: 'failure',
       errorCode: 700027,
     });
+  });
+
+  it('reads a status without errorCode, or no status, as an unknown outcome: neither success nor failure', () => {
+    const { status: _omitted, ...withoutStatus } = row;
+    expect(normalizeSignIn({ ...row, status: {} })).toMatchObject({ outcome: 'unknown', errorCode: undefined });
+    expect(normalizeSignIn({ ...row, status: { errorCode: '0' } })).toMatchObject({ outcome: 'unknown' });
+    expect(normalizeSignIn(withoutStatus)).toMatchObject({ outcome: 'unknown' });
   });
 
   it('quarantines a row without id or time, with a reason', () => {

@@ -1,12 +1,21 @@
 import ipaddr from 'ipaddr.js';
-import type { ClientCredentialType, SignInEvent } from '../events.js';
+import type { ClientCredentialType, DocumentedCredentialType, SignInEvent, SignInOutcome } from '../events.js';
 import type { GraphApi } from '../graph/client.js';
 import { isObject, num, str, date, type Json } from './values.js';
 
 /** Graph's maximum (and default) sign-in page size. */
 export const SIGNIN_PAGE_SIZE = 1000;
 
-const CREDENTIAL_TYPES: ReadonlySet<string> = new Set(['certificate', 'clientAssertion', 'clientSecret', 'federatedIdentityCredential', 'managedIdentity', 'none']);
+/** The `clientCredentialType` members the beta signIn page lists (https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta). */
+const DOCUMENTED_CREDENTIAL_TYPES: ReadonlySet<string> = new Set<DocumentedCredentialType>([
+  'none',
+  'clientSecret',
+  'clientAssertion',
+  'federatedIdentityCredential',
+  'managedIdentity',
+  'certificate',
+  'unknownFutureValue',
+]);
 
 /** Parses an IP; IPv4-mapped IPv6 becomes IPv4 so it groups and matches with its IPv4 range. */
 export function normalizeIp(value: string | undefined): string | undefined {
@@ -20,6 +29,29 @@ export function normalizeIp(value: string | undefined): string | undefined {
   }
 }
 
+/**
+ * The logged credential type, and the raw text when it is not a documented value. Absent or `""`
+ * is `notRecorded`, never `none`: `none` is a value Microsoft logs, and the rules must be able to
+ * say which of the two they saw.
+ */
+export function credentialTypeOf(value: unknown): { credentialType: ClientCredentialType; rawCredentialType: string | undefined } {
+  const text = str(value)?.trim();
+  if (text === undefined) return { credentialType: 'notRecorded', rawCredentialType: undefined };
+  if (DOCUMENTED_CREDENTIAL_TYPES.has(text)) return { credentialType: text as DocumentedCredentialType, rawCredentialType: undefined };
+  return { credentialType: 'unrecognized', rawCredentialType: text.slice(0, 100) };
+}
+
+/**
+ * `status.errorCode` 0 is a success and any other number a failure (the signInStatus resource:
+ * https://learn.microsoft.com/graph/api/resources/signinstatus?view=graph-rest-beta). No status, or
+ * one without a numeric code — Microsoft's own List signIns example publishes `"status": {}` for a
+ * successful password sign-in — is `unknown`: counting it as either would be a guess.
+ */
+export function outcomeOf(errorCode: number | undefined): SignInOutcome {
+  if (errorCode === undefined) return 'unknown';
+  return errorCode === 0 ? 'success' : 'failure';
+}
+
 /** A Graph beta signIn → SignInEvent, or a reason it cannot be used. */
 export function normalizeSignIn(row: Json): SignInEvent | { quarantined: string; id: string | undefined } {
   const id = str(row.id);
@@ -31,7 +63,6 @@ export function normalizeSignIn(row: Json): SignInEvent | { quarantined: string;
   const location = isObject(row.location) ? row.location : {};
   const status = isObject(row.status) ? row.status : {};
   const errorCode = num(status.errorCode);
-  const type = str(row.clientCredentialType);
   return {
     id,
     createdAt,
@@ -45,18 +76,18 @@ export function normalizeSignIn(row: Json): SignInEvent | { quarantined: string;
     asn: num(row.autonomousSystemNumber) || undefined,
     resourceId: str(row.resourceId),
     resourceDisplayName: str(row.resourceDisplayName),
-    // unknownFutureValue and anything newer are 'unknown', never silently 'none'.
-    credentialType: type && CREDENTIAL_TYPES.has(type) ? (type as ClientCredentialType) : type ? 'unknown' : 'none',
+    ...credentialTypeOf(row.clientCredentialType),
     credentialKeyId: str(row.servicePrincipalCredentialKeyId),
     credentialThumbprint: str(row.servicePrincipalCredentialThumbprint),
-    // No status at all is not a success we can vouch for; Graph always sends errorCode.
-    success: errorCode === 0,
+    federatedCredentialId: str(row.federatedCredentialId),
+    outcome: outcomeOf(errorCode),
     errorCode,
     failureReason: str(status.failureReason),
     correlationId: str(row.correlationId),
   };
 }
 
+/** `certificate` or `clientAssertion` (a JWT signed with the app's certificate). */
 export function isCertificateLike(type: ClientCredentialType): boolean {
   return type === 'certificate' || type === 'clientAssertion';
 }

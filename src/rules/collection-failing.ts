@@ -21,7 +21,6 @@ import { ERROR_CATALOGUE } from '../errors.js';
 import type { Finding, Severity } from '../events.js';
 import { defineRule, NO_FINDINGS } from './define.js';
 import { appFinding } from './findings.js';
-import { minutesFromNow, TEST_NOW } from './testing.js';
 import type { CollectionHealth, CollectionSource, RuleInput } from './types.js';
 
 const ID = 'collection-failing';
@@ -80,6 +79,8 @@ export const collectionFailing = defineRule({
     'Until it is fixed, review the vendor apps\' sign-ins in the Entra sign-in logs by hand from the time the alert gives ("since …"); after the fix, confirm with `credwatch scan` that the source is read completely again.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'event',
   input: 'collectionHealth',
   match({ health: h }, context): readonly Finding[] {
     const severity = severityOf(h, context.now);
@@ -104,24 +105,24 @@ export const collectionFailing = defineRule({
     });
     return [{ ...finding, resource: what.label(vendor) }];
   },
-  cases: [
-    { name: 'sign-in logs forbidden: AuditLog.Read.All removed', input: health({ code: 'GRAPH_PERMISSION_MISSING' }), expect: ['critical'] },
-    { name: 'credwatch\'s own certificate rejected', input: health({ source: 'inventory', code: 'AUTH_FAILED' }), expect: ['critical'] },
-    { name: 'the tenant lost its Entra ID P1/P2 licence', input: health({ code: 'GRAPH_LICENSE_MISSING' }), expect: ['critical'] },
-    { name: 'sign-ins throttled for two scans in a row', input: health({ code: 'GRAPH_THROTTLED', consecutiveFailures: 2, failingSince: minutesFromNow(-15) }), expect: ['high'] },
-    { name: 'sign-ins unreadable for more than 2 hours (Graph 5xx)', input: health({ code: 'GRAPH_UNAVAILABLE', consecutiveFailures: 9, failingSince: minutesFromNow(-135) }), expect: ['critical'] },
-    { name: 'directory audits unreadable for more than 2 hours stay high', input: health({ source: 'directoryAudits', code: 'GRAPH_UNAVAILABLE', consecutiveFailures: 9, failingSince: minutesFromNow(-135) }), expect: ['high'] },
-    { name: 'a query Graph rejects is raised at once', input: health({ source: 'directoryAudits', code: 'GRAPH_REQUEST_REJECTED' }), expect: ['high'] },
-    { name: 'no allowlist source of a vendor readable for two scans', input: health({ source: 'allowlist', vendor: 'Mimecast', code: 'ALLOWLIST_SOURCE_FAILED', consecutiveFailures: 2, failingSince: minutesFromNow(-15) }), expect: ['high'] },
-    { name: 'first throttled scan', input: health({ code: 'GRAPH_THROTTLED' }), expect: [] },
-    { name: 'first Graph 5xx on the inventory', input: health({ source: 'inventory', code: 'GRAPH_UNAVAILABLE' }), expect: [] },
-    { name: 'first failed read of a vendor allowlist feed', input: health({ source: 'allowlist', vendor: 'Mimecast', code: 'ALLOWLIST_SOURCE_FAILED' }), expect: [] },
-    { name: 'token endpoint down for one scan', input: health({ code: 'AUTH_UNAVAILABLE' }), expect: [] },
+  cases: ({ minutesFromNow, TEST_NOW }) => [
+    { name: 'sign-in logs forbidden: AuditLog.Read.All removed', input: health(TEST_NOW, { code: 'GRAPH_PERMISSION_MISSING' }), expect: ['critical'] },
+    { name: 'credwatch\'s own certificate rejected', input: health(TEST_NOW, { source: 'inventory', code: 'AUTH_FAILED' }), expect: ['critical'] },
+    { name: 'the tenant lost its Entra ID P1/P2 licence', input: health(TEST_NOW, { code: 'GRAPH_LICENSE_MISSING' }), expect: ['critical'] },
+    { name: 'sign-ins throttled for two scans in a row', input: health(TEST_NOW, { code: 'GRAPH_THROTTLED', consecutiveFailures: 2, failingSince: minutesFromNow(-15) }), expect: ['high'] },
+    { name: 'sign-ins unreadable for more than 2 hours (Graph 5xx)', input: health(TEST_NOW, { code: 'GRAPH_UNAVAILABLE', consecutiveFailures: 9, failingSince: minutesFromNow(-135) }), expect: ['critical'] },
+    { name: 'directory audits unreadable for more than 2 hours stay high', input: health(TEST_NOW, { source: 'directoryAudits', code: 'GRAPH_UNAVAILABLE', consecutiveFailures: 9, failingSince: minutesFromNow(-135) }), expect: ['high'] },
+    { name: 'a query Graph rejects is raised at once', input: health(TEST_NOW, { source: 'directoryAudits', code: 'GRAPH_REQUEST_REJECTED' }), expect: ['high'] },
+    { name: 'no allowlist source of a vendor readable for two scans', input: health(TEST_NOW, { source: 'allowlist', vendor: 'Mimecast', code: 'ALLOWLIST_SOURCE_FAILED', consecutiveFailures: 2, failingSince: minutesFromNow(-15) }), expect: ['high'] },
+    { name: 'first throttled scan', input: health(TEST_NOW, { code: 'GRAPH_THROTTLED' }), expect: [] },
+    { name: 'first Graph 5xx on the inventory', input: health(TEST_NOW, { source: 'inventory', code: 'GRAPH_UNAVAILABLE' }), expect: [] },
+    { name: 'first failed read of a vendor allowlist feed', input: health(TEST_NOW, { source: 'allowlist', vendor: 'Mimecast', code: 'ALLOWLIST_SOURCE_FAILED' }), expect: [] },
+    { name: 'token endpoint down for one scan', input: health(TEST_NOW, { code: 'AUTH_UNAVAILABLE' }), expect: [] },
   ],
 });
 
-/** A case input: the sign-in logs failed in this scan, for the first time, with credwatch's app id. */
-function health(over: Partial<CollectionHealth>): RuleInput {
+/** A case input: the sign-in logs failed in this scan (at `now`), for the first time, with credwatch's app id. */
+function health(now: Date, over: Partial<CollectionHealth>): RuleInput {
   return {
     type: 'collectionHealth',
     health: {
@@ -129,7 +130,7 @@ function health(over: Partial<CollectionHealth>): RuleInput {
       vendor: undefined,
       code: 'GRAPH_PERMISSION_MISSING',
       message: 'Graph refused /auditLogs/signIns (Authorization_RequestDenied): credwatch needs AuditLog.Read.All.',
-      failingSince: TEST_NOW,
+      failingSince: now,
       consecutiveFailures: 1,
       monitor: { appId: '0e5c1d2a-0000-4000-8000-00000000cafe', displayName: 'credwatch (monitoring)' },
       ...over,

@@ -1,9 +1,8 @@
 import type { InventoryApp, SignInEvent } from '../events.js';
 import { defineRule, NO_FINDINGS } from './define.js';
-import { describeOrigin, keyIdOf, sameKeyId, usesAppCredential } from './facts.js';
+import { describeOrigin, keyIdOf, sameKeyId, severityForOutcome, usesAppCredential } from './facts.js';
 import { signInFinding } from './findings.js';
-import { allowlistFor, allowlistOk, FULL_ACCESS_AS_APP, MIMECAST_RANGES, minutesFromNow, NEW_KEY_ID, OWN_APP_ID, ownApp, signIn, withApps } from './testing.js';
-import { lower, type RuleContext } from './types.js';
+import type { RuleContext } from './types.js';
 
 const ID = 'credential-added-then-used';
 
@@ -33,12 +32,6 @@ function allowlistVerdict(event: SignInEvent, app: InventoryApp | undefined, con
   return { outside: matched === undefined || matched.length === 0, vendor: view.vendor };
 }
 
-const adds = (minutesAgo: number, keyId: string | undefined = NEW_KEY_ID): Pick<RuleContext, 'recentCredentialAdds'> => ({
-  recentCredentialAdds: () => [{ keyId, at: minutesFromNow(minutesAgo), eventId: 'audit-1' }],
-});
-const used = (over: Partial<SignInEvent> = {}) => signIn({ appId: OWN_APP_ID, credentialKeyId: NEW_KEY_ID, createdAt: minutesFromNow(-50), ...over });
-const archiver = withApps(ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] }));
-
 /** Add a credential, sign in with it: the shape of an attacker's persistence, minutes apart. */
 export const credentialAddedThenUsed = defineRule({
   id: ID,
@@ -57,6 +50,8 @@ export const credentialAddedThenUsed = defineRule({
     'Investigate the initiating account (sign-ins, MFA changes, role assignments) as likely compromised.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'event',
   input: 'signIn',
   match({ event }, context) {
     if (!usesAppCredential(event.credentialType)) return NO_FINDINGS;
@@ -67,7 +62,7 @@ export const credentialAddedThenUsed = defineRule({
     const minutes = Math.round((event.createdAt.getTime() - add.at.getTime()) / 60_000);
     const outside = allowlist.outside === true ? `, outside ${allowlist.vendor ?? 'the vendor'}'s allowed ranges` : '';
     return [
-      signInFinding(ID, event.success ? 'critical' : lower('critical'), event, app, context, {
+      signInFinding(ID, severityForOutcome('critical', event), event, app, context, {
         summary: `Credential added to "${app?.displayName ?? event.appDisplayName ?? event.appId}" was used ${minutes} min later from ${describeOrigin(event)}${outside}`,
         credentialKeyId: keyIdOf(event) ?? add.keyId,
         eventIds: [event.id, add.eventId],
@@ -75,16 +70,23 @@ export const credentialAddedThenUsed = defineRule({
       }),
     ];
   },
-  cases: [
-    { name: 'key used 20 minutes after it was added', input: used(), context: { ...archiver, ...adds(-70) }, expect: ['critical'] },
-    { name: 'used from outside the allowlist', input: used(), context: { ...archiver, ...adds(-70), ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')) }, expect: ['critical'] },
-    { name: 'failed attempt is lower', input: used({ success: false, errorCode: 7000215 }), context: { ...archiver, ...adds(-70) }, expect: ['high'] },
-    { name: 'no key id logged: any add to the app counts', input: used({ credentialKeyId: '' }), context: { ...archiver, ...adds(-70, 'another-key') }, expect: ['critical'] },
-    { name: 'app unknown to the inventory still fires', input: used(), context: adds(-70), expect: ['critical'] },
-    { name: 'used 31 minutes after the add', input: used(), context: { ...archiver, ...adds(-81) }, expect: [] },
-    { name: 'sign-in before the add', input: used(), context: { ...archiver, ...adds(-40) }, expect: [] },
-    { name: 'a different key was added', input: used(), context: { ...archiver, ...adds(-70, 'another-key') }, expect: [] },
-    { name: 'nothing added recently', input: used(), context: archiver, expect: [] },
-    { name: 'managed identity sign-in', input: used({ credentialType: 'managedIdentity', credentialKeyId: undefined }), context: { ...archiver, ...adds(-70) }, expect: [] },
-  ],
+  cases: ({ allowlistFor, allowlistOk, FULL_ACCESS_AS_APP, MIMECAST_RANGES, minutesFromNow, NEW_KEY_ID, OWN_APP_ID, ownApp, signIn, withApps }) => {
+    const adds = (minutesAgo: number, keyId: string | undefined = NEW_KEY_ID): Pick<RuleContext, 'recentCredentialAdds'> => ({
+      recentCredentialAdds: () => [{ keyId, at: minutesFromNow(minutesAgo), eventId: 'audit-1' }],
+    });
+    const used = (over: Partial<SignInEvent> = {}) => signIn({ appId: OWN_APP_ID, credentialKeyId: NEW_KEY_ID, createdAt: minutesFromNow(-50), ...over });
+    const archiver = withApps(ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] }));
+    return [
+      { name: 'key used 20 minutes after it was added', input: used(), context: { ...archiver, ...adds(-70) }, expect: ['critical'] },
+      { name: 'used from outside the allowlist', input: used(), context: { ...archiver, ...adds(-70), ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')) }, expect: ['critical'] },
+      { name: 'failed attempt is lower', input: used({ outcome: 'failure', errorCode: 7000215 }), context: { ...archiver, ...adds(-70) }, expect: ['high'] },
+      { name: 'no key id logged: any add to the app counts', input: used({ credentialKeyId: '' }), context: { ...archiver, ...adds(-70, 'another-key') }, expect: ['critical'] },
+      { name: 'app unknown to the inventory still fires', input: used(), context: adds(-70), expect: ['critical'] },
+      { name: 'used 31 minutes after the add', input: used(), context: { ...archiver, ...adds(-81) }, expect: [] },
+      { name: 'sign-in before the add', input: used(), context: { ...archiver, ...adds(-40) }, expect: [] },
+      { name: 'a different key was added', input: used(), context: { ...archiver, ...adds(-70, 'another-key') }, expect: [] },
+      { name: 'nothing added recently', input: used(), context: archiver, expect: [] },
+      { name: 'managed identity sign-in', input: used({ credentialType: 'managedIdentity', credentialKeyId: undefined }), context: { ...archiver, ...adds(-70) }, expect: [] },
+    ];
+  },
 });

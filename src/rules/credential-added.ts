@@ -3,7 +3,6 @@ import { CREDENTIAL_ADDED_META, credentialAddedSeverity, credentialAddedSummary 
 import { defineRule, NO_FINDINGS } from './define.js';
 import { credentialKindOfKeyType, isFailedAudit } from './facts.js';
 import { appFinding } from './findings.js';
-import { audit, FULL_ACCESS_AS_APP, inventoryApp, NEW_KEY_ID, ownApp, withApps } from './testing.js';
 import type { RuleContext } from './types.js';
 
 const ID = 'credential-added';
@@ -21,6 +20,8 @@ export const credentialAdded = defineRule({
     'Detects a certificate or secret added to an app registration ("Certificates and secrets management") or directly to a service principal ("Add service principal credentials") in the directory audit log. High on mailbox-capable apps and for credentials on service principals, medium otherwise. Failed attempts changed nothing and are ignored.',
   severity: 'high',
   ...CREDENTIAL_ADDED_META,
+  family: ID,
+  finding: 'event',
   input: 'audit',
   match({ event }, context) {
     if (event.kind !== 'applicationCredentialsChanged' && event.kind !== 'servicePrincipalCredentialsAdded') return NO_FINDINGS;
@@ -55,7 +56,7 @@ export const credentialAdded = defineRule({
       });
     });
   },
-  cases: [
+  cases: ({ audit, FULL_ACCESS_AS_APP, inventoryApp, NEW_KEY_ID, ownApp, withApps }) => [
     { name: 'certificate added to a mailbox-capable app', input: audit(), context: withApps(ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })), expect: ['high'] },
     { name: 'certificate added to an app without mailbox access', input: audit(), context: withApps(ownApp()), expect: ['medium'] },
     {

@@ -1,5 +1,5 @@
 import type { Finding } from '../events.js';
-import type { Rule, RuleCase, RuleContext, RuleInput, RuleInputType, RuleMeta } from './types.js';
+import type { Rule, RuleCases, RuleContext, RuleInput, RuleInputType, RuleMeta } from './types.js';
 
 /** The input variant a rule of input type `T` receives. */
 export type InputOf<T extends RuleInputType> = Extract<RuleInput, { type: T }>;
@@ -10,11 +10,15 @@ export type InputOf<T extends RuleInputType> = Extract<RuleInput, { type: T }>;
  */
 export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
-/** A rule as its file writes it: `match` receives its own input variant, already narrowed. */
+/**
+ * A rule as its file writes it: metadata (family and finding kind included — the alert layer reads
+ * them instead of guessing from the id), `match` on its own input variant, already narrowed, and
+ * its cases as a function of the test kit.
+ */
 export interface RuleDefinition<T extends RuleInputType> extends RuleMeta {
   input: T;
   match(input: InputOf<T>, context: RuleContext): readonly Finding[];
-  cases: readonly RuleCase[];
+  cases: RuleCases;
 }
 
 /**

@@ -3,7 +3,8 @@
  * means the same thing by "mailbox-capable" or "failed". Loops instead of `some(…)` closures: these
  * run once per sign-in.
  */
-import type { AppCredential, ClientCredentialType, InventoryApp, SignInEvent } from '../events.js';
+import type { AppCredential, ClientCredentialType, InventoryApp, Severity, SignInEvent } from '../events.js';
+import { lower } from './types.js';
 
 /** Any mailbox permission at all (application or delegated), as the inventory assessment counts it. */
 export function isMailboxCapable(app: InventoryApp | undefined): boolean {
@@ -53,6 +54,31 @@ export function keyIdOf(event: SignInEvent): string | undefined {
 /** The name to show: the inventory's, else the log's, else the app id. */
 export function appName(app: InventoryApp | undefined, event: SignInEvent): string {
   return app?.displayName ?? event.appDisplayName ?? event.appId;
+}
+
+/**
+ * The credential type as an alert names it: the documented value (`"none"`, `"unknownFutureValue"`,
+ * …), the logged text of an undocumented one, or "not recorded" when the log left it absent or `""`.
+ */
+export function credentialTypeName(event: SignInEvent): string {
+  if (event.credentialType === 'notRecorded') return 'not recorded';
+  if (event.credentialType === 'unrecognized') return `"${event.rawCredentialType ?? ''}" (not a documented value)`;
+  return `"${event.credentialType}"`;
+}
+
+/**
+ * `""` for a success; `; the sign-in failed (AADSTS…)` or `; the outcome is unknown …` otherwise,
+ * so a summary never lets an unknown outcome read as a success or as a failure.
+ */
+export function outcomeClause(event: SignInEvent): string {
+  if (event.outcome === 'success') return '';
+  if (event.outcome === 'failure') return `; the sign-in failed${event.errorCode ? ` (AADSTS${event.errorCode})` : ''}`;
+  return '; the outcome is unknown (the log records no status error code)';
+}
+
+/** A failed attempt is one level lower; an unknown outcome is not (it may have succeeded). */
+export function severityForOutcome(severity: Severity, event: SignInEvent): Severity {
+  return event.outcome === 'failure' ? lower(severity) : severity;
 }
 
 /** `203.0.113.40 (NL, AS64512)`, or what is known about a missing or unparseable address. */

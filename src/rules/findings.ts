@@ -8,7 +8,11 @@ import type { RuleContext } from './types.js';
 
 export type Details = Finding['details'];
 
-/** A finding about one sign-in: network, location, resource and outcome come from the event. */
+/**
+ * A finding about one sign-in: network, location, resource and outcome come from the event. An
+ * unknown outcome leaves `success` undefined (the alert counts it as neither a success nor a
+ * failure) and every sign-in finding's details say `outcome` in words.
+ */
 export function signInFinding(
   ruleId: string,
   severity: Severity,
@@ -32,9 +36,9 @@ export function signInFinding(
     country: event.countryOrRegion,
     asn: event.asn,
     resource: event.resourceDisplayName ?? event.resourceId,
-    success: event.success,
+    success: event.outcome === 'unknown' ? undefined : event.outcome === 'success',
     allowlist: facts.allowlist ? [...facts.allowlist] : [],
-    details: facts.details,
+    details: { ...facts.details, outcome: event.outcome },
   };
 }
 

@@ -1,6 +1,8 @@
 /**
  * The detection catalogue. Order is the documentation's order: sign-ins (the Mimecast pattern
- * first), changes, posture, then credwatch's own health. Ids are never reused; retired rules stay here as `deprecated`.
+ * first, one outside-allowlist rule per credential meaning), changes, posture, then credwatch's own
+ * health. Ids are never reused; retired rules stay here as `deprecated`, so stored alerts,
+ * suppressions and the documentation that name them keep resolving.
  */
 import { collectionFailing } from './collection-failing.js';
 import { credentialAdded } from './credential-added.js';
@@ -17,7 +19,9 @@ import { postureSecretOnMailboxApp } from './posture-secret-on-mailbox-app.js';
 import { postureSharedCertificate } from './posture-shared-certificate.js';
 import { postureWeakCertificate } from './posture-weak-certificate.js';
 import { signinCertOutsideAllowlist } from './signin-cert-outside-allowlist.js';
+import { signinFederatedOutsideAllowlist } from './signin-federated-outside-allowlist.js';
 import { signinNewNetwork } from './signin-new-network.js';
+import { signinOtherCredentialOutsideAllowlist } from './signin-other-credential-outside-allowlist.js';
 import { signinSecretOutsideAllowlist } from './signin-secret-outside-allowlist.js';
 import { signinUnknownCredential } from './signin-unknown-credential.js';
 import type { Rule } from './types.js';
@@ -25,6 +29,8 @@ import type { Rule } from './types.js';
 export const RULES: readonly Rule[] = Object.freeze([
   signinCertOutsideAllowlist,
   signinSecretOutsideAllowlist,
+  signinFederatedOutsideAllowlist,
+  signinOtherCredentialOutsideAllowlist,
   signinUnknownCredential,
   signinNewNetwork,
   credentialAddedThenUsed,
@@ -43,7 +49,15 @@ export const RULES: readonly Rule[] = Object.freeze([
   collectionFailing,
 ]);
 
+const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
+
+/** The catalogue entry for a rule id (deprecated ones included); undefined for an id it never had. */
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}
+
 export { ADDED_THEN_USED_WINDOW_IN_MINUTES } from './credential-added-then-used.js';
 export { LEARNING_PERIOD_IN_DAYS } from './signin-new-network.js';
 export { networkKey } from './network-key.js';
-export type { AllowlistView, CollectionHealth, CollectionSource, InventoryChange, Rule, RuleCase, RuleContext, RuleInput, RuleInputType, RuleMeta } from './types.js';
+export type { RuleCaseKit } from './case-kit.js';
+export type { AllowlistView, CollectionHealth, CollectionSource, InventoryChange, Rule, RuleCase, RuleCases, RuleContext, RuleInput, RuleInputType, RuleMeta } from './types.js';

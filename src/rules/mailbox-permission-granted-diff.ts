@@ -2,7 +2,6 @@ import { isMailboxPermission } from '../inventory/mailbox.js';
 import { defineRule, NO_FINDINGS } from './define.js';
 import { appFinding } from './findings.js';
 import { MAILBOX_PERMISSION_META } from './mailbox-permission-common.js';
-import { inventoryApp, inventoryChange, ownApp } from './testing.js';
 
 const ID = 'mailbox-permission-granted-diff';
 
@@ -13,6 +12,9 @@ export const mailboxPermissionGrantedDiff = defineRule({
   description:
     'Detects a mailbox permission (EWS, Exchange.ManageAsApp or Graph mail, calendar, contacts roles or delegated scopes) that appears on an app between two inventory snapshots; mailbox-permission-granted sees the same grants sooner, with the actor, from the audit log.',
   ...MAILBOX_PERMISSION_META,
+  // One change seen two ways: the diff shares the audit-log rule's alerts, so it is notified once.
+  family: 'mailbox-permission-granted',
+  finding: 'event',
   input: 'inventoryChange',
   match({ change }, context) {
     if (change.kind !== 'mailboxPermissionAdded' || !isMailboxPermission(change.permission)) return NO_FINDINGS;
@@ -30,7 +32,7 @@ export const mailboxPermissionGrantedDiff = defineRule({
       }),
     ];
   },
-  cases: [
+  cases: ({ inventoryApp, inventoryChange, ownApp }) => [
     { name: 'full_access_as_app appears on a vendor app', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: inventoryApp(), permission: 'full_access_as_app', type: 'application' }), expect: ['high'] },
     { name: 'delegated Mail.Send appears', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'Mail.Send', type: 'delegated' }), expect: ['high'] },
     { name: 'a non-mailbox permission', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'User.Read.All', type: 'application' }), expect: [] },

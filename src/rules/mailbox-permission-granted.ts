@@ -1,10 +1,10 @@
 import type { AuditEvent, InventoryApp } from '../events.js';
 import { isMailboxPermission } from '../inventory/mailbox.js';
+import type { RuleCaseKit } from './case-kit.js';
 import { defineRule, NO_FINDINGS } from './define.js';
 import { isFailedAudit } from './facts.js';
 import { appFinding } from './findings.js';
 import { MAILBOX_PERMISSION_META } from './mailbox-permission-common.js';
-import { audit, inventoryApp, VENDOR_APP_ID, withApps } from './testing.js';
 import type { RuleContext } from './types.js';
 
 const ID = 'mailbox-permission-granted';
@@ -18,7 +18,7 @@ function resolveApp(event: AuditEvent, context: RuleContext): InventoryApp | und
   return byAppId ?? (event.target.id ? context.appByObjectId(event.target.id) : undefined);
 }
 
-const grant = (permissions: string[], over: Partial<AuditEvent> = {}) =>
+const granter = ({ audit, VENDOR_APP_ID }: RuleCaseKit) => (permissions: string[], over: Partial<AuditEvent> = {}) =>
   audit({
     activity: 'Add app role assignment to service principal',
     kind: 'appRoleAssignmentAdded',
@@ -35,6 +35,8 @@ export const mailboxPermissionGranted = defineRule({
   description:
     'Detects EWS full_access_as_app, Exchange.ManageAsApp, EWS.AccessAsUser.All or Graph Mail/MailboxSettings/Calendars/Contacts permissions granted to an app by app role assignment, admin or user consent, or delegated permission grant, in the directory audit log. Failed attempts granted nothing and are ignored.',
   ...MAILBOX_PERMISSION_META,
+  family: ID,
+  finding: 'event',
   input: 'audit',
   match({ event }, context) {
     if (!GRANT_KINDS.has(event.kind) || isFailedAudit(event.result)) return NO_FINDINGS;
@@ -55,12 +57,16 @@ export const mailboxPermissionGranted = defineRule({
       }),
     ];
   },
-  cases: [
-    { name: 'full_access_as_app assigned to a vendor app', input: grant(['full_access_as_app']), context: withApps(inventoryApp()), expect: ['high'] },
-    { name: 'admin consent including Mail.Read', input: grant(['User.Read', 'Mail.Read'], { activity: 'Consent to application', kind: 'consent' }), expect: ['high'] },
-    { name: 'delegated EWS grant', input: grant(['EWS.AccessAsUser.All'], { activity: 'Add delegated permission grant', kind: 'delegatedGrantAdded' }), expect: ['high'] },
-    { name: 'non-mailbox permission', input: grant(['User.Read.All']), expect: [] },
-    { name: 'failed consent', input: grant(['Mail.Read'], { kind: 'consent', result: 'failure' }), expect: [] },
-    { name: 'credential change with a mailbox-looking permission list is not a grant', input: audit({ permissions: ['Mail.Read'] }), expect: [] },
-  ],
+  cases: (kit) => {
+    const { audit, inventoryApp, withApps } = kit;
+    const grant = granter(kit);
+    return [
+      { name: 'full_access_as_app assigned to a vendor app', input: grant(['full_access_as_app']), context: withApps(inventoryApp()), expect: ['high'] },
+      { name: 'admin consent including Mail.Read', input: grant(['User.Read', 'Mail.Read'], { activity: 'Consent to application', kind: 'consent' }), expect: ['high'] },
+      { name: 'delegated EWS grant', input: grant(['EWS.AccessAsUser.All'], { activity: 'Add delegated permission grant', kind: 'delegatedGrantAdded' }), expect: ['high'] },
+      { name: 'non-mailbox permission', input: grant(['User.Read.All']), expect: [] },
+      { name: 'failed consent', input: grant(['Mail.Read'], { kind: 'consent', result: 'failure' }), expect: [] },
+      { name: 'credential change with a mailbox-looking permission list is not a grant', input: audit({ permissions: ['Mail.Read'] }), expect: [] },
+    ];
+  },
 });

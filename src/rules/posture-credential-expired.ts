@@ -1,11 +1,8 @@
 import { defineRule } from './define.js';
 import { describeCredential } from './facts.js';
 import { credentialPosture, day } from './posture.js';
-import { assessed, credential, daysFromNow, ownApp, posture } from './testing.js';
 
 const ID = 'posture-credential-expired';
-
-const expired = credential({ startDateTime: daysFromNow(-400), endDateTime: daysFromNow(-35) });
 
 /** Dead credentials are clutter that hides live ones, and a sign of an app nobody looks after. */
 export const postureCredentialExpired = defineRule({
@@ -22,6 +19,8 @@ export const postureCredentialExpired = defineRule({
     'If the app has no valid credential and no recent sign-ins, ask the owner whether the app can be deleted.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'state',
   input: 'posture',
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) =>
@@ -29,8 +28,11 @@ export const postureCredentialExpired = defineRule({
         ? { severity: 'low', summary: `${describeCredential(c)} of "${a.app.displayName}" expired on ${day(c.endDateTime)}`, details: { endDateTime: c.endDateTime?.toISOString() ?? null } }
         : undefined,
     ),
-  cases: [
-    { name: 'certificate expired a month ago', input: posture(ownApp({ credentials: [expired] }), [assessed(expired, ['expired'])]), expect: ['low'] },
-    { name: 'valid certificate', input: posture(ownApp(), [assessed(credential())]), expect: [] },
-  ],
+  cases: ({ assessed, credential, daysFromNow, ownApp, posture }) => {
+    const expired = credential({ startDateTime: daysFromNow(-400), endDateTime: daysFromNow(-35) });
+    return [
+      { name: 'certificate expired a month ago', input: posture(ownApp({ credentials: [expired] }), [assessed(expired, ['expired'])]), expect: ['low'] },
+      { name: 'valid certificate', input: posture(ownApp(), [assessed(credential())]), expect: [] },
+    ];
+  },
 });

@@ -1,11 +1,8 @@
 import { defineRule } from './define.js';
 import { describeCredential } from './facts.js';
 import { credentialPosture, day } from './posture.js';
-import { assessed, credential, daysFromNow, FULL_ACCESS_AS_APP, ownApp, posture } from './testing.js';
 
 const ID = 'posture-credential-expiring';
-
-const expiring = credential({ startDateTime: daysFromNow(-340), endDateTime: daysFromNow(14) });
 
 /** An expiring credential on a mailbox app is an outage waiting to be "fixed" by a rushed secret. */
 export const postureCredentialExpiring = defineRule({
@@ -22,6 +19,8 @@ export const postureCredentialExpiring = defineRule({
     'Confirm in the sign-in logs that the new key id is used before deleting the old credential.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'state',
   input: 'posture',
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) =>
@@ -33,9 +32,12 @@ export const postureCredentialExpiring = defineRule({
           }
         : undefined,
     ),
-  cases: [
-    { name: 'expiring on an ordinary app', input: posture(ownApp({ credentials: [expiring] }), [assessed(expiring, ['expiringSoon'])]), expect: ['low'] },
-    { name: 'expiring on a mailbox-capable app', input: posture(ownApp({ credentials: [expiring], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(expiring, ['expiringSoon'])]), expect: ['medium'] },
-    { name: 'valid for months', input: posture(ownApp(), [assessed(credential())]), expect: [] },
-  ],
+  cases: ({ assessed, credential, daysFromNow, FULL_ACCESS_AS_APP, ownApp, posture }) => {
+    const expiring = credential({ startDateTime: daysFromNow(-340), endDateTime: daysFromNow(14) });
+    return [
+      { name: 'expiring on an ordinary app', input: posture(ownApp({ credentials: [expiring] }), [assessed(expiring, ['expiringSoon'])]), expect: ['low'] },
+      { name: 'expiring on a mailbox-capable app', input: posture(ownApp({ credentials: [expiring], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(expiring, ['expiringSoon'])]), expect: ['medium'] },
+      { name: 'valid for months', input: posture(ownApp(), [assessed(credential())]), expect: [] },
+    ];
+  },
 });

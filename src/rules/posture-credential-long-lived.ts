@@ -1,11 +1,8 @@
 import { defineRule } from './define.js';
 import { describeCredential } from './facts.js';
 import { credentialPosture, day } from './posture.js';
-import { assessed, credential, daysFromNow, FULL_ACCESS_AS_APP, ownApp, posture } from './testing.js';
 
 const ID = 'posture-credential-long-lived';
-
-const longLived = credential({ kind: 'secret', displayName: 'forever', startDateTime: daysFromNow(-30), endDateTime: daysFromNow(700) });
 
 /** A stolen credential is worth as long as it stays valid. */
 export const postureCredentialLongLived = defineRule({
@@ -22,6 +19,8 @@ export const postureCredentialLongLived = defineRule({
     'Consider an app management policy (Entra ID) that limits credential lifetimes tenant-wide.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'state',
   input: 'posture',
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags, lifetimeInDays }, a) => {
@@ -33,9 +32,12 @@ export const postureCredentialLongLived = defineRule({
         details: { lifetimeInDays: lifetimeInDays ?? null, limitInDays: limit },
       };
     }),
-  cases: [
-    { name: 'two-year secret on an ordinary app', input: posture(ownApp({ credentials: [longLived] }), [assessed(longLived, ['longLived'])]), expect: ['low'] },
-    { name: 'two-year secret on a mailbox-capable app', input: posture(ownApp({ credentials: [longLived], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(longLived, ['longLived', 'secretOnMailboxApp'])]), expect: ['medium'] },
-    { name: 'one-year certificate', input: posture(ownApp(), [assessed(credential())]), expect: [] },
-  ],
+  cases: ({ assessed, credential, daysFromNow, FULL_ACCESS_AS_APP, ownApp, posture }) => {
+    const longLived = credential({ kind: 'secret', displayName: 'forever', startDateTime: daysFromNow(-30), endDateTime: daysFromNow(700) });
+    return [
+      { name: 'two-year secret on an ordinary app', input: posture(ownApp({ credentials: [longLived] }), [assessed(longLived, ['longLived'])]), expect: ['low'] },
+      { name: 'two-year secret on a mailbox-capable app', input: posture(ownApp({ credentials: [longLived], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(longLived, ['longLived', 'secretOnMailboxApp'])]), expect: ['medium'] },
+      { name: 'one-year certificate', input: posture(ownApp(), [assessed(credential())]), expect: [] },
+    ];
+  },
 });

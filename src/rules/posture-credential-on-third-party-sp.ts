@@ -1,11 +1,8 @@
 import { defineRule, NO_FINDINGS } from './define.js';
 import { describeCredential } from './facts.js';
 import { credentialPosture } from './posture.js';
-import { assessed, credential, FULL_ACCESS_AS_APP, inventoryApp, ownApp, posture } from './testing.js';
 
 const ID = 'posture-credential-on-third-party-sp';
-
-const onSp = credential({ holder: 'servicePrincipal', kind: 'secret', displayName: undefined });
 
 /** A vendor's credentials live in the vendor's tenant; one in ours was put there by someone here. */
 export const postureCredentialOnThirdPartySp = defineRule({
@@ -25,6 +22,8 @@ export const postureCredentialOnThirdPartySp = defineRule({
     'Review the app\'s sign-ins with this key id and, for mailbox-capable apps, MailItemsAccessed for the app id.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'state',
   input: 'posture',
   match: ({ assessment }, context) =>
     assessment.app.ownership !== 'thirdParty'
@@ -34,10 +33,13 @@ export const postureCredentialOnThirdPartySp = defineRule({
             ? { severity: 'high', summary: `${describeCredential(c)} sits on the service principal of vendor app "${a.app.displayName}" in this tenant`, details: { usage: c.usage ?? null } }
             : undefined,
         ),
-  cases: [
-    { name: 'secret on a vendor service principal', input: posture(inventoryApp({ credentials: [onSp] }), [assessed(onSp, ['onServicePrincipal'])]), expect: ['high'] },
-    { name: 'on a mailbox-capable vendor app too', input: posture(inventoryApp({ credentials: [onSp], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(onSp, ['onServicePrincipal', 'secretOnMailboxApp'])]), expect: ['high'] },
-    { name: 'own app with a credential on its service principal', input: posture(ownApp({ credentials: [onSp] }), [assessed(onSp, ['onServicePrincipal'])]), expect: [] },
-    { name: 'vendor app with no credentials here', input: posture(inventoryApp()), expect: [] },
-  ],
+  cases: ({ assessed, credential, FULL_ACCESS_AS_APP, inventoryApp, ownApp, posture }) => {
+    const onSp = credential({ holder: 'servicePrincipal', kind: 'secret', displayName: undefined });
+    return [
+      { name: 'secret on a vendor service principal', input: posture(inventoryApp({ credentials: [onSp] }), [assessed(onSp, ['onServicePrincipal'])]), expect: ['high'] },
+      { name: 'on a mailbox-capable vendor app too', input: posture(inventoryApp({ credentials: [onSp], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(onSp, ['onServicePrincipal', 'secretOnMailboxApp'])]), expect: ['high'] },
+      { name: 'own app with a credential on its service principal', input: posture(ownApp({ credentials: [onSp] }), [assessed(onSp, ['onServicePrincipal'])]), expect: [] },
+      { name: 'vendor app with no credentials here', input: posture(inventoryApp()), expect: [] },
+    ];
+  },
 });

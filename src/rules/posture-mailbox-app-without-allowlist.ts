@@ -2,11 +2,8 @@ import { defineRule, NO_FINDINGS } from './define.js';
 import { mailboxPermissionNames } from './facts.js';
 import { appFinding } from './findings.js';
 import { postureEventId } from './posture.js';
-import { allowlistFor, allowlistOk, DELEGATED_MAIL_READ, FULL_ACCESS_AS_APP, inventoryApp, MIMECAST_RANGES, ownApp, posture } from './testing.js';
 
 const ID = 'posture-mailbox-app-without-allowlist';
-
-const mimecast = inventoryApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] });
 
 /** Exactly the Mimecast customers' blind spot: nobody watched where the vendor's app came from. */
 export const postureMailboxAppWithoutAllowlist = defineRule({
@@ -23,6 +20,8 @@ export const postureMailboxAppWithoutAllowlist = defineRule({
     'Until then, review the app\'s sign-in networks in the weekly report and consider scoping its mailbox access with an Application Access Policy or RBAC for Applications.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'state',
   input: 'posture',
   match({ assessment }, context) {
     const { app } = assessment;
@@ -42,12 +41,15 @@ export const postureMailboxAppWithoutAllowlist = defineRule({
       }),
     ];
   },
-  cases: [
-    { name: 'vendor app with full_access_as_app and no allowlist', input: posture(mimecast), expect: ['medium'] },
-    { name: 'vendor app with delegated mail access and no allowlist', input: posture(inventoryApp({ mailboxPermissions: [DELEGATED_MAIL_READ] })), expect: ['medium'] },
-    { name: 'allowlist configured', input: posture(mimecast), context: allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')), expect: [] },
-    { name: 'allowlist configured but unavailable', input: posture(mimecast), context: { allowlist: () => ({ status: 'unknown', vendor: 'Mimecast', reason: 'HTTP 503' }) }, expect: [] },
-    { name: 'own app', input: posture(ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })), expect: [] },
-    { name: 'vendor app without mailbox access', input: posture(inventoryApp()), expect: [] },
-  ],
+  cases: ({ allowlistFor, allowlistOk, DELEGATED_MAIL_READ, FULL_ACCESS_AS_APP, inventoryApp, MIMECAST_RANGES, ownApp, posture }) => {
+    const mimecast = inventoryApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] });
+    return [
+      { name: 'vendor app with full_access_as_app and no allowlist', input: posture(mimecast), expect: ['medium'] },
+      { name: 'vendor app with delegated mail access and no allowlist', input: posture(inventoryApp({ mailboxPermissions: [DELEGATED_MAIL_READ] })), expect: ['medium'] },
+      { name: 'allowlist configured', input: posture(mimecast), context: allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')), expect: [] },
+      { name: 'allowlist configured but unavailable', input: posture(mimecast), context: { allowlist: () => ({ status: 'unknown', vendor: 'Mimecast', reason: 'HTTP 503' }) }, expect: [] },
+      { name: 'own app', input: posture(ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })), expect: [] },
+      { name: 'vendor app without mailbox access', input: posture(inventoryApp()), expect: [] },
+    ];
+  },
 });

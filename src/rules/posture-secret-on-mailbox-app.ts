@@ -1,11 +1,8 @@
 import { defineRule } from './define.js';
 import { describeCredential, mailboxPermissionNames } from './facts.js';
 import { credentialPosture } from './posture.js';
-import { assessed, credential, FULL_ACCESS_AS_APP, NEW_KEY_ID, ownApp, posture } from './testing.js';
 
 const ID = 'posture-secret-on-mailbox-app';
-
-const secret = credential({ keyId: NEW_KEY_ID, kind: 'secret', displayName: 'prod', thumbprintSha1: undefined, hint: 'Xy7' });
 
 /** Secrets are copied into config files and pipelines; on a mailbox app that copy opens every mailbox. */
 export const postureSecretOnMailboxApp = defineRule({
@@ -22,6 +19,8 @@ export const postureSecretOnMailboxApp = defineRule({
     'Remove the secret once the workload uses the new credential (confirm the new key id in sign-ins).',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'state',
   input: 'posture',
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) =>
@@ -29,8 +28,11 @@ export const postureSecretOnMailboxApp = defineRule({
         ? { severity: 'medium', summary: `"${a.app.displayName}" (${mailboxPermissionNames(a.app)}) authenticates with ${describeCredential(c)}`, details: { hint: c.hint ?? null } }
         : undefined,
     ),
-  cases: [
-    { name: 'secret on an app with full_access_as_app', input: posture(ownApp({ credentials: [credential(), secret], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(credential()), assessed(secret, ['secretOnMailboxApp'])]), expect: ['medium'] },
-    { name: 'secret on an app without mailbox access', input: posture(ownApp({ credentials: [secret] }), [assessed(secret)]), expect: [] },
-  ],
+  cases: ({ assessed, credential, FULL_ACCESS_AS_APP, NEW_KEY_ID, ownApp, posture }) => {
+    const secret = credential({ keyId: NEW_KEY_ID, kind: 'secret', displayName: 'prod', thumbprintSha1: undefined, hint: 'Xy7' });
+    return [
+      { name: 'secret on an app with full_access_as_app', input: posture(ownApp({ credentials: [credential(), secret], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(credential()), assessed(secret, ['secretOnMailboxApp'])]), expect: ['medium'] },
+      { name: 'secret on an app without mailbox access', input: posture(ownApp({ credentials: [secret] }), [assessed(secret)]), expect: [] },
+    ];
+  },
 });

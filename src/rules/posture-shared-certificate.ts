@@ -1,7 +1,6 @@
 import { defineRule } from './define.js';
 import { describeCredential } from './facts.js';
 import { credentialPosture } from './posture.js';
-import { assessed, credential, ownApp, posture } from './testing.js';
 
 const ID = 'posture-shared-certificate';
 
@@ -19,6 +18,8 @@ export const postureSharedCertificate = defineRule({
     'Issue a separate certificate per app, deploy each, confirm the new key ids in sign-ins, then remove the shared one from every app.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'state',
   input: 'posture',
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) =>
@@ -26,7 +27,7 @@ export const postureSharedCertificate = defineRule({
         ? { severity: 'medium', summary: `${describeCredential(c)} of "${a.app.displayName}" is also registered on other apps (thumbprint ${c.thumbprintSha1 ?? 'unknown'})`, details: { thumbprintSha1: c.thumbprintSha1 ?? null } }
         : undefined,
     ),
-  cases: [
+  cases: ({ assessed, credential, ownApp, posture }) => [
     { name: 'certificate used by two apps', input: posture(ownApp(), [assessed(credential(), ['shared'])]), expect: ['medium'] },
     { name: 'certificate used by one app', input: posture(ownApp(), [assessed(credential())]), expect: [] },
   ],

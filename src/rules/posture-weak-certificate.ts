@@ -2,24 +2,8 @@ import type { CertificateDetails } from '../events.js';
 import { defineRule } from './define.js';
 import { describeCredential } from './facts.js';
 import { credentialPosture } from './posture.js';
-import { assessed, credential, daysFromNow, FULL_ACCESS_AS_APP, ownApp, posture } from './testing.js';
 
 const ID = 'posture-weak-certificate';
-
-const details = (over: Partial<CertificateDetails>): CertificateDetails => ({
-  subject: 'CN=archiver',
-  issuer: 'CN=archiver',
-  selfSigned: true,
-  keyAlgorithm: 'rsa',
-  keySizeInBits: 2048,
-  signatureAlgorithm: 'sha256WithRSAEncryption',
-  notBefore: daysFromNow(-100),
-  notAfter: daysFromNow(265),
-  thumbprintSha1: 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB12',
-  thumbprintSha256: 'ab'.repeat(32),
-  ...over,
-});
-const weak = credential({ certificate: details({ keySizeInBits: 1024, signatureAlgorithm: 'sha1WithRSAEncryption' }) });
 
 /** A key that can be factored or a signature that can be forged is a credential waiting to be copied. */
 export const postureWeakCertificate = defineRule({
@@ -35,6 +19,8 @@ export const postureWeakCertificate = defineRule({
     'Upload the new certificate to the app, switch the workload to it, confirm the new key id in sign-ins, then remove the weak one.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'state',
   input: 'posture',
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) => {
@@ -48,9 +34,25 @@ export const postureWeakCertificate = defineRule({
         details: { weakKey, sha1Signature: sha1, keySizeInBits: c.certificate?.keySizeInBits ?? null, signatureAlgorithm: c.certificate?.signatureAlgorithm ?? null },
       };
     }),
-  cases: [
-    { name: '1024-bit SHA-1 certificate on an ordinary app', input: posture(ownApp({ credentials: [weak] }), [assessed(weak, ['weakKey', 'sha1Signature'])]), expect: ['medium'] },
-    { name: 'SHA-1 only, on a mailbox-capable app', input: posture(ownApp({ credentials: [weak], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(weak, ['sha1Signature'])]), expect: ['high'] },
-    { name: 'strong certificate', input: posture(ownApp(), [assessed(credential({ certificate: details({}) }))]), expect: [] },
-  ],
+  cases: ({ assessed, credential, daysFromNow, FULL_ACCESS_AS_APP, ownApp, posture }) => {
+    const details = (over: Partial<CertificateDetails>): CertificateDetails => ({
+      subject: 'CN=archiver',
+      issuer: 'CN=archiver',
+      selfSigned: true,
+      keyAlgorithm: 'rsa',
+      keySizeInBits: 2048,
+      signatureAlgorithm: 'sha256WithRSAEncryption',
+      notBefore: daysFromNow(-100),
+      notAfter: daysFromNow(265),
+      thumbprintSha1: 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB12',
+      thumbprintSha256: 'ab'.repeat(32),
+      ...over,
+    });
+    const weak = credential({ certificate: details({ keySizeInBits: 1024, signatureAlgorithm: 'sha1WithRSAEncryption' }) });
+    return [
+      { name: '1024-bit SHA-1 certificate on an ordinary app', input: posture(ownApp({ credentials: [weak] }), [assessed(weak, ['weakKey', 'sha1Signature'])]), expect: ['medium'] },
+      { name: 'SHA-1 only, on a mailbox-capable app', input: posture(ownApp({ credentials: [weak], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(weak, ['sha1Signature'])]), expect: ['high'] },
+      { name: 'strong certificate', input: posture(ownApp(), [assessed(credential({ certificate: details({}) }))]), expect: [] },
+    ];
+  },
 });

@@ -1,19 +1,14 @@
-import { defineRule, NO_FINDINGS } from './define.js';
-import { matchOutsideAllowlist } from './signin-outside-allowlist.js';
-import { allowlistFor, allowlistOk, FULL_ACCESS_AS_APP, inventoryApp, MIMECAST_RANGES, signIn, withApps } from './testing.js';
+import { defineRule } from './define.js';
+import { matchOutsideAllowlist, outsideAllowlistContexts } from './signin-outside-allowlist.js';
 
 const ID = 'signin-secret-outside-allowlist';
-
-const mailboxVendor = { ...withApps(inventoryApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })), ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')) };
-const plainVendor = { ...withApps(inventoryApp()), ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')) };
-const secret = { credentialType: 'clientSecret' } as const;
 
 /** The same pattern as the certificate rule, for client secrets (easier to leak: they sit in config files). */
 export const signinSecretOutsideAllowlist = defineRule({
   id: ID,
   title: 'App client secret used outside its allowed networks',
   description:
-    'Detects a service-principal sign-in authenticated with a client secret from an IP address outside the ranges allowed for the app\'s vendor. Critical when the app holds an application mailbox permission that reaches every mailbox and the sign-in succeeded; failed attempts are one level lower. A sign-in without a usable IP address also fires.',
+    'Detects a service-principal sign-in authenticated with a client secret (clientCredentialType "clientSecret") from an IP address outside the ranges allowed for the app\'s vendor. Critical when the app holds an application mailbox permission that reaches every mailbox and the sign-in succeeded or its outcome is unknown; high otherwise. A failed attempt is one level lower, and so is a sign-in without a usable IP address (the finding says so).',
   severity: 'critical',
   mitre: ['T1078.004', 'T1550.001', 'T1114.002'],
   falsePositives: [
@@ -30,17 +25,24 @@ export const signinSecretOutsideAllowlist = defineRule({
     'If the address is legitimate, add the range to the allowlist source so the next sign-in matches.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'event',
   input: 'signIn',
-  match: ({ event }, context) => (event.credentialType === 'clientSecret' ? matchOutsideAllowlist(ID, 'secret', event, context) : NO_FINDINGS),
-  cases: [
-    { name: 'mailbox-wide app, successful secret sign-in from outside the ranges', input: signIn(secret), context: mailboxVendor, expect: ['critical'] },
-    { name: 'failed attempt from outside is one level lower', input: signIn({ ...secret, success: false, errorCode: 7000215 }), context: mailboxVendor, expect: ['high'] },
-    { name: 'app without mailbox-wide access is high', input: signIn(secret), context: plainVendor, expect: ['high'] },
-    { name: 'IPv6 outside the vendor /48', input: signIn({ ...secret, ipAddress: '2001:db8:5::7' }), context: mailboxVendor, expect: ['critical'] },
-    { name: 'missing IP still fires', input: signIn({ ...secret, ipAddress: undefined }), context: mailboxVendor, expect: ['critical'] },
-    { name: 'IPv4 inside the vendor range', input: signIn({ ...secret, ipAddress: '205.139.110.25' }), context: mailboxVendor, expect: [] },
-    { name: 'IPv4-mapped IPv6 inside the IPv4 range', input: signIn({ ...secret, ipAddress: '::ffff:205.139.110.25' }), context: mailboxVendor, expect: [] },
-    { name: 'allowlist unknown: silent here, the scan reports the allowlist', input: signIn(secret), context: { ...withApps(inventoryApp()), allowlist: () => ({ status: 'unknown', vendor: 'Mimecast', reason: 'never fetched' }) }, expect: [] },
-    { name: 'certificate: the certificate rule\'s job', input: signIn(), context: mailboxVendor, expect: [] },
-  ],
+  match: ({ event }, context) => matchOutsideAllowlist(ID, 'secret', event, context),
+  cases: (t) => {
+    const { mailboxVendor, plainVendor, unknownAllowlist } = outsideAllowlistContexts(t);
+    const secret = { credentialType: 'clientSecret' } as const;
+    return [
+      { name: 'mailbox-wide app, successful secret sign-in from outside the ranges', input: t.signIn(secret), context: mailboxVendor, expect: ['critical'] },
+      { name: 'failed attempt from outside is one level lower', input: t.signIn({ ...secret, outcome: 'failure', errorCode: 7000215 }), context: mailboxVendor, expect: ['high'] },
+      { name: 'app without mailbox-wide access is high', input: t.signIn(secret), context: plainVendor, expect: ['high'] },
+      { name: 'IPv6 outside the vendor /48', input: t.signIn({ ...secret, ipAddress: '2001:db8:5::7' }), context: mailboxVendor, expect: ['critical'] },
+      { name: 'missing IP fires one level lower', input: t.signIn({ ...secret, ipAddress: undefined }), context: mailboxVendor, expect: ['high'] },
+      { name: 'unknown outcome keeps the full severity', input: t.signIn({ ...secret, outcome: 'unknown', errorCode: undefined }), context: mailboxVendor, expect: ['critical'] },
+      { name: 'IPv4 inside the vendor range', input: t.signIn({ ...secret, ipAddress: '205.139.110.25' }), context: mailboxVendor, expect: [] },
+      { name: 'IPv4-mapped IPv6 inside the IPv4 range', input: t.signIn({ ...secret, ipAddress: '::ffff:205.139.110.25' }), context: mailboxVendor, expect: [] },
+      { name: 'allowlist unknown: silent here, the scan reports the allowlist', input: t.signIn(secret), context: { ...unknownAllowlist, ...t.withApps(t.inventoryApp()) }, expect: [] },
+      { name: 'certificate: the certificate rule\'s job', input: t.signIn(), context: mailboxVendor, expect: [] },
+    ];
+  },
 });

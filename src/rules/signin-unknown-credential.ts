@@ -1,10 +1,9 @@
 import { isCertificateLike } from '../collect/signins.js';
 import type { InventoryApp, SignInEvent } from '../events.js';
 import { defineRule, NO_FINDINGS } from './define.js';
-import { describeOrigin, hasCredential, keyIdOf, sameKeyId } from './facts.js';
+import { describeOrigin, hasCredential, keyIdOf, outcomeClause, sameKeyId, severityForOutcome } from './facts.js';
 import { signInFinding } from './findings.js';
-import { credential, minutesFromNow, NEW_KEY_ID, OWN_APP_ID, OWN_KEY_ID, ownApp, signIn, VENDOR_KEY_ID, withApps } from './testing.js';
-import { lower, type RuleContext } from './types.js';
+import type { RuleContext } from './types.js';
 
 const ID = 'signin-unknown-credential';
 
@@ -38,7 +37,7 @@ export const signinUnknownCredential = defineRule({
   id: ID,
   title: 'Sign-in with a credential the inventory does not show',
   description:
-    'Detects a service-principal sign-in whose credential key id is not (or no longer) among the app\'s credentials in the inventory, or a client-secret sign-in by an app whose visible credentials are all certificates. Apps whose credentials are not visible here (multi-tenant vendor apps keep them in the vendor\'s tenant) are skipped. Failed attempts are one level lower.',
+    'Detects a service-principal sign-in whose credential key id is not (or no longer) among the app\'s credentials in the inventory, or a client-secret sign-in by an app whose visible credentials are all certificates. Apps whose credentials are not visible here (multi-tenant vendor apps keep them in the vendor\'s tenant) are skipped. Failed attempts are one level lower; an unknown outcome is not.',
   severity: 'high',
   mitre: ['T1098.001', 'T1078.004'],
   falsePositives: [
@@ -52,6 +51,8 @@ export const signinUnknownCredential = defineRule({
     'Rotate the remaining credentials of the app.',
   ],
   status: 'stable',
+  family: ID,
+  finding: 'event',
   input: 'signIn',
   match({ event }, context) {
     if (!isCertificateLike(event.credentialType) && event.credentialType !== 'clientSecret') return NO_FINDINGS;
@@ -61,15 +62,15 @@ export const signinUnknownCredential = defineRule({
     const reason = reasonFor(event, app, context);
     if (reason === undefined) return NO_FINDINGS;
     return [
-      signInFinding(ID, event.success ? 'high' : lower('high'), event, app, context, {
-        summary: `"${app.displayName}" ${SUMMARY[reason]} (key id ${keyIdOf(event) ?? 'not logged'}) from ${describeOrigin(event)}`,
+      signInFinding(ID, severityForOutcome('high', event), event, app, context, {
+        summary: `"${app.displayName}" ${SUMMARY[reason]} (key id ${keyIdOf(event) ?? 'not logged'}) from ${describeOrigin(event)}${outcomeClause(event)}`,
         details: { reason, credentialType: event.credentialType, knownKeyIds: app.credentials.map((c) => c.keyId).join(', '), ownership: app.ownership },
       }),
     ];
   },
-  cases: [
+  cases: ({ credential, minutesFromNow, NEW_KEY_ID, OWN_APP_ID, OWN_KEY_ID, ownApp, signIn, VENDOR_KEY_ID, withApps }) => [
     { name: 'key id not on the app', input: signIn({ appId: OWN_APP_ID, credentialKeyId: NEW_KEY_ID }), context: withApps(ownApp()), expect: ['high'] },
-    { name: 'failed attempt with a removed key is lower', input: signIn({ appId: OWN_APP_ID, credentialKeyId: NEW_KEY_ID, success: false, errorCode: 7000222 }), context: withApps(ownApp()), expect: ['medium'] },
+    { name: 'failed attempt with a removed key is lower', input: signIn({ appId: OWN_APP_ID, credentialKeyId: NEW_KEY_ID, outcome: 'failure', errorCode: 7000222 }), context: withApps(ownApp()), expect: ['medium'] },
     { name: 'certificate-only app signs in with a secret (key id not logged)', input: signIn({ appId: OWN_APP_ID, credentialType: 'clientSecret', credentialKeyId: undefined }), context: withApps(ownApp()), expect: ['high'] },
     { name: 'key id on the app', input: signIn({ appId: OWN_APP_ID, credentialKeyId: OWN_KEY_ID }), context: withApps(ownApp()), expect: [] },
     { name: 'key id differs only in letter case', input: signIn({ appId: OWN_APP_ID, credentialKeyId: OWN_KEY_ID.toUpperCase() }), context: withApps(ownApp()), expect: [] },

@@ -1,5 +1,6 @@
 import type { AuditEvent, Finding, InventoryApp, RangeProvenance, Severity, SignInEvent } from '../events.js';
 import type { AppAssessment, PostureThresholds } from '../inventory/assess.js';
+import type { RuleCaseKit } from './case-kit.js';
 
 /**
  * The rule format (Sigma-like): stable id, metadata a responder needs, a pure match, and the rule's
@@ -19,6 +20,19 @@ export interface RuleMeta {
   /** What to do, in order. */
   runbook: readonly string[];
   status: 'stable' | 'experimental' | 'deprecated';
+  /**
+   * The alert family: findings of one family about the same app, credential and network share an
+   * alert. Usually the rule's own id; a rule that sees the same change another way (the inventory
+   * diff behind an audit-log rule) names that rule, so one change is notified once. Part of the
+   * stable alert id, so a rule keeps its family for life.
+   */
+  family: string;
+  /**
+   * `event`: each finding is an occurrence, grouped within a time window. `state`: the finding
+   * describes how things are (posture), one alert per state with no window, and a re-evaluation
+   * every scan is the same fact again, not another occurrence.
+   */
+  finding: 'event' | 'state';
 }
 
 /** A change found by diffing this run's inventory with the previous snapshot. */
@@ -89,11 +103,18 @@ export interface RuleContext {
 export interface RuleCase {
   name: string;
   input: RuleInput;
-  /** Overrides for the test context (see `testContext`). */
+  /** Overrides for the test context (see the kit's `testContext`). */
   context?: Partial<RuleContext>;
   /** Expected severities of the findings, in order; `[]` for a negative case. */
   expect: readonly Severity[];
 }
+
+/**
+ * A rule's own cases, built from the test kit the case runner hands in. A function rather than a
+ * list so the fixtures (fixed clock, sample apps, a test allowlist) live in a test-only module that
+ * production never loads: the rule file names its cases, the runner supplies the builders.
+ */
+export type RuleCases = (kit: RuleCaseKit) => readonly RuleCase[];
 
 export interface Rule extends RuleMeta {
   input: RuleInputType;
@@ -103,7 +124,7 @@ export interface Rule extends RuleMeta {
    * event (a scan pushes millions of sign-ins through every sign-in rule).
    */
   match(input: RuleInput, context: RuleContext): readonly Finding[];
-  cases: readonly RuleCase[];
+  cases: RuleCases;
 }
 
 /** Lowers a severity one step (failed attempts are one level below successful ones). */

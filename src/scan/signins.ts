@@ -63,8 +63,9 @@ function aggregate(run: StreamRun, events: readonly SignInEvent[]): SignInAggreg
     const key = `${day}|${e.appId}|${network}|${String(allowed)}`;
     const agg = byKey.get(key) ?? { tenant: run.tenant, day, appId: e.appId, network, allowed, count: 0, successCount: 0, failureCount: 0 };
     agg.count += 1;
-    if (e.success) agg.successCount += 1;
-    else agg.failureCount += 1;
+    // An unknown outcome (a status without errorCode) is counted in `count` only: neither kind.
+    if (e.outcome === 'success') agg.successCount += 1;
+    else if (e.outcome === 'failure') agg.failureCount += 1;
     byKey.set(key, agg);
   }
   return [...byKey.values()];

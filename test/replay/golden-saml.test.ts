@@ -14,7 +14,7 @@ import type { Json } from '../../src/collect/values.js';
 import { runRules } from '../../src/detect/run.js';
 import type { AuditEvent, MailboxPermission } from '../../src/events.js';
 import { RULES } from '../../src/rules/index.js';
-import { inventoryApp, testContext, withApps } from '../../src/rules/testing.js';
+import { inventoryApp, testContext, withApps } from '../rules/kit.js';
 import { readAudits } from '../../src/scan/audits.js';
 import { realFile } from './fixtures.js';
 import { directoryAuditFromLogAnalytics, ndjsonRows } from './log-analytics.js';

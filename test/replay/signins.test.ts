@@ -10,7 +10,7 @@ import type { Json } from '../../src/collect/values.js';
 import { runRules } from '../../src/detect/run.js';
 import type { SignInEvent } from '../../src/events.js';
 import { RULES } from '../../src/rules/index.js';
-import { allowlistFor, allowlistOk, FULL_ACCESS_AS_APP, inventoryApp, testContext, withApps } from '../../src/rules/testing.js';
+import { allowlistFor, allowlistOk, FULL_ACCESS_AS_APP, inventoryApp, testContext, withApps } from '../rules/kit.js';
 import { body, example, examplesIn, onlyRow, rows } from './fixtures.js';
 import { answerWith, replayGraph } from './replay-graph.js';
 
@@ -68,7 +68,7 @@ describe('the 2022 example with clientCredentialType "certificate"', () => {
       resourceId: '797f4846-ba00-4fd7-ba43-dac1f8f63013',
       resourceDisplayName: 'Windows Azure Service Management API',
       credentialType: 'certificate',
-      success: false,
+      outcome: 'failure',
       errorCode: 50126,
       failureReason: 'Error validating credentials due to invalid username or password.',
       correlationId: '5d295068-919b-4017-85d8-44be2f5f5483',
@@ -143,8 +143,8 @@ describe('the 2022 non-interactive example', () => {
       asn: 33771,
       resourceId: '00000003-0000-0000-c000-000000000000',
       resourceDisplayName: 'Microsoft Graph',
-      credentialType: 'none',
-      success: true,
+      credentialType: 'notRecorded',
+      outcome: 'success',
       errorCode: 0,
       failureReason: 'Other.',
     });
@@ -165,17 +165,17 @@ describe('the 2020 examples', () => {
 
   it('reads errorCode 0 with a null failureReason as a success without a reason', () => {
     const event = normalized(onlyRow(fido2020));
-    expect(event.success).toBe(true);
+    expect(event.outcome).toBe('success');
     expect(event.errorCode).toBe(0);
     expect(event.failureReason).toBeUndefined();
   });
 
-  it('does not vouch for a sign-in published with an empty status ({}): no error code, not counted as a success', () => {
+  it('reads a sign-in published with an empty status ({}) as an unknown outcome: neither a success nor a failure', () => {
     const row = onlyRow(password2020);
     expect(row.status).toEqual({});
     const event = normalized(row);
     expect(event.errorCode).toBeUndefined();
-    expect(event.success).toBe(false);
+    expect(event.outcome).toBe('unknown');
   });
 
   it('reads a sign-in without autonomousSystemNumber or servicePrincipalId as having neither', () => {
@@ -183,14 +183,14 @@ describe('the 2020 examples', () => {
     expect(event.asn).toBeUndefined();
     expect(event.servicePrincipalId).toBeUndefined();
     expect(event.ipAddress).toBe('207.254.19.10');
-    expect(event.credentialType).toBe('none');
+    expect(event.credentialType).toBe('notRecorded');
   });
 });
 
 describe('the Get signIn example', () => {
   it('parses the single sign-in Microsoft prints as a collection, placeholder id included', () => {
     const event = normalized(onlyRow(get2018));
-    expect(event).toMatchObject({ id: 'id', appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c', ipAddress: '127.0.0.1', countryOrRegion: 'USA', success: true, errorCode: 0 });
+    expect(event).toMatchObject({ id: 'id', appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c', ipAddress: '127.0.0.1', countryOrRegion: 'USA', outcome: 'success', errorCode: 0 });
   });
 });
 

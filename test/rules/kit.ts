@@ -1,14 +1,17 @@
 /**
- * Builders for rule cases. Not a test file: every rule file imports it to write its own positive and
- * negative cases next to its match, Panther-style, so the cases ship with the catalogue and the
- * catalogue test runs them. Defaults describe a quiet tenant with one Mimecast-like vendor app.
+ * The test kit rule cases are written with (its shape is `RuleCaseKit`, src/rules/case-kit.ts).
+ * Test code only: each rule file writes its own positive and negative cases next to its match as a
+ * function of this kit, and the case runner (test/rules/cases.test.ts) hands the kit in, so
+ * production never loads these fixtures. Defaults describe a quiet tenant with one Mimecast-like
+ * vendor app.
  */
 import ipaddr from 'ipaddr.js';
-import type { AppCredential, AuditEvent, InventoryApp, MailboxPermission, RangeProvenance, SignInEvent } from '../events.js';
-import { DEFAULT_POSTURE, type AssessedCredential, type CredentialFlag } from '../inventory/assess.js';
-import type { InputOf } from './define.js';
-import { networkKey } from './network-key.js';
-import type { AllowlistView, InventoryChange, RuleContext } from './types.js';
+import type { AppCredential, AuditEvent, InventoryApp, MailboxPermission, RangeProvenance, SignInEvent } from '../../src/events.js';
+import { DEFAULT_POSTURE, type AssessedCredential, type CredentialFlag } from '../../src/inventory/assess.js';
+import type { RuleCaseKit } from '../../src/rules/case-kit.js';
+import type { InputOf } from '../../src/rules/define.js';
+import { networkKey } from '../../src/rules/network-key.js';
+import type { AllowlistView, InventoryChange, RuleContext } from '../../src/rules/types.js';
 
 /** The fixed clock of every case. */
 export const TEST_NOW = new Date('2026-11-26T12:00:00Z');
@@ -179,9 +182,11 @@ export function signIn(over: Partial<SignInEvent> = {}): InputOf<'signIn'> {
     resourceId: '00000002-0000-0ff1-ce00-000000000000',
     resourceDisplayName: 'Office 365 Exchange Online',
     credentialType: 'certificate',
+    rawCredentialType: undefined,
     credentialKeyId: VENDOR_KEY_ID,
     credentialThumbprint: undefined,
-    success: true,
+    federatedCredentialId: undefined,
+    outcome: 'success',
     errorCode: 0,
     failureReason: undefined,
     correlationId: undefined,
@@ -228,3 +233,31 @@ export function assessed(c: AppCredential, flags: CredentialFlag[] = []): Assess
 export function posture(app: InventoryApp, credentials: AssessedCredential[] = []): InputOf<'posture'> {
   return { type: 'posture', assessment: { app, mailboxCapable: app.mailboxPermissions.length > 0, credentials } };
 }
+
+/** Everything above, as the one object each rule's `cases` receives. */
+export const kit: RuleCaseKit = Object.freeze({
+  TEST_NOW,
+  TEST_TENANT,
+  VENDOR_APP_ID,
+  VENDOR_KEY_ID,
+  OWN_APP_ID,
+  OWN_APP_OBJECT_ID,
+  OWN_KEY_ID,
+  NEW_KEY_ID,
+  MIMECAST_RANGES,
+  FULL_ACCESS_AS_APP,
+  DELEGATED_MAIL_READ,
+  minutesFromNow,
+  daysFromNow,
+  withApps,
+  allowlistOk,
+  allowlistFor,
+  inventoryApp,
+  ownApp,
+  credential,
+  signIn,
+  audit,
+  inventoryChange,
+  assessed,
+  posture,
+});

@@ -17,7 +17,7 @@ import {
   testContext,
   VENDOR_APP_ID,
   withApps,
-} from '../../src/rules/testing.js';
+} from './kit.js';
 import type { RuleInput } from '../../src/rules/types.js';
 import { captureLogger } from '../helpers/tenant.js';
 

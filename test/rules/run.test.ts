@@ -3,7 +3,7 @@ import { runRules } from '../../src/detect/run.js';
 import type { Finding } from '../../src/events.js';
 import { defineRule } from '../../src/rules/define.js';
 import { RULES } from '../../src/rules/index.js';
-import { allowlistFor, allowlistOk, audit, FULL_ACCESS_AS_APP, inventoryApp, MIMECAST_RANGES, signIn, testContext, withApps } from '../../src/rules/testing.js';
+import { allowlistFor, allowlistOk, audit, FULL_ACCESS_AS_APP, inventoryApp, MIMECAST_RANGES, signIn, testContext, withApps } from './kit.js';
 import type { Rule, RuleInput } from '../../src/rules/types.js';
 import { captureLogger } from '../helpers/tenant.js';
 
@@ -18,11 +18,13 @@ const exploding: Rule = defineRule({
   falsePositives: ['-'],
   runbook: ['-'],
   status: 'experimental',
+  family: 'test-exploding',
+  finding: 'event',
   input: 'signIn',
   match({ event }): readonly Finding[] {
     throw new Error(`cannot read ${event.id}`);
   },
-  cases: [],
+  cases: () => [],
 });
 
 describe('runRules', () => {
