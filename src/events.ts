@@ -39,8 +39,11 @@ export interface AppCredential {
   certificate: CertificateDetails | undefined;
 }
 
-/** Which API a mailbox permission opens. */
-export type MailboxApi = 'ews' | 'graph' | 'exchangeAdmin';
+/**
+ * Which protocol or API a mailbox permission opens: EWS, Microsoft Graph, IMAP, POP, SMTP AUTH, or
+ * Exchange administration (docs/inventory.md, "Mailbox reach").
+ */
+export type MailboxApi = 'ews' | 'graph' | 'imap' | 'pop' | 'smtp' | 'exchangeAdmin';
 
 export interface MailboxPermission {
   /** The permission's name as the resource defines it, e.g. `full_access_as_app`, `Mail.Read`. */

@@ -1,19 +1,54 @@
 import type { DelegatedGrant, MailboxApi, MailboxPermission, RoleAssignment } from '../events.js';
 import { EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID } from './resources.js';
 
-// Permissions that read or act on mailbox content, by name. Names, not ids: ids are resolved from
-// each resource's appRoles at runtime, so a renamed or new id cannot hide a grant.
-const MAILBOX_NAME = /^(Mail|Mailbox[A-Za-z]*|Calendars|Contacts)\.|^full_access_as_(app|user)$|^EWS\.AccessAsUser\.All$|^Exchange\.ManageAsApp$/;
+// Permissions that read, send or act on mailbox content, by name. Names, not ids: ids are resolved
+// from each resource's appRoles and oauth2PermissionScopes at runtime, so a renamed or new id
+// cannot hide a grant. The IMAP, POP and SMTP names are the ones "Authenticate an IMAP, POP or SMTP
+// connection using OAuth" lists (https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth):
+// application permissions IMAP.AccessAsApp, POP.AccessAsApp and SMTP.SendAsApp on Office 365
+// Exchange Online, delegated IMAP.AccessAsUser.All, POP.AccessAsUser.All and SMTP.Send.
+const MAILBOX_NAME =
+  /^(Mail|Mailbox[A-Za-z]*|Calendars|Contacts)\.|^full_access_as_(app|user)$|^EWS\.AccessAsUser\.All$|^Exchange\.ManageAsApp$|^(IMAP|POP)\.AccessAs(App|User\.All)$|^SMTP\.Send(AsApp)?$/;
 
-/** Whether a permission name opens mailbox data (mail, calendars, contacts, mailbox settings). */
+/** Whether a permission name opens mailbox data (mail, calendars, contacts, settings, IMAP/POP/SMTP). */
 export function isMailboxPermission(name: string): boolean {
   return MAILBOX_NAME.test(name);
 }
 
-function apiOf(resource: 'exchange' | 'graph', name: string): MailboxApi {
+/** The protocol a mailbox permission opens, from its name and the resource that defines it. */
+export function mailboxApiOf(resource: 'exchange' | 'graph', name: string): MailboxApi {
   if (name === 'Exchange.ManageAsApp') return 'exchangeAdmin';
-  if (resource === 'exchange' || name === 'EWS.AccessAsUser.All') return 'ews';
+  // The protocol is in the name, whichever resource defines it: Microsoft Graph also lists the
+  // delegated IMAP, POP and SMTP scopes (https://learn.microsoft.com/graph/permissions-reference).
+  if (name.startsWith('IMAP.')) return 'imap';
+  if (name.startsWith('POP.')) return 'pop';
+  if (name.startsWith('SMTP.')) return 'smtp';
+  if (resource === 'exchange' || name === 'EWS.AccessAsUser.All' || name.startsWith('full_access_as_')) return 'ews';
   return 'graph';
+}
+
+const PROTOCOL_LABELS: Readonly<Record<MailboxApi, string>> = {
+  ews: 'EWS',
+  graph: 'Graph',
+  imap: 'IMAP',
+  pop: 'POP',
+  smtp: 'SMTP',
+  exchangeAdmin: 'Exchange admin',
+};
+
+/** `IMAP`, `EWS`, `Graph`, …: how tables, reports and alerts name a protocol. */
+export function protocolLabel(api: MailboxApi): string {
+  return PROTOCOL_LABELS[api];
+}
+
+/**
+ * IMAP, POP and SMTP application permissions reach only the mailboxes Exchange grants the app's
+ * Exchange service principal (Add-MailboxPermission, or RBAC for Applications), which Graph cannot
+ * read; EWS and Graph roles reach every mailbox unless Exchange scopes them. Either way Graph cannot
+ * bound the reach, so both count as every mailbox (docs/inventory.md, "Mailbox reach").
+ */
+export function reachesOnlyExchangeGrantedMailboxes(p: Pick<MailboxPermission, 'api' | 'type'>): boolean {
+  return p.type === 'application' && (p.api === 'imap' || p.api === 'pop' || p.api === 'smtp');
 }
 
 function resourceOf(appId: string | undefined): 'exchange' | 'graph' | undefined {
@@ -35,7 +70,7 @@ export function mailboxPermissions(assignments: readonly RoleAssignment[], grant
     out.push({
       permission: a.roleValue,
       resource,
-      api: apiOf(resource, a.roleValue),
+      api: mailboxApiOf(resource, a.roleValue),
       type: 'application',
       reach: 'allMailboxes',
       grantedAt: a.createdDateTime,
@@ -49,7 +84,7 @@ export function mailboxPermissions(assignments: readonly RoleAssignment[], grant
       out.push({
         permission: scope,
         resource,
-        api: apiOf(resource, scope),
+        api: mailboxApiOf(resource, scope),
         type: 'delegated',
         reach: g.consentType === 'AllPrincipals' ? 'allUsers' : 'someUsers',
         grantedAt: undefined,

@@ -1,6 +1,7 @@
 import type { Inventory, MailboxPermission } from '../events.js';
 import { csvRow, formatTable, safeText } from '../render/text.js';
 import type { AppAssessment, AssessedCredential } from './assess.js';
+import { protocolLabel, reachesOnlyExchangeGrantedMailboxes } from './mailbox.js';
 
 export type InventoryFormat = 'table' | 'json' | 'csv';
 
@@ -10,11 +11,25 @@ export const INVENTORY_JSON_VERSION = 1;
 function reachText(perms: readonly MailboxPermission[]): string {
   if (perms.length === 0) return '-';
   const app = perms.filter((p) => p.type === 'application');
+  const granted = app.filter(reachesOnlyExchangeGrantedMailboxes);
+  const wide = app.filter((p) => !reachesOnlyExchangeGrantedMailboxes(p));
   const delegated = perms.filter((p) => p.type === 'delegated');
   const parts: string[] = [];
-  if (app.length > 0) parts.push(`ALL MAILBOXES unless scoped in Exchange (${unique(app.map((p) => `${p.permission} ${p.api.toUpperCase()}`)).join(', ')})`);
-  if (delegated.length > 0) parts.push(`delegated ${unique(delegated.map((p) => `${p.permission}${p.reach === 'allUsers' ? ' all users' : ''}`)).join(', ')}`);
+  if (wide.length > 0) parts.push(`ALL MAILBOXES unless scoped in Exchange (${unique(wide.map(named)).join(', ')})`);
+  // IMAP/POP/SMTP roles work only on mailboxes Exchange grants the app, a list Graph cannot read.
+  if (granted.length > 0) parts.push(`MAILBOXES GRANTED IN EXCHANGE (${unique(granted.map(named)).join(', ')})`);
+  if (delegated.length > 0) parts.push(`delegated ${unique(delegated.map((p) => `${named(p)}${p.reach === 'allUsers' ? ' all users' : ''}`)).join(', ')}`);
   return parts.join('; ');
+}
+
+/** `IMAP.AccessAsApp IMAP`: the permission and the protocol it opens. */
+function named(p: MailboxPermission): string {
+  return `${p.permission} ${protocolLabel(p.api).toUpperCase()}`;
+}
+
+/** `imap pop`: the protocols an app can reach mailboxes with, for the CSV. */
+function protocolsText(perms: readonly MailboxPermission[]): string {
+  return unique(perms.map((p) => p.api)).join(' ');
 }
 
 function credentialText(c: AssessedCredential): string {
@@ -75,10 +90,10 @@ export function renderInventoryJson(inventory: Inventory, assessed: readonly App
 
 /** One row per credential (and one per app without any), for spreadsheets and SIEM lookups. */
 export function renderInventoryCsv(assessed: readonly AppAssessment[]): string {
-  const header = ['appId', 'displayName', 'ownership', 'appOwnerOrganizationId', 'mailboxCapable', 'mailboxPermissions', 'credentialKind', 'holder', 'keyId', 'thumbprintSha1', 'endDateTime', 'daysToExpiry', 'flags'];
+  const header = ['appId', 'displayName', 'ownership', 'appOwnerOrganizationId', 'mailboxCapable', 'mailboxPermissions', 'mailboxProtocols', 'credentialKind', 'holder', 'keyId', 'thumbprintSha1', 'endDateTime', 'daysToExpiry', 'flags'];
   const lines = [csvRow(header)];
   for (const a of assessed) {
-    const base = [a.app.appId, a.app.displayName, a.app.ownership, a.app.appOwnerOrganizationId, a.mailboxCapable, unique(a.app.mailboxPermissions.map((p) => p.permission)).join(' ')];
+    const base = [a.app.appId, a.app.displayName, a.app.ownership, a.app.appOwnerOrganizationId, a.mailboxCapable, unique(a.app.mailboxPermissions.map((p) => p.permission)).join(' '), protocolsText(a.app.mailboxPermissions)];
     if (a.credentials.length === 0) lines.push(csvRow([...base, '', '', '', '', '', '', '']));
     for (const c of a.credentials) {
       lines.push(csvRow([...base, c.credential.kind, c.credential.holder, c.credential.keyId, c.credential.thumbprintSha1, c.credential.endDateTime?.toISOString(), c.daysToExpiry, c.flags.join(' ')]));

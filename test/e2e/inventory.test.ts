@@ -64,6 +64,18 @@ describe('inventory of the Mimecast-like tenant', () => {
     ]);
   });
 
+  it('finds the IMAP-only app mailbox-capable, its role name resolved from Exchange Online\'s appRoles and shown as IMAP', () => {
+    const poller = app('Contoso Support Inbox Poller');
+    expect(poller.appRoleAssignments.map((a) => a.roleValue)).toEqual(['IMAP.AccessAsApp']);
+    expect(poller.mailboxPermissions).toEqual([expect.objectContaining({ permission: 'IMAP.AccessAsApp', resource: 'exchange', api: 'imap', type: 'application' })]);
+    expect(assessed.find((a) => a.app.displayName === 'Contoso Support Inbox Poller')?.mailboxCapable).toBe(true);
+    expect(flagsOf('Contoso Support Inbox Poller')).toEqual([]);
+    expect(renderInventoryTable(inventory, assessed)).toContain('MAILBOXES GRANTED IN EXCHANGE (IMAP.AccessAsApp IMAP)');
+    const csv = renderInventoryCsv(assessed).split('\n');
+    const column = csv[0]!.split(',').indexOf('mailboxProtocols');
+    expect(csv.find((line) => line.includes('Contoso Support Inbox Poller'))!.split(',')[column]).toBe('imap');
+  });
+
   it('flags the secret on a mailbox-capable app that expires soon', () => {
     expect(flagsOf('Contoso Mail Archiver')).toEqual(expect.arrayContaining(['secretOnMailboxApp', 'expiringSoon']));
   });

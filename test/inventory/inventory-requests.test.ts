@@ -65,7 +65,8 @@ describe('the inventory of the Mimecast-like tenant, read from list pages and on
     // Two resources, two appRoleAssignedTo passes, the grants, one page each of service principals
     // and applications, one batch.
     expect(run.requests).toHaveLength(8);
-    expect(detailsSource(run.inventory)).toMatchObject({ status: 'complete', items: 3 });
+    // Four mailbox-capable registrations: the archiver, the backup, the Outlook add-in and the IMAP poller.
+    expect(detailsSource(run.inventory)).toMatchObject({ status: 'complete', items: 4 });
   });
 });
 

@@ -56,6 +56,8 @@ export interface OwnAppOptions {
   passwordCredentials?: PasswordCredential[];
   /** Graph application roles requested (ids). */
   graphRoles?: string[];
+  /** Office 365 Exchange Online application roles requested (ids). */
+  exchangeRoles?: string[];
 }
 
 /** An app registered in the tenant plus its service principal (credentials on the app). */
@@ -70,9 +72,10 @@ export function ownApp(options: OwnAppOptions): { app: Application; sp: ServiceP
     publisherDomain: options.domain,
     keyCredentials: options.keyCredentials ?? [],
     passwordCredentials: options.passwordCredentials ?? [],
-    requiredResourceAccess: options.graphRoles?.length
-      ? [{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: options.graphRoles.map((id) => ({ id, type: 'Role' as const })) }]
-      : [],
+    requiredResourceAccess: [
+      ...(options.graphRoles?.length ? [{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: options.graphRoles.map((id) => ({ id, type: 'Role' as const })) }] : []),
+      ...(options.exchangeRoles?.length ? [{ resourceAppId: '00000002-0000-0ff1-ce00-000000000000', resourceAccess: options.exchangeRoles.map((id) => ({ id, type: 'Role' as const })) }] : []),
+    ],
   };
   return { app, sp: servicePrincipalFor(options.tenantId, appId, options.displayName, options.tenantId, 'AzureADMyOrg') };
 }

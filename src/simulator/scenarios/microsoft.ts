@@ -1,7 +1,8 @@
 /**
  * Microsoft first-party resource service principals as they appear in every tenant, with the app
  * roles and delegated scopes credwatch resolves by value at runtime. Role ids are Microsoft's real
- * ones (FACTS.md; the others checked against public permission tables, see README.md).
+ * ones (FACTS.md; the others checked against public permission tables, see README.md), except the
+ * Exchange IMAP/POP/SMTP roles: see {@link EXCHANGE_PROTOCOL_ROLE}.
  */
 import type { AppRole, PermissionScope, ServicePrincipal } from '../scenario.js';
 import { guid } from './builders.js';
@@ -32,12 +33,32 @@ export const ROLE = {
   policyReadAll: '246dd0d5-5bd0-4def-940b-0421030a5b68',
 } as const;
 
-/** Delegated scope ids by value. */
+/**
+ * Office 365 Exchange Online's IMAP, POP and SMTP application roles. Microsoft's docs name them
+ * ("Authenticate an IMAP, POP or SMTP connection using OAuth",
+ * https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth)
+ * but publish no ids for them, so these ids are the scenario's own, derived from the names and
+ * marked as such: credwatch resolves a role by the `value` in the resource's appRoles, never by id.
+ */
+export const EXCHANGE_PROTOCOL_ROLE = {
+  imapAccessAsApp: guid('simulated-id/exchange-online/appRole/IMAP.AccessAsApp'),
+  popAccessAsApp: guid('simulated-id/exchange-online/appRole/POP.AccessAsApp'),
+  smtpSendAsApp: guid('simulated-id/exchange-online/appRole/SMTP.SendAsApp'),
+} as const;
+
+/**
+ * Delegated scope ids by value. The Microsoft Graph ones are those of the permissions reference,
+ * "All permissions and IDs" (https://learn.microsoft.com/graph/permissions-reference).
+ */
 export const SCOPE = {
   exchangeEwsAccessAsUserAll: '3b5f3d61-589b-4a3c-a359-5dd4b5ee5bd5',
   graphEwsAccessAsUserAll: '9769c687-087d-48ac-9cb3-c37dde652038',
   graphMailRead: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+  graphMailReadWrite: '024d486e-b451-40bb-833d-3e66d98c5c73',
   graphUserRead: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
+  graphImapAccessAsUserAll: '652390e4-393a-48de-9484-05f9b1212954',
+  graphPopAccessAsUserAll: 'd7b7f2d9-0f45-4ea1-9d42-e50810c06991',
+  graphSmtpSend: '258f6531-6087-4cc4-bb90-092c5fb3ed3f',
 } as const;
 
 function role(id: string, value: string, displayName: string): AppRole {
@@ -79,6 +100,9 @@ export function microsoftServicePrincipals(tenantId: string): { exchange: Servic
   const exchange = firstParty(tenantId, EXCHANGE_APP_ID, 'Office 365 Exchange Online', ['https://outlook.office365.com/', 'https://outlook.office.com'], [
     role(ROLE.fullAccessAsApp, 'full_access_as_app', 'Use Exchange Web Services with full access to all mailboxes'),
     role(ROLE.exchangeManageAsApp, 'Exchange.ManageAsApp', 'Manage Exchange As Application'),
+    role(EXCHANGE_PROTOCOL_ROLE.imapAccessAsApp, 'IMAP.AccessAsApp', 'Access mailboxes via IMAP'),
+    role(EXCHANGE_PROTOCOL_ROLE.popAccessAsApp, 'POP.AccessAsApp', 'Access mailboxes via POP'),
+    role(EXCHANGE_PROTOCOL_ROLE.smtpSendAsApp, 'SMTP.SendAsApp', 'Send mail as any mailbox via SMTP AUTH'),
   ], [scope(SCOPE.exchangeEwsAccessAsUserAll, 'EWS.AccessAsUser.All', 'Access mailboxes as the signed-in user via Exchange Web Services', 'User')]);
   const graph = firstParty(tenantId, GRAPH_APP_ID, 'Microsoft Graph', ['https://graph.microsoft.com/', 'https://graph.microsoft.com'], [
     role(ROLE.mailRead, 'Mail.Read', 'Read mail in all mailboxes'),
@@ -97,7 +121,11 @@ export function microsoftServicePrincipals(tenantId: string): { exchange: Servic
   ], [
     scope(SCOPE.graphEwsAccessAsUserAll, 'EWS.AccessAsUser.All', 'Access mailboxes as the signed-in user via Exchange Web Services', 'User'),
     scope(SCOPE.graphMailRead, 'Mail.Read', 'Read user mail', 'User'),
+    scope(SCOPE.graphMailReadWrite, 'Mail.ReadWrite', 'Read and write access to user mail', 'User'),
     scope(SCOPE.graphUserRead, 'User.Read', 'Sign in and read user profile', 'User'),
+    scope(SCOPE.graphImapAccessAsUserAll, 'IMAP.AccessAsUser.All', 'Read and write access to mailboxes via IMAP', 'User'),
+    scope(SCOPE.graphPopAccessAsUserAll, 'POP.AccessAsUser.All', 'Read and write access to mailboxes via POP', 'User'),
+    scope(SCOPE.graphSmtpSend, 'SMTP.Send', 'Send emails from mailboxes using SMTP AUTH', 'User'),
   ]);
   const sharePoint = firstParty(tenantId, SHAREPOINT_APP_ID, 'Office 365 SharePoint Online', ['https://microsoft.sharepoint-df.com'], [], []);
   const management = firstParty(tenantId, MANAGEMENT_APIS_APP_ID, 'Office 365 Management APIs', ['https://manage.office.com'], [], []);

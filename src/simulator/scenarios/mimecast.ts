@@ -7,7 +7,7 @@ import type { NamedLocation, OAuth2PermissionGrant, Scenario, ServicePrincipal, 
 import { CERTIFICATES_AND_SECRETS_ACTIVITY, appRoleAssignmentProperties, audit, consentProperties, keyDescription } from './audits.js';
 import { DAY_IN_MS, assignment, certificateCredential, daysFrom, guid, ownApp, secretCredential, servicePrincipalFor, signIn } from './builders.js';
 import { makeScenarioCertificate } from './certificates.js';
-import { ROLE, microsoftServicePrincipals } from './microsoft.js';
+import { EXCHANGE_PROTOCOL_ROLE, ROLE, microsoftServicePrincipals } from './microsoft.js';
 import { CONTOSO_OFFICE, CONTOSO_OFFICE_V6, FOREIGN_HOSTING, addressIn } from './networks.js';
 import { VENDOR_KEY_ID, vendor, vendorSignIns } from './vendor.js';
 
@@ -63,6 +63,7 @@ export function mimecastScenario(now: Date): Scenario {
   const backupCert = cert('Contoso Backup', -300, 795, { keySize: 1024, hash: 'sha1' });
   const sharedCert = cert('Contoso Shared Automation', -60, 305);
   const expiringCert = cert('Contoso Helpdesk Connector', -345, 20);
+  const pollerCert = cert('Contoso Support Inbox Poller', -30, 150);
   const hrSecretAdded = daysFrom(now, -2);
   const hrSecret = secretCredential('contoso/hr/automation', 'automation', hrSecretAdded, daysFrom(hrSecretAdded, 90), 'Hr7');
 
@@ -76,7 +77,12 @@ export function mimecastScenario(now: Date): Scenario {
   const reports = mk('Contoso Reports Export', 250, { keyCredentials: [certificateCredential('contoso/reports', sharedCert, 'CN=Contoso Shared Automation')] });
   const helpdesk = mk('Contoso Helpdesk Connector', 350, { keyCredentials: [certificateCredential('contoso/helpdesk', expiringCert, 'CN=Contoso Helpdesk Connector')] });
   const addIn = mk('Contoso Legacy Outlook Add-in', 1200, {});
-  const own = [hr, archiver, legacy, backup, intranet, reports, helpdesk, addIn];
+  // Reads one support mailbox over IMAP and nothing else: mailbox-capable through IMAP alone.
+  const poller = mk('Contoso Support Inbox Poller', 200, {
+    keyCredentials: [certificateCredential('contoso/poller', pollerCert, 'CN=Contoso Support Inbox Poller')],
+    exchangeRoles: [EXCHANGE_PROTOCOL_ROLE.imapAccessAsApp],
+  });
+  const own = [hr, archiver, legacy, backup, intranet, reports, helpdesk, addIn, poller];
 
   const partner: ServicePrincipal = {
     ...servicePrincipalFor(CONTOSO_TENANT_ID, guid('partner/connector/appId'), 'Partner Connector', PARTNER_TENANT_ID, 'AzureADMultipleOrgs'),
@@ -97,6 +103,7 @@ export function mimecastScenario(now: Date): Scenario {
       assignment(archiver.sp, graph, ROLE.mailRead, daysFrom(now, -500)),
       assignment(backup.sp, graph, ROLE.mailReadWrite, daysFrom(now, -4)),
       assignment(partner, graph, ROLE.userReadAll, daysFrom(now, -30)),
+      assignment(poller.sp, exchange, EXCHANGE_PROTOCOL_ROLE.imapAccessAsApp, daysFrom(now, -200)),
     ],
     oauth2PermissionGrants: [grant],
     namedLocations: namedLocations(now),
