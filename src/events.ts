@@ -204,8 +204,22 @@ export interface AuditEvent {
   initiatedBy: { type: 'user' | 'app' | 'unknown'; id: string | undefined; name: string | undefined };
   target: { id: string | undefined; type: string | undefined; displayName: string | undefined; appId: string | undefined };
   credentialChanges: CredentialChange[];
-  /** Role or scope names granted, when the row carries them. */
+  /** Role or scope names this change granted (new minus old), when the row carries them. */
   permissions: string[];
+  /**
+   * Grant activities only: the client that received the permissions and the API they are for, as
+   * the row names them (docs/rules.md, "How grant audit rows name the app"). `target` stays the
+   * row's first target, which for a grant is usually the API, not the client.
+   */
+  grant?: { client: AuditGrantParty; resource: AuditGrantParty } | undefined;
+}
+
+/** One side of a grant in an audit row; any part may be missing (the real rows log nulls). */
+export interface AuditGrantParty {
+  /** Service principal object id. */
+  servicePrincipalId: string | undefined;
+  appId: string | undefined;
+  displayName: string | undefined;
 }
 
 export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';

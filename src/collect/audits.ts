@@ -1,5 +1,6 @@
 import type { AuditActivityKind, AuditEvent, CredentialChange } from '../events.js';
 import type { GraphApi } from '../graph/client.js';
+import { grantedPermissions, grantParties, unquote } from './audit-grants.js';
 import { isObject, objects, str, date, type Json } from './values.js';
 
 /** The activities credwatch reads (category ApplicationManagement), matched after folding. */
@@ -62,33 +63,6 @@ function credentialChanges(modified: readonly Json[]): CredentialChange[] {
   return changes;
 }
 
-/** Unquotes a modifiedProperties value (`"\"Mail.Read\""` → `Mail.Read`). */
-function unquote(value: unknown): string | undefined {
-  const text = str(value);
-  if (!text) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'string' ? parsed : text;
-  } catch {
-    return text;
-  }
-}
-
-function permissionsOf(modified: readonly Json[]): string[] {
-  const out: string[] = [];
-  for (const p of modified) {
-    const name = str(p.displayName);
-    const value = unquote(p.newValue);
-    if (!name || !value) continue;
-    if (name === 'AppRole.Value') out.push(value);
-    if (name === 'DelegatedPermissionGrant.Scope') out.push(...value.split(/\s+/).filter(Boolean));
-    if (name === 'ConsentAction.Permissions') {
-      for (const m of value.matchAll(/Scope:\s*([^,\]]*)/g)) out.push(...(m[1] ?? '').split(/\s+/).filter(Boolean));
-    }
-  }
-  return [...new Set(out)];
-}
-
 function appIdOf(modified: readonly Json[]): string | undefined {
   for (const p of modified) if (str(p.displayName) === 'ServicePrincipal.AppId' || str(p.displayName) === 'AppId') return unquote(p.newValue);
   return undefined;
@@ -103,13 +77,16 @@ export function normalizeAudit(row: Json): AuditEvent | { quarantined: string; i
   const initiated = isObject(row.initiatedBy) ? row.initiatedBy : {};
   const user = isObject(initiated.user) ? initiated.user : undefined;
   const app = isObject(initiated.app) ? initiated.app : undefined;
-  const target = objects(row.targetResources)[0] ?? {};
+  const targets = objects(row.targetResources);
+  const target = targets[0] ?? {};
   const modified = objects(target.modifiedProperties);
+  const kind = activityKind(activity);
+  const grant = grantParties(kind, targets);
   return {
     id,
     activityAt,
     activity,
-    kind: activityKind(activity),
+    kind,
     result: str(row.result),
     initiatedBy: user
       ? { type: 'user', id: str(user.id), name: str(user.userPrincipalName) ?? str(user.displayName) }
@@ -118,7 +95,8 @@ export function normalizeAudit(row: Json): AuditEvent | { quarantined: string; i
         : { type: 'unknown', id: undefined, name: undefined },
     target: { id: str(target.id), type: str(target.type), displayName: str(target.displayName), appId: appIdOf(modified) },
     credentialChanges: credentialChanges(modified),
-    permissions: permissionsOf(modified),
+    permissions: grantedPermissions(modified),
+    ...(grant ? { grant } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * docs/rules.md, generated from the catalogue so the page can never drift from the code (a test
  * compares them). Responders read it next to an alert: what fired, why it matters, what to do.
  */
+import { GRANT_AUDIT_ROWS_DOC } from './mailbox-permission-audit-rows.js';
 import type { Rule, RuleInputType } from './types.js';
 
 /** Catalogue entries not implemented yet, listed so the page shows the whole intended coverage. */
@@ -104,5 +105,6 @@ export function renderRulesDoc(rules: readonly Rule[]): string {
     ...planned,
     '',
     ...rules.map((rule) => section(rule, rules)),
+    GRANT_AUDIT_ROWS_DOC,
   ].join('\n');
 }

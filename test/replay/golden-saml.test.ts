@@ -6,7 +6,9 @@
  *
  * What the rules make of the attack: the secret added to SimuLandApp raises `credential-added` once
  * (the export repeats that record), the Mail.ReadWrite delegated grant raises
- * `mailbox-permission-granted` (high), and the RequiredResourceAccess update is not read at all.
+ * `mailbox-permission-granted` (high) against SimuLandApp, the client named by
+ * `ServicePrincipal.ObjectID` (not Microsoft Graph, the API the row names first), and the
+ * RequiredResourceAccess update is not read at all.
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeAudit, readAuditPages } from '../../src/collect/audits.js';
@@ -139,10 +141,10 @@ describe('the RequiredResourceAccess update (Mail.ReadWrite requested, not yet g
 describe('the Mail.ReadWrite delegated permission grant', () => {
   const event = normalized(graphRows[3]!);
 
-  it('reads the granted scopes from DelegatedPermissionGrant.Scope', () => {
+  it('reads as granted only the scope the change added to DelegatedPermissionGrant.Scope (User.Read was there before)', () => {
     expect(event.kind).toBe('delegatedGrantAdded');
     expect(event.activity).toBe('Add delegated permission grant');
-    expect(event.permissions).toEqual(['User.Read', 'Mail.ReadWrite']);
+    expect(event.permissions).toEqual(['Mail.ReadWrite']);
     expect(event.initiatedBy).toEqual({ type: 'user', id: 'aead923d-498b-4f64-a66c-2af91447a8b6', name: 'pgustavo@simulandlabs.com' });
   });
 
@@ -150,24 +152,32 @@ describe('the Mail.ReadWrite delegated permission grant', () => {
     expect(event.target).toEqual({ id: GRAPH_SP_ID, type: 'ServicePrincipal', displayName: 'Microsoft Graph', appId: undefined });
   });
 
+  it('names the client by its service principal object id and the API by its names', () => {
+    expect(event.grant).toEqual({
+      client: { servicePrincipalId: SIMULAND_SP_ID, appId: undefined, displayName: undefined },
+      resource: { servicePrincipalId: GRAPH_SP_ID, appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph' },
+    });
+  });
+
   it('raises mailbox-permission-granted (high) for Mail.ReadWrite, by the user who granted it', () => {
     const { findings, errors } = runRules(RULES, [{ type: 'audit', event }], testContext(), NOOP_LOGGER);
     expect(errors).toEqual([]);
     expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['mailbox-permission-granted', 'high']]);
     expect(findings[0]?.eventIds).toEqual([GRANT_AUDIT_ID]);
-    expect(findings[0]?.details).toMatchObject({ permissions: 'Mail.ReadWrite', initiatedBy: 'pgustavo@simulandlabs.com' });
+    expect(findings[0]?.details).toMatchObject({ permissions: 'Mail.ReadWrite', protocols: 'graph', initiatedBy: 'pgustavo@simulandlabs.com', resource: 'Microsoft Graph' });
   });
 
-  // Bug: normalizeAudit (src/collect/audits.ts) takes the first target resource, which for
-  // "Add delegated permission grant" is the resource (Microsoft Graph), and knows the client only
-  // from ServicePrincipal.AppId, which this real row logs as null. The client is named by
-  // ServicePrincipal.ObjectID (0d2f5969-…) and by the second target resource, which are never read,
-  // so mailbox-permission-granted resolves the inventory's Microsoft Graph entry and reports
-  // Microsoft Graph as the app that was granted Mail.ReadWrite.
-  it.fails('names SimuLandApp, the client that received the grant, rather than the Microsoft Graph resource', () => {
+  it('falls back to the client\'s object id when the inventory does not know the app', () => {
+    const { findings } = runRules(RULES, [{ type: 'audit', event }], testContext(), NOOP_LOGGER);
+    expect(findings[0]).toMatchObject({ appId: SIMULAND_SP_ID, appDisplayName: SIMULAND_SP_ID, resource: 'Microsoft Graph' });
+  });
+
+  it('names SimuLandApp, the client that received the grant, rather than the Microsoft Graph resource', () => {
     const { findings } = runRules(RULES, [{ type: 'audit', event }], testContext(inventoryAfterTheAttack()), NOOP_LOGGER);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'mailbox-permission-granted', appId: SIMULAND_APP_ID, appDisplayName: 'SimuLandApp' });
+    expect(findings[0]).toMatchObject({ ruleId: 'mailbox-permission-granted', appId: SIMULAND_APP_ID, appDisplayName: 'SimuLandApp', resource: 'Microsoft Graph' });
+    expect(findings[0]?.summary).toBe('Mail.ReadWrite (Graph) granted to "SimuLandApp" on Microsoft Graph by pgustavo@simulandlabs.com');
+    expect(findings[0]?.details).toMatchObject({ clientServicePrincipalId: SIMULAND_SP_ID, appKnown: true, ownership: 'own' });
   });
 });
 
