@@ -36,9 +36,9 @@ const PROTOCOL_LABELS: Readonly<Record<MailboxApi, string>> = {
   exchangeAdmin: 'Exchange admin',
 };
 
-/** `IMAP`, `EWS`, `Graph`, …: how tables, reports and alerts name a protocol. */
-export function protocolLabel(api: MailboxApi): string {
-  return PROTOCOL_LABELS[api];
+/** `IMAP`, `EWS`, `Graph`, …: how tables, reports and alerts name a protocol (an unknown value as is). */
+export function protocolLabel(api: MailboxApi | string): string {
+  return (PROTOCOL_LABELS as Readonly<Record<string, string>>)[api] ?? api;
 }
 
 /**

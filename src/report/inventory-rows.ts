@@ -5,15 +5,16 @@
  */
 import type { Inventory, MailboxPermission } from '../events.js';
 import type { AppAssessment, AssessedCredential, CredentialFlag } from '../inventory/assess.js';
+import { protocolLabel } from '../inventory/mailbox.js';
 import type { CredentialRow, InventoryAppRow, InventorySection, MailboxGrantRow, WeeklyReport } from './types.js';
 
 /** The key two weeks' credentials are matched on (Entra key ids are GUIDs; case varies). */
 export const credentialKey = (c: Pick<CredentialRow, 'appId' | 'holder' | 'keyId'>): string => `${c.appId.toLowerCase()}|${c.holder}|${c.keyId.toLowerCase()}`;
 
-/** `Mail.Read (delegated, some users)`: one label for a grant, stable week over week. */
-export function grantLabel(p: Pick<MailboxGrantRow, 'permission' | 'type' | 'reach'>): string {
+/** `Mail.Read (delegated, some users, Graph)`: one label for a grant with its protocol, stable week over week. */
+export function grantLabel(p: Pick<MailboxGrantRow, 'permission' | 'type' | 'reach' | 'api'>): string {
   const reach = { allMailboxes: 'all mailboxes', allUsers: 'all users', someUsers: 'some users' }[p.reach];
-  return `${p.permission} (${p.type}, ${reach})`;
+  return `${p.permission} (${p.type}, ${reach}, ${protocolLabel(p.api)})`;
 }
 
 function credentialRow(a: AppAssessment, c: AssessedCredential): CredentialRow {

@@ -41,7 +41,7 @@ describe('the weekly report model of a known state', () => {
     expect(points(SHADY)).toEqual({ mailboxReach: 25, credentialType: 8, hygiene: 15, thirdParty: 10, unexpectedSignIns: 0, unused: 0 });
     const mimecast = report.exposure.find((e) => e.appId === MIMECAST)!;
     expect(mimecast.parts.find((p) => p.factor === 'unexpectedSignIns')!.reason).toBe('5 sign-ins from 2 networks outside the allowlist');
-    expect(mimecast.mailboxPermissions).toEqual(['full_access_as_app (application, all mailboxes)']);
+    expect(mimecast.mailboxPermissions).toEqual(['full_access_as_app (application, all mailboxes, EWS)']);
     expect(report.exposure.find((e) => e.appId === ARCHIVER)!.parts.find((p) => p.factor === 'unused')!.reason).toMatch(/^no sign-ins seen this week/);
   });
 

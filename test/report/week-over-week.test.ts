@@ -49,8 +49,8 @@ describe('week over week', () => {
     expect(changes.newCredentials.map((c) => [c.appId, c.keyId])).toEqual([[ARCHIVER, KEY.secret], [HR_TOOL, KEY.hrCert]]);
     expect(changes.removedCredentials.map((c) => [c.appId, c.keyId])).toEqual([[ARCHIVER, KEY.old]]);
     expect(changes.newGrants).toEqual([
-      { appId: MIMECAST, displayName: 'Mimecast Services', permission: 'full_access_as_app (application, all mailboxes)' },
-      { appId: SHADY, displayName: 'Shady Vendor', permission: 'Mail.Read (delegated, all users)' },
+      { appId: MIMECAST, displayName: 'Mimecast Services', permission: 'full_access_as_app (application, all mailboxes, EWS)' },
+      { appId: SHADY, displayName: 'Shady Vendor', permission: 'Mail.Read (delegated, all users, Graph)' },
     ]);
     expect(changes.notes).toEqual([]);
   });
