@@ -1,9 +1,9 @@
 /**
  * What a receiver has been told about an alert, and what is new since: the facts whose growth is
- * news (docs/alerts.md, "Updates") — a new source IP or network means more attacker
- * infrastructure, a new resource means the credential reached something else, and the first
- * success means the attacker got in. Counts and last-seen grow with every sign-in and are not news
- * on their own: they wait for the repeat interval.
+ * news (docs/alerts.md, "Delivery semantics", Updates) — a new source IP or network means more
+ * attacker infrastructure, a new resource means the credential reached something else, and the
+ * first success means the attacker got in. Counts and last-seen grow with every sign-in and are
+ * not news on their own: they wait for the repeat interval.
  */
 import type { NotifiedFacts, StoredAlert } from '../state/types.js';
 
