@@ -3,7 +3,7 @@
  * from the cloud table, credential material and channel secrets read. When the schema failed, the
  * sections that are valid on their own are still resolved so their problems join the same list.
  */
-import { STORAGE_CONNECTION, storageFromEnv } from '../azure/storage.js';
+import { STORAGE_CONNECTION, storageFromEnv } from './storage.js';
 import { resolve } from 'node:path';
 import { CLOUD_ENDPOINTS } from './clouds.js';
 import type { PathSegments } from './problems.js';

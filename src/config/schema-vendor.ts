@@ -3,7 +3,7 @@
  * from. Range sources are only described here; fetching and matching them is the networks module's job.
  */
 import { z } from 'zod';
-import { BREADTH_LIMIT_KEYS, DEFAULT_BREADTH_LIMITS, looserThanDefault } from '../networks/breadth-limits.js';
+import { BREADTH_LIMIT_KEYS, DEFAULT_BREADTH_LIMITS, looserThanDefault } from './breadth-limits.js';
 import { cidrProblem } from './cidr.js';
 import { ALWAYS, filePath, guid, httpsUrl, positiveInt, strictObject } from './schema-parts.js';
 

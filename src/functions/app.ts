@@ -7,7 +7,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, type InvocationContext, type Timer } from '@azure/functions';
-import { STORAGE_CONNECTION } from '../azure/storage.js';
+import { STORAGE_CONNECTION } from '../config/storage.js';
 import type * as Handlers from './handlers.js';
 import { DEFAULT_REPORT_SCHEDULE, DEFAULT_SCAN_SCHEDULE, REPORT_QUEUE, SCAN_QUEUE, SETTINGS } from './names.js';
 import type { FunctionRuntime } from './runtime.js';

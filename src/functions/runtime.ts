@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { createChannels } from '../alerts/channels/index.js';
 import type { Channel } from '../alerts/channels/types.js';
 import { managedIdentityCredential } from '../azure/credential.js';
-import { storageFromEnv } from '../azure/storage.js';
+import { storageFromEnv } from '../config/storage.js';
 import { loadConfig } from '../config/index.js';
 import type { Config, TenantConfig } from '../config/types.js';
 import { CredwatchError } from '../errors.js';

@@ -1,12 +1,12 @@
 /**
  * The queue, blob and table clients of the Function app's storage account, built once per worker
- * from the same settings the Functions host reads (see src/azure/storage.ts).
+ * from the same settings the Functions host reads (see src/config/storage.ts).
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
-import { endpointInConnectionString, isLoopbackHttp, type StorageAccess } from '../azure/storage.js';
+import { endpointInConnectionString, isLoopbackHttp, type StorageAccess } from '../config/storage.js';
 import { CredwatchError, toCredwatchError } from '../errors.js';
 import { LEASE_TABLE, REPORT_CONTAINER, REPORT_QUEUE, SCAN_QUEUE, poisonQueueOf } from './names.js';
 

@@ -8,7 +8,7 @@
  * shares are compared exactly with bigints: 1 % of IPv6 is not a number a double holds exactly.
  * Runs once per source per resolution, so sorting and bigints are fine here.
  */
-import type { BreadthLimits } from './breadth-limits.js';
+import type { BreadthLimits } from '../config/breadth-limits.js';
 import { coversMappedSpace, type ParsedCidr } from './cidr.js';
 
 /** One range as counted for a family: its bounds, its prefix in that family, and how to name it. */

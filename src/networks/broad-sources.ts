@@ -11,7 +11,7 @@
  */
 import type { RangeSource, VendorConfig } from '../config/types.js';
 import { CredwatchError } from '../errors.js';
-import { DEFAULT_BREADTH_LIMITS, looserThanDefault, type BreadthLimits } from './breadth-limits.js';
+import { DEFAULT_BREADTH_LIMITS, looserThanDefault, type BreadthLimits } from '../config/breadth-limits.js';
 import { coverageOf, excessesOf, type Coverage } from './breadth.js';
 import type { ParsedCidr } from './cidr.js';
 import { failed, type SourceOutcome } from './outcome.js';

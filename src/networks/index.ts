@@ -4,7 +4,7 @@
  */
 export { parseAddress, type ParsedAddress } from './address.js';
 export { networkKey, parseCidr, parseCidrList, type CidrParseResult, type ParsedCidr } from './cidr.js';
-export { DEFAULT_BREADTH_LIMITS, type BreadthLimits } from './breadth-limits.js';
+export { DEFAULT_BREADTH_LIMITS, type BreadthLimits } from '../config/breadth-limits.js';
 export { coverageOf, type Coverage, type FamilyCoverage } from './breadth.js';
 export {
   effectiveLimits,

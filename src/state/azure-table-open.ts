@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/types.js';
 import { managedIdentityCredential } from '../azure/credential.js';
-import { endpointInConnectionString, isLoopbackHttp } from '../azure/storage.js';
+import { endpointInConnectionString, isLoopbackHttp } from '../config/storage.js';
 import { CredwatchError } from '../errors.js';
 import { createFetch } from '../graph/http.js';
 import { createLogger, type Logger } from '../logging.js';

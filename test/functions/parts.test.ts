@@ -1,7 +1,7 @@
 import { InvocationContext, type LogLevel } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managedIdentityCredential, resourceOfScopes } from '../../src/azure/credential.js';
-import { storageFromEnv } from '../../src/azure/storage.js';
+import { storageFromEnv } from '../../src/config/storage.js';
 import { decodeJwtPayload } from '../../src/graph/auth.js';
 import { createFetch } from '../../src/graph/http.js';
 import { functionsLogger, withInvocation } from '../../src/functions/log.js';
