@@ -268,3 +268,15 @@ export interface Finding {
   /** Rule-specific facts, small and JSON-safe. */
   details: Record<string, string | number | boolean | null>;
 }
+
+/** A change found by diffing this run's inventory with the previous snapshot. */
+export type InventoryChange =
+  | { kind: 'credentialAdded'; app: InventoryApp; credentialKeyId: string; credentialKind: 'certificate' | 'secret' | 'federated'; holder: 'application' | 'servicePrincipal' }
+  | { kind: 'credentialRemoved'; app: InventoryApp; credentialKeyId: string }
+  | { kind: 'mailboxPermissionAdded'; app: InventoryApp; permission: string; type: 'application' | 'delegated' }
+  | { kind: 'appAdded'; app: InventoryApp };
+
+/** Certificate and client assertion are both certificate-like (https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta). */
+export function isCertificateLike(type: ClientCredentialType): boolean {
+  return type === 'certificate' || type === 'clientAssertion';
+}

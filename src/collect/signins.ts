@@ -88,9 +88,7 @@ export function normalizeSignIn(row: Json): SignInEvent | { quarantined: string;
 }
 
 /** `certificate` or `clientAssertion` (a JWT signed with the app's certificate). */
-export function isCertificateLike(type: ClientCredentialType): boolean {
-  return type === 'certificate' || type === 'clientAssertion';
-}
+export { isCertificateLike } from '../events.js';
 
 /**
  * Service-principal sign-ins in [from, to], page by page (never the whole window in memory).

@@ -1,5 +1,5 @@
 import type { Inventory, InventoryApp } from '../events.js';
-import type { InventoryChange } from '../rules/types.js';
+import type { InventoryChange } from '../events.js';
 
 const DATE_KEYS = new Set(['collectedAt', 'startDateTime', 'endDateTime', 'createdDateTime', 'grantedAt', 'notBefore', 'notAfter']);
 

@@ -1,4 +1,4 @@
-import { isCertificateLike } from '../collect/signins.js';
+import { isCertificateLike } from '../events.js';
 import type { InventoryApp, SignInEvent } from '../events.js';
 import { defineRule, NO_FINDINGS } from './define.js';
 import { describeOrigin, hasCredential, keyIdOf, outcomeClause, sameKeyId, severityForOutcome } from './facts.js';

@@ -1,4 +1,4 @@
-import type { AuditEvent, Finding, InventoryApp, RangeProvenance, Severity, SignInEvent } from '../events.js';
+import type { AuditEvent, Finding, InventoryApp, InventoryChange, RangeProvenance, Severity, SignInEvent } from '../events.js';
 import type { AppAssessment, PostureThresholds } from '../inventory/assess.js';
 import type { RuleCaseKit } from './case-kit.js';
 
@@ -35,12 +35,8 @@ export interface RuleMeta {
   finding: 'event' | 'state';
 }
 
-/** A change found by diffing this run's inventory with the previous snapshot. */
-export type InventoryChange =
-  | { kind: 'credentialAdded'; app: InventoryApp; credentialKeyId: string; credentialKind: 'certificate' | 'secret' | 'federated'; holder: 'application' | 'servicePrincipal' }
-  | { kind: 'credentialRemoved'; app: InventoryApp; credentialKeyId: string }
-  | { kind: 'mailboxPermissionAdded'; app: InventoryApp; permission: string; type: 'application' | 'delegated' }
-  | { kind: 'appAdded'; app: InventoryApp };
+// The inventory diff is made by src/inventory and judged here; it lives with the other events.
+export type { InventoryChange } from '../events.js';
 
 /** A source credwatch needs to judge the tenant; the scan reports each one it could not read. */
 export type CollectionSource = 'signIns' | 'directoryAudits' | 'inventory' | 'allowlist';
