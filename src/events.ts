@@ -54,9 +54,12 @@ export interface MailboxPermission {
   /**
    * `allMailboxes` for application roles (Graph cannot see Exchange's Application Access Policies
    * or RBAC scopes, so an assignment reaches every mailbox unless scoped there); `allUsers` for an
-   * admin-consented delegated grant; `someUsers` for per-user consent.
+   * admin-consented delegated grant; `someUsers` for per-user consent; `grantedMailboxes` for
+   * Exchange's IMAP/POP/SMTP application roles, which open only the mailboxes an Exchange admin
+   * grants the app (Add-MailboxPermission), a list Graph cannot read
+   * (https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth).
    */
-  reach: 'allMailboxes' | 'allUsers' | 'someUsers';
+  reach: 'allMailboxes' | 'grantedMailboxes' | 'allUsers' | 'someUsers';
   grantedAt: Date | undefined;
 }
 

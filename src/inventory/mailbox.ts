@@ -67,12 +67,13 @@ export function mailboxPermissions(assignments: readonly RoleAssignment[], grant
   for (const a of assignments) {
     const resource = resourceOf(a.resourceAppId);
     if (!resource || !a.roleValue || !isMailboxPermission(a.roleValue)) continue;
+    const api = mailboxApiOf(resource, a.roleValue);
     out.push({
       permission: a.roleValue,
       resource,
-      api: mailboxApiOf(resource, a.roleValue),
+      api,
       type: 'application',
-      reach: 'allMailboxes',
+      reach: reachesOnlyExchangeGrantedMailboxes({ api, type: 'application' }) ? 'grantedMailboxes' : 'allMailboxes',
       grantedAt: a.createdDateTime,
     });
   }

@@ -13,7 +13,7 @@ export const credentialKey = (c: Pick<CredentialRow, 'appId' | 'holder' | 'keyId
 
 /** `Mail.Read (delegated, some users, Graph)`: one label for a grant with its protocol, stable week over week. */
 export function grantLabel(p: Pick<MailboxGrantRow, 'permission' | 'type' | 'reach' | 'api'>): string {
-  const reach = { allMailboxes: 'all mailboxes', allUsers: 'all users', someUsers: 'some users' }[p.reach];
+  const reach = { allMailboxes: 'all mailboxes', grantedMailboxes: 'mailboxes granted in Exchange', allUsers: 'all users', someUsers: 'some users' }[p.reach];
   return `${p.permission} (${p.type}, ${reach}, ${protocolLabel(p.api)})`;
 }
 

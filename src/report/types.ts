@@ -50,7 +50,7 @@ export interface CredentialRow {
 export interface MailboxGrantRow {
   permission: string;
   type: 'application' | 'delegated';
-  reach: 'allMailboxes' | 'allUsers' | 'someUsers';
+  reach: 'allMailboxes' | 'grantedMailboxes' | 'allUsers' | 'someUsers';
   api: string;
 }
 

@@ -18,10 +18,14 @@ export function hasMailboxWideAccess(app: InventoryApp | undefined): boolean {
   return false;
 }
 
-/** `allMailboxes`, `someMailboxes` (delegated only), `none`, or `unknown` when the inventory lacks the app. */
+/**
+ * `allMailboxes`, `grantedMailboxes` (IMAP/POP/SMTP roles: the mailboxes Exchange grants the app),
+ * `delegatedOnly`, `none`, or `unknown` when the inventory lacks the app.
+ */
 export function mailboxReach(app: InventoryApp | undefined): string {
   if (!app) return 'unknown';
   if (hasMailboxWideAccess(app)) return 'allMailboxes';
+  if (app.mailboxPermissions.some((p) => p.reach === 'grantedMailboxes')) return 'grantedMailboxes';
   return app.mailboxPermissions.length > 0 ? 'delegatedOnly' : 'none';
 }
 

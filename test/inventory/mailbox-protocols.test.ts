@@ -9,6 +9,7 @@ import { assessInventory } from '../../src/inventory/assess.js';
 import { isMailboxPermission, mailboxPermissions } from '../../src/inventory/mailbox.js';
 import { renderInventoryCsv, renderInventoryJson, renderInventoryTable } from '../../src/inventory/render.js';
 import { EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID } from '../../src/inventory/resources.js';
+import { hasMailboxWideAccess, mailboxReach } from '../../src/rules/facts.js';
 
 const now = new Date('2026-11-26T00:00:00Z');
 
@@ -54,6 +55,14 @@ describe('an app whose only mailbox permission is IMAP.AccessAsApp', () => {
   const imapOnly = app({ appRoleAssignments: [exchangeRole('IMAP.AccessAsApp')], mailboxPermissions: mailboxPermissions([exchangeRole('IMAP.AccessAsApp')], []) });
   const inventory: Inventory = { tenantId: 't', collectedAt: now, apps: [app({ appId: 'a-plain', displayName: 'Plain App', credentials: [] }), imapOnly], sources: [] };
   const assessed = assessInventory(inventory, now);
+
+  it('reaches only the mailboxes Exchange grants it, never "every mailbox": its sign-ins are not judged as a full-mailbox app', () => {
+    expect(imapOnly.mailboxPermissions.map((p) => p.reach)).toEqual(['grantedMailboxes']);
+    expect(hasMailboxWideAccess(imapOnly)).toBe(false);
+    expect(mailboxReach(imapOnly)).toBe('grantedMailboxes');
+    const withEws = app({ mailboxPermissions: mailboxPermissions([exchangeRole('IMAP.AccessAsApp'), exchangeRole('full_access_as_app')], []) });
+    expect(hasMailboxWideAccess(withEws)).toBe(true);
+  });
 
   it('is mailbox-capable and listed first', () => {
     expect(assessed[0]).toMatchObject({ app: { displayName: 'Support Inbox Poller' }, mailboxCapable: true });
