@@ -3,9 +3,10 @@ import { planNotifications } from '../alerts/outbox.js';
 import { toPayload, type RuleSummary } from '../alerts/payload.js';
 import { findSuppression } from '../alerts/suppress.js';
 import type { ChannelConfig, Config, SuppressionConfig } from '../config/types.js';
-import type { Finding, Severity } from '../events.js';
+import { severityCounts, type Finding, type Severity } from '../contract.js';
 import type { LearnedNetwork, OutboxEntry, SignInAggregate, StateStore, StoredAlert, StoredFinding, WindowCommit } from '../state/types.js';
 
+/** What a stage's commits came to: findings, alerts and notifications, for the scan summary. */
 export interface CommitTally {
   findings: number;
   suppressed: number;
@@ -18,8 +19,9 @@ export interface CommitTally {
   bySeverity: Record<Severity, number>;
 }
 
+/** A tally of nothing. */
 export function emptyTally(): CommitTally {
-  return { findings: 0, suppressed: 0, newAlerts: 0, updatedAlerts: 0, notifications: 0, raised: 0, expiredSuppressions: new Map(), bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 } };
+  return { findings: 0, suppressed: 0, newAlerts: 0, updatedAlerts: 0, notifications: 0, raised: 0, expiredSuppressions: new Map(), bySeverity: severityCounts() };
 }
 
 /** Adds `from` into `into`; `raised` only when asked (operational alerts are not detections). */
@@ -34,6 +36,7 @@ export function mergeTally(into: CommitTally, from: CommitTally, options: { rais
   for (const severity of Object.keys(from.bySeverity) as Severity[]) into.bySeverity[severity] += from.bySeverity[severity];
 }
 
+/** Where and how a stage commits: the store, the alert settings, and the tally its commits add to. */
 export interface CommitContext {
   store: StateStore;
   config: Config;
@@ -44,6 +47,7 @@ export interface CommitContext {
   tally: CommitTally;
 }
 
+/** What a batch commits besides its findings: ids, watermark, aggregates, learned networks, snapshot. */
 export interface CommitExtras {
   watermark?: Date | undefined;
   seenIds?: readonly string[];

@@ -5,13 +5,11 @@
  * first, and further back only while a failure reaches the start of what was read.
  */
 import type { TenantConfig } from '../config/types.js';
+import type { CollectionHealth, CollectionSource, RecordedSource } from '../contract.js';
 import { scrubSecrets } from '../logging.js';
 import { redactUrls } from '../report/health.js';
 import { isTransientCode } from '../rules/collection-failing.js';
-import type { CollectionHealth, CollectionSource } from '../rules/types.js';
-import type { ScanRecord, StateStore } from '../state/types.js';
-
-type SourceRecord = ScanRecord['sources'][number];
+import type { StateStore } from '../state/types.js';
 
 /** How far back the run of failures is looked for; the last bound caps it (the alert says "since" the oldest failure read). */
 const LOOKBACKS_IN_HOURS: readonly number[] = [6, 8 * 24];
@@ -43,7 +41,7 @@ export async function collectionHealth(
   store: Pick<StateStore, 'listScans'>,
   tenant: TenantConfig,
   vendors: readonly string[],
-  current: readonly SourceRecord[],
+  current: readonly RecordedSource[],
   now: Date,
 ): Promise<CollectionHealth[]> {
   const failing = [...observe(current, vendors)].filter(([, o]) => o.failed);
@@ -81,7 +79,7 @@ export async function collectionHealth(
 }
 
 /** Reads one scan's source list: the core sources as recorded, the inventory's parts as one, and each vendor whose every allowlist source failed. */
-function observe(sources: readonly SourceRecord[], vendors: readonly string[]): Observed {
+function observe(sources: readonly RecordedSource[], vendors: readonly string[]): Observed {
   const out: Observed = new Map();
   const inventory = sources.filter((s) => s.source === 'inventory' || s.source.startsWith('inventory:'));
   for (const name of ['signIns', 'directoryAudits'] as const) {
@@ -91,7 +89,7 @@ function observe(sources: readonly SourceRecord[], vendors: readonly string[]): 
   if (inventory.length > 0) out.set('inventory', summarise(inventory));
   // Longest name first, so vendor "A" does not claim the sources of vendor "A:B".
   const byLength = [...vendors].sort((a, b) => b.length - a.length);
-  const perVendor = new Map<string, SourceRecord[]>();
+  const perVendor = new Map<string, RecordedSource[]>();
   for (const s of sources) {
     if (!s.source.startsWith('allowlist:')) continue;
     const vendor = byLength.find((v) => s.source.startsWith(`allowlist:${v}:`));
@@ -106,7 +104,7 @@ function observe(sources: readonly SourceRecord[], vendors: readonly string[]): 
 }
 
 /** Failed when any record failed; the code that needs a person wins over a transient one. */
-function summarise(records: readonly SourceRecord[]): Observation {
+function summarise(records: readonly RecordedSource[]): Observation {
   const failed = records.filter((r) => r.status === 'failed');
   if (failed.length === 0) return { failed: false, code: '', message: '' };
   const worst = [...failed].sort((a, b) => Number(isTransientCode(a.errorCode)) - Number(isTransientCode(b.errorCode)))[0]!;

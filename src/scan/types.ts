@@ -1,12 +1,12 @@
-import type { DeliverySummary } from '../alerts/deliver.js';
 import type { Channel } from '../alerts/channels/types.js';
 import type { Config, TenantConfig } from '../config/types.js';
-import type { Severity } from '../events.js';
+import type { DeliverySummary, ScanError, Severity, SourceRecord } from '../contract.js';
 import type { TenantConnection } from '../graph/connect.js';
 import type { FetchLike } from '../graph/http.js';
 import type { Logger } from '../logging.js';
 import type { Rule } from '../rules/types.js';
 import type { StateStore } from '../state/types.js';
+import type { RuleErrorCount } from './rules-run.js';
 
 /** Everything runScan needs, injected: the CLI, node-cron, Azure Functions and tests build this. */
 export interface ScanDeps {
@@ -29,17 +29,7 @@ export interface ScanDeps {
   progress?: (p: { tenant: string; stream: string; pages: number; events: number }) => void;
 }
 
-export type SourceState = 'complete' | 'partial' | 'failed' | 'skipped' | 'stale' | 'unknown';
-
-export interface ScanSource {
-  source: string;
-  status: SourceState;
-  errorCode?: string;
-  message?: string;
-  items?: number;
-}
-
-/** What one scan of one tenant did; printed by `credwatch scan` and logged. */
+/** What one scan of one tenant did; printed by `credwatch scan`, logged and recorded (src/scan/summary.ts). */
 export interface ScanSummary {
   tenant: string;
   startedAt: Date;
@@ -50,9 +40,10 @@ export interface ScanSummary {
   expiredSuppressions: string[];
   alerts: { new: number; updated: number; notifications: number; raised: number };
   delivery: DeliverySummary;
-  sources: ScanSource[];
-  ruleErrors: Array<{ ruleId: string; count: number; lastError: string }>;
-  errors: Array<{ stage: string; code: string; message: string }>;
+  /** Every source the scan read or tried to, in stage order; anything not `complete` is unknown, not clean. */
+  sources: SourceRecord[];
+  ruleErrors: RuleErrorCount[];
+  errors: ScanError[];
   /** Minutes between now and each stream's committed watermark (undefined: never committed). */
   watermarkLagInMinutes: Record<string, number | undefined>;
   graphRequests: number;
