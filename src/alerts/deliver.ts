@@ -2,7 +2,7 @@ import { SEVERITY_ORDER } from '../events.js';
 import type { Logger } from '../logging.js';
 import { toCredwatchError } from '../errors.js';
 import { backoffDelay, type RetryPolicy } from '../graph/retry.js';
-import type { StateStore } from '../state/types.js';
+import type { OutboxEntry, StateStore } from '../state/types.js';
 import type { Channel } from './channels/types.js';
 import type { AlertPayload } from './payload.js';
 import { prepareMessages, type Message } from './render.js';
@@ -36,7 +36,7 @@ export interface DeliverDeps {
  */
 export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<DeliverySummary> {
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, errors: [] };
-  const { messages: due, undeliverable } = await prepareMessages(deps.store, await deps.store.dueOutbox(deps.now(), limit, deps.tenant));
+  const { messages: due, undeliverable } = await prepareMessages(deps.store, await withWaitingRounds(deps, await deps.store.dueOutbox(deps.now(), limit, deps.tenant)));
   for (const { entry, reason } of undeliverable) {
     await deps.store.updateOutbox(entry.id, { status: 'failed', attempts: entry.attempts + 1, lastError: reason });
     summary.failed += 1;
@@ -73,6 +73,26 @@ export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<Delive
     await deliverBatch(deps, channel, items, summary, (c, payloads) => c.sendDigest!(payloads));
   }
   return summary;
+}
+
+/** Past any retry a store can hold: `dueOutbox` up to here lists every pending entry. */
+const END_OF_TIME = new Date(8_640_000_000_000_000);
+/** How many pending entries are looked through for rounds still waiting out a retry. */
+const WAITING_LOOKAHEAD = 5_000;
+
+/**
+ * `due` plus the pending rounds of the same alerts and channels that are still waiting out a
+ * retry. A round that failed and waits for its backoff would otherwise go out after a newer round
+ * of the same alert was sent, as a second message with nothing the first did not say; sending it
+ * with the due one keeps one message per alert and channel (docs/alerts.md, "Delivery semantics").
+ */
+async function withWaitingRounds(deps: DeliverDeps, due: OutboxEntry[]): Promise<OutboxEntry[]> {
+  if (due.length === 0) return due;
+  const pairOf = (e: OutboxEntry) => JSON.stringify([e.channel, e.alertId]);
+  const pairs = new Set(due.map(pairOf));
+  const ids = new Set(due.map((e) => e.id));
+  const pending = await deps.store.dueOutbox(END_OF_TIME, WAITING_LOOKAHEAD, deps.tenant);
+  return [...due, ...pending.filter((e) => !ids.has(e.id) && pairs.has(pairOf(e)))];
 }
 
 function channelOf(message: Message): string {

@@ -60,6 +60,21 @@ describe('delivery renders each message from the alert as stored when it is sent
     expect(await deliver(s, channel, t(300))).toMatchObject({ sent: 0 });
   });
 
+  it('takes an older round still waiting out a retry along with a newer one that is due, so the receiver gets one message', async () => {
+    const s = store();
+    const first = plan(mergeIntoAlert('a1', undefined, [signIn('app', 0, '203.0.113.1')]), t(5));
+    await commit(s, [first.alert], first.entries);
+    // The receiver was down: the first round waits until t(90).
+    await s.updateOutbox('a1:ch:0', { attempts: 3, nextAttemptAt: t(90), lastError: 'CHANNEL_UNAVAILABLE: ch answered 503' });
+    const update = plan(mergeIntoAlert('a1', first.alert, [signIn('app', 10, '203.0.113.9')]), t(20));
+    await commit(s, [update.alert], update.entries);
+    const channel = recordingChannel();
+    expect(await deliver(s, channel, t(30))).toMatchObject({ sent: 2 });
+    expect(channel.sent).toEqual([[expect.objectContaining({ notification: 2, ips: ['203.0.113.1', '203.0.113.9'] })]]);
+    expect(await deliver(s, channel, t(120))).toMatchObject({ sent: 0 });
+    expect(channel.sent).toHaveLength(1);
+  });
+
   it('renders a digest from its alerts as stored', async () => {
     const s = store();
     const planned = ['a1', 'a2', 'a3', 'a4'].map((id) => plan(mergeIntoAlert(id, undefined, [signIn(id, 0, '203.0.113.1')]), t(5)));
