@@ -10,6 +10,7 @@ import { prepareMessages, type Message } from './render.js';
 /** Delivery retries go on across scans; the delay between attempts grows to an hour, never gives up. */
 const DELIVERY_BACKOFF: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayInMs: 30_000, maxBackoffInMs: 3_600_000, maxRetryAfterInMs: 86_400_000 };
 
+/** What one delivery run did, counted in outbox entries (a message can stand for several). */
 export interface DeliverySummary {
   sent: number;
   retrying: number;
@@ -17,6 +18,7 @@ export interface DeliverySummary {
   errors: Array<{ channel: string; alertId: string; code: string; message: string }>;
 }
 
+/** What {@link deliverDue} reads, sends with and logs to. */
 export interface DeliverDeps {
   store: StateStore;
   channels: ReadonlyMap<string, Channel>;

@@ -5,6 +5,7 @@ import { factsOf, newSince, notifiedFactsOf } from './facts.js';
 import type { AlertPayload, RuleSummary } from './payload.js';
 import { encodeRound, type Round, type RoundKind } from './round.js';
 
+/** What {@link planNotifications} needs besides the alert and the channels. */
 export interface PlanOptions {
   /** The scan's start: the same for every batch a scan commits, which is how "this scan" is known. */
   now: Date;

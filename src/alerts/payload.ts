@@ -58,6 +58,7 @@ export function entraAppUrl(appId: string): string {
   return `https://entra.microsoft.com/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Overview/appId/${encodeURIComponent(appId)}`;
 }
 
+/** The alert as it stands, for round `notification` (escalation and update are added by the renderer). */
 export function toPayload(alert: StoredAlert, rule: RuleSummary, notification: number): AlertPayload {
   return {
     schema: ALERT_SCHEMA,
