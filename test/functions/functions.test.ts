@@ -218,8 +218,11 @@ describe('the Function app against the simulator and Azurite', () => {
   it('pending alerts of a tenant removed from the configuration are delivered by the scan timer, not stranded', async () => {
     const rt = await runtime();
     const template = (await rt.store.listOutbox('contoso', 'sent')).find((e) => e.channel === 'soc-teams');
+    // A removed tenant keeps its alerts in the store; delivery renders the entry from the alert.
+    const [alert] = await rt.store.getAlerts([template!.alertId]);
+    const retired = { ...alert!, alertId: 'retired-alert', tenant: 'retired' };
     const entry = { ...template!, id: 'retired-alert:soc-teams:0', alertId: 'retired-alert', tenant: 'retired', status: 'pending' as const, sentAt: undefined, attempts: 0, nextAttemptAt: clock, createdAt: clock };
-    await rt.store.commitWindow({ tenant: 'retired', stream: 'signIns', watermark: undefined, seenIds: [], seenExpiresAt: new Date(clock.getTime() + 86_400_000), findings: [], alerts: [], outbox: [entry], aggregates: [], learnedNetworks: [], snapshot: undefined });
+    await rt.store.commitWindow({ tenant: 'retired', stream: 'signIns', watermark: undefined, seenIds: [], seenExpiresAt: new Date(clock.getTime() + 86_400_000), findings: [], alerts: [retired], outbox: [entry], aggregates: [], learnedNetworks: [], snapshot: undefined });
     const cardsBefore = teams.requests.length;
     await scanTimerHandler(runtime)(timer(), context('scanTimer'));
     expect(teams.requests.length - cardsBefore).toBe(1);
