@@ -1,12 +1,12 @@
 /**
  * The cross-stage contract: the few types every part of credwatch exchanges — the severity scale
  * and what "one source was read, partly read or not read" means — defined once here, plus the
- * types that travel between the scan's stages, re-exported from where they live today.
+ * normalized events the scan's stages pass on, re-exported from `events.ts`.
  *
- * It sits at the top of `src/` rather than under `src/scan/` because config (a channel's
- * `minSeverity`), state, rules, alerts and reports all use the scale, and none of them may depend
- * on the scan, which imports them all. It has no runtime imports, so anything can import it
- * without a cycle.
+ * It sits at the top of `src/`, in the bottom layer with `events.ts` (docs/architecture.md), rather
+ * than under `src/scan/`: config (a channel's `minSeverity`), state, rules, alerts and reports all
+ * use the scale, and none of them may depend on the scan, which imports them all. So it imports
+ * nothing but `events.ts`, and only types: anything can import it without a cycle.
  */
 
 // ─── Severity ────────────────────────────────────────────────────────────────────────────────
@@ -123,10 +123,6 @@ export interface ScanError {
   message: string;
 }
 
-// ─── Types the scan's stages exchange, defined elsewhere for now ─────────────────────────────
+// ─── Events the stages exchange, defined with the other normalized types ──────────────────────
 
-export type { AuditEvent, Finding, Inventory, SignInEvent } from './events.js';
-export type { CollectionHealth, CollectionSource, InventoryChange, RuleContext } from './rules/types.js';
-export type { AllowlistResolution } from './networks/index.js';
-export type { DeliverySummary } from './alerts/deliver.js';
-export type { LearnedNetwork } from './state/types.js';
+export type { AuditEvent, Finding, Inventory, InventoryChange, SignInEvent } from './events.js';

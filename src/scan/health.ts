@@ -5,10 +5,11 @@
  * first, and further back only while a failure reaches the start of what was read.
  */
 import type { TenantConfig } from '../config/types.js';
-import type { CollectionHealth, CollectionSource, RecordedSource } from '../contract.js';
+import type { RecordedSource } from '../contract.js';
 import { scrubSecrets } from '../logging.js';
 import { redactUrls } from '../report/health.js';
 import { isTransientCode } from '../rules/collection-failing.js';
+import type { CollectionHealth, CollectionSource } from '../rules/types.js';
 import type { StateStore } from '../state/types.js';
 
 /** How far back the run of failures is looked for; the last bound caps it (the alert says "since" the oldest failure read). */

@@ -1,6 +1,7 @@
 import type { Channel } from '../alerts/channels/types.js';
+import type { DeliverySummary } from '../alerts/deliver.js';
 import type { Config, TenantConfig } from '../config/types.js';
-import type { DeliverySummary, ScanError, Severity, SourceRecord } from '../contract.js';
+import type { ScanError, Severity, SourceRecord } from '../contract.js';
 import type { TenantConnection } from '../graph/connect.js';
 import type { FetchLike } from '../graph/http.js';
 import type { Logger } from '../logging.js';

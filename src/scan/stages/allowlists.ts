@@ -4,10 +4,10 @@
  * clean, never "everything outside" — and each failed source is a failed line in the scan's sources,
  * which the blind-spot stage turns into `collection-failing` when a vendor has none left.
  */
-import type { AllowlistResolution, SourceRecord } from '../../contract.js';
+import type { SourceRecord } from '../../contract.js';
 import type { GraphApi } from '../../graph/client.js';
 import type { FetchLike } from '../../graph/http.js';
-import { resolveAllowlists, type AllowlistSourceReport } from '../../networks/index.js';
+import { resolveAllowlists, type AllowlistResolution, type AllowlistSourceReport } from '../../networks/index.js';
 import type { ScanRun, StageReport } from './stage.js';
 
 /** The vendors' matchers and health, and one source line per allowlist source. */

@@ -4,7 +4,8 @@
  * change, seen before or not), then the records not seen before are judged and committed with the
  * window's watermark in one transaction (docs/state.md, "Crash guarantees").
  */
-import type { AuditEvent, RuleContext } from '../../contract.js';
+import type { AuditEvent } from '../../contract.js';
+import type { RuleContext } from '../../rules/types.js';
 import { readAudits } from '../audits.js';
 import { commitBatch } from '../commit.js';
 import { judge, RuleErrors } from '../rules-run.js';

@@ -5,7 +5,8 @@
  * reading stage, so each one's failure is known, and before delivery, so the alert leaves now.
  */
 import { toCredwatchError } from '../../errors.js';
-import { worstFirst, type RuleContext, type SourceRecord } from '../../contract.js';
+import { worstFirst, type SourceRecord } from '../../contract.js';
+import type { RuleContext } from '../../rules/types.js';
 import { commitBatch, emptyTally, mergeTally } from '../commit.js';
 import { collectionHealth } from '../health.js';
 import { judge, RuleErrors } from '../rules-run.js';

@@ -3,10 +3,9 @@
  * alike (docs/alerts.md). Delivery is at least once — an entry is marked sent only after its
  * channel accepted it — so it runs last, after every stage has queued what it found.
  */
-import { deliverDue } from '../../alerts/deliver.js';
+import { deliverDue, type DeliverySummary } from '../../alerts/deliver.js';
 import type { Channel } from '../../alerts/channels/types.js';
 import type { ChannelConfig, Config } from '../../config/types.js';
-import type { DeliverySummary } from '../../contract.js';
 import type { ScanRun } from './stage.js';
 
 /** What was sent, is being retried or failed for good, with the channels' errors. */

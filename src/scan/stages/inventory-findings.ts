@@ -4,9 +4,10 @@
  * sign-ins on purpose: until this commit the previous snapshot stays, so a scan that dies earlier
  * finds the same changes again and "credential added, then used" still sees them (docs/rules.md).
  */
-import type { Inventory, InventoryChange, RuleContext } from '../../contract.js';
+import type { Inventory, InventoryChange } from '../../contract.js';
 import { assessInventory } from '../../inventory/assess.js';
 import { serializeInventory } from '../../inventory/snapshot.js';
+import type { RuleContext } from '../../rules/types.js';
 import { commitBatch } from '../commit.js';
 import { judge, RuleErrors } from '../rules-run.js';
 import { commitContext, emptyJudged, stageFailed, type JudgedReport, type ScanRun } from './stage.js';

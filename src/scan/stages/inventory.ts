@@ -5,8 +5,9 @@
  * snapshot again, so a credential added since is still known when its sign-ins are read again.
  */
 import { collectInventory } from '../../collect/inventory.js';
-import type { Inventory, InventoryChange, LearnedNetwork, SourceRecord } from '../../contract.js';
+import type { Inventory, InventoryChange, SourceRecord } from '../../contract.js';
 import { diffInventories, parseInventory } from '../../inventory/snapshot.js';
+import type { LearnedNetwork } from '../../state/types.js';
 import { stageFailed, type ReadingRun, type StageReport } from './stage.js';
 
 /** The tenant's apps as read now, and how they differ from the last stored snapshot. */

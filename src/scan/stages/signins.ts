@@ -6,8 +6,9 @@
  * after the last page is stored (docs/state.md, "Crash guarantees").
  */
 import { readSignInPages } from '../../collect/signins.js';
-import type { RuleContext, ScanError, SignInEvent } from '../../contract.js';
+import type { ScanError, SignInEvent } from '../../contract.js';
 import type { GraphApi } from '../../graph/client.js';
+import type { RuleContext } from '../../rules/types.js';
 import type { LearnedNetwork, SignInAggregate } from '../../state/types.js';
 import { commitBatch, type CommitContext } from '../commit.js';
 import { judge, RuleErrors } from '../rules-run.js';

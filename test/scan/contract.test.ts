@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/package-root.js';
+import { importEdges } from '../architecture/imports.js';
 import { atLeast, compareSeverity, isSeverity, lower, SEVERITIES, SEVERITY_ORDER, severityCounts, worse, worstFirst } from '../../src/contract.js';
 
 describe('the one severity scale', () => {
@@ -42,5 +45,12 @@ describe('the one severity scale', () => {
   it('counts nothing yet in every severity, in scale order', () => {
     expect(severityCounts()).toEqual({ informational: 0, low: 0, medium: 0, high: 0, critical: 0 });
     expect(Object.keys(severityCounts())).toEqual([...SEVERITIES]);
+  });
+});
+
+describe('the contract module', () => {
+  it('stays in the bottom layer: it imports nothing but the events (docs/architecture.md)', () => {
+    const imports = importEdges(join(packageRoot(), 'src')).filter((e) => e.from === 'contract.ts');
+    expect(imports.map((e) => e.to)).toEqual(['events.ts']);
   });
 });
