@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from '../../src/package-root.js';
 import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/graph/http.js';
 import { resolveAllowlists } from '../../src/networks/sources.js';
@@ -10,12 +11,13 @@ import { captureLogger } from '../helpers/tenant.js';
 import { memoryCache, vendor } from './helpers.js';
 
 // Mimecast's published outbound netblocks as of July 2021 (blankcode/msipdelta2, from the SPF
-// `_netblocks` records): the allowlist a Mimecast customer would have had during the incident.
-const CSV = '/work/shared/data/mimecast/mimecast_netblocks_2021_from_msipdelta2.csv';
+// `_netblocks` records): the allowlist a Mimecast customer would have had during the incident
+// (test/fixtures/real/mimecast/README.md).
+const CSV = join(packageRoot(), 'test', 'fixtures', 'real', 'mimecast', 'mimecast_netblocks_2021_from_msipdelta2.csv');
 const noFetch: FetchLike = () => Promise.reject(new Error('offline'));
 
-describe.skipIf(!existsSync(CSV))('Mimecast\'s real 2021 netblocks as an allowlist', () => {
-  const rows = existsSync(CSV) ? readFileSync(CSV, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')) : [];
+describe('Mimecast\'s real 2021 netblocks as an allowlist', () => {
+  const rows = readFileSync(CSV, 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
 
   async function resolveNetblocks() {
     const dir = await mkdtemp(join(tmpdir(), 'credwatch-mimecast-'));
