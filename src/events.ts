@@ -2,6 +2,7 @@
  * The normalized types shared by collectors, rules and reports: the contract between `collect/`
  * (which alone knows Graph's JSON) and everything downstream.
  */
+import type { Severity, SourceStatus } from './contract.js';
 
 export type CredentialKind = 'certificate' | 'secret' | 'federated';
 /** Where Entra stores the credential: on the app registration, or directly on the service principal. */
@@ -96,14 +97,7 @@ export interface InventoryApp {
   mailboxPermissions: MailboxPermission[];
 }
 
-/** One source's collection outcome. Anything not `complete` must be shown as unknown, not clean. */
-export interface SourceStatus {
-  source: string;
-  status: 'complete' | 'partial' | 'failed' | 'skipped';
-  errorCode?: string;
-  message?: string;
-  items?: number;
-}
+export type { SourceStatus } from './contract.js';
 
 export interface Inventory {
   tenantId: string;
@@ -225,15 +219,9 @@ export interface AuditGrantParty {
   displayName: string | undefined;
 }
 
-export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
-
-export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = Object.freeze({
-  informational: 0,
-  low: 1,
-  medium: 2,
-  high: 3,
-  critical: 4,
-});
+// The one severity scale lives in the contract module; re-exported for the modules that read events.
+export { SEVERITY_ORDER } from './contract.js';
+export type { Severity } from './contract.js';
 
 /** Where an allowed range came from, carried into findings and alerts. */
 export interface RangeProvenance {

@@ -5,7 +5,7 @@
 export { CLOUD_ENDPOINTS, CLOUD_NAMES, type CloudEndpoints, type CloudName } from './clouds.js';
 export { CONFIG_ENV, loadConfig, parseConfig, type LoadConfigOptions, type ParseConfigOptions } from './load.js';
 export type { ConfigProblem } from './problems.js';
-export { SEVERITIES, type Severity } from './schema-channel.js';
+export { SEVERITIES, type Severity } from '../contract.js';
 export { configJsonSchema, configSchema, LOG_LEVELS, type ConfigFile, type ConfigFileInput } from './schema.js';
 export { Secret } from './secret.js';
 export type {

@@ -5,11 +5,9 @@
 import { z } from 'zod';
 import { envName, filePath, strictObject } from './schema-parts.js';
 
-/** Alert severities, lowest first. */
-export const SEVERITIES = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+import { SEVERITIES } from '../contract.js';
 
-/** One of {@link SEVERITIES}. */
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity } from '../contract.js';
 
 // Options every channel accepts.
 const common = {

@@ -4,7 +4,7 @@
  * wrapped in {@link Secret} so they never print. Every object is deeply frozen.
  */
 import type { CloudName } from './clouds.js';
-import type { Severity } from './schema-channel.js';
+import type { Severity } from '../contract.js';
 import type { LOG_LEVELS } from './schema.js';
 import type { Secret } from './secret.js';
 

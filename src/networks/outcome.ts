@@ -2,16 +2,17 @@
  * What reading one allowlist source produced, shared by the readers (local, URL, named location)
  * and the resolver that turns outcomes into matchers and a report.
  */
+import type { AllowlistSourceStatus } from '../contract.js';
 import { CredwatchError, toCredwatchError } from '../errors.js';
 import type { BroadSourceReport } from './broad-sources.js';
 import type { ParsedCidr } from './cidr.js';
 
 /** `ok`: current data; `stale`: an old cached copy is all there is; `failed`: nothing usable. */
-export type SourceStatus = 'ok' | 'stale' | 'failed';
+export type { AllowlistSourceStatus } from '../contract.js';
 
 /** One source's result. A usable outcome (`ok`/`stale`) always holds at least one range. */
 export interface SourceOutcome {
-  status: SourceStatus;
+  status: AllowlistSourceStatus;
   ranges: ParsedCidr[];
   /** When the data was fetched (URL, named location); undefined for configuration. */
   fetchedAt?: Date;

@@ -15,7 +15,8 @@ import { applyBreadth, breadthScreen, type AllowlistVendor, type BreadthScreen, 
 import type { ParsedCidr } from './cidr.js';
 import { readFileSource, readInlineSource } from './local-sources.js';
 import { listNamedLocations, rangesOfNamedLocation, type NamedLocationRanges } from './named-locations.js';
-import { failed, type SourceOutcome, type SourceStatus } from './outcome.js';
+import type { AllowlistSourceStatus } from '../contract.js';
+import { failed, type SourceOutcome } from './outcome.js';
 import { RangeSet } from './range-set.js';
 import { readUrlSource } from './url-source.js';
 
@@ -39,7 +40,7 @@ export interface AllowlistSourceReport {
   vendor: string;
   /** `cidrs`, `file:<path>`, `url:<url>` or `namedLocation:<name>`, as in {@link RangeProvenance}. */
   source: string;
-  status: SourceStatus;
+  status: AllowlistSourceStatus;
   /** Ranges in use from this source (0 when failed). */
   ranges: number;
   fetchedAt?: Date;

@@ -123,8 +123,5 @@ export interface Rule extends RuleMeta {
   cases: RuleCases;
 }
 
-/** Lowers a severity one step (failed attempts are one level below successful ones). */
-export function lower(severity: Severity): Severity {
-  const order: Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
-  return order[Math.max(0, order.indexOf(severity) - 1)] ?? 'informational';
-}
+// One step lower on the one scale (failed attempts are one level below successful ones).
+export { lower } from '../contract.js';
