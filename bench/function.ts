@@ -28,23 +28,29 @@ export async function benchFunction(samples = 9): Promise<Record<string, number 
       console.log(JSON.stringify({ functions: t1 - t0, entry: t2 - t1, firstInvocation: t3 - t2 }));`;
     const runs: Array<{ functions: number; entry: number; firstInvocation: number }> = [];
     for (let i = 0; i < samples; i += 1) {
-      const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: pkg.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: pkg.dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       runs.push(JSON.parse(stdout.trim().split('\n').at(-1)!) as (typeof runs)[number]);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const unbundled = await unbundledFirstInvocation(out, samples, median);
-    return [{
-      name: 'function cold start (median of fresh processes)',
-      samples,
-      azureFunctionsImportMs: Math.round(median(runs.map((r) => r.functions))),
-      entryImportMs: Math.round(median(runs.map((r) => r.entry))),
-      firstInvocationLoadMs: Math.round(median(runs.map((r) => r.firstInvocation))),
-      unbundledFirstInvocationLoadMs: unbundled,
-      zipKiB: Math.round(pkg.zipBytes / 1024),
-      unpackedKiB: Math.round((await dirSize(pkg.dir)) / 1024),
-      bundleKiB: Math.round(pkg.bundleBytes / 1024),
-      files: pkg.files,
-    }];
+    return [
+      {
+        name: 'function cold start (median of fresh processes)',
+        samples,
+        azureFunctionsImportMs: Math.round(median(runs.map((r) => r.functions))),
+        entryImportMs: Math.round(median(runs.map((r) => r.entry))),
+        firstInvocationLoadMs: Math.round(median(runs.map((r) => r.firstInvocation))),
+        unbundledFirstInvocationLoadMs: unbundled,
+        zipKiB: Math.round(pkg.zipBytes / 1024),
+        unpackedKiB: Math.round((await dirSize(pkg.dir)) / 1024),
+        bundleKiB: Math.round(pkg.bundleBytes / 1024),
+        files: pkg.files,
+      },
+    ];
   } finally {
     await rm(out, { recursive: true, force: true });
   }
@@ -57,7 +63,11 @@ export async function benchFunction(samples = 9): Promise<Record<string, number 
 async function unbundledFirstInvocation(out: string, samples: number, median: (xs: number[]) => number): Promise<number> {
   const root = packageRoot();
   const dir = join(out, 'tsc');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')],
+    { stdio: 'ignore' },
+  );
   await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
   await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   const script = `

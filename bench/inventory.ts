@@ -31,11 +31,14 @@ export async function benchInventory(servicePrincipals: number): Promise<Record<
     await writeFile(join(dir, 'app.key'), sim.credwatchApp.privateKeyPem);
     const config = await parseConfig(
       {
-        tenants: [{
-          name: 'synthetic', tenantId: sim.tenantId,
-          endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
-          auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
-        }],
+        tenants: [
+          {
+            name: 'synthetic',
+            tenantId: sim.tenantId,
+            endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
+            auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
+          },
+        ],
         state: { type: 'memory' },
       },
       { baseDir: dir, env: {} },
@@ -91,7 +94,13 @@ export async function benchInventory(servicePrincipals: number): Promise<Record<
  */
 function withCertificateKeys(scenario: Scenario, now: Date): Scenario {
   const deck = Array.from({ length: 64 }, (_, i) =>
-    makeScenarioCertificate({ commonName: `Synthetic ${i}`, notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + 365 * 86_400_000), keyLabel: 'bench' }));
+    makeScenarioCertificate({
+      commonName: `Synthetic ${i}`,
+      notBefore: new Date(now.getTime() - 86_400_000),
+      notAfter: new Date(now.getTime() + 365 * 86_400_000),
+      keyLabel: 'bench',
+    }),
+  );
   let dealt = 0;
   for (const app of scenario.applications) {
     for (const credential of app.keyCredentials) {
@@ -108,7 +117,10 @@ function withCertificateKeys(scenario: Scenario, now: Date): Scenario {
  * time per certificate, and heap per certificate held as raw base64 or as parsed details.
  */
 function certificateCost(scenario: Scenario): Record<string, number> {
-  const keys = scenario.applications.flatMap((a) => a.keyCredentials.map((k) => k.key ?? '')).filter(Boolean).slice(0, 2_000);
+  const keys = scenario.applications
+    .flatMap((a) => a.keyCredentials.map((k) => k.key ?? ''))
+    .filter(Boolean)
+    .slice(0, 2_000);
   if (keys.length === 0) return {};
   global.gc?.();
   const before = process.memoryUsage().heapUsed;

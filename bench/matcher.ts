@@ -85,7 +85,7 @@ function opsPerSecond<T>(lookup: (address: T) => boolean, addresses: readonly T[
   run(16);
   const perLookup = Math.max((performance.now() - calibrate) / 16, 1e-6);
   const batch = Math.max(1, Math.round(10 / perLookup));
-  for (const end = performance.now() + MEASURE_MS / 4; performance.now() < end; ) run(batch); // warm-up
+  for (const end = performance.now() + MEASURE_MS / 4; performance.now() < end;) run(batch); // warm-up
   let lookups = 0;
   const start = performance.now();
   while (performance.now() - start < MEASURE_MS) {
@@ -124,14 +124,17 @@ function pick(entries: readonly TagEntry[], count: number): TagEntry[] {
   // A small allowlist like a vendor's: spread over the file, a fifth of it IPv6.
   const v6 = entries.filter((e) => e.cidr.includes(':'));
   const v4 = entries.filter((e) => !e.cidr.includes(':'));
-  const spread = (list: readonly TagEntry[], n: number) => Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]).filter((e) => e !== undefined);
+  const spread = (list: readonly TagEntry[], n: number) =>
+    Array.from({ length: n }, (_, i) => list[Math.floor((i * list.length) / n)]).filter((e) => e !== undefined);
   return [...spread(v4, count - Math.floor(count / 5)), ...spread(v6, Math.floor(count / 5))];
 }
 
 async function benchSize(all: readonly TagEntry[], count: number): Promise<Record<string, number | string>> {
   const entries = pick(all, count);
   const buildStart = performance.now();
-  const set = RangeSet.build(entries.map((e) => ({ cidr: e.cidr, provenance: { vendor: 'azure', source: `serviceTag:${e.tag}`, cidr: e.cidr, fetchedAt: undefined, stale: false } })));
+  const set = RangeSet.build(
+    entries.map((e) => ({ cidr: e.cidr, provenance: { vendor: 'azure', source: `serviceTag:${e.tag}`, cidr: e.cidr, fetchedAt: undefined, stale: false } })),
+  );
   const buildMs = performance.now() - buildStart;
   // The baselines get each distinct prefix once: fewer rules than credwatch indexes, in their favour.
   const distinct = [...new Map(entries.map((e) => [e.cidr, e])).values()].flatMap((e) => {

@@ -24,7 +24,9 @@ interface SimInfo {
 }
 
 async function startChild(servicePrincipals: number, signIns: number): Promise<{ child: ChildProcess; info: SimInfo }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'bench', 'sim-child.ts'), String(servicePrincipals), String(signIns)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'bench', 'sim-child.ts'), String(servicePrincipals), String(signIns)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   return { child, info: JSON.parse(line) as SimInfo };
 }
@@ -43,18 +45,32 @@ export async function benchScan(signIns: number): Promise<Record<string, number 
     await writeFile(join(dir, 'app.crt'), info.app.certificatePem);
     await writeFile(join(dir, 'app.key'), info.app.privateKeyPem);
     const prefixes = existsSync(SERVICE_TAGS)
-      ? (JSON.parse(readFileSync(SERVICE_TAGS, 'utf8')) as { values: Array<{ properties: { addressPrefixes: string[] } }> }).values.flatMap((v) => v.properties.addressPrefixes)
+      ? (JSON.parse(readFileSync(SERVICE_TAGS, 'utf8')) as { values: Array<{ properties: { addressPrefixes: string[] } }> }).values.flatMap(
+          (v) => v.properties.addressPrefixes,
+        )
       : [];
     await writeFile(join(dir, 'azure.txt'), `${[...new Set(prefixes)].join('\n')}\n`);
     const owners = Array.from({ length: 20 }, (_, i) => `ffffffff-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`);
     const config = await parseConfig(
       {
-        tenants: [{ name: 'synthetic', tenantId: info.tenantId, endpoints: { authorityHost: info.url, graphBaseUrl: info.url, caCertificatePath: 'ca.crt' },
-          auth: { mode: 'certificate', clientId: info.app.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' } }],
-        vendors: [{ name: 'Synthetic vendors', ownerTenantIds: owners, allowedRanges: [
-          { type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') },
-          { type: 'file', path: 'azure.txt' },
-        ] }],
+        tenants: [
+          {
+            name: 'synthetic',
+            tenantId: info.tenantId,
+            endpoints: { authorityHost: info.url, graphBaseUrl: info.url, caCertificatePath: 'ca.crt' },
+            auth: { mode: 'certificate', clientId: info.app.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
+          },
+        ],
+        vendors: [
+          {
+            name: 'Synthetic vendors',
+            ownerTenantIds: owners,
+            allowedRanges: [
+              { type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') },
+              { type: 'file', path: 'azure.txt' },
+            ],
+          },
+        ],
         channels: [{ type: 'jsonl', path: 'alerts.jsonl' }],
         state: { type: 'sqlite', path: 'state.db' },
         collection: { backfillInDays: 30 },

@@ -34,7 +34,7 @@ const program = new Command('credwatch')
 
 program
   .command('inventory')
-  .description("list every app and service principal with its credentials and mailbox reach")
+  .description('list every app and service principal with its credentials and mailbox reach')
   .option('-t, --tenant <name>', 'only this tenant')
   .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
   .option('--all', 'also list apps without credentials or mailbox access')

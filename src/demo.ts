@@ -51,7 +51,11 @@ export async function writeSimulatorFiles(sim: RunningSimulator, dir: string): P
  * shipped (file paths made absolute so the result can be saved anywhere), the tenant swapped for
  * the simulator's, alerts on stdout and state in memory.
  */
-export async function demoConfigRaw(sim: RunningSimulator, files: { ca: string; cert: string; key: string }, root: string = packageRoot()): Promise<Record<string, unknown>> {
+export async function demoConfigRaw(
+  sim: RunningSimulator,
+  files: { ca: string; cert: string; key: string },
+  root: string = packageRoot(),
+): Promise<Record<string, unknown>> {
   const configDir = join(root, 'config');
   const example = JSON.parse(await readFile(join(configDir, 'credwatch.example.json'), 'utf8')) as Record<string, unknown> & {
     vendors?: Array<{ allowedRanges?: Array<{ type: string; path?: string }> }>;
@@ -61,7 +65,8 @@ export async function demoConfigRaw(sim: RunningSimulator, files: { ca: string; 
     allowedRanges: (v.allowedRanges ?? []).map((r) => {
       if (r.type === 'file' && r.path) return { ...r, path: resolve(configDir, r.path) };
       // The example's feed lives on the simulator; follow it to whatever port this one got.
-      if (r.type === 'url' && typeof (r as { url?: unknown }).url === 'string') return { ...r, url: (r as unknown as { url: string }).url.replace(EXAMPLE_SIMULATOR_ORIGIN, sim.url) };
+      if (r.type === 'url' && typeof (r as { url?: unknown }).url === 'string')
+        return { ...r, url: (r as unknown as { url: string }).url.replace(EXAMPLE_SIMULATOR_ORIGIN, sim.url) };
       return r;
     }),
   }));
@@ -82,11 +87,19 @@ export async function demoConfigRaw(sim: RunningSimulator, files: { ca: string; 
   };
 }
 
-export async function demoConfig(sim: RunningSimulator, files: { ca: string; cert: string; key: string }, root: string = packageRoot(), teamsUrl?: string): Promise<Config> {
+export async function demoConfig(
+  sim: RunningSimulator,
+  files: { ca: string; cert: string; key: string },
+  root: string = packageRoot(),
+  teamsUrl?: string,
+): Promise<Config> {
   const raw = await demoConfigRaw(sim, files, root);
   if (teamsUrl) {
     // A Teams-like receiver on loopback: the one place plain http is allowed, and only by saying so.
-    raw.channels = [...(raw.channels as unknown[]), { type: 'teams', name: 'teams-demo', urlEnv: 'CREDWATCH_DEMO_TEAMS_URL', allowInsecureTestEndpoint: true, minSeverity: 'critical' }];
+    raw.channels = [
+      ...(raw.channels as unknown[]),
+      { type: 'teams', name: 'teams-demo', urlEnv: 'CREDWATCH_DEMO_TEAMS_URL', allowInsecureTestEndpoint: true, minSeverity: 'critical' },
+    ];
   }
   return parseConfig(raw, { baseDir: join(root, 'config'), env: teamsUrl ? { CREDWATCH_DEMO_TEAMS_URL: teamsUrl } : {} });
 }
@@ -96,7 +109,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const now = options.now ?? (() => new Date());
   const started = Date.now();
   const sim = await startSimulator({ scenario: mimecastScenario(now()), now });
-  const teams = await startDemoTeamsReceiver((title, bytes) => options.write(`>> Teams (local receiver ${teamsUrlHost}) received an Adaptive Card, ${bytes} bytes: ${title.replace(/\\/g, '')}\n\n`));
+  const teams = await startDemoTeamsReceiver((title, bytes) =>
+    options.write(`>> Teams (local receiver ${teamsUrlHost}) received an Adaptive Card, ${bytes} bytes: ${title.replace(/\\/g, '')}\n\n`),
+  );
   const teamsUrlHost = new URL(teams.url).host;
   try {
     const files = await writeSimulatorFiles(sim, simulatorFilesDir());
@@ -111,15 +126,23 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     options.write('\n# credwatch scan (alerts of severity high and above, most severe first)\n\n');
     const store = new MemoryStateStore();
     const { channels } = createChannels(config.channels, { logger: options.logger, write: options.write });
-    const summary = await runScan({ config, store, connect, channels, fetch: createFetch({ caCertificatePem: sim.caCertPem }), logger: options.logger, now }, tenant);
+    const summary = await runScan(
+      { config, store, connect, channels, fetch: createFetch({ caCertificatePem: sim.caCertPem }), logger: options.logger, now },
+      tenant,
+    );
     options.write(`${renderScanSummary(summary)}\n`);
     const { graph } = connect(tenant);
     const inventory = await collectInventory({ graph, logger: options.logger, now }, tenant.tenantId);
     const assessed = assessInventory(inventory, now(), config.posture);
     options.write(`\n# credwatch inventory\n${renderInventoryTable(inventory, assessed)}\n`);
     // The report of the week so far (the scheduled run reports the last complete week).
-    const { files: reportFiles } = await runReport({ store, config, now, logger: options.logger }, tenant, isoWeek(now()), { outDir: join(packageRoot(), '.credwatch', 'reports'), renderHtml: renderReportHtml });
-    options.write(`\n# credwatch report (this week so far)\n  ${[reportFiles?.html, reportFiles?.json, reportFiles?.inventoryCsv, reportFiles?.findingsCsv].filter(Boolean).join('\n  ')}\n`);
+    const { files: reportFiles } = await runReport({ store, config, now, logger: options.logger }, tenant, isoWeek(now()), {
+      outDir: join(packageRoot(), '.credwatch', 'reports'),
+      renderHtml: renderReportHtml,
+    });
+    options.write(
+      `\n# credwatch report (this week so far)\n  ${[reportFiles?.html, reportFiles?.json, reportFiles?.inventoryCsv, reportFiles?.findingsCsv].filter(Boolean).join('\n  ')}\n`,
+    );
     options.write(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     return doctor.ok ? EXIT.OK : EXIT.ERROR;
   } finally {

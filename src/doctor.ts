@@ -66,7 +66,8 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
         add({
           check: 'permission Mail.Send',
           ok: true,
-          detail: 'not in the token — expected when it is granted through Exchange RBAC for Applications (recommended); verify with Test-ServicePrincipalAuthorization (docs/alerts.md)',
+          detail:
+            'not in the token — expected when it is granted through Exchange RBAC for Applications (recommended); verify with Test-ServicePrincipalAuthorization (docs/alerts.md)',
         });
         continue;
       }

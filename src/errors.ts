@@ -24,7 +24,7 @@ export const ERROR_CATALOGUE = {
     retryable: false,
   },
   AUTH_FAILED: {
-    title: 'The identity platform rejected credwatch\'s credentials (an AADSTS error).',
+    title: "The identity platform rejected credwatch's credentials (an AADSTS error).",
     fix: 'Check the tenant id, client id and that the certificate or secret configured is the one registered on the app (run `credwatch doctor`).',
     retryable: false,
   },
@@ -35,7 +35,7 @@ export const ERROR_CATALOGUE = {
   },
   GRAPH_PERMISSION_MISSING: {
     title: 'Microsoft Graph refused the request because an application permission is missing.',
-    fix: 'Grant the named application permission to credwatch\'s app or managed identity and give admin consent (README: Required permissions).',
+    fix: "Grant the named application permission to credwatch's app or managed identity and give admin consent (README: Required permissions).",
     retryable: false,
   },
   GRAPH_LICENSE_MISSING: {
@@ -60,31 +60,34 @@ export const ERROR_CATALOGUE = {
   },
   GRAPH_REQUEST_REJECTED: {
     title: 'Microsoft Graph rejected the request (4xx other than 401/403/429).',
-    fix: 'Check the logged request and Graph\'s error code; an unknown tenant or an unsupported query shows up here.',
+    fix: "Check the logged request and Graph's error code; an unknown tenant or an unsupported query shows up here.",
     retryable: false,
   },
   GRAPH_PAGINATION_LOOP: {
-    title: 'A page\'s @odata.nextLink repeated an earlier link.',
+    title: "A page's @odata.nextLink repeated an earlier link.",
     fix: 'Transient server behaviour; the cycle is abandoned without committing so nothing is lost.',
     retryable: true,
   },
   GRAPH_FOREIGN_LINK: {
-    title: 'A page\'s @odata.nextLink pointed outside the configured Graph host or was not https.',
+    title: "A page's @odata.nextLink pointed outside the configured Graph host or was not https.",
     fix: 'credwatch never sends its token elsewhere. Check the graphBaseUrl override and any proxy rewriting responses.',
     retryable: false,
   },
   ALLOWLIST_TOO_BROAD: {
-    title: 'A vendor allowlist source allows more of the address space than its limits, so it is not used (any host there, a rented cloud VM included, would count as the vendor).',
-    fix: 'Narrow the source to the vendor\'s documented ranges, or set acceptBroadRanges with a reason on that source (or a looser broadRangeLimits with a reason on the vendor); see docs/allowlists.md.',
+    title:
+      'A vendor allowlist source allows more of the address space than its limits, so it is not used (any host there, a rented cloud VM included, would count as the vendor).',
+    fix: "Narrow the source to the vendor's documented ranges, or set acceptBroadRanges with a reason on that source (or a looser broadRangeLimits with a reason on the vendor); see docs/allowlists.md.",
     retryable: false,
   },
   GRAPH_CALL_UNDOCUMENTED: {
-    title: 'credwatch was about to send a Graph request its endpoint contract does not document (a path, query option, filter or page size the reference page does not list).',
+    title:
+      'credwatch was about to send a Graph request its endpoint contract does not document (a path, query option, filter or page size the reference page does not list).',
     fix: 'A bug in credwatch, caught before the request left: report it with the logged endpoint and option. docs/graph-calls.md lists every call credwatch makes.',
     retryable: false,
   },
   STATE_UNAVAILABLE: {
-    title: 'The state store could not be opened or written (SQLite: missing permissions, disk full, locked too long; Azure Table: network, throttling, missing role, deleted table; or closed).',
+    title:
+      'The state store could not be opened or written (SQLite: missing permissions, disk full, locked too long; Azure Table: network, throttling, missing role, deleted table; or closed).',
     fix: 'SQLite: check that the state path (named in the message) is writable and its disk has space. Azure Table: check the storage account is reachable and the identity has Storage Table Data Contributor. A window not committed is read again next cycle; one whose journal was written lands at the next read.',
     retryable: true,
   },
@@ -99,27 +102,29 @@ export const ERROR_CATALOGUE = {
     retryable: false,
   },
   STATE_INVALID_INPUT: {
-    title: 'credwatch passed the state store a record or argument it rejects (an invalid date, an empty key, another tenant\'s record, an unknown outbox entry); nothing of that write was stored.',
+    title:
+      "credwatch passed the state store a record or argument it rejects (an invalid date, an empty key, another tenant's record, an unknown outbox entry); nothing of that write was stored.",
     fix: 'A bug: please report it with the log line. The window is not committed, so the next cycle reads it again.',
     retryable: false,
   },
   STATE_BACKEND_UNSUPPORTED: {
-    title: 'The configured state store cannot be used where credwatch runs (e.g. a local SQLite file in an Azure Function, whose disk is neither shared nor kept).',
+    title:
+      'The configured state store cannot be used where credwatch runs (e.g. a local SQLite file in an Azure Function, whose disk is neither shared nor kept).',
     fix: 'In the Function app use `"state": { "type": "azureTable" }` (the app\'s own storage account by default); elsewhere sqlite is the default.',
     retryable: false,
   },
   QUEUE_MESSAGE_INVALID: {
     title: 'A queue message is not a credwatch tenant message (malformed, or written by an incompatible version).',
-    fix: 'The message ends in the poison queue after the host\'s retries; inspect it there and delete it. The next timer tick queues fresh messages.',
+    fix: "The message ends in the poison queue after the host's retries; inspect it there and delete it. The next timer tick queues fresh messages.",
     retryable: false,
   },
   LEASE_HELD: {
-    title: 'A tenant\'s scan or weekly report is still leased by another attempt (which crashed, timed out, or is still running); this retried message waits.',
-    fix: 'Nothing, if it clears: the lease expires after 35 minutes and the host retries the message. If the message reaches the poison queue, read the earlier attempt\'s errors for that tenant (out of memory, timeout) in Application Insights.',
+    title: "A tenant's scan or weekly report is still leased by another attempt (which crashed, timed out, or is still running); this retried message waits.",
+    fix: "Nothing, if it clears: the lease expires after 35 minutes and the host retries the message. If the message reaches the poison queue, read the earlier attempt's errors for that tenant (out of memory, timeout) in Application Insights.",
     retryable: true,
   },
   STORAGE_UNAVAILABLE: {
-    title: 'The Function app\'s storage (queues or report blobs) could not be reached or refused the request.',
+    title: "The Function app's storage (queues or report blobs) could not be reached or refused the request.",
     fix: 'Check the AzureWebJobsStorage settings and that the managed identity has the Storage Queue/Blob Data roles on the account (docs/deploy-azure.md).',
     retryable: true,
   },
@@ -135,7 +140,7 @@ export const ERROR_CATALOGUE = {
   },
   ALLOWLIST_SOURCE_FAILED: {
     title: 'A vendor allowlist source (file, URL or named location) could not be read and no usable cached copy exists.',
-    fix: 'Check the path, URL or named location name in the vendor\'s allowedRanges (and Policy.Read.All for named locations). Until a source can be read, that vendor\'s sign-ins are reported as unknown, never clean.',
+    fix: "Check the path, URL or named location name in the vendor's allowedRanges (and Policy.Read.All for named locations). Until a source can be read, that vendor's sign-ins are reported as unknown, never clean.",
     retryable: true,
   },
   DATA_GAP: {
@@ -197,9 +202,7 @@ export function toCredwatchError(e: unknown): CredwatchError {
 
 /** Markdown for docs/errors.md, generated from the catalogue. */
 export function renderErrorCatalogue(): string {
-  const rows = Object.entries(ERROR_CATALOGUE).map(
-    ([code, info]) => `| \`${code}\` | ${info.title} | ${info.retryable ? 'yes' : 'no'} | ${info.fix} |`,
-  );
+  const rows = Object.entries(ERROR_CATALOGUE).map(([code, info]) => `| \`${code}\` | ${info.title} | ${info.retryable ? 'yes' : 'no'} | ${info.fix} |`);
   return [
     '# Error codes',
     '',

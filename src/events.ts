@@ -116,13 +116,7 @@ export interface Inventory {
  * to newer members.
  */
 export type DocumentedCredentialType =
-  | 'none'
-  | 'clientSecret'
-  | 'clientAssertion'
-  | 'federatedIdentityCredential'
-  | 'managedIdentity'
-  | 'certificate'
-  | 'unknownFutureValue';
+  'none' | 'clientSecret' | 'clientAssertion' | 'federatedIdentityCredential' | 'managedIdentity' | 'certificate' | 'unknownFutureValue';
 
 /**
  * The credential type credwatch read from a sign-in: a documented value, `unrecognized` for any
@@ -262,7 +256,13 @@ export interface Finding {
 
 /** A change found by diffing this run's inventory with the previous snapshot. */
 export type InventoryChange =
-  | { kind: 'credentialAdded'; app: InventoryApp; credentialKeyId: string; credentialKind: 'certificate' | 'secret' | 'federated'; holder: 'application' | 'servicePrincipal' }
+  | {
+      kind: 'credentialAdded';
+      app: InventoryApp;
+      credentialKeyId: string;
+      credentialKind: 'certificate' | 'secret' | 'federated';
+      holder: 'application' | 'servicePrincipal';
+    }
   | { kind: 'credentialRemoved'; app: InventoryApp; credentialKeyId: string }
   | { kind: 'mailboxPermissionAdded'; app: InventoryApp; permission: string; type: 'application' | 'delegated' }
   | { kind: 'appAdded'; app: InventoryApp };

@@ -38,10 +38,7 @@ const FORM_SECRET_PATTERN = /(client_secret|client_assertion|access_token|sig)=[
 
 /** Removes tokens, private keys and form-encoded secrets from free text (third-party log lines). */
 export function scrubSecrets(text: string): string {
-  return text
-    .replace(JWT_PATTERN, '[redacted-jwt]')
-    .replace(PEM_KEY_PATTERN, '[redacted-private-key]')
-    .replace(FORM_SECRET_PATTERN, '$1=[redacted]');
+  return text.replace(JWT_PATTERN, '[redacted-jwt]').replace(PEM_KEY_PATTERN, '[redacted-private-key]').replace(FORM_SECRET_PATTERN, '$1=[redacted]');
 }
 
 export interface CreateLoggerOptions {

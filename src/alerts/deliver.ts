@@ -8,7 +8,12 @@ import type { AlertPayload } from './payload.js';
 import { prepareMessages, type Message } from './render.js';
 
 /** Delivery retries go on across scans; the delay between attempts grows to an hour, never gives up. */
-const DELIVERY_BACKOFF: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayInMs: 30_000, maxBackoffInMs: 3_600_000, maxRetryAfterInMs: 86_400_000 };
+const DELIVERY_BACKOFF: RetryPolicy = {
+  maxAttempts: Number.POSITIVE_INFINITY,
+  baseDelayInMs: 30_000,
+  maxBackoffInMs: 3_600_000,
+  maxRetryAfterInMs: 86_400_000,
+};
 
 /** What one delivery run did, counted in outbox entries (a message can stand for several). */
 export interface DeliverySummary {
@@ -38,7 +43,10 @@ export interface DeliverDeps {
  */
 export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<DeliverySummary> {
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, errors: [] };
-  const { messages: due, undeliverable } = await prepareMessages(deps.store, await withWaitingRounds(deps, await deps.store.dueOutbox(deps.now(), limit, deps.tenant)));
+  const { messages: due, undeliverable } = await prepareMessages(
+    deps.store,
+    await withWaitingRounds(deps, await deps.store.dueOutbox(deps.now(), limit, deps.tenant)),
+  );
   for (const { entry, reason } of undeliverable) {
     await deps.store.updateOutbox(entry.id, { status: 'failed', attempts: entry.attempts + 1, lastError: reason });
     summary.failed += 1;
@@ -102,11 +110,21 @@ function channelOf(message: Message): string {
 }
 
 /** Sends one message for the given items and records the outcome on every entry behind them. */
-async function deliverBatch(deps: DeliverDeps, channel: Channel, items: readonly Message[], summary: DeliverySummary, send: (c: Channel, payloads: AlertPayload[]) => Promise<void>): Promise<void> {
+async function deliverBatch(
+  deps: DeliverDeps,
+  channel: Channel,
+  items: readonly Message[],
+  summary: DeliverySummary,
+  send: (c: Channel, payloads: AlertPayload[]) => Promise<void>,
+): Promise<void> {
   const entries = items.flatMap((m) => m.entries);
   try {
-    await send(channel, items.map((m) => m.payload));
-    for (const entry of entries) await deps.store.updateOutbox(entry.id, { status: 'sent', attempts: entry.attempts + 1, sentAt: deps.now(), lastError: undefined });
+    await send(
+      channel,
+      items.map((m) => m.payload),
+    );
+    for (const entry of entries)
+      await deps.store.updateOutbox(entry.id, { status: 'sent', attempts: entry.attempts + 1, sentAt: deps.now(), lastError: undefined });
     summary.sent += entries.length;
   } catch (e: unknown) {
     const err = toCredwatchError(e);

@@ -10,9 +10,24 @@ import type { ChannelConfig } from '../config/types.js';
 
 const DAY = 86_400_000;
 const finding = (over: Partial<Finding> = {}): Finding => ({
-  ruleId: 'signin-cert-outside-allowlist', severity: 'high', tenant: 'contoso', appId: 'app', appDisplayName: 'Vendor', credentialKeyId: 'k',
-  network: 'AS64512', occurredAt: new Date('2026-11-26T10:00:00Z'), eventIds: ['e1'], summary: 's', ip: '203.0.113.1', country: 'NL', asn: 64512,
-  resource: 'Office 365 Exchange Online', success: false, allowlist: [], details: {}, ...over,
+  ruleId: 'signin-cert-outside-allowlist',
+  severity: 'high',
+  tenant: 'contoso',
+  appId: 'app',
+  appDisplayName: 'Vendor',
+  credentialKeyId: 'k',
+  network: 'AS64512',
+  occurredAt: new Date('2026-11-26T10:00:00Z'),
+  eventIds: ['e1'],
+  summary: 's',
+  ip: '203.0.113.1',
+  country: 'NL',
+  asn: 64512,
+  resource: 'Office 365 Exchange Online',
+  success: false,
+  allowlist: [],
+  details: {},
+  ...over,
 });
 const channels: ChannelConfig[] = [
   { type: 'stdout', name: 'console', minSeverity: 'informational', digestThreshold: 10 },
@@ -36,7 +51,13 @@ describe('alert grouping', () => {
 
   it('counts, spans first/last seen, escalates to the worst severity and caps lists', () => {
     const findings = Array.from({ length: 30 }, (_, i) =>
-      finding({ eventIds: [`e${i}`], ip: `203.0.113.${i}`, occurredAt: new Date(Date.parse('2026-11-26T10:00:00Z') + i * 60_000), success: i === 29, severity: i === 29 ? 'critical' : 'high' }),
+      finding({
+        eventIds: [`e${i}`],
+        ip: `203.0.113.${i}`,
+        occurredAt: new Date(Date.parse('2026-11-26T10:00:00Z') + i * 60_000),
+        success: i === 29,
+        severity: i === 29 ? 'critical' : 'high',
+      }),
     );
     const alert = mergeIntoAlert('id', undefined, findings);
     expect(alert).toMatchObject({ count: 30, successCount: 1, failureCount: 29, severity: 'critical' });
@@ -75,7 +96,13 @@ describe('notifications', () => {
 });
 
 describe('suppressions', () => {
-  const s = { rule: 'signin-cert-outside-allowlist', network: 'AS64512', reason: 'vendor DR site', owner: 'secops', expires: new Date('2026-12-31T23:59:59.999Z') };
+  const s = {
+    rule: 'signin-cert-outside-allowlist',
+    network: 'AS64512',
+    reason: 'vendor DR site',
+    owner: 'secops',
+    expires: new Date('2026-12-31T23:59:59.999Z'),
+  };
   it('applies while valid and reports itself expired afterwards', () => {
     expect(findSuppression(finding(), [s], new Date('2026-11-26T00:00:00Z'))).toEqual({ active: s, expired: undefined });
     expect(findSuppression(finding(), [s], new Date('2027-01-01T00:00:00Z'))).toEqual({ active: undefined, expired: s });

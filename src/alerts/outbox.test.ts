@@ -12,9 +12,24 @@ const t = (minutes: number) => new Date(Date.parse('2026-11-26T10:00:00Z') + min
 let events = 0;
 /** A foreign sign-in of the vendor's certificate: failed ones are high, a success is critical. */
 const signIn = (minutes: number, success: boolean, over: Partial<Finding> = {}): Finding => ({
-  ruleId: 'signin-cert-outside-allowlist', severity: success ? 'critical' : 'high', tenant: 'contoso', appId: 'app', appDisplayName: 'Vendor', credentialKeyId: 'k',
-  network: 'AS64512', occurredAt: t(minutes), eventIds: [`e${(events += 1)}`], summary: 's', ip: '203.0.113.1', country: 'NL', asn: 64512,
-  resource: 'Office 365 Exchange Online', success, allowlist: [], details: {}, ...over,
+  ruleId: 'signin-cert-outside-allowlist',
+  severity: success ? 'critical' : 'high',
+  tenant: 'contoso',
+  appId: 'app',
+  appDisplayName: 'Vendor',
+  credentialKeyId: 'k',
+  network: 'AS64512',
+  occurredAt: t(minutes),
+  eventIds: [`e${(events += 1)}`],
+  summary: 's',
+  ip: '203.0.113.1',
+  country: 'NL',
+  asn: 64512,
+  resource: 'Office 365 Exchange Online',
+  success,
+  allowlist: [],
+  details: {},
+  ...over,
 });
 const channels: ChannelConfig[] = [
   { type: 'stdout', name: 'soc', minSeverity: 'high', digestThreshold: 10 },

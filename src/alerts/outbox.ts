@@ -23,7 +23,9 @@ export interface PlanOptions {
 /** Channels that take this alert: its tenant is routed there and its severity reaches the minimum. */
 export function channelsFor(alert: StoredAlert, channels: readonly ChannelConfig[]): ChannelConfig[] {
   return channels.filter(
-    (c) => SEVERITY_ORDER[alert.severity] >= SEVERITY_ORDER[c.minSeverity] && (c.tenants === undefined || c.tenants.some((t) => t.toLowerCase() === alert.tenant.toLowerCase())),
+    (c) =>
+      SEVERITY_ORDER[alert.severity] >= SEVERITY_ORDER[c.minSeverity] &&
+      (c.tenants === undefined || c.tenants.some((t) => t.toLowerCase() === alert.tenant.toLowerCase())),
   );
 }
 
@@ -74,7 +76,11 @@ function ruleOf(alert: StoredAlert, options: PlanOptions): RuleSummary {
  * rendered from the stored alert at delivery. Entry ids are deterministic (alert, channel, count at
  * the round, and the kind or new severity), so planning twice after a crash inserts nothing new.
  */
-export function planNotifications(alert: StoredAlert, channels: readonly ChannelConfig[], options: PlanOptions): { alert: StoredAlert; entries: OutboxEntry[] } {
+export function planNotifications(
+  alert: StoredAlert,
+  channels: readonly ChannelConfig[],
+  options: PlanOptions,
+): { alert: StoredAlert; entries: OutboxEntry[] } {
   if (alert.suppressed) return { alert, entries: [] };
   const sameScan = alert.notifiedAt !== undefined && alert.notifiedAt.getTime() === options.now.getTime();
   const due = dueRound(alert, options, sameScan);

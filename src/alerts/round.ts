@@ -79,5 +79,11 @@ function legacyRound(payload: AlertPayload): QueuedRound {
   const notification = Number.isSafeInteger(payload.notification) ? payload.notification : 0;
   const kind: RoundKind = escalatedFrom ? 'escalation' : notification > 0 ? 'repeat' : 'first';
   const rule = typeof payload.rule === 'object' && payload.rule !== null ? payload.rule : undefined;
-  return { kind, notification, ...(escalatedFrom ? { escalatedFrom } : {}), rule: rule ?? { id: '', title: '', description: '', mitre: [], runbook: [], falsePositives: [] }, frozen: payload };
+  return {
+    kind,
+    notification,
+    ...(escalatedFrom ? { escalatedFrom } : {}),
+    rule: rule ?? { id: '', title: '', description: '', mitre: [], runbook: [], falsePositives: [] },
+    frozen: payload,
+  };
 }

@@ -12,9 +12,24 @@ const t = (minutes: number) => new Date(Date.parse('2026-11-26T10:00:00Z') + min
 let events = 0;
 /** A failed foreign sign-in of the vendor's certificate (high); `over` changes where it came from. */
 const signIn = (minutes: number, over: Partial<Finding> = {}): Finding => ({
-  ruleId: 'signin-cert-outside-allowlist', severity: 'high', tenant: 'contoso', appId: 'app', appDisplayName: 'Vendor', credentialKeyId: 'k',
-  network: 'AS64512', occurredAt: t(minutes), eventIds: [`u${(events += 1)}`], summary: 's', ip: '203.0.113.1', country: 'NL', asn: 64512,
-  resource: 'Office 365 Exchange Online', success: false, allowlist: [], details: {}, ...over,
+  ruleId: 'signin-cert-outside-allowlist',
+  severity: 'high',
+  tenant: 'contoso',
+  appId: 'app',
+  appDisplayName: 'Vendor',
+  credentialKeyId: 'k',
+  network: 'AS64512',
+  occurredAt: t(minutes),
+  eventIds: [`u${(events += 1)}`],
+  summary: 's',
+  ip: '203.0.113.1',
+  country: 'NL',
+  asn: 64512,
+  resource: 'Office 365 Exchange Online',
+  success: false,
+  allowlist: [],
+  details: {},
+  ...over,
 });
 const channels: ChannelConfig[] = [
   { type: 'stdout', name: 'soc', minSeverity: 'high', digestThreshold: 10 },
@@ -37,7 +52,12 @@ describe('updates after a notification', () => {
     const grown = mergeIntoAlert('id', notified(), [signIn(10, { ip: '203.0.113.9' }), signIn(11)]);
     const update = plan(grown, t(20));
     expect(ids(update)).toEqual(['id:soc:3:update']);
-    expect(delivered(update)).toMatchObject({ notification: 3, count: 3, ips: ['203.0.113.1', '203.0.113.9'], update: { ips: ['203.0.113.9'], asns: [], resources: [], firstSuccess: false } });
+    expect(delivered(update)).toMatchObject({
+      notification: 3,
+      count: 3,
+      ips: ['203.0.113.1', '203.0.113.9'],
+      update: { ips: ['203.0.113.9'], asns: [], resources: [], firstSuccess: false },
+    });
     expect(delivered(update)).not.toHaveProperty('escalatedFrom');
   });
 
@@ -81,7 +101,11 @@ describe('one message per alert per scan', () => {
     const page3 = plan(mergeIntoAlert('id', page2.alert, [signIn(2, { ip: '203.0.113.3', asn: 64999 })]), t(5));
     expect([ids(page1), ids(page2), ids(page3)]).toEqual([['id:soc:0'], [], []]);
     // The pending round renders the alert as the last page left it.
-    expect(renderRounds(page3.alert, [decodeRound(page1.entries[0]!.payload)!])).toMatchObject({ notification: 0, count: 3, ips: ['203.0.113.1', '203.0.113.2', '203.0.113.3'] });
+    expect(renderRounds(page3.alert, [decodeRound(page1.entries[0]!.payload)!])).toMatchObject({
+      notification: 0,
+      count: 3,
+      ips: ['203.0.113.1', '203.0.113.2', '203.0.113.3'],
+    });
     expect(page3.alert).toMatchObject({ notifiedCount: 3, notifiedFacts: { ips: ['203.0.113.1', '203.0.113.2', '203.0.113.3'], asns: [64512, 64999] } });
     expect(plan(mergeIntoAlert('id', page3.alert, [signIn(30)]), t(20)).entries).toEqual([]);
   });

@@ -35,10 +35,19 @@ export async function reportCommand(ctx: CliContext, options: ReportCommandOptio
   try {
     for (const tenant of tenants) {
       try {
-        const { report, files } = await runReport({ store, config: ctx.config, now: () => new Date(), logger: ctx.logger }, tenant, options.week, { outDir, renderHtml: renderReportHtml });
+        const { report, files } = await runReport({ store, config: ctx.config, now: () => new Date(), logger: ctx.logger }, tenant, options.week, {
+          outDir,
+          renderHtml: renderReportHtml,
+        });
         const paths = [files?.html, files?.json, files?.inventoryCsv, files?.findingsCsv].filter((p): p is string => p !== undefined);
         const unknown = report.health.filter((h) => h.status !== 'complete');
-        write([`${tenant.name} ${report.week}:`, ...paths.map((p) => `  ${p}`), ...(unknown.length > 0 ? [`  unknown (not collected completely): ${unknown.map((h) => `${safeText(h.source, 120)} ${h.status}`).join(', ')}`] : [])].join('\n'));
+        write(
+          [
+            `${tenant.name} ${report.week}:`,
+            ...paths.map((p) => `  ${p}`),
+            ...(unknown.length > 0 ? [`  unknown (not collected completely): ${unknown.map((h) => `${safeText(h.source, 120)} ${h.status}`).join(', ')}`] : []),
+          ].join('\n'),
+        );
         if (unknown.length > 0 && exit === EXIT.OK) exit = EXIT.INCOMPLETE;
       } catch (e: unknown) {
         const err = toCredwatchError(e);

@@ -17,7 +17,12 @@ export interface ScanCommandOptions {
  * `credwatch scan`: one cycle per tenant. Exit 3 when alerts were queued (even if something also
  * failed: the alert matters more), 1 when a stage failed, 0 when clean and complete.
  */
-export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, write: (text: string) => void, progress?: (text: string) => void): Promise<number> {
+export async function scanCommand(
+  ctx: CliContext,
+  options: ScanCommandOptions,
+  write: (text: string) => void,
+  progress?: (text: string) => void,
+): Promise<number> {
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
   const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor: ctx.graphFor });
   const summaries: ScanSummary[] = [];
@@ -27,7 +32,12 @@ export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, 
         summaries.push(
           await runScan(
             {
-              config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(),
+              config: ctx.config,
+              store,
+              connect: ctx.connect,
+              channels,
+              logger: ctx.logger,
+              now: () => new Date(),
               fetch: tenantFetch(tenant),
               ...(progress ? { progress: (p) => progress(`\r${p.tenant}: ${p.stream} page ${p.pages}, ${p.events} events`) } : {}),
             },

@@ -11,7 +11,16 @@ import { EXIT } from './exit-codes.js';
 export async function serveCommand(ctx: CliContext, options: { reportDir: string; graceInMs: number }, write: (text: string) => void): Promise<number> {
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
   const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor: ctx.graphFor });
-  const handle = startServe({ config: ctx.config, store, connect: ctx.connect, channels, logger: ctx.logger, now: () => new Date(), reportDir: options.reportDir, graphFor: ctx.graphFor });
+  const handle = startServe({
+    config: ctx.config,
+    store,
+    connect: ctx.connect,
+    channels,
+    logger: ctx.logger,
+    now: () => new Date(),
+    reportDir: options.reportDir,
+    graphFor: ctx.graphFor,
+  });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -74,7 +74,9 @@ function consentEntries(side: string): ConsentEntry[] {
 function consentSides(value: string | undefined): { before: ConsentEntry[]; after: ConsentEntry[] } {
   const text = value ?? '';
   const arrow = text.indexOf('=>');
-  return arrow < 0 ? { before: [], after: consentEntries(text) } : { before: consentEntries(text.slice(0, arrow)), after: consentEntries(text.slice(arrow + 2)) };
+  return arrow < 0
+    ? { before: [], after: consentEntries(text) }
+    : { before: consentEntries(text.slice(0, arrow)), after: consentEntries(text.slice(arrow + 2)) };
 }
 
 /** Per resource, the scopes the consent added; the resource of the first entry that added any. */
@@ -104,14 +106,18 @@ export function grantedPermissions(modified: readonly Json[]): string[] {
 
 /** The app id among a service principal's names (`TargetId.ServicePrincipalNames`, `;`-separated). */
 function appIdIn(names: string | undefined): string | undefined {
-  return (names ?? '').split(';').find((n) => GUID.test(n.trim()))?.trim();
+  return (names ?? '')
+    .split(';')
+    .find((n) => GUID.test(n.trim()))
+    ?.trim();
 }
 
 const GRANT_PROPERTIES = ['AppRole.Value', 'DelegatedPermissionGrant.Scope'];
 
 /** The API and the client of an app role assignment or delegated grant row. */
 function assignmentParties(targets: readonly Json[]): { client: AuditGrantParty; resource: AuditGrantParty } {
-  const carries = (t: Json) => (Array.isArray(t.modifiedProperties) ? (t.modifiedProperties as Json[]) : []).some((p) => GRANT_PROPERTIES.includes(str(p.displayName) ?? ''));
+  const carries = (t: Json) =>
+    (Array.isArray(t.modifiedProperties) ? (t.modifiedProperties as Json[]) : []).some((p) => GRANT_PROPERTIES.includes(str(p.displayName) ?? ''));
   const resourceTarget = targets.find(carries) ?? targets[0] ?? {};
   const modified = Array.isArray(resourceTarget.modifiedProperties) ? (resourceTarget.modifiedProperties as Json[]) : [];
   const clientId = newValueOf(modified, 'ServicePrincipal.ObjectID');
@@ -122,7 +128,11 @@ function assignmentParties(targets: readonly Json[]): { client: AuditGrantParty;
       appId: newValueOf(modified, 'ServicePrincipal.AppId'),
       displayName: newValueOf(modified, 'ServicePrincipal.DisplayName') ?? str(clientTarget?.displayName),
     },
-    resource: { servicePrincipalId: str(resourceTarget.id), appId: appIdIn(newValueOf(modified, 'TargetId.ServicePrincipalNames')), displayName: str(resourceTarget.displayName) },
+    resource: {
+      servicePrincipalId: str(resourceTarget.id),
+      appId: appIdIn(newValueOf(modified, 'TargetId.ServicePrincipalNames')),
+      displayName: str(resourceTarget.displayName),
+    },
   };
 }
 
@@ -132,7 +142,11 @@ function consentParties(targets: readonly Json[]): { client: AuditGrantParty; re
   const modified = Array.isArray(target.modifiedProperties) ? (target.modifiedProperties as Json[]) : [];
   const { entry } = consentAdded(newValueOf(modified, 'ConsentAction.Permissions'));
   return {
-    client: { servicePrincipalId: str(target.id) ?? entry?.clientId, appId: appIdIn(newValueOf(modified, 'TargetId.ServicePrincipalNames')), displayName: str(target.displayName) },
+    client: {
+      servicePrincipalId: str(target.id) ?? entry?.clientId,
+      appId: appIdIn(newValueOf(modified, 'TargetId.ServicePrincipalNames')),
+      displayName: str(target.displayName),
+    },
     resource: { servicePrincipalId: entry?.resourceId, appId: undefined, displayName: undefined },
   };
 }

@@ -18,7 +18,11 @@ const ACTIVITY_KINDS: ReadonlyArray<readonly [string, AuditActivityKind]> = [
 
 /** Lower-cases and folds every dash and run of white space, so `–`, `—`, `-` and `  ` compare equal. */
 export function foldActivity(name: string): string {
-  return name.toLowerCase().replace(/[\u2010-\u2015\u2212-]/g, '-').replace(/\s+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[\u2010-\u2015\u2212-]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function activityKind(name: string): AuditActivityKind {
@@ -45,7 +49,12 @@ function parseKeyDescriptions(value: unknown): Map<string, Omit<CredentialChange
       if (m[1] && m[2] !== undefined) fields.set(m[1], m[2]);
     }
     const keyId = fields.get('KeyIdentifier') || undefined;
-    out.set(keyId ?? entry, { keyId, keyType: fields.get('KeyType') || undefined, keyUsage: fields.get('KeyUsage') || undefined, displayName: fields.get('DisplayName') || undefined });
+    out.set(keyId ?? entry, {
+      keyId,
+      keyType: fields.get('KeyType') || undefined,
+      keyUsage: fields.get('KeyUsage') || undefined,
+      displayName: fields.get('DisplayName') || undefined,
+    });
   }
   return out;
 }
@@ -106,7 +115,11 @@ export function normalizeAudit(row: Json): AuditEvent | { quarantined: string; i
  * `$select`: the List directoryAudits page documents `$filter`, `$top`, `$orderby` and skiptoken only
  * (https://learn.microsoft.com/graph/api/directoryaudit-list).
  */
-export async function* readAuditPages(graph: GraphApi, from: Date, to: Date): AsyncGenerator<{ events: AuditEvent[]; quarantined: Array<{ id: string | undefined; reason: string }>; raw: number }> {
+export async function* readAuditPages(
+  graph: GraphApi,
+  from: Date,
+  to: Date,
+): AsyncGenerator<{ events: AuditEvent[]; quarantined: Array<{ id: string | undefined; reason: string }>; raw: number }> {
   const filter = `activityDateTime ge ${from.toISOString()} and activityDateTime le ${to.toISOString()}`;
   for await (const page of graph.listPages<Json>('/auditLogs/directoryAudits', { filter, top: 999 })) {
     const events: AuditEvent[] = [];

@@ -51,7 +51,9 @@ export async function readFederatedCredentials(graph: GraphApi, apps: readonly I
     source: 'credentialDetails',
     status: failures === 0 ? 'complete' : failures === targets.length ? 'failed' : 'partial',
     items: targets.length - failures,
-    ...(lastError ? { errorCode: lastError.code, message: `${failures} of ${targets.length} apps not read; last: ${lastError.code}: ${lastError.message}` } : {}),
+    ...(lastError
+      ? { errorCode: lastError.code, message: `${failures} of ${targets.length} apps not read; last: ${lastError.code}: ${lastError.message}` }
+      : {}),
   };
 }
 

@@ -9,14 +9,19 @@ import { base64ToHex, bool, date, objects, str, strings, type Json } from './val
  * separate budget of 150 such requests per minute per tenant (serviceprincipal-list, application-list).
  */
 export const SERVICE_PRINCIPAL_SELECT = [
-  'id', 'appId', 'displayName', 'appOwnerOrganizationId', 'servicePrincipalType', 'accountEnabled',
-  'keyCredentials', 'passwordCredentials', 'createdDateTime',
+  'id',
+  'appId',
+  'displayName',
+  'appOwnerOrganizationId',
+  'servicePrincipalType',
+  'accountEnabled',
+  'keyCredentials',
+  'passwordCredentials',
+  'createdDateTime',
 ] as const;
 
 /** Fields read from app registrations; keyCredentials in `$select` brings the certificates' `key` too. */
-export const APPLICATION_SELECT = [
-  'id', 'appId', 'displayName', 'signInAudience', 'keyCredentials', 'passwordCredentials', 'createdDateTime',
-] as const;
+export const APPLICATION_SELECT = ['id', 'appId', 'displayName', 'signInAudience', 'keyCredentials', 'passwordCredentials', 'createdDateTime'] as const;
 
 /**
  * Key and password credentials of an application or service principal object, as a list page
@@ -78,19 +83,21 @@ export function federatedCredentialsOf(items: readonly Json[]): AppCredential[] 
   return items.flatMap((f) => {
     const keyId = str(f.id);
     if (!keyId) return [];
-    return [{
-      keyId,
-      kind: 'federated' as const,
-      holder: 'application' as const,
-      displayName: str(f.name),
-      startDateTime: undefined,
-      endDateTime: undefined,
-      thumbprintSha1: undefined,
-      hint: undefined,
-      usage: undefined,
-      federated: { issuer: str(f.issuer) ?? '', subject: str(f.subject) ?? '', audiences: strings(f.audiences) },
-      certificate: undefined,
-    }];
+    return [
+      {
+        keyId,
+        kind: 'federated' as const,
+        holder: 'application' as const,
+        displayName: str(f.name),
+        startDateTime: undefined,
+        endDateTime: undefined,
+        thumbprintSha1: undefined,
+        hint: undefined,
+        usage: undefined,
+        federated: { issuer: str(f.issuer) ?? '', subject: str(f.subject) ?? '', audiences: strings(f.audiences) },
+        certificate: undefined,
+      },
+    ];
   });
 }
 

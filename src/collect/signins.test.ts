@@ -46,7 +46,10 @@ describe('normalizeSignIn', () => {
   });
 
   it('calls an undocumented credential type unrecognized and keeps the logged text', () => {
-    expect(normalizeSignIn({ ...row, clientCredentialType: 'passkeyAssertion' })).toMatchObject({ credentialType: 'unrecognized', rawCredentialType: 'passkeyAssertion' });
+    expect(normalizeSignIn({ ...row, clientCredentialType: 'passkeyAssertion' })).toMatchObject({
+      credentialType: 'unrecognized',
+      rawCredentialType: 'passkeyAssertion',
+    });
   });
 
   it('records a missing or empty credential type as not recorded, never as "none"', () => {
@@ -57,7 +60,9 @@ describe('normalizeSignIn', () => {
   });
 
   it('reads the federated credential id of a federated sign-in', () => {
-    expect(normalizeSignIn({ ...row, clientCredentialType: 'federatedIdentityCredential', federatedCredentialId: 'fic-1' })).toMatchObject({ federatedCredentialId: 'fic-1' });
+    expect(normalizeSignIn({ ...row, clientCredentialType: 'federatedIdentityCredential', federatedCredentialId: 'fic-1' })).toMatchObject({
+      federatedCredentialId: 'fic-1',
+    });
   });
 
   it('keeps a garbage IP as raw text and never matches it', () => {

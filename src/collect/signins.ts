@@ -99,7 +99,11 @@ export { isCertificateLike } from '../events.js';
  * Whole records (several KB each) come back; `normalizeSignIn` keeps only what the rules read, and
  * each page is released before the next is fetched.
  */
-export async function* readSignInPages(graph: GraphApi, from: Date, to: Date): AsyncGenerator<{ events: SignInEvent[]; quarantined: Array<{ id: string | undefined; reason: string }>; raw: number }> {
+export async function* readSignInPages(
+  graph: GraphApi,
+  from: Date,
+  to: Date,
+): AsyncGenerator<{ events: SignInEvent[]; quarantined: Array<{ id: string | undefined; reason: string }>; raw: number }> {
   const filter = `signInEventTypes/any(t: t eq 'servicePrincipal') and createdDateTime ge ${from.toISOString()} and createdDateTime le ${to.toISOString()}`;
   for await (const page of graph.listPages<Json>('/auditLogs/signIns', { version: 'beta', filter, top: SIGNIN_PAGE_SIZE })) {
     const events: SignInEvent[] = [];

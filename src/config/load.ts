@@ -88,10 +88,7 @@ async function parseConfigText(text: string, path: string, env: NodeJS.ProcessEn
   return validate(raw, { env, baseDir: dirname(path), configPath: path });
 }
 
-async function validate(
-  raw: unknown,
-  options: { env: NodeJS.ProcessEnv; baseDir: string; configPath?: string },
-): Promise<Config> {
+async function validate(raw: unknown, options: { env: NodeJS.ProcessEnv; baseDir: string; configPath?: string }): Promise<Config> {
   const problems = new ProblemList();
   // First, so a secret's explanation takes the place of a plain "unknown key" at the same path.
   scanInlineSecrets(raw, problems);

@@ -105,9 +105,7 @@ const quoteAll = (values: readonly unknown[]): string => values.map((v) => JSON.
 export const errorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined
-        ? `is required (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${describe(issue.input)}`;
+      return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describe(issue.input)}`;
     case 'invalid_union':
       if ('discriminator' in issue && typeof issue.discriminator === 'string' && Array.isArray(issue.options)) {
         // The issue's input is the whole object; what matters is its discriminator key.

@@ -59,12 +59,7 @@ function channelUrl(ctx: ResolveContext, path: PathSegments, urlEnv: string, all
   return new Secret(value.trim());
 }
 
-function resolveChannel(
-  channel: ChannelFile,
-  path: PathSegments,
-  ctx: ResolveContext,
-  firstTenant: string | undefined,
-): ChannelConfig | undefined {
+function resolveChannel(channel: ChannelFile, path: PathSegments, ctx: ResolveContext, firstTenant: string | undefined): ChannelConfig | undefined {
   const { name, minSeverity, tenants, digestThreshold } = channel;
   const common = { name: name ?? channel.type, minSeverity, digestThreshold, ...(tenants === undefined ? {} : { tenants }) };
   switch (channel.type) {

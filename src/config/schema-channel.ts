@@ -21,10 +21,7 @@ const common = {
   digestThreshold: z.number().int().min(1).max(1000).default(10).describe('When more alerts than this are due at once, send one digest instead of a flood.'),
 };
 
-const allowInsecureTestEndpoint = z
-  .boolean()
-  .default(false)
-  .describe('Allow a plain-http loopback URL (a local test receiver). Never needed in production.');
+const allowInsecureTestEndpoint = z.boolean().default(false).describe('Allow a plain-http loopback URL (a local test receiver). Never needed in production.');
 
 /** One alert channel. */
 export const channelSchema = z.discriminatedUnion('type', [
@@ -49,7 +46,7 @@ export const channelSchema = z.discriminatedUnion('type', [
   }),
   strictObject({
     type: z.literal('webhook'),
-    urlEnv: envName().describe('Environment variable holding the receiver\'s URL.'),
+    urlEnv: envName().describe("Environment variable holding the receiver's URL."),
     secretEnv: envName().describe('Environment variable holding the key that signs each request (HMAC-SHA256).'),
     allowInsecureTestEndpoint,
     ...common,

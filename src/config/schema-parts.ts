@@ -15,8 +15,7 @@ import { unknownKeyMessage } from './unknown-keys.js';
 export function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape): z.ZodObject<Shape, z.core.$strict> {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => unknownKeyMessage(key, known)).join('\n') : undefined,
+    error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => unknownKeyMessage(key, known)).join('\n') : undefined),
   });
 }
 
@@ -28,11 +27,9 @@ export const guid = (): z.ZodGUID => z.guid();
 
 /** The name of an environment variable; catches a secret pasted where its variable's name belongs. */
 export const envName = (): z.ZodString =>
-  z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-      message: 'expected the NAME of an environment variable (letters, digits and underscores), not its value',
-    });
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    message: 'expected the NAME of an environment variable (letters, digits and underscores), not its value',
+  });
 
 /** A path to a file, relative to the config file's directory or absolute. */
 export const filePath = (): z.ZodString => z.string().min(1);
@@ -52,13 +49,15 @@ function urlProblem(value: string): string | undefined {
 
 /** An https URL. Plain http would send tokens and alert contents in clear text. */
 export const httpsUrl = (): z.ZodString =>
-  z.string().superRefine((value, ctx) => {
-    const problem = urlProblem(value);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    else if (new URL(value).protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `must be an https URL, got ${JSON.stringify(value)}` });
-  })
-  // For editors only: the refinement above is what credwatch enforces.
-  .meta({ format: 'uri', pattern: '^https://' });
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = urlProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      else if (new URL(value).protocol !== 'https:') ctx.addIssue({ code: 'custom', message: `must be an https URL, got ${JSON.stringify(value)}` });
+    })
+    // For editors only: the refinement above is what credwatch enforces.
+    .meta({ format: 'uri', pattern: '^https://' });
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -26,20 +26,22 @@ function exactlyOne(first: string, second: string, what: string) {
   };
 }
 
-const clientId = () => guid().describe('The application (client) id of credwatch\'s app registration.');
+const clientId = () => guid().describe("The application (client) id of credwatch's app registration.");
 
 const certificateAuthSchema = strictObject({
   mode: z.literal('certificate'),
   clientId: clientId(),
-  certificatePath: filePath().optional().describe('PEM file with the app\'s X.509 certificate (public part; a file that also holds the key is fine).'),
+  certificatePath: filePath().optional().describe("PEM file with the app's X.509 certificate (public part; a file that also holds the key is fine)."),
   certificateEnv: envName()
     .optional()
-    .describe('Environment variable holding the certificate PEM, e.g. an app setting filled by a Key Vault reference; may be the same variable as privateKeyEnv when it holds both.'),
-  privateKeyPath: filePath().optional().describe('PEM file with the certificate\'s private key (unencrypted PKCS#8 or PKCS#1).'),
+    .describe(
+      'Environment variable holding the certificate PEM, e.g. an app setting filled by a Key Vault reference; may be the same variable as privateKeyEnv when it holds both.',
+    ),
+  privateKeyPath: filePath().optional().describe("PEM file with the certificate's private key (unencrypted PKCS#8 or PKCS#1)."),
   privateKeyEnv: envName().optional().describe('Environment variable holding the private key PEM.'),
   thumbprintSha256: z
     .string()
-    .regex(THUMBPRINT, { message: 'expected the certificate\'s SHA-256 thumbprint: 64 hex digits, with or without colons' })
+    .regex(THUMBPRINT, { message: "expected the certificate's SHA-256 thumbprint: 64 hex digits, with or without colons" })
     .optional()
     .describe('SHA-256 thumbprint of the certificate; computed from the certificate when omitted, checked against it when given.'),
 })
@@ -75,8 +77,8 @@ export const tenantSchema = strictObject({
     .describe('Directory (tenant) id or a verified domain name.'),
   cloud: z.enum(CLOUD_NAMES).default('global').describe('The national cloud the tenant lives in.'),
   endpoints: strictObject({
-    authorityHost: httpsUrl().optional().describe('Overrides the cloud\'s login host, e.g. a simulator.'),
-    graphBaseUrl: httpsUrl().optional().describe('Overrides the cloud\'s Microsoft Graph base URL (no version segment).'),
+    authorityHost: httpsUrl().optional().describe("Overrides the cloud's login host, e.g. a simulator."),
+    graphBaseUrl: httpsUrl().optional().describe("Overrides the cloud's Microsoft Graph base URL (no version segment)."),
     caCertificatePath: filePath().optional().describe('PEM file of an extra certificate authority to trust for these endpoints.'),
   })
     .optional()

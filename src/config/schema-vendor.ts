@@ -8,8 +8,7 @@ import { cidrProblem } from './cidr.js';
 import { ALWAYS, filePath, guid, httpsUrl, positiveInt, strictObject } from './schema-parts.js';
 
 /** A reason a person wrote: an empty or blank one would accept a broad source without saying why. */
-const reason = (what: string) =>
-  z.string().regex(/\S/, { message: `say why ${what} (a non-empty reason; it is repeated in every warning)` });
+const reason = (what: string) => z.string().regex(/\S/, { message: `say why ${what} (a non-empty reason; it is repeated in every warning)` });
 
 /**
  * Accepting one source that allows more of the address space than the vendor's limits. Per source,
@@ -17,10 +16,14 @@ const reason = (what: string) =>
  * vendor's inline list.
  */
 const acceptBroadRanges = strictObject({
-  reason: reason('this source may allow so much of the internet').describe('Why this vendor may sign in from networks this broad. Shown with the warning every resolution reports.'),
+  reason: reason('this source may allow so much of the internet').describe(
+    'Why this vendor may sign in from networks this broad. Shown with the warning every resolution reports.',
+  ),
 })
   .optional()
-  .describe('Use this source even though it is broader than the vendor\'s broadRangeLimits (by default: a prefix shorter than /8 or /16, or more than 1 % of the IPv4 or IPv6 space). Any host in those networks then counts as the vendor\'s own; the source is reported as a warning.');
+  .describe(
+    "Use this source even though it is broader than the vendor's broadRangeLimits (by default: a prefix shorter than /8 or /16, or more than 1 % of the IPv4 or IPv6 space). Any host in those networks then counts as the vendor's own; the source is reported as a warning.",
+  );
 
 const urlSourceSchema = strictObject({
   type: z.literal('url'),
@@ -73,18 +76,44 @@ const D = DEFAULT_BREADTH_LIMITS;
  * uses the extra room is reported as a warning.
  */
 export const broadRangeLimitsSchema = strictObject({
-  shortestIPv4Prefix: z.number().int().min(0).max(32).default(D.shortestIPv4Prefix).describe('A source holding an IPv4 range with a shorter prefix than this is refused.'),
-  shortestIPv6Prefix: z.number().int().min(0).max(128).default(D.shortestIPv6Prefix).describe('A source holding an IPv6 range with a shorter prefix than this is refused.'),
-  maxIPv4Percent: z.number().positive().max(100).default(D.maxIPv4Percent).describe('A source allowing more than this share of the IPv4 space in total (overlaps counted once, IPv4-mapped IPv6 as IPv4) is refused.'),
-  maxIPv6Percent: z.number().positive().max(100).default(D.maxIPv6Percent).describe('A source allowing more than this share of the IPv6 space in total is refused.'),
-  reason: reason('this vendor\'s limits are looser than the defaults').optional().describe('Required when a limit is looser than its default.'),
+  shortestIPv4Prefix: z
+    .number()
+    .int()
+    .min(0)
+    .max(32)
+    .default(D.shortestIPv4Prefix)
+    .describe('A source holding an IPv4 range with a shorter prefix than this is refused.'),
+  shortestIPv6Prefix: z
+    .number()
+    .int()
+    .min(0)
+    .max(128)
+    .default(D.shortestIPv6Prefix)
+    .describe('A source holding an IPv6 range with a shorter prefix than this is refused.'),
+  maxIPv4Percent: z
+    .number()
+    .positive()
+    .max(100)
+    .default(D.maxIPv4Percent)
+    .describe('A source allowing more than this share of the IPv4 space in total (overlaps counted once, IPv4-mapped IPv6 as IPv4) is refused.'),
+  maxIPv6Percent: z
+    .number()
+    .positive()
+    .max(100)
+    .default(D.maxIPv6Percent)
+    .describe('A source allowing more than this share of the IPv6 space in total is refused.'),
+  reason: reason("this vendor's limits are looser than the defaults").optional().describe('Required when a limit is looser than its default.'),
 }).superRefine((value, ctx) => {
   if (value === null || typeof value !== 'object') return;
   const limits = { ...D, ...(value as Partial<typeof D>) };
   if (BREADTH_LIMIT_KEYS.some((k) => typeof limits[k] !== 'number')) return; // the field schemas report those
   const looser = looserThanDefault(limits);
   if (looser.length > 0 && (value as { reason?: unknown }).reason === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['reason'], message: `required because a limit is looser than its default: ${looser.join(', ')}. Say why, or accept only the source that needs it with acceptBroadRanges` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['reason'],
+      message: `required because a limit is looser than its default: ${looser.join(', ')}. Say why, or accept only the source that needs it with acceptBroadRanges`,
+    });
   }
 }, ALWAYS);
 
@@ -121,9 +150,9 @@ function checkVendor(value: unknown, ctx: z.core.$RefinementCtx): void {
 /** A vendor whose multi-tenant apps sign in to the monitored tenants. */
 export const vendorSchema = strictObject({
   name: z.string().min(1).describe('Vendor name shown in alerts and the report; unique.'),
-  appIds: z.array(guid()).default([]).describe('Application (client) ids of the vendor\'s apps.'),
-  ownerTenantIds: z.array(guid()).default([]).describe('Tenant ids that own the vendor\'s apps (appOwnerOrganizationId).'),
-  allowedRanges: z.array(rangeSourceSchema).default([]).describe('Where the vendor\'s apps may sign in from.'),
+  appIds: z.array(guid()).default([]).describe("Application (client) ids of the vendor's apps."),
+  ownerTenantIds: z.array(guid()).default([]).describe("Tenant ids that own the vendor's apps (appOwnerOrganizationId)."),
+  allowedRanges: z.array(rangeSourceSchema).default([]).describe("Where the vendor's apps may sign in from."),
   broadRangeLimits: broadRangeLimitsSchema.optional().describe('How broad each allowlist source may be before it is refused; defaults /8, /16, 1 % and 1 %.'),
 }).superRefine(checkVendor, ALWAYS);
 

@@ -6,18 +6,7 @@
 import { z } from 'zod';
 import { channelSchema } from './schema-channel.js';
 import { detectionSchema, suppressionSchema } from './schema-detection.js';
-import {
-  ALWAYS,
-  cronExpression,
-  envName,
-  filePath,
-  guid,
-  httpsUrl,
-  nonNegativeInt,
-  positiveInt,
-  strictObject,
-  timeZone,
-} from './schema-parts.js';
+import { ALWAYS, cronExpression, envName, filePath, guid, httpsUrl, nonNegativeInt, positiveInt, strictObject, timeZone } from './schema-parts.js';
 import { tenantSchema } from './schema-tenant.js';
 import { vendorSchema } from './schema-vendor.js';
 
@@ -34,7 +23,11 @@ export const stateSchema = z
     strictObject({ type: z.literal('memory') }),
     strictObject({
       type: z.literal('azureTable'),
-      connectionEnv: envName().optional().describe('Environment variable with a storage connection string. When neither this nor accountUrl is set, the Function app\'s AzureWebJobsStorage is used: its connection string, or its identity-based settings (AzureWebJobsStorage__accountName, __clientId).'),
+      connectionEnv: envName()
+        .optional()
+        .describe(
+          "Environment variable with a storage connection string. When neither this nor accountUrl is set, the Function app's AzureWebJobsStorage is used: its connection string, or its identity-based settings (AzureWebJobsStorage__accountName, __clientId).",
+        ),
       accountUrl: httpsUrl().optional().describe('Table endpoint, e.g. https://account.table.core.windows.net, reached with the managed identity.'),
       clientId: guid().optional().describe('Client id of the user-assigned managed identity used with accountUrl; the system-assigned identity when omitted.'),
       tablePrefix: z
@@ -134,7 +127,11 @@ export const configSchema = strictObject({
   $schema: z.string().optional().describe('Path or URL of credwatch.schema.json, for editors.'),
   tenants: z.array(tenantSchema).min(1).describe('The Microsoft 365 tenants to monitor.'),
   vendors: z.array(vendorSchema).default([]).describe('Vendors whose apps sign in to the tenants, and their allowed networks.'),
-  channels: z.array(channelSchema).min(1).prefault([{ type: 'stdout' }]).describe('Where alerts go; stdout when omitted.'),
+  channels: z
+    .array(channelSchema)
+    .min(1)
+    .prefault([{ type: 'stdout' }])
+    .describe('Where alerts go; stdout when omitted.'),
   state: stateSchema,
   schedules: schedulesSchema,
   collection: collectionSchema.describe('How sign-in and audit logs are read.'),

@@ -27,8 +27,7 @@ export async function readConfigFile(ctx: ResolveContext, path: PathSegments, fi
     return await readFile(absolute, 'utf8');
   } catch (e: unknown) {
     const code = e !== null && typeof e === 'object' && 'code' in e ? String(e.code) : undefined;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(e);
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(e);
     ctx.problems.add(path, `cannot read ${absolute} (${reason}); relative paths start at the config file's directory`);
     return undefined;
   }
@@ -54,11 +53,7 @@ const withoutTrailingNewline = (value: string): string => value.replace(/[\r\n]+
 const pemFromEnv = (value: string): string => (value.includes('\n') ? value : value.replace(/\\n/g, '\n'));
 
 /** Parses the certificate PEM(s) in `text`; returns the leaf and the PEM blocks, or reports why not. */
-export function parseCertificatePem(
-  ctx: ResolveContext,
-  path: PathSegments,
-  text: string,
-): { certificate: X509Certificate; pem: string } | undefined {
+export function parseCertificatePem(ctx: ResolveContext, path: PathSegments, text: string): { certificate: X509Certificate; pem: string } | undefined {
   const blocks = text.match(CERTIFICATE_BLOCK);
   const first = blocks?.[0];
   if (blocks === null || first === undefined) {
@@ -121,10 +116,7 @@ async function resolveCertificateAuth(
   }
   const thumbprint = normaliseThumbprint(cert.certificate.fingerprint256);
   if (auth.thumbprintSha256 !== undefined && normaliseThumbprint(auth.thumbprintSha256) !== thumbprint) {
-    ctx.problems.add(
-      [...path, 'thumbprintSha256'],
-      `does not match the certificate in ${certSource}, whose SHA-256 thumbprint is ${thumbprint}`,
-    );
+    ctx.problems.add([...path, 'thumbprintSha256'], `does not match the certificate in ${certSource}, whose SHA-256 thumbprint is ${thumbprint}`);
     return undefined;
   }
   return {
@@ -137,11 +129,7 @@ async function resolveCertificateAuth(
   };
 }
 
-async function resolveSecretAuth(
-  auth: Extract<AuthFile, { mode: 'secret' }>,
-  path: PathSegments,
-  ctx: ResolveContext,
-): Promise<AuthConfig | undefined> {
+async function resolveSecretAuth(auth: Extract<AuthFile, { mode: 'secret' }>, path: PathSegments, ctx: ResolveContext): Promise<AuthConfig | undefined> {
   let value: string | undefined;
   if (auth.clientSecretPath !== undefined) {
     const secretPath = [...path, 'clientSecretPath'];

@@ -63,17 +63,17 @@ export interface BroadRangesAcceptance {
 /** One source of a vendor's allowed ranges; paths are absolute. Fetched and parsed by the networks module. */
 export type RangeSource = BroadRangesAcceptance &
   (
-  | { readonly type: 'cidrs'; readonly cidrs: readonly string[] }
-  | { readonly type: 'file'; readonly path: string }
-  | {
-      readonly type: 'url';
-      readonly url: string;
-      readonly format: 'list' | 'json';
-      readonly jsonPath?: string;
-      readonly timeoutInMs: number;
-      readonly staleAfterInDays: number;
-    }
-  | { readonly type: 'namedLocation'; readonly displayName: string }
+    | { readonly type: 'cidrs'; readonly cidrs: readonly string[] }
+    | { readonly type: 'file'; readonly path: string }
+    | {
+        readonly type: 'url';
+        readonly url: string;
+        readonly format: 'list' | 'json';
+        readonly jsonPath?: string;
+        readonly timeoutInMs: number;
+        readonly staleAfterInDays: number;
+      }
+    | { readonly type: 'namedLocation'; readonly displayName: string }
   );
 
 /** How much of the address space one allowlist source may allow; unset limits keep their defaults (docs/allowlists.md). */

@@ -32,7 +32,10 @@ async function invoke<T>(getRuntime: RuntimeGetter, context: InvocationContext, 
       return await run(rt);
     } catch (e: unknown) {
       const err = toCredwatchError(e);
-      rt.logger.error({ err, dequeueCount: context.triggerMetadata?.['dequeueCount'] }, `${what} failed; the host retries it (a queue message is parked in the poison queue after its last attempt)`);
+      rt.logger.error(
+        { err, dequeueCount: context.triggerMetadata?.['dequeueCount'] },
+        `${what} failed; the host retries it (a queue message is parked in the poison queue after its last attempt)`,
+      );
       throw err;
     }
   });
@@ -68,7 +71,9 @@ export function reportTimerHandler(getRuntime: RuntimeGetter) {
     // reports the week it was meant for.
     // Reports read only the state store (and send through the channels): no Graph reports budget
     // to spread, so every tenant is queued at once.
-    invoke(getRuntime, context, 'report fan-out', (rt) => fanOut(rt, rt.storage.reportQueue, rt.storage.reportPoison, timer, 'report', { week: lastCompleteWeek(rt.now()) }));
+    invoke(getRuntime, context, 'report fan-out', (rt) =>
+      fanOut(rt, rt.storage.reportQueue, rt.storage.reportPoison, timer, 'report', { week: lastCompleteWeek(rt.now()) }),
+    );
 }
 
 export function reportTenantHandler(getRuntime: RuntimeGetter) {

@@ -12,7 +12,10 @@ const tenantMessageSchema = z.object({
   /** The timer tick that queued it, for the logs and for spotting stale messages. */
   tick: z.iso.datetime(),
   /** Reports only: the ISO week to build (default: the last complete week at run time). */
-  week: z.string().regex(/^\d{4}-W\d{2}$/).optional(),
+  week: z
+    .string()
+    .regex(/^\d{4}-W\d{2}$/)
+    .optional(),
 });
 
 export type TenantMessage = z.infer<typeof tenantMessageSchema>;
@@ -47,9 +50,13 @@ export function parseTenantMessage(input: unknown): TenantMessage {
   }
   const parsed = tenantMessageSchema.safeParse(value);
   if (!parsed.success) {
-    throw new CredwatchError('QUEUE_MESSAGE_INVALID', `Queue message is not a credwatch tenant message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`, {
-      details: { preview: String(typeof input === 'string' ? input : JSON.stringify(input)).slice(0, 200) },
-    });
+    throw new CredwatchError(
+      'QUEUE_MESSAGE_INVALID',
+      `Queue message is not a credwatch tenant message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+      {
+        details: { preview: String(typeof input === 'string' ? input : JSON.stringify(input)).slice(0, 200) },
+      },
+    );
   }
   return parsed.data;
 }

@@ -14,9 +14,7 @@ import { parseTenantMessage } from './messages.js';
 import { tenantOfMessage, type FunctionRuntime } from './runtime.js';
 import { storageCall } from './storage.js';
 
-export type ReportTenantOutcome =
-  | { status: 'reported'; week: string; blobs: string[]; sent: string[] }
-  | { status: 'skipped'; reason: string };
+export type ReportTenantOutcome = { status: 'reported'; week: string; blobs: string[]; sent: string[] } | { status: 'skipped'; reason: string };
 
 /** Marks a week's report as sent to one channel, so a retried message does not mail it twice. */
 export const reportSentKey = (tenant: string, week: string, channel: string): string => `report-sent:${tenant}:${week}:${channel}`;
@@ -43,7 +41,9 @@ export async function reportTenantMessage(rt: FunctionRuntime, input: unknown, c
   // Two deliveries of one message at once would both find nothing sent and both send.
   const lease = await acquireLease(rt.storage.leases, 'report', tenant.name, context.invocationId, rt.now(), REPORT_LEASE_IN_MS);
   if (!lease) {
-    throw new CredwatchError('LEASE_HELD', `The weekly report of ${tenant.name} is being built by another attempt; retrying later.`, { details: { tenant: tenant.name } });
+    throw new CredwatchError('LEASE_HELD', `The weekly report of ${tenant.name} is being built by another attempt; retrying later.`, {
+      details: { tenant: tenant.name },
+    });
   }
   try {
     const { report } = await runReport({ store: rt.store, config: rt.config, now: rt.now, logger: rt.logger }, tenant, message.week);
@@ -70,7 +70,9 @@ export async function reportTenantMessage(rt: FunctionRuntime, input: unknown, c
     });
     const failed = sent.filter((s) => s.includes('FAILED'));
     if (failed.length > 0) {
-      throw new CredwatchError('CHANNEL_UNAVAILABLE', `The weekly report ${report.week} of ${tenant.name} could not be sent to: ${failed.join('; ')}`, { details: { week: report.week, failed } });
+      throw new CredwatchError('CHANNEL_UNAVAILABLE', `The weekly report ${report.week} of ${tenant.name} could not be sent to: ${failed.join('; ')}`, {
+        details: { week: report.week, failed },
+      });
     }
     logger.info({ week: report.week, sent }, 'weekly report sent');
     return { status: 'reported', week: report.week, blobs, sent };

@@ -60,7 +60,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<FunctionRu
   const logger = functionsLogger(config.logging.level, options.logFallback);
   const now = options.now ?? (() => new Date());
   const access = storageFromEnv(env);
-  const storage = functionStorage(access, () => managedIdentityCredential({ clientId: access.kind === 'identity' ? access.clientId : undefined, fetch: createFetch({ timeoutInMs: 30_000 }), logger }));
+  const storage = functionStorage(access, () =>
+    managedIdentityCredential({ clientId: access.kind === 'identity' ? access.clientId : undefined, fetch: createFetch({ timeoutInMs: 30_000 }), logger }),
+  );
   await ensureStorage(storage);
   const store = await openStateStore(config.state, { now, logger });
 

@@ -40,7 +40,14 @@ export interface FanOutOptions {
  * every tenant), so the invocation is recorded as failed and the timer's retry policy runs it again;
  * duplicates are harmless (leases, seen ids, per-channel sent marks).
  */
-export async function fanOut(rt: FunctionRuntime, queue: QueueClient, poisonQueue: QueueClient, timer: Timer | undefined, what: string, options: FanOutOptions = {}): Promise<FanOutResult> {
+export async function fanOut(
+  rt: FunctionRuntime,
+  queue: QueueClient,
+  poisonQueue: QueueClient,
+  timer: Timer | undefined,
+  what: string,
+  options: FanOutOptions = {},
+): Promise<FanOutResult> {
   const tick = rt.now().toISOString();
   const { week, plan } = options;
   if (timer?.isPastDue) rt.logger.warn({ job: what }, `${what} timer is past due (the app was stopped or busy); running now`);
@@ -59,9 +66,14 @@ export async function fanOut(rt: FunctionRuntime, queue: QueueClient, poisonQueu
     }
   }
   result.poison = await reportPoison(poisonQueue, rt.logger, what);
-  rt.logger[result.failed.length > 0 ? 'error' : 'info']({ job: what, queued: result.queued.length, deferred: result.deferred.length, failed: result.failed, poison: result.poison.count }, `${what} fan-out done`);
+  rt.logger[result.failed.length > 0 ? 'error' : 'info'](
+    { job: what, queued: result.queued.length, deferred: result.deferred.length, failed: result.failed, poison: result.poison.count },
+    `${what} fan-out done`,
+  );
   if (result.failed.length > 0) {
-    throw new CredwatchError('STORAGE_UNAVAILABLE', `Could not queue the ${what} of ${result.failed.map((f) => f.tenant).join(', ')}; the timer retries.`, { details: { failed: result.failed } });
+    throw new CredwatchError('STORAGE_UNAVAILABLE', `Could not queue the ${what} of ${result.failed.map((f) => f.tenant).join(', ')}; the timer retries.`, {
+      details: { failed: result.failed },
+    });
   }
   return result;
 }
@@ -79,7 +91,10 @@ export async function deliverOrphans(rt: FunctionRuntime): Promise<number> {
   for (const tenant of orphans) {
     const summary = await deliverDue({ store: rt.store, channels: rt.channels, now: rt.now, logger: rt.logger, tenant });
     sent += summary.sent;
-    rt.logger.warn({ tenant, delivery: { ...summary, errors: summary.errors.slice(0, 10) } }, 'delivered pending alerts of a tenant that is not in the configuration any more');
+    rt.logger.warn(
+      { tenant, delivery: { ...summary, errors: summary.errors.slice(0, 10) } },
+      'delivered pending alerts of a tenant that is not in the configuration any more',
+    );
   }
   return sent;
 }
@@ -106,11 +121,20 @@ export async function reportPoison(poisonQueue: QueueClient, logger: Logger, wha
     }
     if (count === 0) return { count: 0, tenants: [] };
     const peeked = await poisonQueue.peekMessages({ numberOfMessages: 32 });
-    const tenants = [...new Set(peeked.peekedMessageItems.map((m) => {
-      const body = decodeQueueBody(m.messageText);
-      return typeof body === 'object' && body !== null && typeof (body as { tenant?: unknown }).tenant === 'string' ? (body as { tenant: string }).tenant : '(unreadable message)';
-    }))];
-    logger.error({ job: what, queue: poisonQueue.name, count, tenants }, `${count} ${what} message(s) failed every retry and wait in ${poisonQueue.name}; those tenants are not being ${what === 'scan' ? 'scanned' : 'reported'} — see the errors logged for them, fix, then delete the messages`);
+    const tenants = [
+      ...new Set(
+        peeked.peekedMessageItems.map((m) => {
+          const body = decodeQueueBody(m.messageText);
+          return typeof body === 'object' && body !== null && typeof (body as { tenant?: unknown }).tenant === 'string'
+            ? (body as { tenant: string }).tenant
+            : '(unreadable message)';
+        }),
+      ),
+    ];
+    logger.error(
+      { job: what, queue: poisonQueue.name, count, tenants },
+      `${count} ${what} message(s) failed every retry and wait in ${poisonQueue.name}; those tenants are not being ${what === 'scan' ? 'scanned' : 'reported'} — see the errors logged for them, fix, then delete the messages`,
+    );
     return { count, tenants };
   } catch (e: unknown) {
     logger.error({ err: toCredwatchError(e), queue: poisonQueue.name }, 'could not read the poison queue; failed tenants may be unreported');
@@ -137,17 +161,33 @@ export async function scanTenantMessage(rt: FunctionRuntime, input: unknown, con
       // This message was tried before and that attempt still holds the lease: it crashed or timed
       // out. Failing keeps the message on its way to the poison queue, where it is reported,
       // instead of being completed and forgotten.
-      throw new CredwatchError('LEASE_HELD', `The scan of ${tenant.name} is still leased by an earlier attempt of this message (dequeue ${dequeueCount}); retrying later.`, { details: { tenant: tenant.name, dequeueCount } });
+      throw new CredwatchError(
+        'LEASE_HELD',
+        `The scan of ${tenant.name} is still leased by an earlier attempt of this message (dequeue ${dequeueCount}); retrying later.`,
+        { details: { tenant: tenant.name, dequeueCount } },
+      );
     }
     logger.warn('a scan of this tenant is still running on another worker; this tick is skipped, not queued up');
     return { status: 'skipped', reason: 'scan in progress' };
   }
   if (lease.tookOver) {
-    logger.error({ previous: lease.tookOver }, 'the previous scan of this tenant never finished (crashed or timed out) and its lease expired; scanning again from the last committed page');
+    logger.error(
+      { previous: lease.tookOver },
+      'the previous scan of this tenant never finished (crashed or timed out) and its lease expired; scanning again from the last committed page',
+    );
   }
   try {
     const summary = await runScan(
-      { config: rt.config, store: rt.store, connect: rt.connect, channels: rt.channels, logger: rt.logger, now: rt.now, fetch: rt.fetchFor(tenant), deliver: 'tenant' },
+      {
+        config: rt.config,
+        store: rt.store,
+        connect: rt.connect,
+        channels: rt.channels,
+        logger: rt.logger,
+        now: rt.now,
+        fetch: rt.fetchFor(tenant),
+        deliver: 'tenant',
+      },
       tenant,
     );
     const failedSources = summary.sources.filter((s) => s.status === 'failed' || s.status === 'unknown').map((s) => s.source);

@@ -64,6 +64,9 @@ export async function storageCall<T>(what: string, call: () => Promise<T>): Prom
   } catch (e: unknown) {
     if (e instanceof CredwatchError) throw e;
     const status = (e as { statusCode?: number }).statusCode;
-    throw new CredwatchError('STORAGE_UNAVAILABLE', `Storage: could not ${what}${status ? ` (HTTP ${status})` : ''}: ${toCredwatchError(e).message}`, { cause: e, details: { operation: what, ...(status ? { status } : {}) } });
+    throw new CredwatchError('STORAGE_UNAVAILABLE', `Storage: could not ${what}${status ? ` (HTTP ${status})` : ''}: ${toCredwatchError(e).message}`, {
+      cause: e,
+      details: { operation: what, ...(status ? { status } : {}) },
+    });
   }
 }

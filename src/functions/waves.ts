@@ -120,10 +120,21 @@ export function planScanTick(tenants: readonly TenantConfig[], schedule: string,
   const intervalInMs = shortestIntervalInMs(parsed, now) ?? 15 * 60_000;
   const plan = planScanWaves(tenants, { intervalInMs, ordinal: tickOrdinal(parsed, now), budget });
   const waveInSeconds = Math.ceil(budget.waveInMs / 1000);
-  logger.info({ schedule, intervalInSeconds: plan.intervalInSeconds, tenantsPerWave: budget.tenantsPerWave, waveInSeconds, apps: plan.apps }, 'scan waves planned');
+  logger.info(
+    { schedule, intervalInSeconds: plan.intervalInSeconds, tenantsPerWave: budget.tenantsPerWave, waveInSeconds, apps: plan.apps },
+    'scan waves planned',
+  );
   for (const a of plan.apps.filter((x) => x.rounds > 1)) {
     logger.error(
-      { app: a.app, tenants: a.tenants, capacityPerTick: a.capacityPerTick, intervalInSeconds: plan.intervalInSeconds, rounds: a.rounds, round: a.round, queued: a.queued },
+      {
+        app: a.app,
+        tenants: a.tenants,
+        capacityPerTick: a.capacityPerTick,
+        intervalInSeconds: plan.intervalInSeconds,
+        rounds: a.rounds,
+        round: a.round,
+        queued: a.queued,
+      },
       `${a.tenants} tenants sign in with ${a.app}, but one ${plan.intervalInSeconds}-second interval holds ${a.capacityPerTick} of them within Graph's reports budget ` +
         `(${budget.tenantsPerWave} tenants per ${waveInSeconds} s): each of them is scanned every ${a.rounds} intervals (${Math.round((a.rounds * plan.intervalInSeconds) / 60)} min) instead of every interval, ` +
         `this tick queues slice ${a.round + 1} of ${a.rounds}. Lengthen ${SETTINGS.scanSchedule}'s interval or split the tenants across app registrations (docs/deploy-azure.md, "How many tenants one app can scan").`,

@@ -169,7 +169,8 @@ function tooLong(serverWait: number | undefined, policy: RetryPolicy, path: stri
 function exhausted(reason: string, path: string, attempts: number): CredwatchError {
   const details = { path, attempts, batched: true };
   if (reason === 'throttled') return new CredwatchError('GRAPH_THROTTLED', `Graph throttled ${path} ${attempts} times in a row.`, { details });
-  if (reason === 'badResponse') return new CredwatchError('GRAPH_BAD_RESPONSE', `Graph answered ${path} with an unreadable body ${attempts} times.`, { details });
+  if (reason === 'badResponse')
+    return new CredwatchError('GRAPH_BAD_RESPONSE', `Graph answered ${path} with an unreadable body ${attempts} times.`, { details });
   return new CredwatchError('GRAPH_UNAVAILABLE', `Graph did not answer ${path} after ${attempts} attempts.`, { details });
 }
 

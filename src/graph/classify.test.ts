@@ -12,14 +12,20 @@ function graphError(status: number, code: string | null, message = 'x', headers:
 describe('classifyGraphFailure', () => {
   it('retries throttling and keeps the Retry-After header', () => {
     expect(classifyGraphFailure(graphError(429, 'TooManyRequests', 'slow down', { 'Retry-After': '7' }), '/beta/auditLogs/signIns')).toEqual({
-      action: 'retry', reason: 'throttled', retryAfterHeader: '7', status: 429,
+      action: 'retry',
+      reason: 'throttled',
+      retryAfterHeader: '7',
+      status: 429,
     });
   });
 
   it('retries 5xx, network failures and unreadable 2xx bodies', () => {
     expect(classifyGraphFailure(graphError(503, 'ServiceUnavailable'), '/v1.0/applications')).toMatchObject({ action: 'retry', reason: 'unavailable' });
     expect(classifyGraphFailure(graphError(-1, null, 'fetch failed'), '/v1.0/applications')).toMatchObject({ action: 'retry', reason: 'network' });
-    expect(classifyGraphFailure(graphError(200, null, 'Unexpected end of JSON input'), '/v1.0/applications')).toMatchObject({ action: 'retry', reason: 'badResponse' });
+    expect(classifyGraphFailure(graphError(200, null, 'Unexpected end of JSON input'), '/v1.0/applications')).toMatchObject({
+      action: 'retry',
+      reason: 'badResponse',
+    });
   });
 
   it('asks for a token refresh on 401', () => {
@@ -45,7 +51,8 @@ describe('classifyGraphFailure', () => {
 
   it('does not retry other client errors', () => {
     expect(classifyGraphFailure(graphError(400, 'BadRequest', 'Invalid filter clause'), '/v1.0/applications')).toMatchObject({
-      action: 'fail', error: { code: 'GRAPH_REQUEST_REJECTED', retryable: false },
+      action: 'fail',
+      error: { code: 'GRAPH_REQUEST_REJECTED', retryable: false },
     });
   });
 });

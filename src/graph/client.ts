@@ -7,7 +7,15 @@ import { classifyGraphFailure } from './classify.js';
 import type { FetchLike } from './http.js';
 import { checkGraphRequest, findEndpoint, selectsKeyCredentials, splitVersion } from './contract.js';
 import type { GraphEndpoint } from './endpoints.js';
-import { KEY_CREDENTIALS_PER_TENANT, NAMED_LOCATIONS_PER_TENANT, RateLimiter, REPORTS_PER_TENANT, type Clock, type Slot, type TenantWindows } from './rate-limit.js';
+import {
+  KEY_CREDENTIALS_PER_TENANT,
+  NAMED_LOCATIONS_PER_TENANT,
+  RateLimiter,
+  REPORTS_PER_TENANT,
+  type Clock,
+  type Slot,
+  type TenantWindows,
+} from './rate-limit.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retry.js';
 import { emptyStats, TransportMiddleware, type GraphStats } from './transport.js';
 import { buildUrl, checkNextLink, type GraphQuery } from './url.js';
@@ -100,9 +108,13 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
     for (const [bucket, count] of perBucket) {
       const most = BATCH_BUDGET_CAP[bucket];
       if (most !== undefined && count > most) {
-        throw new CredwatchError('GRAPH_CALL_UNDOCUMENTED', `A $batch of ${count} ${bucket} requests exceeds that budget (${most}); send them in smaller batches.`, {
-          details: { bucket, count },
-        });
+        throw new CredwatchError(
+          'GRAPH_CALL_UNDOCUMENTED',
+          `A $batch of ${count} ${bucket} requests exceeds that budget (${most}); send them in smaller batches.`,
+          {
+            details: { bucket, count },
+          },
+        );
       }
     }
     const slots: Slot[] = [];
@@ -178,7 +190,8 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
     post: async (path, body, query = {}) => {
       await send<unknown>(buildUrl(base, path, query), 'POST', { ...headersOf(query), body });
     },
-    postJson: <T>(path: string, body: unknown, query: GraphQuery = {}) => send<T>(buildUrl(base, path, query), 'POST', { ...headersOf(query), body, json: true }),
+    postJson: <T>(path: string, body: unknown, query: GraphQuery = {}) =>
+      send<T>(buildUrl(base, path, query), 'POST', { ...headersOf(query), body, json: true }),
     listPages,
     async *list<T>(path: string, query: GraphQuery = {}) {
       for await (const page of listPages<T>(path, query)) yield* page;
@@ -222,6 +235,7 @@ function batchRequests(body: unknown): Array<{ method: 'GET' | 'POST'; url: stri
 function exhausted(reason: string, path: string, attempts: number, cause: unknown): CredwatchError {
   const details = { path, attempts };
   if (reason === 'throttled') return new CredwatchError('GRAPH_THROTTLED', `Graph throttled ${path} ${attempts} times in a row.`, { cause, details });
-  if (reason === 'badResponse') return new CredwatchError('GRAPH_BAD_RESPONSE', `Graph answered ${path} with an unreadable body ${attempts} times.`, { cause, details });
+  if (reason === 'badResponse')
+    return new CredwatchError('GRAPH_BAD_RESPONSE', `Graph answered ${path} with an unreadable body ${attempts} times.`, { cause, details });
   return new CredwatchError('GRAPH_UNAVAILABLE', `Graph did not answer ${path} after ${attempts} attempts.`, { cause, details });
 }

@@ -123,7 +123,7 @@ export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
     throttle: 'directory',
     keyCredentialsBudget: true,
     reference: 'https://learn.microsoft.com/graph/api/serviceprincipal-get',
-    note: 'Addressed by appId; $select and $expand are documented. Used for the mailbox resources\' appRoles.',
+    note: "Addressed by appId; $select and $expand are documented. Used for the mailbox resources' appRoles.",
   },
   {
     name: 'servicePrincipals.appRoleAssignedTo',
@@ -225,7 +225,7 @@ export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
     filters: [{ property: 'displayName', operators: ['eq', 'startswith'] }],
     throttle: 'namedLocations',
     reference: 'https://learn.microsoft.com/graph/api/conditionalaccessroot-list-namedlocations',
-    note: 'ipRanges belongs to the derived type ipNamedLocation; Microsoft\'s examples select derived properties only with a cast, so credwatch reads whole objects. 1 request per second per tenant, 429 without Retry-After.',
+    note: "ipRanges belongs to the derived type ipNamedLocation; Microsoft's examples select derived properties only with a cast, so credwatch reads whole objects. 1 request per second per tenant, 429 without Retry-After.",
   },
   {
     name: 'users.sendMail',

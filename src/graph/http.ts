@@ -26,9 +26,7 @@ export function createFetch(options: CreateFetchOptions = {}): FetchLike {
   });
   const timeoutInMs = options.timeoutInMs ?? 60_000;
   return async (url, init = {}) => {
-    const signal = init.signal
-      ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutInMs)])
-      : AbortSignal.timeout(timeoutInMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutInMs)]) : AbortSignal.timeout(timeoutInMs);
     // undici's RequestInit is structurally the DOM one plus `dispatcher`.
     const response = await undiciFetch(url, { ...(init as object), signal, dispatcher });
     return response as unknown as Response;

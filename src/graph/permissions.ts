@@ -28,7 +28,7 @@ export const REQUIRED_PERMISSIONS: readonly PermissionNeed[] = [
   },
   {
     role: 'AuditLog.Read.All',
-    why: 'Read service-principal sign-ins (where the vendor\'s certificate was used from) and directory audits (credential and consent changes).',
+    why: "Read service-principal sign-ins (where the vendor's certificate was used from) and directory audits (credential and consent changes).",
     optional: false,
   },
   {

@@ -87,7 +87,7 @@ describe('RateLimiter', () => {
     expect(clock.slept).toEqual([10_000]);
   });
 
-  it('keeps one tenant\'s five-per-ten-seconds however many connections of the process read it', async () => {
+  it("keeps one tenant's five-per-ten-seconds however many connections of the process read it", async () => {
     const clock = fakeClock();
     const budgets = new GraphBudgets();
     const scan = new RateLimiter(clock, true, budgets.forTenant('app-1', 'contoso'));

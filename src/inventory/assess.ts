@@ -12,15 +12,7 @@ export const DEFAULT_POSTURE: PostureThresholds = Object.freeze({
   secretMaxLifetimeInDays: 180,
 });
 
-export type CredentialFlag =
-  | 'expired'
-  | 'expiringSoon'
-  | 'longLived'
-  | 'onServicePrincipal'
-  | 'secretOnMailboxApp'
-  | 'weakKey'
-  | 'sha1Signature'
-  | 'shared';
+export type CredentialFlag = 'expired' | 'expiringSoon' | 'longLived' | 'onServicePrincipal' | 'secretOnMailboxApp' | 'weakKey' | 'sha1Signature' | 'shared';
 
 export interface AssessedCredential {
   credential: AppCredential;
@@ -55,7 +47,12 @@ export function assessInventory(inventory: Inventory, now: Date, thresholds: Pos
   const out = inventory.apps.map((app) => {
     const mailboxCapable = app.mailboxPermissions.length > 0;
     const credentials = app.credentials.map((credential) =>
-      assessCredential(credential, { now, thresholds, mailboxCapable, sharedWith: credential.thumbprintSha1 ? appsByThumbprint.get(credential.thumbprintSha1)?.size ?? 0 : 0 }),
+      assessCredential(credential, {
+        now,
+        thresholds,
+        mailboxCapable,
+        sharedWith: credential.thumbprintSha1 ? (appsByThumbprint.get(credential.thumbprintSha1)?.size ?? 0) : 0,
+      }),
     );
     return { app, mailboxCapable, credentials };
   });

@@ -90,13 +90,47 @@ export function renderInventoryJson(inventory: Inventory, assessed: readonly App
 
 /** One row per credential (and one per app without any), for spreadsheets and SIEM lookups. */
 export function renderInventoryCsv(assessed: readonly AppAssessment[]): string {
-  const header = ['appId', 'displayName', 'ownership', 'appOwnerOrganizationId', 'mailboxCapable', 'mailboxPermissions', 'mailboxProtocols', 'credentialKind', 'holder', 'keyId', 'thumbprintSha1', 'endDateTime', 'daysToExpiry', 'flags'];
+  const header = [
+    'appId',
+    'displayName',
+    'ownership',
+    'appOwnerOrganizationId',
+    'mailboxCapable',
+    'mailboxPermissions',
+    'mailboxProtocols',
+    'credentialKind',
+    'holder',
+    'keyId',
+    'thumbprintSha1',
+    'endDateTime',
+    'daysToExpiry',
+    'flags',
+  ];
   const lines = [csvRow(header)];
   for (const a of assessed) {
-    const base = [a.app.appId, a.app.displayName, a.app.ownership, a.app.appOwnerOrganizationId, a.mailboxCapable, unique(a.app.mailboxPermissions.map((p) => p.permission)).join(' '), protocolsText(a.app.mailboxPermissions)];
+    const base = [
+      a.app.appId,
+      a.app.displayName,
+      a.app.ownership,
+      a.app.appOwnerOrganizationId,
+      a.mailboxCapable,
+      unique(a.app.mailboxPermissions.map((p) => p.permission)).join(' '),
+      protocolsText(a.app.mailboxPermissions),
+    ];
     if (a.credentials.length === 0) lines.push(csvRow([...base, '', '', '', '', '', '', '']));
     for (const c of a.credentials) {
-      lines.push(csvRow([...base, c.credential.kind, c.credential.holder, c.credential.keyId, c.credential.thumbprintSha1, c.credential.endDateTime?.toISOString(), c.daysToExpiry, c.flags.join(' ')]));
+      lines.push(
+        csvRow([
+          ...base,
+          c.credential.kind,
+          c.credential.holder,
+          c.credential.keyId,
+          c.credential.thumbprintSha1,
+          c.credential.endDateTime?.toISOString(),
+          c.daysToExpiry,
+          c.flags.join(' '),
+        ]),
+      );
     }
   }
   return `${lines.join('\n')}\n`;

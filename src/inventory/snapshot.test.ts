@@ -3,19 +3,49 @@ import type { AppCredential, Inventory, InventoryApp } from '../events.js';
 import { diffInventories, parseInventory, serializeInventory } from './snapshot.js';
 
 const cred = (keyId: string, holder: AppCredential['holder'] = 'application'): AppCredential => ({
-  keyId, kind: 'certificate', holder, displayName: undefined, startDateTime: new Date('2026-01-01T00:00:00Z'), endDateTime: new Date('2027-01-01T00:00:00Z'),
-  thumbprintSha1: undefined, hint: undefined, usage: undefined, federated: undefined, certificate: undefined,
+  keyId,
+  kind: 'certificate',
+  holder,
+  displayName: undefined,
+  startDateTime: new Date('2026-01-01T00:00:00Z'),
+  endDateTime: new Date('2027-01-01T00:00:00Z'),
+  thumbprintSha1: undefined,
+  hint: undefined,
+  usage: undefined,
+  federated: undefined,
+  certificate: undefined,
 });
 const app = (appId: string, over: Partial<InventoryApp> = {}): InventoryApp => ({
-  appId, displayName: appId, servicePrincipalId: `sp-${appId}`, applicationObjectId: undefined, appOwnerOrganizationId: undefined, ownership: 'own',
-  servicePrincipalType: undefined, accountEnabled: true, signInAudience: undefined, createdDateTime: undefined, credentials: [], appRoleAssignments: [],
-  delegatedGrants: [], mailboxPermissions: [], ...over,
+  appId,
+  displayName: appId,
+  servicePrincipalId: `sp-${appId}`,
+  applicationObjectId: undefined,
+  appOwnerOrganizationId: undefined,
+  ownership: 'own',
+  servicePrincipalType: undefined,
+  accountEnabled: true,
+  signInAudience: undefined,
+  createdDateTime: undefined,
+  credentials: [],
+  appRoleAssignments: [],
+  delegatedGrants: [],
+  mailboxPermissions: [],
+  ...over,
 });
 const inv = (apps: InventoryApp[], failed: string[] = []): Inventory => ({
-  tenantId: 't', collectedAt: new Date('2026-11-26T00:00:00Z'), apps,
+  tenantId: 't',
+  collectedAt: new Date('2026-11-26T00:00:00Z'),
+  apps,
   sources: failed.map((source) => ({ source, status: 'failed' as const })),
 });
-const mail = { permission: 'Mail.Read', resource: 'graph' as const, api: 'graph' as const, type: 'application' as const, reach: 'allMailboxes' as const, grantedAt: undefined };
+const mail = {
+  permission: 'Mail.Read',
+  resource: 'graph' as const,
+  api: 'graph' as const,
+  type: 'application' as const,
+  reach: 'allMailboxes' as const,
+  grantedAt: undefined,
+};
 
 describe('inventory snapshots', () => {
   it('round-trips dates through the stored JSON', () => {
@@ -32,7 +62,9 @@ describe('inventory snapshots', () => {
   it('finds added and removed credentials, new apps and new mailbox permissions', () => {
     const before = inv([app('a', { credentials: [cred('k1')] })]);
     const after = inv([app('a', { credentials: [cred('k2', 'servicePrincipal')], mailboxPermissions: [mail] }), app('b')]);
-    const kinds = diffInventories(before, after).map((c) => `${c.kind}:${c.app.appId}:${'credentialKeyId' in c ? c.credentialKeyId : 'permission' in c ? c.permission : ''}`);
+    const kinds = diffInventories(before, after).map(
+      (c) => `${c.kind}:${c.app.appId}:${'credentialKeyId' in c ? c.credentialKeyId : 'permission' in c ? c.permission : ''}`,
+    );
     expect(kinds.sort()).toEqual(['appAdded:b:', 'credentialAdded:a:k2', 'credentialRemoved:a:k1', 'mailboxPermissionAdded:a:Mail.Read'].sort());
   });
 

@@ -37,12 +37,18 @@ export function diffInventories(previous: Inventory | undefined, current: Invent
     }
     if (old) {
       const nowCreds = new Set(app.credentials.map((c) => credentialKey(c.holder, c.keyId)));
-      for (const c of old.credentials) if (!nowCreds.has(credentialKey(c.holder, c.keyId))) changes.push({ kind: 'credentialRemoved', app, credentialKeyId: c.keyId });
+      for (const c of old.credentials)
+        if (!nowCreds.has(credentialKey(c.holder, c.keyId))) changes.push({ kind: 'credentialRemoved', app, credentialKeyId: c.keyId });
     }
-    const comparable = !failed(previous, 'appRoleAssignedTo') && !failed(current, 'appRoleAssignedTo') && !failed(previous, 'oauth2PermissionGrants') && !failed(current, 'oauth2PermissionGrants');
+    const comparable =
+      !failed(previous, 'appRoleAssignedTo') &&
+      !failed(current, 'appRoleAssignedTo') &&
+      !failed(previous, 'oauth2PermissionGrants') &&
+      !failed(current, 'oauth2PermissionGrants');
     if (comparable) {
       const oldPerms = new Set((old?.mailboxPermissions ?? []).map(permissionKey));
-      for (const p of dedupe(app)) if (!oldPerms.has(permissionKey(p))) changes.push({ kind: 'mailboxPermissionAdded', app, permission: p.permission, type: p.type });
+      for (const p of dedupe(app))
+        if (!oldPerms.has(permissionKey(p))) changes.push({ kind: 'mailboxPermissionAdded', app, permission: p.permission, type: p.type });
     }
   }
   return changes;

@@ -8,9 +8,7 @@
  */
 
 /** A parsed address. IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is returned as IPv4 so it matches IPv4 ranges. */
-export type ParsedAddress =
-  | { readonly family: 4; readonly value: number }
-  | { readonly family: 6; readonly words: Uint32Array };
+export type ParsedAddress = { readonly family: 4; readonly value: number } | { readonly family: 6; readonly words: Uint32Array };
 
 /**
  * A strict dotted-quad IPv4 address (no leading zeros, which some parsers read as octal) within

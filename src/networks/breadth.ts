@@ -125,7 +125,8 @@ export function excessesOf(coverage: Coverage, limits: BreadthLimits): string[] 
       continue;
     }
     const short = c.ranges.filter((r) => r.prefix < shortest);
-    if (short.length > 0) phrases.push(`holds ${short.length === 1 ? 'a prefix' : `${short.length} prefixes`} shorter than /${shortest} (${nameRanges(short)})`);
+    if (short.length > 0)
+      phrases.push(`holds ${short.length === 1 ? 'a prefix' : `${short.length} prefixes`} shorter than /${shortest} (${nameRanges(short)})`);
   }
   return phrases;
 }

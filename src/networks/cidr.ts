@@ -19,9 +19,7 @@ export interface ParsedCidr {
 }
 
 /** The outcome of reading one entry. */
-export type CidrParseResult =
-  | { readonly ok: true; readonly range: ParsedCidr; readonly warning?: string }
-  | { readonly ok: false; readonly problem: string };
+export type CidrParseResult = { readonly ok: true; readonly range: ParsedCidr; readonly warning?: string } | { readonly ok: false; readonly problem: string };
 
 const BITS = { 4: 32, 6: 128 } as const;
 const MAPPED_PREFIX = 0xffffn << 32n;

@@ -29,7 +29,8 @@ export function readJsonPath(document: unknown, path: string | undefined): JsonP
     for (const value of current) {
       const child = isRecord(value) && Object.hasOwn(value, name) ? value[name] : undefined;
       if (child === undefined) skipped += 1;
-      else if (flatten && Array.isArray(child)) for (const item of child as unknown[]) next.push(item); // no spread: lists can outgrow the argument limit
+      else if (flatten && Array.isArray(child))
+        for (const item of child as unknown[]) next.push(item); // no spread: lists can outgrow the argument limit
       else if (flatten) skipped += 1;
       else next.push(child);
     }

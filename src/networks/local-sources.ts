@@ -19,7 +19,10 @@ function fromEntries(entries: readonly { text: string; label?: string }[], conte
   const { ranges, warnings, problems } = parseCidrList(entries);
   if (problems.length > 0) {
     const message = `Vendor "${context.vendor}", allowlist source ${context.source}: ${problems.length} invalid ${problems.length === 1 ? 'entry' : 'entries'}:\n  - ${listProblems(problems).join('\n  - ')}`;
-    return failed(new CredwatchError('CONFIG_INVALID', message, { details: { vendor: context.vendor, source: context.source, problems: listProblems(problems) } }), warnings);
+    return failed(
+      new CredwatchError('CONFIG_INVALID', message, { details: { vendor: context.vendor, source: context.source, problems: listProblems(problems) } }),
+      warnings,
+    );
   }
   if (ranges.length === 0) return failed(noRanges(`Vendor "${context.vendor}", allowlist source ${context.source}`), warnings);
   return { status: 'ok', ranges, warnings };
@@ -41,7 +44,10 @@ export async function readFileSource(path: string, context: SourceContext): Prom
   } catch (e: unknown) {
     const code = e !== null && typeof e === 'object' && 'code' in e ? String(e.code) : 'unknown';
     return failed(
-      new CredwatchError('ALLOWLIST_SOURCE_FAILED', `Vendor "${context.vendor}": could not read allowlist file ${path} (${code}).`, { cause: e, retryable: false }),
+      new CredwatchError('ALLOWLIST_SOURCE_FAILED', `Vendor "${context.vendor}": could not read allowlist file ${path} (${code}).`, {
+        cause: e,
+        retryable: false,
+      }),
     );
   }
   return fromEntries(listEntries(text), context);

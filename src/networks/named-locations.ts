@@ -61,7 +61,9 @@ export function rangesOfNamedLocation(locations: readonly NamedLocationRanges[],
   const withRanges = found.filter((l) => l.cidrs !== undefined);
   if (withRanges.length === 0) {
     return failed(
-      new CredwatchError('ALLOWLIST_SOURCE_FAILED', `The named location "${displayName}" lists countries, not IP ranges; it cannot be an allowlist.`, { retryable: false }),
+      new CredwatchError('ALLOWLIST_SOURCE_FAILED', `The named location "${displayName}" lists countries, not IP ranges; it cannot be an allowlist.`, {
+        retryable: false,
+      }),
       warnings,
     );
   }

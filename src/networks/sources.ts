@@ -115,10 +115,20 @@ export async function resolveAllowlists(
           return await readFileSource(source.path, context);
         case 'url':
           // The screen goes in too: a refused list must not replace the last good cached copy.
-          return await readUrlSource(source, { fetch: deps.fetch, cache: deps.cache, now: deps.now, screen, ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) });
+          return await readUrlSource(source, {
+            fetch: deps.fetch,
+            cache: deps.cache,
+            now: deps.now,
+            screen,
+            ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+          });
         case 'namedLocation': {
           if (!deps.graph) {
-            return failed(new CredwatchError('ALLOWLIST_SOURCE_FAILED', `Vendor "${vendor}": named locations need a Graph connection to the tenant, and none was given.`, { retryable: false }));
+            return failed(
+              new CredwatchError('ALLOWLIST_SOURCE_FAILED', `Vendor "${vendor}": named locations need a Graph connection to the tenant, and none was given.`, {
+                retryable: false,
+              }),
+            );
           }
           const fetchedAt = deps.now();
           return rangesOfNamedLocation(await readNamedLocations(deps.graph), source.displayName, fetchedAt);
@@ -162,7 +172,7 @@ export async function resolveAllowlists(
     const health = healthOf(outcomes);
     resolution.health.set(vendor.name, health);
     if (entries.length > 0) resolution.byVendor.set(vendor.name, RangeSet.fromParsed(entries));
-    if (health === 'unknown') logger.error({ vendor: vendor.name }, 'no allowlist source could be read; this vendor\'s sign-ins are unknown until one can');
+    if (health === 'unknown') logger.error({ vendor: vendor.name }, "no allowlist source could be read; this vendor's sign-ins are unknown until one can");
   }
   return resolution;
 }
@@ -172,6 +182,7 @@ export async function resolveAllowlists(
 function logOutcome(logger: Logger, report: AllowlistSourceReport, outcome: SourceOutcome): void {
   const fields = { vendor: report.vendor, source: report.source, status: report.status, ranges: report.ranges };
   if (outcome.status === 'failed') logger.error({ ...fields, err: outcome.error, warnings: report.warnings }, 'allowlist source failed');
-  else if (outcome.error || report.warnings.length > 0) logger.warn({ ...fields, err: outcome.error, warnings: report.warnings }, 'allowlist source read with warnings');
+  else if (outcome.error || report.warnings.length > 0)
+    logger.warn({ ...fields, err: outcome.error, warnings: report.warnings }, 'allowlist source read with warnings');
   else logger.debug(fields, 'allowlist source read');
 }

@@ -70,7 +70,7 @@ async function readCapped(response: Response): Promise<string> {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = '';
-  for (let total = 0; ; ) {
+  for (let total = 0; ;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
@@ -145,7 +145,13 @@ export async function readUrlSource(source: UrlRangeSource, deps: UrlSourceDeps)
     // Cached before the limits existed, or under another vendor's acceptance: refused all the same.
     if (cachedDecision?.kind === 'refused') {
       if (refused) return withRefusal({ status: 'failed', ranges: [], error: fetchError, warnings: [`${copy} is refused too`] });
-      return { status: 'failed', ranges: [], error: cachedDecision.error, broad: cachedDecision.report, warnings: [`fetch failed (${fetchError.message}); ${copy} is refused`] };
+      return {
+        status: 'failed',
+        ranges: [],
+        error: cachedDecision.error,
+        broad: cachedDecision.report,
+        warnings: [`fetch failed (${fetchError.message}); ${copy} is refused`],
+      };
     }
     const ageInMs = fetchedAt.getTime() - cached.fetchedAt.getTime();
     const old = ageInMs > source.staleAfterInDays * DAY_IN_MS;

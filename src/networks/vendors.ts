@@ -7,11 +7,7 @@ import type { VendorConfig } from '../config/types.js';
  * case, people paste upper case). An app id is the more specific claim, so it wins over an owner
  * listed by another vendor.
  */
-export function vendorForApp(
-  vendors: readonly VendorConfig[],
-  appId: string,
-  appOwnerOrganizationId?: string,
-): VendorConfig | undefined {
+export function vendorForApp(vendors: readonly VendorConfig[], appId: string, appOwnerOrganizationId?: string): VendorConfig | undefined {
   const app = appId.toLowerCase();
   const byApp = vendors.find((v) => v.appIds.some((id) => id.toLowerCase() === app));
   if (byApp || !appOwnerOrganizationId) return byApp;

@@ -74,7 +74,15 @@ export async function buildFunctionPackage(options: PackageOptions = {}): Promis
     if (RUNTIME_PACKAGES.includes(name)) dependencies[name] = pkg.version;
     await cp(join(root, 'node_modules', name), join(dir, 'node_modules', name), { recursive: true });
   }
-  const manifest = { name: 'credwatch-function', version: own.version, private: true, type: 'module', main: 'dist/app.js', engines: { node: '>=20' }, dependencies };
+  const manifest = {
+    name: 'credwatch-function',
+    version: own.version,
+    private: true,
+    type: 'module',
+    main: 'dist/app.js',
+    engines: { node: '>=20' },
+    dependencies,
+  };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
   if (options.config) await cp(options.config, join(dir, 'credwatch.json'));

@@ -18,7 +18,13 @@ function delivery(entries: readonly OutboxEntry[]): AlertRow['delivery'] {
  * Alerts active in the week (first seen before its end, last seen after its start — the store's
  * `listAlerts` window), most severe first, then most recent.
  */
-export function buildAlertRows(alerts: readonly StoredAlert[], outbox: readonly OutboxEntry[], from: Date, to: Date, ruleTitle: (id: string) => string): AlertRow[] {
+export function buildAlertRows(
+  alerts: readonly StoredAlert[],
+  outbox: readonly OutboxEntry[],
+  from: Date,
+  to: Date,
+  ruleTitle: (id: string) => string,
+): AlertRow[] {
   const byAlert = new Map<string, OutboxEntry[]>();
   for (const e of outbox) byAlert.set(e.alertId, [...(byAlert.get(e.alertId) ?? []), e]);
   return alerts

@@ -14,7 +14,10 @@ export function grantsIncomplete(section: InventorySection): string[] {
   return section.sources.filter((s) => GRANT_SOURCES.test(s.source) && s.status !== 'complete').map((s) => s.source);
 }
 
-export function buildChanges(previous: WeeklyReport | undefined, current: InventorySection | null): { changes: WeeklyReport['changes']; changesStatus: ChangesStatus } {
+export function buildChanges(
+  previous: WeeklyReport | undefined,
+  current: InventorySection | null,
+): { changes: WeeklyReport['changes']; changesStatus: ChangesStatus } {
   if (!previous) return { changes: null, changesStatus: 'firstReport' };
   if (!current) return { changes: null, changesStatus: 'noInventory' };
   const before = previous.inventory;

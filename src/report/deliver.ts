@@ -46,7 +46,12 @@ const bytesOf = (request: SendMailRequest) => Buffer.byteLength(JSON.stringify(r
 
 function attachment(name: string, content: string): SendMailRequest['message']['attachments'][number] {
   // The byte order mark makes Excel read UTF-8 (non-Latin app names) instead of the local code page.
-  return { '@odata.type': '#microsoft.graph.fileAttachment', name, contentType: 'text/csv', contentBytes: Buffer.from(`\ufeff${content}`, 'utf8').toString('base64') };
+  return {
+    '@odata.type': '#microsoft.graph.fileAttachment',
+    name,
+    contentType: 'text/csv',
+    contentBytes: Buffer.from(`\ufeff${content}`, 'utf8').toString('base64'),
+  };
 }
 
 function mail(options: EmailReportOptions, html: string, attachments: SendMailRequest['message']['attachments']): SendMailRequest {
@@ -91,7 +96,11 @@ function truncateCsv(content: string, budgetBytes: number): { text: string; kept
  * come first, so those are kept) and the body says so. A body too large on its own is an error.
  */
 export function buildReportMail(options: EmailReportOptions): { request: SendMailRequest; truncated: boolean } {
-  const full = mail(options, options.html, options.csvAttachments.map((a) => attachment(a.name, a.content)));
+  const full = mail(
+    options,
+    options.html,
+    options.csvAttachments.map((a) => attachment(a.name, a.content)),
+  );
   if (bytesOf(full) <= SENDMAIL_MAX_BYTES) return { request: full, truncated: false };
 
   const keep = options.csvAttachments.find((a) => a.keepWhenTooLarge) ?? options.csvAttachments[0];
@@ -101,7 +110,11 @@ export function buildReportMail(options: EmailReportOptions): { request: SendMai
   const shell = mail(options, withNotice(options.html, notice(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)), keep ? [attachment(keep.name, '')] : []);
   const budget = SENDMAIL_MAX_BYTES - bytesOf(shell);
   if (budget < 0 || !keep) {
-    throw new CredwatchError('CHANNEL_REJECTED', `The report email body alone is ${bytesOf(shell)} bytes, over Graph's ${SENDMAIL_MAX_BYTES}-byte sendMail limit; send the report files another way.`, { details: { bytes: bytesOf(shell) } });
+    throw new CredwatchError(
+      'CHANNEL_REJECTED',
+      `The report email body alone is ${bytesOf(shell)} bytes, over Graph's ${SENDMAIL_MAX_BYTES}-byte sendMail limit; send the report files another way.`,
+      { details: { bytes: bytesOf(shell) } },
+    );
   }
   const cut = truncateCsv(keep.content, budget);
   return { request: mail(options, withNotice(options.html, notice(cut.kept, cut.total)), [attachment(keep.name, cut.text)]), truncated: true };
@@ -132,7 +145,9 @@ export async function postTeamsSummary(options: PostTeamsSummaryOptions): Promis
   const message = options.card.type === 'message' ? options.card : teamsMessage(options.card);
   const bytes = messageBytes(message);
   if (bytes > TEAMS_MAX_MESSAGE_BYTES) {
-    throw new CredwatchError('CHANNEL_REJECTED', `The Teams summary card is ${bytes} bytes, over Teams' ${TEAMS_MAX_MESSAGE_BYTES}-byte message limit.`, { details: { bytes } });
+    throw new CredwatchError('CHANNEL_REJECTED', `The Teams summary card is ${bytes} bytes, over Teams' ${TEAMS_MAX_MESSAGE_BYTES}-byte message limit.`, {
+      details: { bytes },
+    });
   }
   const response = await postJson({ fetch: options.fetch, url: options.url, body: JSON.stringify(message), now: options.now, channel: 'Teams report summary' });
   // Read the (usually empty) 202 body so the keep-alive connection goes back to the pool.

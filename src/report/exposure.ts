@@ -33,7 +33,7 @@ function reachPart(app: InventoryAppRow): ScorePart {
   const labels = app.mailboxPermissions.filter((p) => p.reach === widest).map(grantLabel);
   const why = {
     allMailboxes: 'every mailbox unless scoped in Exchange',
-    allUsers: 'every user\'s mailbox (admin consent)',
+    allUsers: "every user's mailbox (admin consent)",
     grantedMailboxes: 'the mailboxes Exchange grants the app (IMAP/POP/SMTP)',
     someUsers: 'the mailboxes of users who consented',
   }[widest];
@@ -42,10 +42,12 @@ function reachPart(app: InventoryAppRow): ScorePart {
 
 function credentialPart(app: InventoryAppRow): ScorePart {
   const kinds = new Set(app.credentials.map((c) => c.kind));
-  if (kinds.has('secret')) return { factor: 'credentialType', points: SCORE_POINTS.credentialType.secret, reason: 'client secret: a copied secret works from anywhere' };
-  if (kinds.has('certificate')) return { factor: 'credentialType', points: SCORE_POINTS.credentialType.certificate, reason: 'certificate: its private key is what an attacker needs' };
+  if (kinds.has('secret'))
+    return { factor: 'credentialType', points: SCORE_POINTS.credentialType.secret, reason: 'client secret: a copied secret works from anywhere' };
+  if (kinds.has('certificate'))
+    return { factor: 'credentialType', points: SCORE_POINTS.credentialType.certificate, reason: 'certificate: its private key is what an attacker needs' };
   if (kinds.has('federated')) return { factor: 'credentialType', points: 0, reason: 'federated credential only: no secret or key to steal here' };
-  const where = app.ownership === 'thirdParty' ? ' (a vendor app\'s credentials live in the vendor\'s tenant)' : '';
+  const where = app.ownership === 'thirdParty' ? " (a vendor app's credentials live in the vendor's tenant)" : '';
   return { factor: 'credentialType', points: 0, reason: `no credential visible in this tenant${where}` };
 }
 
@@ -53,12 +55,16 @@ function hygienePart(app: InventoryAppRow): ScorePart {
   const flags = new Set(app.credentials.flatMap((c) => c.flags.map((f) => (f === 'weakKey' || f === 'sha1Signature' ? 'weak' : f))));
   const problems = (Object.keys(SCORE_POINTS.hygiene) as Array<keyof typeof SCORE_POINTS.hygiene>).filter((f) => flags.has(f));
   if (problems.length === 0) return { factor: 'hygiene', points: 0, reason: app.credentials.length === 0 ? 'no credential to assess' : 'no hygiene problem' };
-  const points = Math.min(SCORE_POINTS.hygieneMax, problems.reduce((sum, f) => sum + SCORE_POINTS.hygiene[f], 0));
+  const points = Math.min(
+    SCORE_POINTS.hygieneMax,
+    problems.reduce((sum, f) => sum + SCORE_POINTS.hygiene[f], 0),
+  );
   return { factor: 'hygiene', points, reason: problems.join(', ') };
 }
 
 function thirdPartyPart(app: InventoryAppRow): ScorePart {
-  if (app.ownership === 'thirdParty') return { factor: 'thirdParty', points: SCORE_POINTS.thirdParty.thirdParty, reason: 'a vendor holds the credential; its breach is yours' };
+  if (app.ownership === 'thirdParty')
+    return { factor: 'thirdParty', points: SCORE_POINTS.thirdParty.thirdParty, reason: 'a vendor holds the credential; its breach is yours' };
   if (app.ownership === 'unknown') return { factor: 'thirdParty', points: SCORE_POINTS.thirdParty.unknown, reason: 'owner unknown' };
   return { factor: 'thirdParty', points: 0, reason: app.ownership === 'own' ? 'registered in this tenant' : 'Microsoft first-party' };
 }
@@ -73,7 +79,11 @@ function signInParts(signIns: AppSignIns | null): ScorePart[] {
   }
   const unexpected: ScorePart =
     signIns.unexpected > 0
-      ? { factor: 'unexpectedSignIns', points: SCORE_POINTS.unexpectedSignIns, reason: `${signIns.unexpected} sign-in${signIns.unexpected === 1 ? '' : 's'} from ${signIns.unexpectedNetworks} network${signIns.unexpectedNetworks === 1 ? '' : 's'} outside the allowlist` }
+      ? {
+          factor: 'unexpectedSignIns',
+          points: SCORE_POINTS.unexpectedSignIns,
+          reason: `${signIns.unexpected} sign-in${signIns.unexpected === 1 ? '' : 's'} from ${signIns.unexpectedNetworks} network${signIns.unexpectedNetworks === 1 ? '' : 's'} outside the allowlist`,
+        }
       : { factor: 'unexpectedSignIns', points: 0, reason: 'none outside the allowlist' };
   const unused: ScorePart =
     signIns.total === 0

@@ -94,7 +94,12 @@ export function buildHealth(scans: readonly ReportScan[]): HealthRow[] {
       const [x, y] = [order(a), order(b)];
       return x[0] - y[0] || x[1].localeCompare(y[1]);
     })
-    .map((name) => rowFor(name, perScan.map((o) => o.get(name))));
+    .map((name) =>
+      rowFor(
+        name,
+        perScan.map((o) => o.get(name)),
+      ),
+    );
 }
 
 /** The status of one source, `notCollected` when the report has no row for it. */
@@ -121,7 +126,12 @@ export function buildStaleAllowlists(scans: readonly ReportScan[]): WeeklyReport
   for (const [name, record] of latest) {
     if (record.status !== 'stale' && record.status !== 'failed') continue;
     const m = ALLOWLIST_SOURCE.exec(name);
-    out.push({ vendor: m?.[1] ?? '', source: redactUrls(m?.[2] ?? name), status: record.status, detail: record.message || record.errorCode ? detailOf(record) : null });
+    out.push({
+      vendor: m?.[1] ?? '',
+      source: redactUrls(m?.[2] ?? name),
+      status: record.status,
+      detail: record.message || record.errorCode ? detailOf(record) : null,
+    });
   }
   return out.sort((a, b) => a.vendor.localeCompare(b.vendor) || a.source.localeCompare(b.source));
 }

@@ -7,7 +7,22 @@ import { SEVERITY_ORDER } from '../events.js';
 import { SEVERITY_STYLE } from '../alerts/channels/email-view.js';
 import { dayChart, legend } from './html-chart.js';
 import {
-  appCell, badge, capped, COLOR, dataTable, heading, inlineList, none, num, paragraph, row, small, subheading, text, time, type Column,
+  appCell,
+  badge,
+  capped,
+  COLOR,
+  dataTable,
+  heading,
+  inlineList,
+  none,
+  num,
+  paragraph,
+  row,
+  small,
+  subheading,
+  text,
+  time,
+  type Column,
 } from './html-kit.js';
 import { credentialTable } from './html-hygiene.js';
 import type { AlertRow, ConformityDay, ConformityRow, WeeklyReport } from './types.js';
@@ -20,7 +35,11 @@ export const NETWORKS_MAX = 20;
 const DAYS_MAX = 14;
 
 function totals(days: readonly ConformityDay[]): Omit<ConformityDay, 'day'> {
-  return days.reduce((t, d) => ({ allowed: t.allowed + d.allowed, unexpected: t.unexpected + d.unexpected, unchecked: t.unchecked + d.unchecked }), { allowed: 0, unexpected: 0, unchecked: 0 });
+  return days.reduce((t, d) => ({ allowed: t.allowed + d.allowed, unexpected: t.unexpected + d.unexpected, unchecked: t.unchecked + d.unchecked }), {
+    allowed: 0,
+    unexpected: 0,
+    unchecked: 0,
+  });
 }
 
 /** Every app's sign-ins added up per day, for the tenant-wide chart. */
@@ -50,9 +69,7 @@ export function conformityRows(report: WeeklyReport, collectionComplete: boolean
   rows.push(row(legend(), 'padding:0 16px 8px 16px;'));
   const all = tenantDays(apps);
   rows.push(subheading(chartTitle('All apps', totals(all))), row(dayChart(all)));
-  const ranked = apps
-    .map((app) => ({ app, t: totals(app.days) }))
-    .sort((a, b) => b.t.unexpected - a.t.unexpected || b.t.unchecked - a.t.unchecked);
+  const ranked = apps.map((app) => ({ app, t: totals(app.days) })).sort((a, b) => b.t.unexpected - a.t.unexpected || b.t.unchecked - a.t.unchecked);
   for (const { app, t } of ranked.slice(0, CONFORMITY_APPS_MAX)) {
     rows.push(subheading(chartTitle(text(app.displayName), t)), row(`${small(text(app.appId, 40))}${dayChart(app.days.slice(0, DAYS_MAX))}`));
   }
@@ -61,11 +78,24 @@ export function conformityRows(report: WeeklyReport, collectionComplete: boolean
 }
 
 export function networkRows(report: WeeklyReport, collectionComplete: boolean): string[] {
-  const rows = heading('Top unexpected networks', 'Where sign-ins outside the allowlists came from. A vendor that moved networks looks like this too: confirm with the vendor before blocking.');
+  const rows = heading(
+    'Top unexpected networks',
+    'Where sign-ins outside the allowlists came from. A vendor that moved networks looks like this too: confirm with the vendor before blocking.',
+  );
   const networks = [...report.conformity.topUnexpectedNetworks].sort((a, b) => b.count - a.count);
   if (networks.length === 0) return [...rows, none(collectionComplete, 'No sign-ins from unexpected networks this week.')];
-  const columns: Column[] = [{ title: 'Network', width: 170 }, { title: 'Countries', width: 110 }, { title: 'Sign-ins', width: 70, align: 'right' }, { title: 'Apps' }];
-  const cells = capped(networks, NETWORKS_MAX).map((n) => [text(n.network, 60), n.countries.length > 0 ? inlineList(n.countries, 6, 20) : small('unknown'), `<b>${num(n.count)}</b>`, inlineList(n.apps, 5)]);
+  const columns: Column[] = [
+    { title: 'Network', width: 170 },
+    { title: 'Countries', width: 110 },
+    { title: 'Sign-ins', width: 70, align: 'right' },
+    { title: 'Apps' },
+  ];
+  const cells = capped(networks, NETWORKS_MAX).map((n) => [
+    text(n.network, 60),
+    n.countries.length > 0 ? inlineList(n.countries, 6, 20) : small('unknown'),
+    `<b>${num(n.count)}</b>`,
+    inlineList(n.apps, 5),
+  ]);
   return [...rows, dataTable(columns, cells, networks.length, 'the JSON report')];
 }
 
@@ -97,9 +127,17 @@ function severityBadge(severity: Severity): string {
 
 export function alertRows(report: WeeklyReport, collectionComplete: boolean): string[] {
   const rows = heading('Alerts of the week', 'Most severe first, with whether each notification reached its channels.');
-  const alerts = [...report.alerts].sort((a, b) => (SEVERITY_ORDER[b.severity] ?? 0) - (SEVERITY_ORDER[a.severity] ?? 0) || b.lastSeen.localeCompare(a.lastSeen));
+  const alerts = [...report.alerts].sort(
+    (a, b) => (SEVERITY_ORDER[b.severity] ?? 0) - (SEVERITY_ORDER[a.severity] ?? 0) || b.lastSeen.localeCompare(a.lastSeen),
+  );
   if (alerts.length === 0) return [...rows, none(collectionComplete, 'No alerts this week.')];
-  const columns: Column[] = [{ title: 'Severity', width: 80 }, { title: 'Alert' }, { title: 'App', width: 170 }, { title: 'Events', width: 50, align: 'right' }, { title: 'Delivery', width: 110 }];
+  const columns: Column[] = [
+    { title: 'Severity', width: 80 },
+    { title: 'Alert' },
+    { title: 'App', width: 170 },
+    { title: 'Events', width: 50, align: 'right' },
+    { title: 'Delivery', width: 110 },
+  ];
   const cells = capped(alerts).map((a) => [
     severityBadge(a.severity),
     `${text(a.title, 160)}<br>${small(`${text(a.ruleId, 60)}<br>${period(a.firstSeen, a.lastSeen)}`)}`,
@@ -120,7 +158,9 @@ const NO_CHANGES: Readonly<Record<WeeklyReport['changesStatus'], string>> = Obje
 
 export function changeRows(report: WeeklyReport, collectionComplete: boolean): string[] {
   const c = report.changes;
-  const rows = heading(c ? `Changes since last week <span style="font-weight:normal;color:${COLOR.subtle};">(${text(c.since, 20)})</span>` : 'Changes since last week');
+  const rows = heading(
+    c ? `Changes since last week <span style="font-weight:normal;color:${COLOR.subtle};">(${text(c.since, 20)})</span>` : 'Changes since last week',
+  );
   if (c === null) return [...rows, paragraph(NO_CHANGES[report.changesStatus] ?? NO_CHANGES.compared)];
   // Notes say what could not be compared (e.g. grants after a failed read): shown first, so an empty list below is read correctly.
   for (const note of capped(c.notes, 10)) rows.push(paragraph(`<span style="color:${COLOR.amber};">${text(note, 400)}</span>`));
@@ -128,10 +168,14 @@ export function changeRows(report: WeeklyReport, collectionComplete: boolean): s
     return [...rows, none(collectionComplete && c.notes.length === 0, 'No new or removed credentials, grants or apps.')];
   }
   if (c.newCredentials.length > 0) rows.push(subheading(`New credentials (${num(c.newCredentials.length)})`), credentialTable(c.newCredentials));
-  if (c.removedCredentials.length > 0) rows.push(subheading(`Removed credentials (${num(c.removedCredentials.length)})`), credentialTable(c.removedCredentials));
+  if (c.removedCredentials.length > 0)
+    rows.push(subheading(`Removed credentials (${num(c.removedCredentials.length)})`), credentialTable(c.removedCredentials));
   if (c.newGrants.length > 0) {
     const cells = capped(c.newGrants).map((g) => [appCell(g.appId, g.displayName), text(g.permission, 80)]);
-    rows.push(subheading(`New permission grants (${num(c.newGrants.length)})`), dataTable([{ title: 'App', width: 260 }, { title: 'Permission' }], cells, c.newGrants.length));
+    rows.push(
+      subheading(`New permission grants (${num(c.newGrants.length)})`),
+      dataTable([{ title: 'App', width: 260 }, { title: 'Permission' }], cells, c.newGrants.length),
+    );
   }
   if (c.newApps.length > 0) {
     const cells = capped(c.newApps).map((a) => [appCell(a.appId, a.displayName)]);

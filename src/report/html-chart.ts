@@ -67,7 +67,8 @@ export function dayChart(days: readonly ConformityDay[]): string {
 /** The colour key, drawn with the same cells as the bars. */
 export function legend(): string {
   const items = SEGMENTS.map(
-    (s) => `<td style="padding:0 4px 0 0;">${`<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>${cell(12, s.color)}</tr></table>`}</td><td style="padding:0 16px 0 0;font-size:12px;line-height:16px;color:${COLOR.subtle};">${s.label}</td>`,
+    (s) =>
+      `<td style="padding:0 4px 0 0;">${`<table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>${cell(12, s.color)}</tr></table>`}</td><td style="padding:0 16px 0 0;font-size:12px;line-height:16px;color:${COLOR.subtle};">${s.label}</td>`,
   );
   return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="${FONT}"><tr>${items.join('')}</tr></table>`;
 }

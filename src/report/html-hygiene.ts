@@ -2,9 +2,7 @@
  * Credential hygiene: one short table per problem, each with the reason it matters, so an admin
  * can work down the list in the Entra admin center (every app name links there).
  */
-import {
-  appCell, capped, COLOR, date, dataTable, heading, LIST_MAX, none, num, paragraph, small, subheading, text, time, type Column,
-} from './html-kit.js';
+import { appCell, capped, COLOR, date, dataTable, heading, LIST_MAX, none, num, paragraph, small, subheading, text, time, type Column } from './html-kit.js';
 import type { CredentialRow, WeeklyReport } from './types.js';
 
 type HygieneKey = keyof WeeklyReport['hygiene'];
@@ -19,9 +17,21 @@ export const HYGIENE_MAX = 25;
 const LISTS: ReadonlyArray<{ key: HygieneKey; title: string; why: string }> = [
   { key: 'expiringSoon', title: 'Expiring within 30 days', why: 'Renew before the date or the integration stops; remove the ones nobody needs.' },
   { key: 'expired', title: 'Expired but still present', why: 'They no longer sign in, but show an app nobody maintains; delete them.' },
-  { key: 'secretsOnMailboxApps', title: 'Client secrets on mailbox-capable apps', why: 'A secret is a password that works from anywhere; prefer a certificate or a federated credential.' },
-  { key: 'onServicePrincipal', title: 'Credentials on service principal objects', why: 'Not shown on the App registrations blade, which is why attackers add them there; each needs an owner who can explain it.' },
-  { key: 'weak', title: 'Weak certificates', why: 'RSA keys under 2048 bits or SHA-1 signatures (checked only where Graph returned the public key); replace them.' },
+  {
+    key: 'secretsOnMailboxApps',
+    title: 'Client secrets on mailbox-capable apps',
+    why: 'A secret is a password that works from anywhere; prefer a certificate or a federated credential.',
+  },
+  {
+    key: 'onServicePrincipal',
+    title: 'Credentials on service principal objects',
+    why: 'Not shown on the App registrations blade, which is why attackers add them there; each needs an owner who can explain it.',
+  },
+  {
+    key: 'weak',
+    title: 'Weak certificates',
+    why: 'RSA keys under 2048 bits or SHA-1 signatures (checked only where Graph returned the public key); replace them.',
+  },
   { key: 'shared', title: 'Certificates shared by several apps', why: 'One stolen key opens every app that trusts it, as in the 2021 Mimecast attack.' },
   { key: 'longLived', title: 'Long-lived credentials', why: 'A stolen credential stays useful until it expires; shorter lifetimes limit the damage.' },
   { key: 'unusedPrivileged', title: 'Unused privileged credentials', why: 'Credentials that can reach mail but are never used are pure risk; remove them.' },
@@ -43,7 +53,12 @@ function flagLabel(flag: string): string {
 }
 
 /** The columns of every credential table (also used for new and removed credentials). */
-export const CREDENTIAL_COLUMNS: readonly Column[] = [{ title: 'App', width: 210 }, { title: 'Credential' }, { title: 'Expires', width: 110 }, { title: 'Flags', width: 150 }];
+export const CREDENTIAL_COLUMNS: readonly Column[] = [
+  { title: 'App', width: 210 },
+  { title: 'Credential' },
+  { title: 'Expires', width: 110 },
+  { title: 'Flags', width: 150 },
+];
 
 export function credentialCells(c: CredentialRow): string[] {
   // The app registration is where credentials normally live; only the unusual place is called out.
@@ -65,9 +80,16 @@ export function hygieneRows(report: WeeklyReport, collectionComplete: boolean): 
   const rows = heading('Credential hygiene', 'Problems with the credentials themselves, whatever the app does with them.');
   for (const list of LISTS) {
     const items = report.hygiene[list.key];
-    rows.push(subheading(`${list.title} <span style="font-weight:normal;color:${COLOR.subtle};">(${items === null ? 'unknown' : num(items.length)})</span>`), paragraph(small(list.why)));
+    rows.push(
+      subheading(`${list.title} <span style="font-weight:normal;color:${COLOR.subtle};">(${items === null ? 'unknown' : num(items.length)})</span>`),
+      paragraph(small(list.why)),
+    );
     if (items === null) {
-      rows.push(paragraph(`<span style="color:${COLOR.amber};font-weight:bold;">UNKNOWN: not collected.</span> credwatch does not read when a credential was last used yet, so this list cannot be built. This is not a clean result.`));
+      rows.push(
+        paragraph(
+          `<span style="color:${COLOR.amber};font-weight:bold;">UNKNOWN: not collected.</span> credwatch does not read when a credential was last used yet, so this list cannot be built. This is not a clean result.`,
+        ),
+      );
     } else if (items.length === 0) {
       rows.push(none(collectionComplete));
     } else {

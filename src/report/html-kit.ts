@@ -99,7 +99,9 @@ export function row(html: string, style = 'padding:0 16px;'): string {
 
 /** A section heading with an optional one-line explanation of why the section matters. */
 export function heading(title: string, why?: string): string[] {
-  const rows = [row(title, `padding:24px 16px 4px 16px;font-size:18px;line-height:24px;font-weight:bold;color:${COLOR.text};border-top:2px solid ${COLOR.lightGrey};`)];
+  const rows = [
+    row(title, `padding:24px 16px 4px 16px;font-size:18px;line-height:24px;font-weight:bold;color:${COLOR.text};border-top:2px solid ${COLOR.lightGrey};`),
+  ];
   if (why) rows.push(row(small(why), 'padding:0 16px 8px 16px;'));
   return rows;
 }
@@ -126,12 +128,19 @@ export interface Column {
  */
 export function dataTable(columns: readonly Column[], cells: readonly (readonly string[])[], total: number, seeAlso = 'the CSV'): string {
   const head = columns
-    .map((c) => `<th valign="bottom" align="${c.align ?? 'left'}"${c.width ? ` width="${c.width}"` : ''} style="${HEAD_CELL}${c.width ? `width:${c.width}px;` : ''}">${c.title}</th>`)
+    .map(
+      (c) =>
+        `<th valign="bottom" align="${c.align ?? 'left'}"${c.width ? ` width="${c.width}"` : ''} style="${HEAD_CELL}${c.width ? `width:${c.width}px;` : ''}">${c.title}</th>`,
+    )
     .join('');
-  const body = cells.map((r) => `<tr>${r.map((cell, i) => `<td valign="top"${columns[i]?.align === 'right' ? ' align="right"' : ''} style="${CELL}">${cell}</td>`).join('')}</tr>`);
+  const body = cells.map(
+    (r) => `<tr>${r.map((cell, i) => `<td valign="top"${columns[i]?.align === 'right' ? ' align="right"' : ''} style="${CELL}">${cell}</td>`).join('')}</tr>`,
+  );
   const rest = total - cells.length;
   const more = rest > 0 ? `<tr><td colspan="${columns.length}" style="${CELL}${SMALL}">… and ${num(rest)} more (see ${seeAlso})</td></tr>` : '';
-  return row(`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${FONT}"><tr>${head}</tr>${body.join('')}${more}</table>`);
+  return row(
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${FONT}"><tr>${head}</tr>${body.join('')}${more}</table>`,
+  );
 }
 
 /** The first {@link LIST_MAX} items (or `max`), for {@link dataTable}. */
@@ -171,5 +180,7 @@ export function sourceName(source: string): string {
 export function none(collectionComplete: boolean, clean = 'None this week.'): string {
   return collectionComplete
     ? paragraph(small(clean))
-    : paragraph(`<span style="color:${COLOR.amber};">None found in the data that was collected, but collection was incomplete this week (see Data collection health): this is not a clean result.</span>`);
+    : paragraph(
+        `<span style="color:${COLOR.amber};">None found in the data that was collected, but collection was incomplete this week (see Data collection health): this is not a clean result.</span>`,
+      );
 }

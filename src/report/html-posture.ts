@@ -4,7 +4,22 @@
  * only as good as the sources that were read.
  */
 import {
-  appCell, badge, capped, COLOR, dataTable, heading, inlineList, none, num, paragraph, row, small, sourceLabel, sourceName, text, type Column,
+  appCell,
+  badge,
+  capped,
+  COLOR,
+  dataTable,
+  heading,
+  inlineList,
+  none,
+  num,
+  paragraph,
+  row,
+  small,
+  sourceLabel,
+  sourceName,
+  text,
+  type Column,
 } from './html-kit.js';
 import type { HealthStatus, Recommendation, RecommendationSection, WeeklyReport } from './types.js';
 
@@ -14,18 +29,37 @@ export const RECOMMENDATIONS_MAX = 30;
 export function allowlistRows(report: WeeklyReport, collectionComplete: boolean): string[] {
   const rows = heading(
     'Apps without an allowlist',
-    'These apps can reach mail, but credwatch has no list of the networks they should sign in from, so a stolen credential used elsewhere goes unnoticed. Add the vendor\'s published ranges.',
+    "These apps can reach mail, but credwatch has no list of the networks they should sign in from, so a stolen credential used elsewhere goes unnoticed. Add the vendor's published ranges.",
   );
   const apps = report.appsWithoutAllowlist;
   if (apps.length === 0) rows.push(none(collectionComplete, 'Every mailbox-capable app has an allowlist.'));
-  else rows.push(dataTable([{ title: 'App', width: 260 }, { title: 'Mailbox permissions' }], capped(apps).map((a) => [appCell(a.appId, a.displayName), inlineList(a.mailboxPermissions, 8)]), apps.length));
+  else
+    rows.push(
+      dataTable(
+        [{ title: 'App', width: 260 }, { title: 'Mailbox permissions' }],
+        capped(apps).map((a) => [appCell(a.appId, a.displayName), inlineList(a.mailboxPermissions, 8)]),
+        apps.length,
+      ),
+    );
 
   rows.push(...heading('Stale allowlists', 'Allowlist sources that could not be refreshed: sign-ins are checked against their last known ranges.'));
   const stale = report.staleAllowlists;
   if (stale.length === 0) rows.push(paragraph(small('Every allowlist source was refreshed.')));
   else {
-    const cells = capped(stale).map((s) => [text(s.vendor, 60), text(sourceLabel(s.source), 80), `<span style="color:${COLOR.amber};font-weight:bold;">${text(s.status, 30)}</span>`, s.detail ? text(s.detail, 200) : small('—')]);
-    rows.push(dataTable([{ title: 'Vendor', width: 140 }, { title: 'Source', width: 200 }, { title: 'Status', width: 80 }, { title: 'Detail' }], cells, stale.length, 'the JSON report'));
+    const cells = capped(stale).map((s) => [
+      text(s.vendor, 60),
+      text(sourceLabel(s.source), 80),
+      `<span style="color:${COLOR.amber};font-weight:bold;">${text(s.status, 30)}</span>`,
+      s.detail ? text(s.detail, 200) : small('—'),
+    ]);
+    rows.push(
+      dataTable(
+        [{ title: 'Vendor', width: 140 }, { title: 'Source', width: 200 }, { title: 'Status', width: 80 }, { title: 'Detail' }],
+        cells,
+        stale.length,
+        'the JSON report',
+      ),
+    );
   }
   return rows;
 }
@@ -40,14 +74,30 @@ const STATUS: Readonly<Record<HealthStatus, { label: string; background: string;
 });
 
 export function healthRows(report: WeeklyReport): string[] {
-  const rows = heading('Data collection health', 'Each source credwatch reads, and how many of this week\'s scans read it completely. Findings from a source that was not read completely are unknown, not clean.');
+  const rows = heading(
+    'Data collection health',
+    "Each source credwatch reads, and how many of this week's scans read it completely. Findings from a source that was not read completely are unknown, not clean.",
+  );
   if (report.health.length === 0) {
-    return [...rows, paragraph(`<b style="color:${COLOR.red};">UNKNOWN: no collection was recorded this week.</b> Nothing in this report can be taken as clean.`)];
+    return [
+      ...rows,
+      paragraph(`<b style="color:${COLOR.red};">UNKNOWN: no collection was recorded this week.</b> Nothing in this report can be taken as clean.`),
+    ];
   }
-  const columns: Column[] = [{ title: 'Source', width: 170 }, { title: 'Status', width: 190 }, { title: 'Full reads', width: 80, align: 'right' }, { title: 'Detail' }];
+  const columns: Column[] = [
+    { title: 'Source', width: 170 },
+    { title: 'Status', width: 190 },
+    { title: 'Full reads', width: 80, align: 'right' },
+    { title: 'Detail' },
+  ];
   const cells = capped(report.health).map((h) => {
     const s = STATUS[h.status] ?? { label: `UNKNOWN — ${text(String(h.status), 20)}`, background: COLOR.subtle };
-    return [text(sourceName(h.source), 60), badge(s.label, s.background, s.color), `${num(h.completeScans)} of ${num(h.scans)}`, h.detail ? text(h.detail, 200) : small('—')];
+    return [
+      text(sourceName(h.source), 60),
+      badge(s.label, s.background, s.color),
+      `${num(h.completeScans)} of ${num(h.scans)}`,
+      h.detail ? text(h.detail, 200) : small('—'),
+    ];
   });
   return [...rows, dataTable(columns, cells, report.health.length, 'the JSON report')];
 }
@@ -66,7 +116,8 @@ const PRIORITY: Readonly<Record<Recommendation['priority'], { label: string; bac
 function describe(report: WeeklyReport, section: RecommendationSection): (id: string) => string {
   const names = new Map<string, string>();
   const apps = () => {
-    for (const list of [report.exposure, report.appsWithoutAllowlist, report.conformity.apps]) for (const a of list) if (!names.has(a.appId)) names.set(a.appId, a.displayName);
+    for (const list of [report.exposure, report.appsWithoutAllowlist, report.conformity.apps])
+      for (const a of list) if (!names.has(a.appId)) names.set(a.appId, a.displayName);
   };
   switch (section) {
     case 'alerts':

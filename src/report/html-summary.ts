@@ -2,9 +2,7 @@
  * The top of the weekly report: who and when, the headline numbers against last week, and the
  * mailbox-capable apps ranked by exposure with the parts of each score spelled out.
  */
-import {
-  appCell, COLOR, dataTable, heading, inlineList, num, paragraph, row, small, sourceName, text, time, unknown, type Column,
-} from './html-kit.js';
+import { appCell, COLOR, dataTable, heading, inlineList, num, paragraph, row, small, sourceName, text, time, unknown, type Column } from './html-kit.js';
 import type { ExposureRow, HealthRow, Metric, ScorePart, WeeklyReport } from './types.js';
 
 /** Apps in the ranking: the ones to act on first; the full ranking is in the JSON and CSV. */
@@ -29,7 +27,14 @@ export function headerRows(report: WeeklyReport): string[] {
 export function incompleteBanner(health: readonly HealthRow[]): string[] {
   const problems = health.filter((h) => h.status !== 'complete');
   if (health.length > 0 && problems.length === 0) return [];
-  const what = health.length === 0 ? 'No collection health was recorded for this week' : `Data collection was incomplete this week for ${inlineList(problems.map((h) => sourceName(h.source)), 6, 60)}`;
+  const what =
+    health.length === 0
+      ? 'No collection health was recorded for this week'
+      : `Data collection was incomplete this week for ${inlineList(
+          problems.map((h) => sourceName(h.source)),
+          6,
+          60,
+        )}`;
   return [
     row(
       `<b>${what}.</b> Values from those sources are shown as unknown and empty lists there are not a clean result; see Data collection health.`,
@@ -55,7 +60,12 @@ function value(v: number | null, strong: boolean): string {
 
 /** The headline numbers; `null` is "unknown*" with a footnote, never 0. */
 export function summaryRows(report: WeeklyReport): string[] {
-  const columns: Column[] = [{ title: 'Metric' }, { title: 'This week', width: 90, align: 'right' }, { title: 'Last week', width: 90, align: 'right' }, { title: 'Change', width: 100, align: 'right' }];
+  const columns: Column[] = [
+    { title: 'Metric' },
+    { title: 'This week', width: 90, align: 'right' },
+    { title: 'Last week', width: 90, align: 'right' },
+    { title: 'Change', width: 100, align: 'right' },
+  ];
   const cells = report.summary.map((m) => [text(m.label, 120), value(m.value, true), value(m.previous, false), change(m)]);
   const rows = [...heading('Summary'), dataTable(columns, cells, cells.length, 'the JSON report')];
   const hasUnknown = report.summary.some((m) => m.value === null || m.previous === null || m.delta === null);
@@ -98,7 +108,12 @@ function parts(r: ExposureRow): string {
     .join('');
 }
 
-const OWNERSHIP: Readonly<Record<string, string>> = Object.freeze({ thirdParty: 'third-party (vendor)', own: 'this tenant', microsoft: 'Microsoft', unknown: 'owner unknown' });
+const OWNERSHIP: Readonly<Record<string, string>> = Object.freeze({
+  thirdParty: 'third-party (vendor)',
+  own: 'this tenant',
+  microsoft: 'Microsoft',
+  unknown: 'owner unknown',
+});
 
 /** The top {@link EXPOSURE_MAX} mailbox-capable apps by score (the model's order breaks ties). */
 export function exposureRows(report: WeeklyReport, collectionComplete: boolean): string[] {
@@ -111,17 +126,26 @@ export function exposureRows(report: WeeklyReport, collectionComplete: boolean):
     rows.push(
       collectionComplete
         ? paragraph(small('No mailbox-capable apps were found.'))
-        : paragraph(`<span style="color:${COLOR.amber};">No mailbox-capable apps in the data collected, but collection was incomplete: this is not a clean result.</span>`),
+        : paragraph(
+            `<span style="color:${COLOR.amber};">No mailbox-capable apps in the data collected, but collection was incomplete: this is not a clean result.</span>`,
+          ),
     );
     return rows;
   }
-  const columns: Column[] = [{ title: '#', width: 24, align: 'right' }, { title: 'App', width: 210 }, { title: 'Score', width: 50, align: 'right' }, { title: 'Why' }];
-  const cells = ranked.slice(0, EXPOSURE_MAX).map((r, i) => [
-    String(i + 1),
-    `${appCell(r.appId, r.displayName)}<br>${small(`${OWNERSHIP[r.ownership] ?? text(r.ownership, 20)} · ${num(r.credentials)} credential${r.credentials === 1 ? '' : 's'}`)}`,
-    `<b style="font-size:16px;">${num(r.score)}</b>`,
-    `${parts(r)}${r.mailboxPermissions.length > 0 ? `<br>${small(`Permissions: ${text(r.mailboxPermissions.slice(0, 6).join(', '), 200)}${r.mailboxPermissions.length > 6 ? ` and ${r.mailboxPermissions.length - 6} more` : ''}`)}` : ''}`,
-  ]);
+  const columns: Column[] = [
+    { title: '#', width: 24, align: 'right' },
+    { title: 'App', width: 210 },
+    { title: 'Score', width: 50, align: 'right' },
+    { title: 'Why' },
+  ];
+  const cells = ranked
+    .slice(0, EXPOSURE_MAX)
+    .map((r, i) => [
+      String(i + 1),
+      `${appCell(r.appId, r.displayName)}<br>${small(`${OWNERSHIP[r.ownership] ?? text(r.ownership, 20)} · ${num(r.credentials)} credential${r.credentials === 1 ? '' : 's'}`)}`,
+      `<b style="font-size:16px;">${num(r.score)}</b>`,
+      `${parts(r)}${r.mailboxPermissions.length > 0 ? `<br>${small(`Permissions: ${text(r.mailboxPermissions.slice(0, 6).join(', '), 200)}${r.mailboxPermissions.length > 6 ? ` and ${r.mailboxPermissions.length - 6} more` : ''}`)}` : ''}`,
+    ]);
   rows.push(dataTable(columns, cells, ranked.length));
   return rows;
 }

@@ -26,7 +26,8 @@ export function parseReportJson(text: string): WeeklyReport | undefined {
   }
   if (!isObject(value) || value.schema !== REPORT_SCHEMA || typeof value.week !== 'string' || !Array.isArray(value.summary)) return undefined;
   const inventory = value.inventory;
-  if (inventory !== null && !(isObject(inventory) && Array.isArray(inventory.apps) && Array.isArray(inventory.sources) && Array.isArray(inventory.otherAppIds))) return undefined;
+  if (inventory !== null && !(isObject(inventory) && Array.isArray(inventory.apps) && Array.isArray(inventory.sources) && Array.isArray(inventory.otherAppIds)))
+    return undefined;
   if (!value.summary.every((m) => isObject(m) && typeof m.key === 'string' && (m.value === null || typeof m.value === 'number'))) return undefined;
   return value as unknown as WeeklyReport;
 }

@@ -33,4 +33,3 @@ export function buildSummary(values: MetricValues, previous: WeeklyReport | unde
     return { key, label, value, previous: prior, delta: value !== null && prior !== null ? value - prior : null };
   });
 }
-

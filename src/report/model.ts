@@ -73,7 +73,9 @@ export function buildWeeklyReport(input: ReportInput): WeeklyReport {
 
   const weekFindings = input.findings.filter((f) => f.finding.occurredAt >= from && f.finding.occurredAt < to);
   const signIns = buildConformity(input.aggregates, daysOf({ from, to }), nameOf, weekFindings);
-  const exposure = rankExposure(section?.apps ?? [], (appId) => (signInsKnown ? (signIns.byApp.get(appId.toLowerCase()) ?? { total: 0, unexpected: 0, unexpectedNetworks: 0 }) : null));
+  const exposure = rankExposure(section?.apps ?? [], (appId) =>
+    signInsKnown ? (signIns.byApp.get(appId.toLowerCase()) ?? { total: 0, unexpected: 0, unexpectedNetworks: 0 }) : null,
+  );
   const appsWithoutAllowlist = section ? withoutAllowlist(section.apps, input.vendors) : [];
   const alerts = buildAlertRows(input.alerts, input.outbox, from, to, input.ruleTitle);
   const hygiene = buildHygiene(section);

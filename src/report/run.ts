@@ -58,7 +58,8 @@ async function loadPrevious(deps: ReportDeps, tenant: string, week: string, logg
   const entry = await deps.store.getCache(reportCacheKey(tenant, previousWeek(week)));
   if (!entry) return undefined;
   const previous = parseReportJson(entry.body);
-  if (!previous) logger.warn({ key: reportCacheKey(tenant, previousWeek(week)) }, 'stored previous report is not a credwatch.report/v1 report; comparing with nothing');
+  if (!previous)
+    logger.warn({ key: reportCacheKey(tenant, previousWeek(week)) }, 'stored previous report is not a credwatch.report/v1 report; comparing with nothing');
   return previous;
 }
 
@@ -66,7 +67,12 @@ async function loadPrevious(deps: ReportDeps, tenant: string, week: string, logg
  * Builds the tenant's report for `week` (default: the last complete ISO week at `now`), stores it
  * under `report:<tenant>:<week>` and writes the files when `options.outDir` is set.
  */
-export async function runReport(deps: ReportDeps, tenant: Pick<TenantConfig, 'name'>, week?: string, options: RunReportOptions = {}): Promise<{ report: WeeklyReport; files?: ReportFiles }> {
+export async function runReport(
+  deps: ReportDeps,
+  tenant: Pick<TenantConfig, 'name'>,
+  week?: string,
+  options: RunReportOptions = {},
+): Promise<{ report: WeeklyReport; files?: ReportFiles }> {
   const generatedAt = deps.now();
   const range = weekRange(week ?? lastCompleteWeek(generatedAt));
   const logger = deps.logger.child({ tenant: tenant.name, report: range.week });

@@ -5,8 +5,15 @@
  * open it. Every string from the model goes through cardText (Markdown-escaped, URLs defanged).
  */
 import {
-  adaptiveCard, messageBytes, openUrl, teamsMessage, TEAMS_MESSAGE_BUDGET_BYTES,
-  type CardElement, type Fact, type TeamsMessage, type TextBlock,
+  adaptiveCard,
+  messageBytes,
+  openUrl,
+  teamsMessage,
+  TEAMS_MESSAGE_BUDGET_BYTES,
+  type CardElement,
+  type Fact,
+  type TeamsMessage,
+  type TextBlock,
 } from '../alerts/channels/teams-adaptive.js';
 import { cardList, cardText } from '../alerts/channels/teams-text.js';
 import { entraAppUrl } from '../alerts/payload.js';
@@ -65,7 +72,13 @@ function summaryMessage(report: WeeklyReport, limits: Limits): TeamsMessage {
       bleed: true,
       items: [
         { type: 'TextBlock', text: title, weight: 'bolder', size: 'large', wrap: true },
-        { type: 'TextBlock', text: `Alerts this week: ${critical} critical, ${high} high, ${report.alerts.length} in total`, color: critical + high > 0 ? 'attention' : 'default', spacing: 'none', wrap: true },
+        {
+          type: 'TextBlock',
+          text: `Alerts this week: ${critical} critical, ${high} high, ${report.alerts.length} in total`,
+          color: critical + high > 0 ? 'attention' : 'default',
+          spacing: 'none',
+          wrap: true,
+        },
       ],
     },
     { type: 'FactSet', facts: report.summary.slice(0, limits.metrics).map((m): Fact => ({ title: cardText(m.label, 60), value: metricValue(m) })) },
@@ -73,7 +86,13 @@ function summaryMessage(report: WeeklyReport, limits: Limits): TeamsMessage {
     ...health(report, problems, limits.problems),
   ];
   if (report.summary.some((m) => m.value === null || m.delta === null)) {
-    body.push({ type: 'TextBlock', text: 'unknown: not collected or nothing to compare with; never counted as zero.', isSubtle: true, size: 'small', wrap: true });
+    body.push({
+      type: 'TextBlock',
+      text: 'unknown: not collected or nothing to compare with; never counted as zero.',
+      isSubtle: true,
+      size: 'small',
+      wrap: true,
+    });
   }
   body.push({ type: 'TextBlock', text: 'The full report with every list is in the weekly email.', isSubtle: true, size: 'small', wrap: true });
 
@@ -85,7 +104,7 @@ function summaryMessage(report: WeeklyReport, limits: Limits): TeamsMessage {
 
 function topApps(report: WeeklyReport, nameChars: number): TextBlock[] {
   const ranked = [...report.exposure].sort((a, b) => b.score - a.score).slice(0, TOP_APPS);
-  if (ranked.length === 0) return [{ type: 'TextBlock', text: 'No mailbox-capable apps in this week\'s data.', separator: true, wrap: true }];
+  if (ranked.length === 0) return [{ type: 'TextBlock', text: "No mailbox-capable apps in this week's data.", separator: true, wrap: true }];
   return [
     { type: 'TextBlock', text: 'Most exposed apps', weight: 'bolder', separator: true, wrap: true },
     ...ranked.map((r): TextBlock => ({
@@ -100,9 +119,25 @@ function topApps(report: WeeklyReport, nameChars: number): TextBlock[] {
 
 /** Every source not read completely, labelled UNKNOWN so a quiet week is not mistaken for a clean one. */
 function health(report: WeeklyReport, problems: WeeklyReport['health'], limit: number): TextBlock[] {
-  if (report.health.length === 0) return [{ type: 'TextBlock', text: 'Data collection: UNKNOWN, no scan was recorded this week.', color: 'attention', weight: 'bolder', separator: true, wrap: true }];
-  if (problems.length === 0) return [{ type: 'TextBlock', text: `Data collection: all ${report.health.length} sources complete.`, color: 'good', separator: true, wrap: true }];
-  const listed = problems.slice(0, limit).map((h) => `${cardText(sourceName(h.source), 60)} ${h.status === 'partial' ? 'partial' : `UNKNOWN (${h.status === 'failed' ? 'failed' : h.status === 'notLicensed' ? 'not licensed' : 'not collected'})`}`);
+  if (report.health.length === 0)
+    return [
+      {
+        type: 'TextBlock',
+        text: 'Data collection: UNKNOWN, no scan was recorded this week.',
+        color: 'attention',
+        weight: 'bolder',
+        separator: true,
+        wrap: true,
+      },
+    ];
+  if (problems.length === 0)
+    return [{ type: 'TextBlock', text: `Data collection: all ${report.health.length} sources complete.`, color: 'good', separator: true, wrap: true }];
+  const listed = problems
+    .slice(0, limit)
+    .map(
+      (h) =>
+        `${cardText(sourceName(h.source), 60)} ${h.status === 'partial' ? 'partial' : `UNKNOWN (${h.status === 'failed' ? 'failed' : h.status === 'notLicensed' ? 'not licensed' : 'not collected'})`}`,
+    );
   const rest = problems.length - listed.length;
   return [
     {

@@ -29,7 +29,7 @@ export const CREDENTIAL_ADDED_META: Pick<RuleMeta, 'mitre' | 'falsePositives' | 
   runbook: [
     'Identify who added the credential (initiatedBy in the directory audit log) and confirm it with them or with the app owner.',
     'For a credential on a service principal or on a third-party app: these are rarely legitimate. List them with Get-MgServicePrincipal -ServicePrincipalId … -Property keyCredentials,passwordCredentials.',
-    'If the add is not explained, remove the credential (Remove-MgServicePrincipalKey / Remove-MgApplicationPassword or the Certificates & secrets blade) and review the app\'s sign-ins since the add (credential-added-then-used fires when it was used).',
+    "If the add is not explained, remove the credential (Remove-MgServicePrincipalKey / Remove-MgApplicationPassword or the Certificates & secrets blade) and review the app's sign-ins since the add (credential-added-then-used fires when it was used).",
     'For a mailbox-capable app, search MailItemsAccessed for the app id since the add; consider disabling the service principal (accountEnabled=false) while investigating.',
     'Review the initiating account for compromise (sign-ins, MFA methods, role assignments).',
   ],

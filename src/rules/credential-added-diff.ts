@@ -33,9 +33,33 @@ export const credentialAddedDiff = defineRule({
     ];
   },
   cases: ({ FULL_ACCESS_AS_APP, inventoryApp, inventoryChange, NEW_KEY_ID, ownApp }) => [
-    { name: 'certificate on a mailbox-capable app', input: inventoryChange({ kind: 'credentialAdded', app: ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] }), credentialKeyId: NEW_KEY_ID, credentialKind: 'certificate', holder: 'application' }), expect: ['high'] },
-    { name: 'secret on a vendor service principal', input: inventoryChange({ kind: 'credentialAdded', app: inventoryApp(), credentialKeyId: NEW_KEY_ID, credentialKind: 'secret', holder: 'servicePrincipal' }), expect: ['high'] },
-    { name: 'federated credential on an ordinary app', input: inventoryChange({ kind: 'credentialAdded', app: ownApp(), credentialKeyId: NEW_KEY_ID, credentialKind: 'federated', holder: 'application' }), expect: ['medium'] },
+    {
+      name: 'certificate on a mailbox-capable app',
+      input: inventoryChange({
+        kind: 'credentialAdded',
+        app: ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] }),
+        credentialKeyId: NEW_KEY_ID,
+        credentialKind: 'certificate',
+        holder: 'application',
+      }),
+      expect: ['high'],
+    },
+    {
+      name: 'secret on a vendor service principal',
+      input: inventoryChange({
+        kind: 'credentialAdded',
+        app: inventoryApp(),
+        credentialKeyId: NEW_KEY_ID,
+        credentialKind: 'secret',
+        holder: 'servicePrincipal',
+      }),
+      expect: ['high'],
+    },
+    {
+      name: 'federated credential on an ordinary app',
+      input: inventoryChange({ kind: 'credentialAdded', app: ownApp(), credentialKeyId: NEW_KEY_ID, credentialKind: 'federated', holder: 'application' }),
+      expect: ['medium'],
+    },
     { name: 'credential removed', input: inventoryChange({ kind: 'credentialRemoved', app: ownApp(), credentialKeyId: NEW_KEY_ID }), expect: [] },
     { name: 'new app', input: inventoryChange({ kind: 'appAdded', app: ownApp() }), expect: [] },
   ],

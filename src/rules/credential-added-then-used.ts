@@ -40,12 +40,12 @@ export const credentialAddedThenUsed = defineRule({
   severity: 'critical',
   mitre: ['T1098.001', 'T1078.004'],
   falsePositives: [
-    'A planned rotation deployed right away by a pipeline (usually from the app\'s usual network, and announced).',
+    "A planned rotation deployed right away by a pipeline (usually from the app's usual network, and announced).",
     'With no key id in the sign-in log, an ordinary sign-in with an older credential shortly after an unrelated add.',
   ],
   runbook: [
-    'Find who added the credential (the linked audit event\'s initiatedBy) and confirm the rotation with them within the hour.',
-    'If unconfirmed: remove the credential at once and disable the service principal (accountEnabled=false). App-only tokens already issued stay valid until they expire (about an hour), so keep watching the app\'s sign-ins and mailbox access.',
+    "Find who added the credential (the linked audit event's initiatedBy) and confirm the rotation with them within the hour.",
+    "If unconfirmed: remove the credential at once and disable the service principal (accountEnabled=false). App-only tokens already issued stay valid until they expire (about an hour), so keep watching the app's sign-ins and mailbox access.",
     'For a mailbox-capable app, search MailItemsAccessed for the app id since the add; export the results before they age out.',
     'Investigate the initiating account (sign-ins, MFA changes, role assignments) as likely compromised.',
   ],
@@ -66,7 +66,13 @@ export const credentialAddedThenUsed = defineRule({
         summary: `Credential added to "${app?.displayName ?? event.appDisplayName ?? event.appId}" was used ${minutes} min later from ${describeOrigin(event)}${outside}`,
         credentialKeyId: keyIdOf(event) ?? add.keyId,
         eventIds: [event.id, add.eventId],
-        details: { minutesAfterAdd: minutes, addedAt: add.at.toISOString(), matchedOn: keyIdOf(event) === undefined ? 'app' : 'keyId', outsideAllowlist: allowlist.outside, allowlistVendor: allowlist.vendor },
+        details: {
+          minutesAfterAdd: minutes,
+          addedAt: add.at.toISOString(),
+          matchedOn: keyIdOf(event) === undefined ? 'app' : 'keyId',
+          outsideAllowlist: allowlist.outside,
+          allowlistVendor: allowlist.vendor,
+        },
       }),
     ];
   },
@@ -78,15 +84,30 @@ export const credentialAddedThenUsed = defineRule({
     const archiver = withApps(ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] }));
     return [
       { name: 'key used 20 minutes after it was added', input: used(), context: { ...archiver, ...adds(-70) }, expect: ['critical'] },
-      { name: 'used from outside the allowlist', input: used(), context: { ...archiver, ...adds(-70), ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')) }, expect: ['critical'] },
+      {
+        name: 'used from outside the allowlist',
+        input: used(),
+        context: { ...archiver, ...adds(-70), ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')) },
+        expect: ['critical'],
+      },
       { name: 'failed attempt is lower', input: used({ outcome: 'failure', errorCode: 7000215 }), context: { ...archiver, ...adds(-70) }, expect: ['high'] },
-      { name: 'no key id logged: any add to the app counts', input: used({ credentialKeyId: '' }), context: { ...archiver, ...adds(-70, 'another-key') }, expect: ['critical'] },
+      {
+        name: 'no key id logged: any add to the app counts',
+        input: used({ credentialKeyId: '' }),
+        context: { ...archiver, ...adds(-70, 'another-key') },
+        expect: ['critical'],
+      },
       { name: 'app unknown to the inventory still fires', input: used(), context: adds(-70), expect: ['critical'] },
       { name: 'used 31 minutes after the add', input: used(), context: { ...archiver, ...adds(-81) }, expect: [] },
       { name: 'sign-in before the add', input: used(), context: { ...archiver, ...adds(-40) }, expect: [] },
       { name: 'a different key was added', input: used(), context: { ...archiver, ...adds(-70, 'another-key') }, expect: [] },
       { name: 'nothing added recently', input: used(), context: archiver, expect: [] },
-      { name: 'managed identity sign-in', input: used({ credentialType: 'managedIdentity', credentialKeyId: undefined }), context: { ...archiver, ...adds(-70) }, expect: [] },
+      {
+        name: 'managed identity sign-in',
+        input: used({ credentialType: 'managedIdentity', credentialKeyId: undefined }),
+        context: { ...archiver, ...adds(-70) },
+        expect: [],
+      },
     ];
   },
 });

@@ -57,22 +57,54 @@ export const credentialAdded = defineRule({
     });
   },
   cases: ({ audit, FULL_ACCESS_AS_APP, inventoryApp, NEW_KEY_ID, ownApp, withApps }) => [
-    { name: 'certificate added to a mailbox-capable app', input: audit(), context: withApps(ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })), expect: ['high'] },
+    {
+      name: 'certificate added to a mailbox-capable app',
+      input: audit(),
+      context: withApps(ownApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })),
+      expect: ['high'],
+    },
     { name: 'certificate added to an app without mailbox access', input: audit(), context: withApps(ownApp()), expect: ['medium'] },
     {
       name: 'secret added directly to a vendor service principal',
-      input: audit({ activity: 'Add service principal credentials', kind: 'servicePrincipalCredentialsAdded', target: { id: 'sp-vendor', type: 'ServicePrincipal', displayName: 'Mimecast Services', appId: undefined }, credentialChanges: [{ change: 'added', keyId: NEW_KEY_ID, keyType: 'Password', keyUsage: undefined, displayName: undefined }] }),
+      input: audit({
+        activity: 'Add service principal credentials',
+        kind: 'servicePrincipalCredentialsAdded',
+        target: { id: 'sp-vendor', type: 'ServicePrincipal', displayName: 'Mimecast Services', appId: undefined },
+        credentialChanges: [{ change: 'added', keyId: NEW_KEY_ID, keyType: 'Password', keyUsage: undefined, displayName: undefined }],
+      }),
       context: withApps(inventoryApp()),
       expect: ['high'],
     },
     {
       name: 'service principal add without a parsed key list still fires',
-      input: audit({ activity: 'Add service principal credentials', kind: 'servicePrincipalCredentialsAdded', target: { id: 'sp-unknown', type: 'ServicePrincipal', displayName: 'Unknown SP', appId: undefined }, credentialChanges: [] }),
+      input: audit({
+        activity: 'Add service principal credentials',
+        kind: 'servicePrincipalCredentialsAdded',
+        target: { id: 'sp-unknown', type: 'ServicePrincipal', displayName: 'Unknown SP', appId: undefined },
+        credentialChanges: [],
+      }),
       expect: ['high'],
     },
     { name: 'app the inventory does not know: falls back to the audit target', input: audit(), expect: ['medium'] },
-    { name: 'two keys added in one change', input: audit({ credentialChanges: [{ change: 'added', keyId: 'k1', keyType: 'AsymmetricX509Cert', keyUsage: 'Verify', displayName: undefined }, { change: 'added', keyId: 'k2', keyType: 'Password', keyUsage: undefined, displayName: undefined }] }), context: withApps(ownApp()), expect: ['medium', 'medium'] },
-    { name: 'removal only', input: audit({ credentialChanges: [{ change: 'removed', keyId: NEW_KEY_ID, keyType: 'AsymmetricX509Cert', keyUsage: 'Verify', displayName: undefined }] }), context: withApps(ownApp()), expect: [] },
+    {
+      name: 'two keys added in one change',
+      input: audit({
+        credentialChanges: [
+          { change: 'added', keyId: 'k1', keyType: 'AsymmetricX509Cert', keyUsage: 'Verify', displayName: undefined },
+          { change: 'added', keyId: 'k2', keyType: 'Password', keyUsage: undefined, displayName: undefined },
+        ],
+      }),
+      context: withApps(ownApp()),
+      expect: ['medium', 'medium'],
+    },
+    {
+      name: 'removal only',
+      input: audit({
+        credentialChanges: [{ change: 'removed', keyId: NEW_KEY_ID, keyType: 'AsymmetricX509Cert', keyUsage: 'Verify', displayName: undefined }],
+      }),
+      context: withApps(ownApp()),
+      expect: [],
+    },
     { name: 'failed attempt changed nothing', input: audit({ result: 'failure' }), context: withApps(ownApp()), expect: [] },
     { name: 'other activity', input: audit({ activity: 'Add owner to application', kind: 'ownerAdded' }), context: withApps(ownApp()), expect: [] },
   ],

@@ -24,7 +24,7 @@ const INPUT_LABELS: Readonly<Record<RuleInputType, string>> = {
   audit: 'directory audit event',
   inventoryChange: 'inventory diff',
   posture: 'inventory posture',
-  collectionHealth: 'scan health (credwatch\'s own collection)',
+  collectionHealth: "scan health (credwatch's own collection)",
 };
 
 /** Table cells cannot hold a raw pipe or a line break. */
@@ -90,7 +90,7 @@ export function renderRulesDoc(rules: readonly Rule[]): string {
     '',
     'Every rule has a stable id (never reused), a severity, MITRE ATT&CK techniques, known false positives, a runbook and its own positive and negative test cases. Findings are grouped into alerts by alert family (the rule, or the rule it shares alerts with), app, credential and network. A retired rule is never deleted: it stays here as `deprecated`, stops running, and alerts and suppressions that name it keep working.',
     '',
-    'Every sign-in of an app with an allowlist is judged by exactly one of the four outside-allowlist rules, chosen by its `clientCredentialType`: `signin-cert-outside-allowlist` (certificate, clientAssertion), `signin-secret-outside-allowlist` (clientSecret), `signin-federated-outside-allowlist` (federatedIdentityCredential) and `signin-other-credential-outside-allowlist` (none, unknownFutureValue, an undocumented value, no value). A `managedIdentity` sign-in is not judged when the inventory shows the service principal is a managed identity (an Azure resource of the customer\'s own, with no credential to replay elsewhere); otherwise it goes to the last rule. All four grade alike, so the credential type named in the log cannot lower the alert for the Mimecast pattern:',
+    "Every sign-in of an app with an allowlist is judged by exactly one of the four outside-allowlist rules, chosen by its `clientCredentialType`: `signin-cert-outside-allowlist` (certificate, clientAssertion), `signin-secret-outside-allowlist` (clientSecret), `signin-federated-outside-allowlist` (federatedIdentityCredential) and `signin-other-credential-outside-allowlist` (none, unknownFutureValue, an undocumented value, no value). A `managedIdentity` sign-in is not judged when the inventory shows the service principal is a managed identity (an Azure resource of the customer's own, with no credential to replay elsewhere); otherwise it goes to the last rule. All four grade alike, so the credential type named in the log cannot lower the alert for the Mimecast pattern:",
     '',
     '| outside the allowed ranges | app reaches every mailbox | other app |',
     '|---|---|---|',

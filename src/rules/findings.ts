@@ -47,7 +47,15 @@ export function appFinding(
   ruleId: string,
   severity: Severity,
   context: RuleContext,
-  facts: { appId: string; appDisplayName: string; credentialKeyId: string | undefined; occurredAt: Date; eventIds: string[]; summary: string; details: Details },
+  facts: {
+    appId: string;
+    appDisplayName: string;
+    credentialKeyId: string | undefined;
+    occurredAt: Date;
+    eventIds: string[];
+    summary: string;
+    details: Details;
+  },
 ): Finding {
   return {
     ruleId,

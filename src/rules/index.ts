@@ -60,4 +60,16 @@ export { ADDED_THEN_USED_WINDOW_IN_MINUTES } from './credential-added-then-used.
 export { LEARNING_PERIOD_IN_DAYS } from './signin-new-network.js';
 export { networkKey } from './network-key.js';
 export type { RuleCaseKit } from './case-kit.js';
-export type { AllowlistView, CollectionHealth, CollectionSource, InventoryChange, Rule, RuleCase, RuleCases, RuleContext, RuleInput, RuleInputType, RuleMeta } from './types.js';
+export type {
+  AllowlistView,
+  CollectionHealth,
+  CollectionSource,
+  InventoryChange,
+  Rule,
+  RuleCase,
+  RuleCases,
+  RuleContext,
+  RuleInput,
+  RuleInputType,
+  RuleMeta,
+} from './types.js';

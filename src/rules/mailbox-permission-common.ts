@@ -12,11 +12,11 @@ export const MAILBOX_PERMISSION_META: Pick<RuleMeta, 'severity' | 'mitre' | 'fal
     'A user consenting to a well-known app for their own mailbox (delegated, per-user consent).',
   ],
   runbook: [
-    'Confirm the grant with whoever initiated it and with the app\'s business owner; for an unfamiliar app, check its publisher verification and reply URLs in Enterprise applications.',
+    "Confirm the grant with whoever initiated it and with the app's business owner; for an unfamiliar app, check its publisher verification and reply URLs in Enterprise applications.",
     'If the grant is not expected, remove it: delete the app role assignment (Remove-MgServicePrincipalAppRoleAssignedTo) or the delegated grant (Remove-MgOauth2PermissionGrant), and disable the service principal (accountEnabled=false) while investigating.',
     'If the grant is expected and is full_access_as_app or a Graph Mail.* application role, scope it to the mailboxes the product needs with an Exchange Application Access Policy or RBAC for Applications.',
-    'Configure an allowlist for the vendor\'s published ranges so a stolen vendor credential is noticed (signin-cert-outside-allowlist).',
-    'If the consent looks like consent phishing, search MailItemsAccessed for the app id and review the consenting user\'s account.',
+    "Configure an allowlist for the vendor's published ranges so a stolen vendor credential is noticed (signin-cert-outside-allowlist).",
+    "If the consent looks like consent phishing, search MailItemsAccessed for the app id and review the consenting user's account.",
   ],
   status: 'stable',
 };

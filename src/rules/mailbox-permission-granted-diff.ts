@@ -41,10 +41,30 @@ export const mailboxPermissionGrantedDiff = defineRule({
     ];
   },
   cases: ({ inventoryApp, inventoryChange, ownApp }) => [
-    { name: 'full_access_as_app appears on a vendor app', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: inventoryApp(), permission: 'full_access_as_app', type: 'application' }), expect: ['high'] },
-    { name: 'IMAP.AccessAsApp appears: mailbox access over IMAP alone', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'IMAP.AccessAsApp', type: 'application' }), expect: ['high'] },
-    { name: 'delegated Mail.Send appears', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'Mail.Send', type: 'delegated' }), expect: ['high'] },
-    { name: 'a non-mailbox permission', input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'User.Read.All', type: 'application' }), expect: [] },
-    { name: 'credential added is another rule\'s job', input: inventoryChange({ kind: 'credentialAdded', app: ownApp(), credentialKeyId: 'k', credentialKind: 'secret', holder: 'application' }), expect: [] },
+    {
+      name: 'full_access_as_app appears on a vendor app',
+      input: inventoryChange({ kind: 'mailboxPermissionAdded', app: inventoryApp(), permission: 'full_access_as_app', type: 'application' }),
+      expect: ['high'],
+    },
+    {
+      name: 'IMAP.AccessAsApp appears: mailbox access over IMAP alone',
+      input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'IMAP.AccessAsApp', type: 'application' }),
+      expect: ['high'],
+    },
+    {
+      name: 'delegated Mail.Send appears',
+      input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'Mail.Send', type: 'delegated' }),
+      expect: ['high'],
+    },
+    {
+      name: 'a non-mailbox permission',
+      input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'User.Read.All', type: 'application' }),
+      expect: [],
+    },
+    {
+      name: "credential added is another rule's job",
+      input: inventoryChange({ kind: 'credentialAdded', app: ownApp(), credentialKeyId: 'k', credentialKind: 'secret', holder: 'application' }),
+      expect: [],
+    },
   ],
 });

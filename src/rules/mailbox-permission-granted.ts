@@ -16,16 +16,18 @@ const EXCHANGE = { servicePrincipalId: 'sp-exchange', appId: '00000002-0000-0ff1
  * A grant row as the collector reads the real ones: an app role assignment whose first target is
  * the API (Exchange) and whose client is the vendor app, named in the row's ServicePrincipal.* properties.
  */
-const granter = ({ audit, VENDOR_APP_ID }: RuleCaseKit) => (permissions: string[], over: Partial<AuditEvent> = {}) =>
-  audit({
-    activity: 'Add app role assignment to service principal',
-    kind: 'appRoleAssignmentAdded',
-    target: { id: EXCHANGE.servicePrincipalId, type: 'ServicePrincipal', displayName: EXCHANGE.displayName, appId: VENDOR_APP_ID },
-    credentialChanges: [],
-    permissions,
-    grant: { client: { servicePrincipalId: 'sp-vendor', appId: VENDOR_APP_ID, displayName: 'Mimecast Services' }, resource: EXCHANGE },
-    ...over,
-  });
+const granter =
+  ({ audit, VENDOR_APP_ID }: RuleCaseKit) =>
+  (permissions: string[], over: Partial<AuditEvent> = {}) =>
+    audit({
+      activity: 'Add app role assignment to service principal',
+      kind: 'appRoleAssignmentAdded',
+      target: { id: EXCHANGE.servicePrincipalId, type: 'ServicePrincipal', displayName: EXCHANGE.displayName, appId: VENDOR_APP_ID },
+      credentialChanges: [],
+      permissions,
+      grant: { client: { servicePrincipalId: 'sp-vendor', appId: VENDOR_APP_ID, displayName: 'Mimecast Services' }, resource: EXCHANGE },
+      ...over,
+    });
 
 /** A new way into mailboxes, from the directory audit log. */
 export const mailboxPermissionGranted = defineRule({
@@ -74,20 +76,31 @@ export const mailboxPermissionGranted = defineRule({
         activity: 'Add delegated permission grant',
         kind: 'delegatedGrantAdded',
         target: { id: 'sp-graph', type: 'ServicePrincipal', displayName: 'Microsoft Graph', appId: undefined },
-        grant: { client: { servicePrincipalId: own.servicePrincipalId, appId: undefined, displayName: undefined }, resource: { servicePrincipalId: 'sp-graph', appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph' } },
+        grant: {
+          client: { servicePrincipalId: own.servicePrincipalId, appId: undefined, displayName: undefined },
+          resource: { servicePrincipalId: 'sp-graph', appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph' },
+        },
       });
     const consent = (permissions: string[]) =>
       grant(permissions, {
         activity: 'Consent to application',
         kind: 'consent',
         target: { id: own.servicePrincipalId, type: 'ServicePrincipal', displayName: own.displayName, appId: undefined },
-        grant: { client: { servicePrincipalId: own.servicePrincipalId, appId: own.appId, displayName: own.displayName }, resource: { servicePrincipalId: 'sp-graph', appId: undefined, displayName: undefined } },
+        grant: {
+          client: { servicePrincipalId: own.servicePrincipalId, appId: own.appId, displayName: own.displayName },
+          resource: { servicePrincipalId: 'sp-graph', appId: undefined, displayName: undefined },
+        },
       });
     return [
       { name: 'full_access_as_app assigned to a vendor app', input: grant(['full_access_as_app']), context: withApps(inventoryApp()), expect: ['high'] },
       { name: 'IMAP.AccessAsApp assigned: mailbox access over IMAP alone', input: grant(['IMAP.AccessAsApp']), expect: ['high'] },
       { name: 'admin consent adding Mail.Read', input: consent(['Mail.Read']), context: withApps(own), expect: ['high'] },
-      { name: 'delegated Mail.ReadWrite granted to a client known only by its object id', input: delegated(['Mail.ReadWrite']), context: withApps(own), expect: ['high'] },
+      {
+        name: 'delegated Mail.ReadWrite granted to a client known only by its object id',
+        input: delegated(['Mail.ReadWrite']),
+        context: withApps(own),
+        expect: ['high'],
+      },
       { name: 'delegated EWS grant to an app the inventory does not know', input: delegated(['EWS.AccessAsUser.All']), expect: ['high'] },
       { name: 'non-mailbox permission', input: grant(['User.Read.All']), expect: [] },
       { name: 'a consent that added nothing (the scopes were already granted)', input: consent([]), context: withApps(own), expect: [] },

@@ -25,7 +25,11 @@ export const postureCredentialExpired = defineRule({
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) =>
       flags.includes('expired')
-        ? { severity: 'low', summary: `${describeCredential(c)} of "${a.app.displayName}" expired on ${day(c.endDateTime)}`, details: { endDateTime: c.endDateTime?.toISOString() ?? null } }
+        ? {
+            severity: 'low',
+            summary: `${describeCredential(c)} of "${a.app.displayName}" expired on ${day(c.endDateTime)}`,
+            details: { endDateTime: c.endDateTime?.toISOString() ?? null },
+          }
         : undefined,
     ),
   cases: ({ assessed, credential, daysFromNow, ownApp, posture }) => {

@@ -36,7 +36,11 @@ export const postureCredentialExpiring = defineRule({
     const expiring = credential({ startDateTime: daysFromNow(-340), endDateTime: daysFromNow(14) });
     return [
       { name: 'expiring on an ordinary app', input: posture(ownApp({ credentials: [expiring] }), [assessed(expiring, ['expiringSoon'])]), expect: ['low'] },
-      { name: 'expiring on a mailbox-capable app', input: posture(ownApp({ credentials: [expiring], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(expiring, ['expiringSoon'])]), expect: ['medium'] },
+      {
+        name: 'expiring on a mailbox-capable app',
+        input: posture(ownApp({ credentials: [expiring], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(expiring, ['expiringSoon'])]),
+        expect: ['medium'],
+      },
       { name: 'valid for months', input: posture(ownApp(), [assessed(credential())]), expect: [] },
     ];
   },

@@ -35,8 +35,18 @@ export const postureCredentialLongLived = defineRule({
   cases: ({ assessed, credential, daysFromNow, FULL_ACCESS_AS_APP, ownApp, posture }) => {
     const longLived = credential({ kind: 'secret', displayName: 'forever', startDateTime: daysFromNow(-30), endDateTime: daysFromNow(700) });
     return [
-      { name: 'two-year secret on an ordinary app', input: posture(ownApp({ credentials: [longLived] }), [assessed(longLived, ['longLived'])]), expect: ['low'] },
-      { name: 'two-year secret on a mailbox-capable app', input: posture(ownApp({ credentials: [longLived], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(longLived, ['longLived', 'secretOnMailboxApp'])]), expect: ['medium'] },
+      {
+        name: 'two-year secret on an ordinary app',
+        input: posture(ownApp({ credentials: [longLived] }), [assessed(longLived, ['longLived'])]),
+        expect: ['low'],
+      },
+      {
+        name: 'two-year secret on a mailbox-capable app',
+        input: posture(ownApp({ credentials: [longLived], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [
+          assessed(longLived, ['longLived', 'secretOnMailboxApp']),
+        ]),
+        expect: ['medium'],
+      },
       { name: 'one-year certificate', input: posture(ownApp(), [assessed(credential())]), expect: [] },
     ];
   },

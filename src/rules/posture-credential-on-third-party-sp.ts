@@ -13,13 +13,13 @@ export const postureCredentialOnThirdPartySp = defineRule({
   severity: 'high',
   mitre: ['T1098.001', 'T1078.004'],
   falsePositives: [
-    'A vendor whose setup guide asks the customer to upload a certificate to the service principal (rare; confirm with the vendor\'s documentation).',
+    "A vendor whose setup guide asks the customer to upload a certificate to the service principal (rare; confirm with the vendor's documentation).",
     'SAML signing certificates on enterprise apps configured for single sign-on (usage Sign, not Verify).',
   ],
   runbook: [
     'List the credential with Get-MgServicePrincipal -ServicePrincipalId … -Property keyCredentials,passwordCredentials and find when it was added and by whom (directory audit "Add service principal credentials").',
     'Ask the vendor whether they need it. If not, remove it (Remove-MgServicePrincipalKey / Remove-MgServicePrincipalPassword).',
-    'Review the app\'s sign-ins with this key id and, for mailbox-capable apps, MailItemsAccessed for the app id.',
+    "Review the app's sign-ins with this key id and, for mailbox-capable apps, MailItemsAccessed for the app id.",
   ],
   status: 'stable',
   family: ID,
@@ -30,15 +30,33 @@ export const postureCredentialOnThirdPartySp = defineRule({
       ? NO_FINDINGS
       : credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) =>
           flags.includes('onServicePrincipal')
-            ? { severity: 'high', summary: `${describeCredential(c)} sits on the service principal of vendor app "${a.app.displayName}" in this tenant`, details: { usage: c.usage ?? null } }
+            ? {
+                severity: 'high',
+                summary: `${describeCredential(c)} sits on the service principal of vendor app "${a.app.displayName}" in this tenant`,
+                details: { usage: c.usage ?? null },
+              }
             : undefined,
         ),
   cases: ({ assessed, credential, FULL_ACCESS_AS_APP, inventoryApp, ownApp, posture }) => {
     const onSp = credential({ holder: 'servicePrincipal', kind: 'secret', displayName: undefined });
     return [
-      { name: 'secret on a vendor service principal', input: posture(inventoryApp({ credentials: [onSp] }), [assessed(onSp, ['onServicePrincipal'])]), expect: ['high'] },
-      { name: 'on a mailbox-capable vendor app too', input: posture(inventoryApp({ credentials: [onSp], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(onSp, ['onServicePrincipal', 'secretOnMailboxApp'])]), expect: ['high'] },
-      { name: 'own app with a credential on its service principal', input: posture(ownApp({ credentials: [onSp] }), [assessed(onSp, ['onServicePrincipal'])]), expect: [] },
+      {
+        name: 'secret on a vendor service principal',
+        input: posture(inventoryApp({ credentials: [onSp] }), [assessed(onSp, ['onServicePrincipal'])]),
+        expect: ['high'],
+      },
+      {
+        name: 'on a mailbox-capable vendor app too',
+        input: posture(inventoryApp({ credentials: [onSp], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [
+          assessed(onSp, ['onServicePrincipal', 'secretOnMailboxApp']),
+        ]),
+        expect: ['high'],
+      },
+      {
+        name: 'own app with a credential on its service principal',
+        input: posture(ownApp({ credentials: [onSp] }), [assessed(onSp, ['onServicePrincipal'])]),
+        expect: [],
+      },
       { name: 'vendor app with no credentials here', input: posture(inventoryApp()), expect: [] },
     ];
   },

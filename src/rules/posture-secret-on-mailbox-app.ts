@@ -9,7 +9,7 @@ export const postureSecretOnMailboxApp = defineRule({
   id: ID,
   title: 'Client secret on a mailbox-capable app',
   description:
-    'Detects a client secret on an app that holds mailbox permissions. Secrets travel in configuration files, pipelines and chat, and unlike a certificate\'s private key they cannot be kept in hardware; a leaked copy reads mailboxes from anywhere.',
+    "Detects a client secret on an app that holds mailbox permissions. Secrets travel in configuration files, pipelines and chat, and unlike a certificate's private key they cannot be kept in hardware; a leaked copy reads mailboxes from anywhere.",
   severity: 'medium',
   mitre: ['T1552.001', 'T1078.004'],
   falsePositives: ['A product that supports only secrets (ask the vendor for certificate support and keep the secret short-lived).'],
@@ -25,13 +25,24 @@ export const postureSecretOnMailboxApp = defineRule({
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) =>
       flags.includes('secretOnMailboxApp')
-        ? { severity: 'medium', summary: `"${a.app.displayName}" (${mailboxPermissionNames(a.app)}) authenticates with ${describeCredential(c)}`, details: { hint: c.hint ?? null } }
+        ? {
+            severity: 'medium',
+            summary: `"${a.app.displayName}" (${mailboxPermissionNames(a.app)}) authenticates with ${describeCredential(c)}`,
+            details: { hint: c.hint ?? null },
+          }
         : undefined,
     ),
   cases: ({ assessed, credential, FULL_ACCESS_AS_APP, NEW_KEY_ID, ownApp, posture }) => {
     const secret = credential({ keyId: NEW_KEY_ID, kind: 'secret', displayName: 'prod', thumbprintSha1: undefined, hint: 'Xy7' });
     return [
-      { name: 'secret on an app with full_access_as_app', input: posture(ownApp({ credentials: [credential(), secret], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(credential()), assessed(secret, ['secretOnMailboxApp'])]), expect: ['medium'] },
+      {
+        name: 'secret on an app with full_access_as_app',
+        input: posture(ownApp({ credentials: [credential(), secret], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [
+          assessed(credential()),
+          assessed(secret, ['secretOnMailboxApp']),
+        ]),
+        expect: ['medium'],
+      },
       { name: 'secret on an app without mailbox access', input: posture(ownApp({ credentials: [secret] }), [assessed(secret)]), expect: [] },
     ];
   },

@@ -14,7 +14,7 @@ export const postureSharedCertificate = defineRule({
   mitre: ['T1552.004', 'T1078.004'],
   falsePositives: ['Several registrations of one product (e.g. per-region apps) deliberately sharing a key; still better split.'],
   runbook: [
-    'List the apps with this thumbprint in the weekly report\'s credential hygiene section.',
+    "List the apps with this thumbprint in the weekly report's credential hygiene section.",
     'Issue a separate certificate per app, deploy each, confirm the new key ids in sign-ins, then remove the shared one from every app.',
   ],
   status: 'stable',
@@ -24,7 +24,11 @@ export const postureSharedCertificate = defineRule({
   match: ({ assessment }, context) =>
     credentialPosture(ID, assessment, context, ({ credential: c, flags }, a) =>
       flags.includes('shared')
-        ? { severity: 'medium', summary: `${describeCredential(c)} of "${a.app.displayName}" is also registered on other apps (thumbprint ${c.thumbprintSha1 ?? 'unknown'})`, details: { thumbprintSha1: c.thumbprintSha1 ?? null } }
+        ? {
+            severity: 'medium',
+            summary: `${describeCredential(c)} of "${a.app.displayName}" is also registered on other apps (thumbprint ${c.thumbprintSha1 ?? 'unknown'})`,
+            details: { thumbprintSha1: c.thumbprintSha1 ?? null },
+          }
         : undefined,
     ),
   cases: ({ assessed, credential, ownApp, posture }) => [

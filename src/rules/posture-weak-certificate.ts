@@ -31,7 +31,12 @@ export const postureWeakCertificate = defineRule({
       return {
         severity: a.mailboxCapable ? 'high' : 'medium',
         summary: `${describeCredential(c)} of "${a.app.displayName}" is weak: ${why}`,
-        details: { weakKey, sha1Signature: sha1, keySizeInBits: c.certificate?.keySizeInBits ?? null, signatureAlgorithm: c.certificate?.signatureAlgorithm ?? null },
+        details: {
+          weakKey,
+          sha1Signature: sha1,
+          keySizeInBits: c.certificate?.keySizeInBits ?? null,
+          signatureAlgorithm: c.certificate?.signatureAlgorithm ?? null,
+        },
       };
     }),
   cases: ({ assessed, credential, daysFromNow, FULL_ACCESS_AS_APP, ownApp, posture }) => {
@@ -50,8 +55,16 @@ export const postureWeakCertificate = defineRule({
     });
     const weak = credential({ certificate: details({ keySizeInBits: 1024, signatureAlgorithm: 'sha1WithRSAEncryption' }) });
     return [
-      { name: '1024-bit SHA-1 certificate on an ordinary app', input: posture(ownApp({ credentials: [weak] }), [assessed(weak, ['weakKey', 'sha1Signature'])]), expect: ['medium'] },
-      { name: 'SHA-1 only, on a mailbox-capable app', input: posture(ownApp({ credentials: [weak], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(weak, ['sha1Signature'])]), expect: ['high'] },
+      {
+        name: '1024-bit SHA-1 certificate on an ordinary app',
+        input: posture(ownApp({ credentials: [weak] }), [assessed(weak, ['weakKey', 'sha1Signature'])]),
+        expect: ['medium'],
+      },
+      {
+        name: 'SHA-1 only, on a mailbox-capable app',
+        input: posture(ownApp({ credentials: [weak], mailboxPermissions: [FULL_ACCESS_AS_APP] }), [assessed(weak, ['sha1Signature'])]),
+        expect: ['high'],
+      },
       { name: 'strong certificate', input: posture(ownApp(), [assessed(credential({ certificate: details({}) }))]), expect: [] },
     ];
   },

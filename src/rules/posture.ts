@@ -34,7 +34,13 @@ export function credentialPosture(
         occurredAt: context.now,
         eventIds: [postureEventId(ruleId, assessment.app.appId, assessed.credential.keyId)],
         summary: v.summary,
-        details: { ...v.details, credentialKind: assessed.credential.kind, holder: assessed.credential.holder, ownership: assessment.app.ownership, mailboxCapable: assessment.mailboxCapable },
+        details: {
+          ...v.details,
+          credentialKind: assessed.credential.kind,
+          holder: assessed.credential.holder,
+          ownership: assessment.app.ownership,
+          mailboxCapable: assessment.mailboxCapable,
+        },
       }),
     );
   }

@@ -22,7 +22,7 @@ export const signinFederatedOutsideAllowlist = defineRule({
   ],
   runbook: [
     'Contact the app owner or vendor with the sign-in id, time, IP, ASN and the federated credential id in the alert; ask which workload (issuer and subject) signed in and whether the address is theirs.',
-    'For an app registered in this tenant, list its federated credentials (Get-MgApplicationFederatedIdentityCredential -ApplicationId …) and check the issuer and subject; for a vendor\'s multi-tenant app the credential lives in the vendor\'s tenant and only the vendor can check it.',
+    "For an app registered in this tenant, list its federated credentials (Get-MgApplicationFederatedIdentityCredential -ApplicationId …) and check the issuer and subject; for a vendor's multi-tenant app the credential lives in the vendor's tenant and only the vendor can check it.",
     'Search the unified audit log for MailItemsAccessed with the app id around the sign-in time to see which mailboxes were read.',
     'If the sign-in is not confirmed, remove the federated credential (own app: Remove-MgApplicationFederatedIdentityCredential) or disable the service principal (accountEnabled=false); then find how the external identity was obtained (a compromised pipeline or repository, a broad subject such as a wildcard branch).',
     'Limit the app to the mailboxes it needs with an Exchange Application Access Policy or RBAC for Applications.',
@@ -37,15 +37,30 @@ export const signinFederatedOutsideAllowlist = defineRule({
     const { mailboxVendor, plainVendor, unknownAllowlist, noAllowlist } = outsideAllowlistContexts(t);
     const federated = { credentialType: 'federatedIdentityCredential', credentialKeyId: undefined, federatedCredentialId: 'fic-0001' } as const;
     return [
-      { name: 'mailbox-wide vendor app, successful federated sign-in from outside the ranges', input: t.signIn(federated), context: mailboxVendor, expect: ['critical'] },
+      {
+        name: 'mailbox-wide vendor app, successful federated sign-in from outside the ranges',
+        input: t.signIn(federated),
+        context: mailboxVendor,
+        expect: ['critical'],
+      },
       { name: 'app without mailbox-wide access is high', input: t.signIn(federated), context: plainVendor, expect: ['high'] },
-      { name: 'failed attempt from outside is one level lower', input: t.signIn({ ...federated, outcome: 'failure', errorCode: 700213 }), context: plainVendor, expect: ['medium'] },
-      { name: 'unknown outcome keeps the full severity', input: t.signIn({ ...federated, outcome: 'unknown', errorCode: undefined }), context: mailboxVendor, expect: ['critical'] },
+      {
+        name: 'failed attempt from outside is one level lower',
+        input: t.signIn({ ...federated, outcome: 'failure', errorCode: 700213 }),
+        context: plainVendor,
+        expect: ['medium'],
+      },
+      {
+        name: 'unknown outcome keeps the full severity',
+        input: t.signIn({ ...federated, outcome: 'unknown', errorCode: undefined }),
+        context: mailboxVendor,
+        expect: ['critical'],
+      },
       { name: 'missing IP fires one level lower', input: t.signIn({ ...federated, ipAddress: undefined }), context: mailboxVendor, expect: ['high'] },
       { name: 'IPv4 inside the vendor range', input: t.signIn({ ...federated, ipAddress: '205.139.110.25' }), context: mailboxVendor, expect: [] },
       { name: 'allowlist unknown: silent here, the scan reports the allowlist', input: t.signIn(federated), context: unknownAllowlist, expect: [] },
-      { name: 'no allowlist: another rule\'s job', input: t.signIn(federated), context: noAllowlist, expect: [] },
-      { name: 'certificate: the certificate rule\'s job', input: t.signIn(), context: mailboxVendor, expect: [] },
+      { name: "no allowlist: another rule's job", input: t.signIn(federated), context: noAllowlist, expect: [] },
+      { name: "certificate: the certificate rule's job", input: t.signIn(), context: mailboxVendor, expect: [] },
     ];
   },
 });

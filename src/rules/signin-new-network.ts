@@ -53,18 +53,53 @@ export const signinNewNetwork = defineRule({
     });
     return [
       { name: 'new ASN after the learning period', input: t.signIn(), context: { ...mailboxApp, ...learnedSince(30) }, expect: ['medium'] },
-      { name: 'failed attempt from a new network is lower', input: t.signIn({ outcome: 'failure', errorCode: 7000215 }), context: { ...mailboxApp, ...learnedSince(30) }, expect: ['low'] },
-      { name: 'new IPv6 /48 when no ASN is logged', input: t.signIn({ asn: undefined, ipAddress: '2001:db8:5::7' }), context: { ...mailboxApp, ...learnedSince(30) }, expect: ['medium'] },
-      { name: 'delegated mail access counts as mailbox-capable', input: t.signIn(), context: { ...t.withApps(t.inventoryApp({ mailboxPermissions: [t.DELEGATED_MAIL_READ] })), ...learnedSince(30) }, expect: ['medium'] },
+      {
+        name: 'failed attempt from a new network is lower',
+        input: t.signIn({ outcome: 'failure', errorCode: 7000215 }),
+        context: { ...mailboxApp, ...learnedSince(30) },
+        expect: ['low'],
+      },
+      {
+        name: 'new IPv6 /48 when no ASN is logged',
+        input: t.signIn({ asn: undefined, ipAddress: '2001:db8:5::7' }),
+        context: { ...mailboxApp, ...learnedSince(30) },
+        expect: ['medium'],
+      },
+      {
+        name: 'delegated mail access counts as mailbox-capable',
+        input: t.signIn(),
+        context: { ...t.withApps(t.inventoryApp({ mailboxPermissions: [t.DELEGATED_MAIL_READ] })), ...learnedSince(30) },
+        expect: ['medium'],
+      },
       { name: 'known ASN', input: t.signIn({ asn: 8075 }), context: { ...mailboxApp, ...learnedSince(30) }, expect: [] },
-      { name: 'known /24 when no ASN is logged', input: t.signIn({ asn: undefined, ipAddress: '205.139.110.77' }), context: { ...mailboxApp, ...learnedSince(30) }, expect: [] },
-      { name: 'IPv4-mapped IPv6 in a known /24', input: t.signIn({ asn: undefined, ipAddress: '::ffff:205.139.110.77' }), context: { ...mailboxApp, ...learnedSince(30) }, expect: [] },
+      {
+        name: 'known /24 when no ASN is logged',
+        input: t.signIn({ asn: undefined, ipAddress: '205.139.110.77' }),
+        context: { ...mailboxApp, ...learnedSince(30) },
+        expect: [],
+      },
+      {
+        name: 'IPv4-mapped IPv6 in a known /24',
+        input: t.signIn({ asn: undefined, ipAddress: '::ffff:205.139.110.77' }),
+        context: { ...mailboxApp, ...learnedSince(30) },
+        expect: [],
+      },
       { name: 'still learning (6 days)', input: t.signIn(), context: { ...mailboxApp, ...learnedSince(6) }, expect: [] },
       { name: 'nothing learned yet', input: t.signIn(), context: mailboxApp, expect: [] },
-      { name: 'app has an allowlist', input: t.signIn(), context: { ...mailboxApp, ...learnedSince(30), ...t.allowlistFor(t.allowlistOk(t.MIMECAST_RANGES, 'Mimecast')) }, expect: [] },
+      {
+        name: 'app has an allowlist',
+        input: t.signIn(),
+        context: { ...mailboxApp, ...learnedSince(30), ...t.allowlistFor(t.allowlistOk(t.MIMECAST_RANGES, 'Mimecast')) },
+        expect: [],
+      },
       { name: 'app cannot read mailboxes', input: t.signIn(), context: { ...t.withApps(t.inventoryApp()), ...learnedSince(30) }, expect: [] },
       { name: 'no IP and no ASN', input: t.signIn({ asn: undefined, ipAddress: undefined }), context: { ...mailboxApp, ...learnedSince(30) }, expect: [] },
-      { name: 'unknown outcome from a new network keeps the full severity', input: t.signIn({ outcome: 'unknown', errorCode: undefined }), context: { ...mailboxApp, ...learnedSince(30) }, expect: ['medium'] },
+      {
+        name: 'unknown outcome from a new network keeps the full severity',
+        input: t.signIn({ outcome: 'unknown', errorCode: undefined }),
+        context: { ...mailboxApp, ...learnedSince(30) },
+        expect: ['medium'],
+      },
     ];
   },
 });

@@ -18,8 +18,8 @@ export const signinOtherCredentialOutsideAllowlist = defineRule({
   mitre: ['T1078.004', 'T1550.001', 'T1114.002'],
   falsePositives: [
     'The vendor added a data centre or cloud region and the allowlist source has not caught up (check whether the allowlist is marked stale).',
-    'Microsoft logs a new credential type (unknownFutureValue, or a value not documented yet) for the vendor\'s ordinary sign-ins: the address is still what matters, so confirm it with the vendor.',
-    'A managed identity whose service principal the inventory could not read (check the scan\'s collection health) is judged here until the inventory shows it.',
+    "Microsoft logs a new credential type (unknownFutureValue, or a value not documented yet) for the vendor's ordinary sign-ins: the address is still what matters, so confirm it with the vendor.",
+    "A managed identity whose service principal the inventory could not read (check the scan's collection health) is judged here until the inventory shows it.",
   ],
   runbook: [
     'Open the sign-in in the Entra admin center (Sign-in logs > Service principal sign-ins, by the sign-in or correlation id) and read what it shows about the credential: key id, thumbprint, federated credential id, managed identity.',
@@ -36,21 +36,81 @@ export const signinOtherCredentialOutsideAllowlist = defineRule({
   match: ({ event }, context) => matchOutsideAllowlist(ID, 'other', event, context),
   cases: (t) => {
     const { mailboxVendor, plainVendor, unknownAllowlist, noAllowlist } = outsideAllowlistContexts(t);
-    const managedIdentity = t.inventoryApp({ ownership: 'own', servicePrincipalType: 'ManagedIdentity', appOwnerOrganizationId: undefined, mailboxPermissions: [t.FULL_ACCESS_AS_APP] });
+    const managedIdentity = t.inventoryApp({
+      ownership: 'own',
+      servicePrincipalType: 'ManagedIdentity',
+      appOwnerOrganizationId: undefined,
+      mailboxPermissions: [t.FULL_ACCESS_AS_APP],
+    });
     return [
-      { name: 'type "none" from outside on a mailbox-wide vendor app', input: t.signIn({ credentialType: 'none' }), context: mailboxVendor, expect: ['critical'] },
-      { name: 'type "unknownFutureValue" from outside', input: t.signIn({ credentialType: 'unknownFutureValue' }), context: mailboxVendor, expect: ['critical'] },
-      { name: 'an undocumented type from outside', input: t.signIn({ credentialType: 'unrecognized', rawCredentialType: 'passkeyAssertion' }), context: mailboxVendor, expect: ['critical'] },
-      { name: 'no type recorded ("" or absent) from outside', input: t.signIn({ credentialType: 'notRecorded', credentialKeyId: undefined }), context: mailboxVendor, expect: ['critical'] },
-      { name: 'no type recorded on an app without mailbox-wide access is high', input: t.signIn({ credentialType: 'notRecorded' }), context: plainVendor, expect: ['high'] },
-      { name: 'managedIdentity claimed by a vendor app the inventory shows as an application', input: t.signIn({ credentialType: 'managedIdentity' }), context: mailboxVendor, expect: ['critical'] },
-      { name: 'failed attempt with type "none" is one level lower', input: t.signIn({ credentialType: 'none', outcome: 'failure', errorCode: 7000215 }), context: mailboxVendor, expect: ['high'] },
-      { name: 'no type and no IP: one level lower', input: t.signIn({ credentialType: 'notRecorded', ipAddress: undefined }), context: plainVendor, expect: ['medium'] },
-      { name: 'a managed identity the inventory confirms is the customer\'s own resource', input: t.signIn({ credentialType: 'managedIdentity' }), context: { ...mailboxVendor, ...t.withApps(managedIdentity) }, expect: [] },
-      { name: 'type "none" inside the vendor range', input: t.signIn({ credentialType: 'none', ipAddress: '205.139.110.25' }), context: mailboxVendor, expect: [] },
-      { name: 'allowlist unknown: silent here, the scan reports the allowlist', input: t.signIn({ credentialType: 'notRecorded' }), context: unknownAllowlist, expect: [] },
-      { name: 'no allowlist: another rule\'s job', input: t.signIn({ credentialType: 'none' }), context: noAllowlist, expect: [] },
-      { name: 'certificate: the certificate rule\'s job', input: t.signIn(), context: mailboxVendor, expect: [] },
+      {
+        name: 'type "none" from outside on a mailbox-wide vendor app',
+        input: t.signIn({ credentialType: 'none' }),
+        context: mailboxVendor,
+        expect: ['critical'],
+      },
+      {
+        name: 'type "unknownFutureValue" from outside',
+        input: t.signIn({ credentialType: 'unknownFutureValue' }),
+        context: mailboxVendor,
+        expect: ['critical'],
+      },
+      {
+        name: 'an undocumented type from outside',
+        input: t.signIn({ credentialType: 'unrecognized', rawCredentialType: 'passkeyAssertion' }),
+        context: mailboxVendor,
+        expect: ['critical'],
+      },
+      {
+        name: 'no type recorded ("" or absent) from outside',
+        input: t.signIn({ credentialType: 'notRecorded', credentialKeyId: undefined }),
+        context: mailboxVendor,
+        expect: ['critical'],
+      },
+      {
+        name: 'no type recorded on an app without mailbox-wide access is high',
+        input: t.signIn({ credentialType: 'notRecorded' }),
+        context: plainVendor,
+        expect: ['high'],
+      },
+      {
+        name: 'managedIdentity claimed by a vendor app the inventory shows as an application',
+        input: t.signIn({ credentialType: 'managedIdentity' }),
+        context: mailboxVendor,
+        expect: ['critical'],
+      },
+      {
+        name: 'failed attempt with type "none" is one level lower',
+        input: t.signIn({ credentialType: 'none', outcome: 'failure', errorCode: 7000215 }),
+        context: mailboxVendor,
+        expect: ['high'],
+      },
+      {
+        name: 'no type and no IP: one level lower',
+        input: t.signIn({ credentialType: 'notRecorded', ipAddress: undefined }),
+        context: plainVendor,
+        expect: ['medium'],
+      },
+      {
+        name: "a managed identity the inventory confirms is the customer's own resource",
+        input: t.signIn({ credentialType: 'managedIdentity' }),
+        context: { ...mailboxVendor, ...t.withApps(managedIdentity) },
+        expect: [],
+      },
+      {
+        name: 'type "none" inside the vendor range',
+        input: t.signIn({ credentialType: 'none', ipAddress: '205.139.110.25' }),
+        context: mailboxVendor,
+        expect: [],
+      },
+      {
+        name: 'allowlist unknown: silent here, the scan reports the allowlist',
+        input: t.signIn({ credentialType: 'notRecorded' }),
+        context: unknownAllowlist,
+        expect: [],
+      },
+      { name: "no allowlist: another rule's job", input: t.signIn({ credentialType: 'none' }), context: noAllowlist, expect: [] },
+      { name: "certificate: the certificate rule's job", input: t.signIn(), context: mailboxVendor, expect: [] },
     ];
   },
 });

@@ -72,7 +72,7 @@ export function outsideAllowlistSeverity(app: InventoryApp | undefined, event: S
 }
 
 const NO_ADDRESS_NOTE =
-  'The sign-in log has no usable IP address, so nothing shows it came from the vendor\'s ranges; the severity is one level lower because nothing shows it came from elsewhere either.';
+  "The sign-in log has no usable IP address, so nothing shows it came from the vendor's ranges; the severity is one level lower because nothing shows it came from elsewhere either.";
 
 /** Findings for a sign-in judged by the rule for `meaning`; nothing for any other sign-in. */
 export function matchOutsideAllowlist(ruleId: string, meaning: CredentialMeaning, event: SignInEvent, context: RuleContext): readonly Finding[] {
@@ -90,7 +90,10 @@ export function matchOutsideAllowlist(ruleId: string, meaning: CredentialMeaning
   }
   const phrase = credentialPhrase(meaning, event);
   const label = app?.ownership === 'thirdParty' ? `Vendor ${phrase}` : phrase.charAt(0).toUpperCase() + phrase.slice(1);
-  const where = ip === undefined ? `not shown to be inside ${allowlist.vendor}'s allowed ranges (no usable IP address: one severity level lower)` : `outside ${allowlist.vendor}'s allowed ranges`;
+  const where =
+    ip === undefined
+      ? `not shown to be inside ${allowlist.vendor}'s allowed ranges (no usable IP address: one severity level lower)`
+      : `outside ${allowlist.vendor}'s allowed ranges`;
   return [
     signInFinding(ruleId, outsideAllowlistSeverity(app, event), event, app, context, {
       summary: `${label} for "${app?.displayName ?? event.appDisplayName ?? event.appId}" used from ${describeOrigin(event)}, ${where}${outcomeClause(event)}`,

@@ -13,7 +13,7 @@ export const signinSecretOutsideAllowlist = defineRule({
   mitre: ['T1078.004', 'T1550.001', 'T1114.002'],
   falsePositives: [
     'The vendor added a data centre or cloud region and the allowlist source has not caught up (check whether the allowlist is marked stale).',
-    'A developer or the vendor\'s support ran the app from a laptop with a copy of the secret (itself worth stopping).',
+    "A developer or the vendor's support ran the app from a laptop with a copy of the secret (itself worth stopping).",
     'Sign-in logs without an IP address cannot be attributed to the vendor.',
   ],
   runbook: [
@@ -34,15 +34,35 @@ export const signinSecretOutsideAllowlist = defineRule({
     const secret = { credentialType: 'clientSecret' } as const;
     return [
       { name: 'mailbox-wide app, successful secret sign-in from outside the ranges', input: t.signIn(secret), context: mailboxVendor, expect: ['critical'] },
-      { name: 'failed attempt from outside is one level lower', input: t.signIn({ ...secret, outcome: 'failure', errorCode: 7000215 }), context: mailboxVendor, expect: ['high'] },
+      {
+        name: 'failed attempt from outside is one level lower',
+        input: t.signIn({ ...secret, outcome: 'failure', errorCode: 7000215 }),
+        context: mailboxVendor,
+        expect: ['high'],
+      },
       { name: 'app without mailbox-wide access is high', input: t.signIn(secret), context: plainVendor, expect: ['high'] },
       { name: 'IPv6 outside the vendor /48', input: t.signIn({ ...secret, ipAddress: '2001:db8:5::7' }), context: mailboxVendor, expect: ['critical'] },
       { name: 'missing IP fires one level lower', input: t.signIn({ ...secret, ipAddress: undefined }), context: mailboxVendor, expect: ['high'] },
-      { name: 'unknown outcome keeps the full severity', input: t.signIn({ ...secret, outcome: 'unknown', errorCode: undefined }), context: mailboxVendor, expect: ['critical'] },
+      {
+        name: 'unknown outcome keeps the full severity',
+        input: t.signIn({ ...secret, outcome: 'unknown', errorCode: undefined }),
+        context: mailboxVendor,
+        expect: ['critical'],
+      },
       { name: 'IPv4 inside the vendor range', input: t.signIn({ ...secret, ipAddress: '205.139.110.25' }), context: mailboxVendor, expect: [] },
-      { name: 'IPv4-mapped IPv6 inside the IPv4 range', input: t.signIn({ ...secret, ipAddress: '::ffff:205.139.110.25' }), context: mailboxVendor, expect: [] },
-      { name: 'allowlist unknown: silent here, the scan reports the allowlist', input: t.signIn(secret), context: { ...unknownAllowlist, ...t.withApps(t.inventoryApp()) }, expect: [] },
-      { name: 'certificate: the certificate rule\'s job', input: t.signIn(), context: mailboxVendor, expect: [] },
+      {
+        name: 'IPv4-mapped IPv6 inside the IPv4 range',
+        input: t.signIn({ ...secret, ipAddress: '::ffff:205.139.110.25' }),
+        context: mailboxVendor,
+        expect: [],
+      },
+      {
+        name: 'allowlist unknown: silent here, the scan reports the allowlist',
+        input: t.signIn(secret),
+        context: { ...unknownAllowlist, ...t.withApps(t.inventoryApp()) },
+        expect: [],
+      },
+      { name: "certificate: the certificate rule's job", input: t.signIn(), context: mailboxVendor, expect: [] },
     ];
   },
 });

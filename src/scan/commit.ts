@@ -21,7 +21,16 @@ export interface CommitTally {
 
 /** A tally of nothing. */
 export function emptyTally(): CommitTally {
-  return { findings: 0, suppressed: 0, newAlerts: 0, updatedAlerts: 0, notifications: 0, raised: 0, expiredSuppressions: new Map(), bySeverity: severityCounts() };
+  return {
+    findings: 0,
+    suppressed: 0,
+    newAlerts: 0,
+    updatedAlerts: 0,
+    notifications: 0,
+    raised: 0,
+    expiredSuppressions: new Map(),
+    bySeverity: severityCounts(),
+  };
 }
 
 /** Adds `from` into `into`; `raised` only when asked (operational alerts are not detections). */
@@ -72,10 +81,11 @@ export async function commitBatch(ctx: CommitContext, tenant: string, stream: st
   const byAlert = new Map<string, Finding[]>();
   ordered.forEach((f, i) => {
     const ids = candidates[i]!;
-    const chosen = ids.find((id) => {
-      const alert = known.get(id);
-      return alert !== undefined && continues(alert, f, windowMs);
-    }) ?? ids[0]!;
+    const chosen =
+      ids.find((id) => {
+        const alert = known.get(id);
+        return alert !== undefined && continues(alert, f, windowMs);
+      }) ?? ids[0]!;
     known.set(chosen, mergeIntoAlert(chosen, known.get(chosen), [f]));
     byAlert.set(chosen, [...(byAlert.get(chosen) ?? []), f]);
   });

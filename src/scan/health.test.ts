@@ -13,7 +13,14 @@ const failed = (source: string, errorCode: string, message = 'it failed') => ({ 
 
 /** A store that keeps scan records and counts how often history was read. */
 function history(...scans: Array<[minutesAgo: number, sources: Sources]>) {
-  const records = scans.map(([m, sources]) => ({ tenant: 'contoso', startedAt: minutesAgo(m), finishedAt: minutesAgo(m), sources, errors: [], summaryJson: '{}' }));
+  const records = scans.map(([m, sources]) => ({
+    tenant: 'contoso',
+    startedAt: minutesAgo(m),
+    finishedAt: minutesAgo(m),
+    sources,
+    errors: [],
+    summaryJson: '{}',
+  }));
   const reads: number[] = [];
   return {
     reads,
@@ -32,30 +39,55 @@ describe('collectionHealth', () => {
   });
 
   it('counts the failing scans in a row back to the last success, skipping scans that did not record the source', async () => {
-    const store = history([45, [ok('signIns')]], [30, [failed('signIns', 'GRAPH_THROTTLED')]], [20, [ok('directoryAudits')]], [15, [failed('signIns', 'GRAPH_UNAVAILABLE')]]);
+    const store = history(
+      [45, [ok('signIns')]],
+      [30, [failed('signIns', 'GRAPH_THROTTLED')]],
+      [20, [ok('directoryAudits')]],
+      [15, [failed('signIns', 'GRAPH_UNAVAILABLE')]],
+    );
     const [signIns, ...rest] = await collectionHealth(store, tenant, [], [failed('signIns', 'GRAPH_UNAVAILABLE'), ok('directoryAudits')], now);
     expect(rest).toEqual([]);
-    expect(signIns).toMatchObject({ source: 'signIns', code: 'GRAPH_UNAVAILABLE', consecutiveFailures: 3, failingSince: minutesAgo(30), monitor: { appId: 'cw-client-id', displayName: 'credwatch (monitoring)' } });
+    expect(signIns).toMatchObject({
+      source: 'signIns',
+      code: 'GRAPH_UNAVAILABLE',
+      consecutiveFailures: 3,
+      failingSince: minutesAgo(30),
+      monitor: { appId: 'cw-client-id', displayName: 'credwatch (monitoring)' },
+    });
     expect(store.reads).toEqual([6]);
   });
 
   it('looks further back only while a failure reaches the start of what it read', async () => {
-    const store = history([60 * 30, [ok('signIns')]], [60 * 10, [failed('signIns', 'GRAPH_LICENSE_MISSING')]], [60, [failed('signIns', 'GRAPH_LICENSE_MISSING')]]);
+    const store = history(
+      [60 * 30, [ok('signIns')]],
+      [60 * 10, [failed('signIns', 'GRAPH_LICENSE_MISSING')]],
+      [60, [failed('signIns', 'GRAPH_LICENSE_MISSING')]],
+    );
     const [signIns] = await collectionHealth(store, tenant, [], [failed('signIns', 'GRAPH_LICENSE_MISSING')], now);
     expect(signIns).toMatchObject({ consecutiveFailures: 3, failingSince: minutesAgo(60 * 10) });
     expect(store.reads).toEqual([6, 192]);
   });
 
   it('treats the inventory as one source, naming the failed parts and preferring the code a person must fix', async () => {
-    const current = [ok('inventory:servicePrincipals'), failed('inventory:oauth2PermissionGrants', 'GRAPH_UNAVAILABLE'), failed('inventory:appRoleAssignedTo:Microsoft Graph', 'GRAPH_PERMISSION_MISSING', 'needs Application.Read.All')];
+    const current = [
+      ok('inventory:servicePrincipals'),
+      failed('inventory:oauth2PermissionGrants', 'GRAPH_UNAVAILABLE'),
+      failed('inventory:appRoleAssignedTo:Microsoft Graph', 'GRAPH_PERMISSION_MISSING', 'needs Application.Read.All'),
+    ];
     const [inventory] = await collectionHealth(history(), tenant, [], current, now);
     expect(inventory).toMatchObject({ source: 'inventory', vendor: undefined, code: 'GRAPH_PERMISSION_MISSING' });
-    expect(inventory!.message).toBe('needs Application.Read.All (2 parts failed: inventory:oauth2PermissionGrants, inventory:appRoleAssignedTo:Microsoft Graph)');
+    expect(inventory!.message).toBe(
+      'needs Application.Read.All (2 parts failed: inventory:oauth2PermissionGrants, inventory:appRoleAssignedTo:Microsoft Graph)',
+    );
   });
 
   it('raises a vendor only when every one of its allowlist sources failed, and keeps vendors with shared prefixes apart', async () => {
     const current = [
-      failed('allowlist:Acme:url:https://feeds.example/acme.txt?token=FEEDSECRET', 'ALLOWLIST_SOURCE_FAILED', 'https://feeds.example/acme.txt?token=FEEDSECRET answered HTTP 503.'),
+      failed(
+        'allowlist:Acme:url:https://feeds.example/acme.txt?token=FEEDSECRET',
+        'ALLOWLIST_SOURCE_FAILED',
+        'https://feeds.example/acme.txt?token=FEEDSECRET answered HTTP 503.',
+      ),
       ok('allowlist:Acme:Backup:cidrs'),
       failed('allowlist:Acme:Backup:file:/etc/ranges.txt', 'ALLOWLIST_SOURCE_FAILED'),
       failed('allowlist:Mimecast:file:/missing.txt', 'ALLOWLIST_SOURCE_FAILED', 'could not read allowlist file /missing.txt (ENOENT).'),

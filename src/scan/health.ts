@@ -52,29 +52,33 @@ export async function collectionHealth(
     const history = (await store.listScans(tenant.name, new Date(now.getTime() - hours * HOUR), now)).reverse();
     const observed = history.map((scan) => ({ at: scan.startedAt, sources: observe(scan.sources, vendors) }));
     let reachesStart = false;
-    runs = new Map(failing.map(([key]) => {
-      const run = { count: 1, since: now };
-      let broken = false;
-      for (const scan of observed) {
-        const o = scan.sources.get(key);
-        // A scan that did not record the source says nothing either way.
-        if (!o) continue;
-        if (!o.failed) {
-          broken = true;
-          break;
+    runs = new Map(
+      failing.map(([key]) => {
+        const run = { count: 1, since: now };
+        let broken = false;
+        for (const scan of observed) {
+          const o = scan.sources.get(key);
+          // A scan that did not record the source says nothing either way.
+          if (!o) continue;
+          if (!o.failed) {
+            broken = true;
+            break;
+          }
+          run.count += 1;
+          run.since = scan.at;
         }
-        run.count += 1;
-        run.since = scan.at;
-      }
-      if (!broken) reachesStart = true;
-      return [key, run];
-    }));
+        if (!broken) reachesStart = true;
+        return [key, run];
+      }),
+    );
     if (!reachesStart) break;
   }
   const monitor = monitorOf(tenant);
   return failing.map(([key, o]) => {
     const run = runs.get(key)!;
-    const [source, vendor] = key.startsWith('allowlist:') ? (['allowlist', key.slice('allowlist:'.length)] as const) : ([key as CollectionSource, undefined] as const);
+    const [source, vendor] = key.startsWith('allowlist:')
+      ? (['allowlist', key.slice('allowlist:'.length)] as const)
+      : ([key as CollectionSource, undefined] as const);
     return { source, vendor, code: o.code, message: o.message, failingSince: run.since, consecutiveFailures: run.count, monitor };
   });
 }
@@ -109,7 +113,13 @@ function summarise(records: readonly RecordedSource[]): Observation {
   const failed = records.filter((r) => r.status === 'failed');
   if (failed.length === 0) return { failed: false, code: '', message: '' };
   const worst = [...failed].sort((a, b) => Number(isTransientCode(a.errorCode)) - Number(isTransientCode(b.errorCode)))[0]!;
-  const parts = failed.length > 1 ? ` (${failed.length} parts failed: ${failed.slice(0, 3).map((r) => r.source).join(', ')}${failed.length > 3 ? ', …' : ''})` : '';
+  const parts =
+    failed.length > 1
+      ? ` (${failed.length} parts failed: ${failed
+          .slice(0, 3)
+          .map((r) => r.source)
+          .join(', ')}${failed.length > 3 ? ', …' : ''})`
+      : '';
   return { failed: true, code: worst.errorCode ?? 'INTERNAL', message: clean(`${worst.message ?? ''}${parts}`) };
 }
 

@@ -4,7 +4,9 @@ import type { ScanSummary } from './types.js';
 /** The summary `credwatch scan` prints per tenant: what was read, found, sent, and what failed. */
 export function renderScanSummary(s: ScanSummary): string {
   const f = s.findings;
-  const lag = Object.entries(s.watermarkLagInMinutes).map(([k, v]) => `${k} ${v === undefined ? 'never committed' : `${v} min`}`).join(', ');
+  const lag = Object.entries(s.watermarkLagInMinutes)
+    .map(([k, v]) => `${k} ${v === undefined ? 'never committed' : `${v} min`}`)
+    .join(', ');
   const lines = [
     `Scan of ${s.tenant}: ${((s.finishedAt.getTime() - s.startedAt.getTime()) / 1000).toFixed(1)} s, ${s.graphRequests} Graph requests`,
     `  Events:    ${s.events.signIns} sign-ins (${s.events.newSignIns} new), ${s.events.audits} audits (${s.events.newAudits} new)${s.events.quarantined > 0 ? `, ${s.events.quarantined} quarantined` : ''}`,
@@ -19,7 +21,8 @@ export function renderScanSummary(s: ScanSummary): string {
   const unknown = s.sources.filter((x) => x.status !== 'complete' && x.status !== 'skipped');
   if (unknown.length > 0) {
     lines.push('  NOT COLLECTED OR DEGRADED — unknown, not clean:');
-    for (const x of unknown) lines.push(`    ${safeText(x.source, 100)}: ${x.status}${x.errorCode ? ` (${x.errorCode})` : ''}${x.message ? ` ${safeText(x.message, 160)}` : ''}`);
+    for (const x of unknown)
+      lines.push(`    ${safeText(x.source, 100)}: ${x.status}${x.errorCode ? ` (${x.errorCode})` : ''}${x.message ? ` ${safeText(x.message, 160)}` : ''}`);
   }
   for (const e of s.errors.filter((x) => !s.sources.some((src) => src.source === x.stage && src.errorCode === x.code))) {
     lines.push(`  ! ${e.stage}: ${e.code} ${safeText(e.message, 200)}`);

@@ -96,7 +96,9 @@ export function assembleSummary(facts: ScanFacts, stages: StageResults): ScanSum
     },
     findings: { ...tally.bySeverity },
     suppressed: tally.suppressed,
-    expiredSuppressions: [...tally.expiredSuppressions.values()].map((s) => `${s.rule} (${s.appId ?? s.network ?? s.credentialKeyId ?? ''}) expired ${s.expires.toISOString().slice(0, 10)}, owner ${s.owner}`),
+    expiredSuppressions: [...tally.expiredSuppressions.values()].map(
+      (s) => `${s.rule} (${s.appId ?? s.network ?? s.credentialKeyId ?? ''}) expired ${s.expires.toISOString().slice(0, 10)}, owner ${s.owner}`,
+    ),
     alerts: { new: tally.newAlerts, updated: tally.updatedAlerts, notifications: tally.notifications, raised: tally.raised },
     delivery: stages.delivery,
     sources: sourcesOf(reports),
@@ -133,7 +135,11 @@ export async function recordScanOutcome(store: Pick<StateStore, 'recordScan'>, s
       sources: summary.sources,
       errors: summary.errors,
       // Sources are stored in their own column; the summary JSON does not repeat them.
-      summaryJson: JSON.stringify({ ...summary, sources: undefined, delivery: { ...summary.delivery, errors: summary.delivery.errors.slice(0, STORED_DELIVERY_ERRORS) } }),
+      summaryJson: JSON.stringify({
+        ...summary,
+        sources: undefined,
+        delivery: { ...summary.delivery, errors: summary.delivery.errors.slice(0, STORED_DELIVERY_ERRORS) },
+      }),
     });
   } catch (e: unknown) {
     logger.error({ err: toCredwatchError(e) }, 'scan record not stored');

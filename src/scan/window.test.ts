@@ -6,11 +6,18 @@ const now = new Date('2026-11-26T12:00:00Z');
 
 describe('scanWindow', () => {
   it('backfills on the first run and stops short of the settle time', () => {
-    expect(scanWindow(undefined, now, collection)).toMatchObject({ from: new Date('2026-11-19T12:00:00Z'), to: new Date('2026-11-26T11:55:00Z'), gap: undefined });
+    expect(scanWindow(undefined, now, collection)).toMatchObject({
+      from: new Date('2026-11-19T12:00:00Z'),
+      to: new Date('2026-11-26T11:55:00Z'),
+      gap: undefined,
+    });
   });
 
   it('re-reads the overlap before the watermark', () => {
-    expect(scanWindow(new Date('2026-11-26T11:40:00Z'), now, collection)).toMatchObject({ from: new Date('2026-11-26T09:40:00Z'), to: new Date('2026-11-26T11:55:00Z') });
+    expect(scanWindow(new Date('2026-11-26T11:40:00Z'), now, collection)).toMatchObject({
+      from: new Date('2026-11-26T09:40:00Z'),
+      to: new Date('2026-11-26T11:55:00Z'),
+    });
   });
 
   it('treats a watermark in the future as skew: re-reads the overlap and says so', () => {

@@ -35,7 +35,11 @@ export function scanWindow(watermark: Date | undefined, now: Date, collection: C
     return {
       from: new Date(oldest),
       to,
-      gap: { from: new Date(wanted), to: new Date(oldest), reason: `credwatch last read this log at ${watermark.toISOString()}, beyond the ${RETENTION_IN_DAYS}-day retention` },
+      gap: {
+        from: new Date(wanted),
+        to: new Date(oldest),
+        reason: `credwatch last read this log at ${watermark.toISOString()}, beyond the ${RETENTION_IN_DAYS}-day retention`,
+      },
       futureWatermark: undefined,
     };
   }

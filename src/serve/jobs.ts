@@ -30,7 +30,9 @@ export async function scanAllTenants(deps: JobDeps): Promise<JobResult> {
       const fetch = tenantFetch(tenant);
       const s = await runScan({ ...deps, fetch }, tenant);
       const lag = s.watermarkLagInMinutes.signIns;
-      parts.push(`${tenant.name}: ${s.events.newSignIns} new sign-ins, ${s.alerts.raised} alerts raised, ${s.errors.length} errors, sign-in lag ${lag === undefined ? 'n/a' : `${lag} min`}`);
+      parts.push(
+        `${tenant.name}: ${s.events.newSignIns} new sign-ins, ${s.alerts.raised} alerts raised, ${s.errors.length} errors, sign-in lag ${lag === undefined ? 'n/a' : `${lag} min`}`,
+      );
       if (s.errors.length > 0) ok = false;
     } catch (e: unknown) {
       ok = false;
@@ -48,7 +50,10 @@ export async function reportAllTenants(deps: JobDeps): Promise<JobResult> {
   let ok = true;
   for (const tenant of deps.config.tenants) {
     try {
-      const { report, files } = await runReport({ store: deps.store, config: deps.config, now: deps.now, logger: deps.logger }, tenant, undefined, { outDir: deps.reportDir, renderHtml: renderReportHtml });
+      const { report, files } = await runReport({ store: deps.store, config: deps.config, now: deps.now, logger: deps.logger }, tenant, undefined, {
+        outDir: deps.reportDir,
+        renderHtml: renderReportHtml,
+      });
       const fetch = tenantFetch(tenant);
       const sent = await sendWeeklyReport(report, tenant, { config: deps.config, graphFor: deps.graphFor, fetch, now: deps.now, logger: deps.logger });
       if (sent.some((s) => s.includes('FAILED'))) ok = false;
@@ -70,7 +75,13 @@ export async function refreshAllowlists(deps: JobDeps, logger: Logger): Promise<
   for (const tenant of deps.config.tenants) {
     const fetch = tenantFetch(tenant);
     const needsGraph = deps.config.vendors.some((v) => v.allowedRanges.some((r) => r.type === 'namedLocation'));
-    const result = await resolveAllowlists(deps.config.vendors, { ...(needsGraph ? { graph: deps.connect(tenant).graph } : {}), fetch, cache: deps.store, now: deps.now, logger });
+    const result = await resolveAllowlists(deps.config.vendors, {
+      ...(needsGraph ? { graph: deps.connect(tenant).graph } : {}),
+      fetch,
+      cache: deps.store,
+      now: deps.now,
+      logger,
+    });
     const failed = result.sources.filter((s) => s.status === 'failed').length;
     if (failed > 0) ok = false;
     parts.push(`${tenant.name}: ${result.sources.length - failed}/${result.sources.length} sources read`);

@@ -29,8 +29,7 @@ export function aadstsResponse(failure: AadstsError, now: Date, correlationId: s
   const timestamp = entraTimestamp(now);
   return jsonResponse(failure.status, {
     error: failure.error,
-    error_description:
-      `AADSTS${failure.code}: ${failure.message}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlation}\r\nTimestamp: ${timestamp}`,
+    error_description: `AADSTS${failure.code}: ${failure.message}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlation}\r\nTimestamp: ${timestamp}`,
     error_codes: [failure.code],
     timestamp,
     trace_id: traceId,

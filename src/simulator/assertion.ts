@@ -6,12 +6,7 @@
  * not the injected clock, because MSAL signs them with the real time.
  */
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import {
-  assertionClientMismatch,
-  assertionOutOfRange,
-  invalidAssertionSignature,
-  type AadstsError,
-} from './aadsts.js';
+import { assertionClientMismatch, assertionOutOfRange, invalidAssertionSignature, type AadstsError } from './aadsts.js';
 import type { RegisteredKey } from './state.js';
 
 const SKEW_IN_SECONDS = 300;
@@ -60,11 +55,7 @@ export async function verifyClientAssertion(check: AssertionCheck): Promise<Regi
       return invalidAssertionSignature(check.clientId, thumbprint, `The audience of the assertion is not the token endpoint`);
     }
     if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') return assertionClientMismatch();
-    return invalidAssertionSignature(
-      check.clientId,
-      thumbprint,
-      'Key was found, but use of the key to verify the signature failed.',
-    );
+    return invalidAssertionSignature(check.clientId, thumbprint, 'Key was found, but use of the key to verify the signature failed.');
   }
   // jose checked presence; the values must name the client itself.
   const payload = JSON.parse(Buffer.from(check.assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;

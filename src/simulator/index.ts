@@ -124,7 +124,10 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
       faults,
       now,
       handler: async (request) =>
-        (await handleLogin(request, { baseUrl, state, issuer, now })) ?? (await handleGraph(request, graphContext, issuer)) ?? handleVendorFeed(request) ?? notFound(request),
+        (await handleLogin(request, { baseUrl, state, issuer, now })) ??
+        (await handleGraph(request, graphContext, issuer)) ??
+        handleVendorFeed(request) ??
+        notFound(request),
     },
     { cert: tls.certificatePem, key: tls.privateKeyPem },
     options.port ?? 0,

@@ -68,7 +68,27 @@ export function openIdConfiguration(baseUrl: string, tenantId: string): Record<s
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${root}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
     kerberos_endpoint: `${root}/kerberos`,
     tenant_region_scope: 'EU',
     cloud_instance_name: 'microsoftonline.com',
@@ -122,10 +142,7 @@ async function token(request: SimRequest, tenant: string, context: LoginContext)
   }
 
   const sp = state.servicePrincipalFor(clientId);
-  const issued = await context.issuer.issue(
-    { appId: clientId, objectId: sp?.id ?? randomUUID(), roles: state.grantedRoles, appIdAcr },
-    now(),
-  );
+  const issued = await context.issuer.issue({ appId: clientId, objectId: sp?.id ?? randomUUID(), roles: state.grantedRoles, appIdAcr }, now());
   return {
     ...jsonResponse(200, {
       token_type: 'Bearer',

@@ -16,7 +16,10 @@ export interface ManagedIdentities {
 }
 
 /** Creates the identity header secret and identities' ids for one simulator. */
-export function newManagedIdentities(systemAssigned: { appId: string; objectId: string }, userAssigned: { appId: string; objectId: string }): ManagedIdentities {
+export function newManagedIdentities(
+  systemAssigned: { appId: string; objectId: string },
+  userAssigned: { appId: string; objectId: string },
+): ManagedIdentities {
   return { header: randomBytes(24).toString('hex'), systemAssigned, userAssigned };
 }
 

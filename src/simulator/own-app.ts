@@ -26,7 +26,13 @@ function newClientSecret(): string {
   return `${chars.slice(0, 3).join('')}8Q~${chars.slice(3).join('')}`;
 }
 
-function servicePrincipal(id: string, appId: string, displayName: string, type: ServicePrincipal['servicePrincipalType'], owner: string | null): ServicePrincipal {
+function servicePrincipal(
+  id: string,
+  appId: string,
+  displayName: string,
+  type: ServicePrincipal['servicePrincipalType'],
+  owner: string | null,
+): ServicePrincipal {
   return {
     id,
     appId,
@@ -95,7 +101,10 @@ export async function registerOwnApp(state: SimulatorState, now: Date): Promise<
 }
 
 /** Adds the system-assigned and user-assigned managed identities' service principals. */
-export function registerManagedIdentities(state: SimulatorState): { systemAssigned: { appId: string; objectId: string }; userAssigned: { appId: string; objectId: string } } {
+export function registerManagedIdentities(state: SimulatorState): {
+  systemAssigned: { appId: string; objectId: string };
+  userAssigned: { appId: string; objectId: string };
+} {
   const systemAssigned = { appId: randomUUID(), objectId: randomUUID() };
   const userAssigned = { appId: randomUUID(), objectId: randomUUID() };
   state.addServicePrincipal(servicePrincipal(systemAssigned.objectId, systemAssigned.appId, 'credwatch-func', 'ManagedIdentity', null));

@@ -75,17 +75,16 @@ export async function generateCertificate(options: GenerateCertificateOptions): 
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
   ];
   if (options.altNames && options.altNames.length > 0) {
-    extensions.push(
-      new x509.SubjectAlternativeNameExtension(
-        options.altNames.map((value) => ({ type: IP_LITERAL.test(value) ? 'ip' : 'dns', value })),
-      ),
-    );
+    extensions.push(new x509.SubjectAlternativeNameExtension(options.altNames.map((value) => ({ type: IP_LITERAL.test(value) ? 'ip' : 'dns', value }))));
   }
   if (!options.isCa) {
     extensions.push(new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]));
   }
 
-  const serialNumber = createHash('sha1').update(webcrypto.getRandomValues(new Uint8Array(16))).digest('hex').slice(0, 16);
+  const serialNumber = createHash('sha1')
+    .update(webcrypto.getRandomValues(new Uint8Array(16)))
+    .digest('hex')
+    .slice(0, 16);
   let certificate: x509.X509Certificate;
   if (options.issuer) {
     const issuerCert = new x509.X509Certificate(options.issuer.certificatePem);

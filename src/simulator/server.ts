@@ -101,7 +101,10 @@ function listener(options: ServerOptions, origin: () => string) {
 /** Starts the HTTPS server on 127.0.0.1 and resolves with it and its base URL. */
 export async function listenHttps(options: ServerOptions, tls: { cert: string; key: string }, port: number): Promise<{ server: Server; url: string }> {
   let url = '';
-  const server = createHttpsServer({ cert: tls.cert, key: tls.key }, listener(options, () => url));
+  const server = createHttpsServer(
+    { cert: tls.cert, key: tls.key },
+    listener(options, () => url),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);

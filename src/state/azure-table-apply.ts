@@ -31,7 +31,10 @@ import {
  * STATE_INVALID_INPUT before the journal is written, and returns the function that applies them.
  */
 export function planApply(t: Tables, p: JournalPayload): () => Promise<void> {
-  const seen = [...byPartition(p.seen, (id) => seenPartition(p.tenant, p.stream, id))].map(([pk, ids]) => ({ pk, items: ids.map((id) => seenItem(pk, id, p.seenExpiresAtMs)) }));
+  const seen = [...byPartition(p.seen, (id) => seenPartition(p.tenant, p.stream, id))].map(([pk, ids]) => ({
+    pk,
+    items: ids.map((id) => seenItem(pk, id, p.seenExpiresAtMs)),
+  }));
   const findings = p.findings.map(findingItem);
   const alerts = p.alerts.map((row) => ({ id: row.alert_id, columns: alertEntityColumns(row, p.jid) }));
   const outbox = p.outbox.map(outboxInsertItem);
@@ -42,14 +45,20 @@ export function planApply(t: Tables, p: JournalPayload): () => Promise<void> {
   const steps: Array<() => Promise<unknown>> = [
     () => mapLimit(seen, BATCH_CONCURRENCY, (g) => casPartition(t.Seen, g.pk, g.items, { assumeAbsent: true, what: `seen ids of ${p.tenant}/${p.stream}` })),
     () => casPartition(t.Findings, findingsPartition(p.tenant), findings, { assumeAbsent: true, what: `findings of ${p.tenant}` }),
-    () => mapLimit(alerts, BATCH_CONCURRENCY, (a) => casRow(t.Alerts, keyPart(a.id), ALERT_ROW, (cur) => (later(cur) ? a.columns : undefined), `alert ${a.id}`)),
+    () =>
+      mapLimit(alerts, BATCH_CONCURRENCY, (a) => casRow(t.Alerts, keyPart(a.id), ALERT_ROW, (cur) => (later(cur) ? a.columns : undefined), `alert ${a.id}`)),
     () => casPartition(t.Outbox, OUTBOX_PARTITION, outbox, { assumeAbsent: true, what: 'outbox' }),
     () => submitAll(t.Aggregates, aggregates),
-    () => mapLimit(learned, BATCH_CONCURRENCY, (g) => casPartition(t.LearnedNetworks, g.pk, g.items, { assumeAbsent: true, what: `learned networks of ${p.tenant}` })),
+    () =>
+      mapLimit(learned, BATCH_CONCURRENCY, (g) =>
+        casPartition(t.LearnedNetworks, g.pk, g.items, { assumeAbsent: true, what: `learned networks of ${p.tenant}` }),
+      ),
   ];
   const snapshot = p.snapshot;
   if (snapshot !== null) {
-    steps.push(() => switchPointer(t.Snapshots, keyPart(p.tenant), { jid: p.jid, t: double(snapshot.takenAtMs) }, snapshot.ref, later, `snapshot of ${p.tenant}`));
+    steps.push(() =>
+      switchPointer(t.Snapshots, keyPart(p.tenant), { jid: p.jid, t: double(snapshot.takenAtMs) }, snapshot.ref, later, `snapshot of ${p.tenant}`),
+    );
   }
   const watermarkMs = p.watermarkMs;
 

@@ -44,25 +44,44 @@ export async function backoff(attempt: number): Promise<void> {
  * With `assumeAbsent`, the first round skips the reads and creates every row: right for ids that
  * are new almost always (seen ids, outbox entries), and a conflict costs only the read it skipped.
  */
-export async function casPartition(client: TableClient, pk: string, items: readonly CasItem[], options: { assumeAbsent: boolean; what: string }): Promise<void> {
+export async function casPartition(
+  client: TableClient,
+  pk: string,
+  items: readonly CasItem[],
+  options: { assumeAbsent: boolean; what: string },
+): Promise<void> {
   let pending = items;
-  let current = options.assumeAbsent ? new Map<string, Entity | undefined>() : await readRows(client, pk, items.map((i) => i.rowKey));
+  let current = options.assumeAbsent
+    ? new Map<string, Entity | undefined>()
+    : await readRows(
+        client,
+        pk,
+        items.map((i) => i.rowKey),
+      );
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const planned = pending.map((item) => ({ item, actions: item.plan(current.get(item.rowKey)) })).filter((p) => p.actions.length > 0);
     if (planned.length === 0) return;
     const conflicted: CasItem[] = [];
-    await mapLimit(toBatches(planned, (p) => p.actions), BATCH_CONCURRENCY, async (batch) => {
-      try {
-        await client.submitTransaction(batch.flatMap((p) => p.actions));
-      } catch (e: unknown) {
-        if (!isConflict(e)) throw e;
-        conflicted.push(...batch.map((p) => p.item));
-      }
-    });
+    await mapLimit(
+      toBatches(planned, (p) => p.actions),
+      BATCH_CONCURRENCY,
+      async (batch) => {
+        try {
+          await client.submitTransaction(batch.flatMap((p) => p.actions));
+        } catch (e: unknown) {
+          if (!isConflict(e)) throw e;
+          conflicted.push(...batch.map((p) => p.item));
+        }
+      },
+    );
     if (conflicted.length === 0) return;
     await backoff(attempt);
     pending = conflicted;
-    current = await readRows(client, pk, conflicted.map((i) => i.rowKey));
+    current = await readRows(
+      client,
+      pk,
+      conflicted.map((i) => i.rowKey),
+    );
   }
   throw contention(options.what, MAX_ATTEMPTS);
 }

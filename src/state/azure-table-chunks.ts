@@ -39,7 +39,11 @@ function chunkKey(gen: string, index: number): string {
 
 /** Writes a generation's chunk rows (nothing points to them yet, so order and batching are free). */
 export async function writeChunks(client: TableClient, pk: string, gen: string, chunks: readonly Buffer[]): Promise<void> {
-  const actions: TransactionAction[] = chunks.map((chunk, i) => ['upsert', { partitionKey: pk, rowKey: chunkKey(gen, i), ...partColumns('z', chunk) }, 'Replace']);
+  const actions: TransactionAction[] = chunks.map((chunk, i) => [
+    'upsert',
+    { partitionKey: pk, rowKey: chunkKey(gen, i), ...partColumns('z', chunk) },
+    'Replace',
+  ]);
   await submitAll(client, actions);
 }
 
@@ -95,7 +99,11 @@ export async function readPointed(client: TableClient, pk: string, what: string)
 /** Removes a generation's chunk rows. */
 export async function dropGeneration(client: TableClient, pk: string, gen: string): Promise<void> {
   const rows = await queryRows(client, prefixFilter(pk, joinKey(CHUNK, gen)), ['RowKey']);
-  await deleteRows(client, pk, rows.map((r) => r.rowKey ?? ''));
+  await deleteRows(
+    client,
+    pk,
+    rows.map((r) => r.rowKey ?? ''),
+  );
 }
 
 /**

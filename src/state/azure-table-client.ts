@@ -9,7 +9,19 @@ import { CredwatchError } from '../errors.js';
 import { invalidInput } from './validate.js';
 
 /** The tables, each named `${tablePrefix}${name}`. */
-export const TABLE_NAMES = ['Watermarks', 'Seen', 'Findings', 'Alerts', 'Outbox', 'Aggregates', 'LearnedNetworks', 'Snapshots', 'Cache', 'Scans', 'Journal'] as const;
+export const TABLE_NAMES = [
+  'Watermarks',
+  'Seen',
+  'Findings',
+  'Alerts',
+  'Outbox',
+  'Aggregates',
+  'LearnedNetworks',
+  'Snapshots',
+  'Cache',
+  'Scans',
+  'Journal',
+] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export type Tables = Readonly<Record<TableName, TableClient>>;
 
@@ -47,16 +59,21 @@ export function createTables(
 ): Tables {
   const make = (name: TableName): TableClient => {
     const table = prefix + name;
-    return wrap('connectionString' in location
-      ? TableClient.fromConnectionString(location.connectionString, table, options)
-      : new TableClient(location.endpoint, table, location.credential, options));
+    return wrap(
+      'connectionString' in location
+        ? TableClient.fromConnectionString(location.connectionString, table, options)
+        : new TableClient(location.endpoint, table, location.credential, options),
+    );
   };
   try {
     return Object.fromEntries(TABLE_NAMES.map((n) => [n, make(n)])) as Record<TableName, TableClient>;
   } catch (e: unknown) {
     // The SDK's parse errors name the faulty part of a connection string, never its key or signature.
     const message = e instanceof Error ? e.message : String(e);
-    throw new CredwatchError('STATE_INVALID_INPUT', `azure table state "${prefix}": the storage location cannot be used: ${message}`, { cause: e, details: { tablePrefix: prefix } });
+    throw new CredwatchError('STATE_INVALID_INPUT', `azure table state "${prefix}": the storage location cannot be used: ${message}`, {
+      cause: e,
+      details: { tablePrefix: prefix },
+    });
   }
 }
 
@@ -182,24 +199,28 @@ export async function submitAll(client: TableClient, actions: readonly Transacti
  */
 export async function deleteRows(client: TableClient, pk: string, rowKeys: readonly string[]): Promise<number> {
   const action = (rk: string): TransactionAction => ['delete', { partitionKey: pk, rowKey: rk }];
-  const counts = await mapLimit(toBatches(rowKeys, (rk) => [action(rk)]), BATCH_CONCURRENCY, async (batch) => {
-    try {
-      await client.submitTransaction(batch.map(action));
-      return batch.length;
-    } catch (e: unknown) {
-      if (statusOf(e) !== 404 || isMissingTable(e)) throw e;
-      const one = await mapLimit(batch, READ_CONCURRENCY, async (rk) => {
-        try {
-          await client.deleteEntity(pk, rk);
-          return 1;
-        } catch (e2: unknown) {
-          if (statusOf(e2) === 404 && !isMissingTable(e2)) return 0;
-          throw e2;
-        }
-      });
-      return one.reduce<number>((a, b) => a + b, 0);
-    }
-  });
+  const counts = await mapLimit(
+    toBatches(rowKeys, (rk) => [action(rk)]),
+    BATCH_CONCURRENCY,
+    async (batch) => {
+      try {
+        await client.submitTransaction(batch.map(action));
+        return batch.length;
+      } catch (e: unknown) {
+        if (statusOf(e) !== 404 || isMissingTable(e)) throw e;
+        const one = await mapLimit(batch, READ_CONCURRENCY, async (rk) => {
+          try {
+            await client.deleteEntity(pk, rk);
+            return 1;
+          } catch (e2: unknown) {
+            if (statusOf(e2) === 404 && !isMissingTable(e2)) return 0;
+            throw e2;
+          }
+        });
+        return one.reduce<number>((a, b) => a + b, 0);
+      }
+    },
+  );
   return counts.reduce((a, b) => a + b, 0);
 }
 

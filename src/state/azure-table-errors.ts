@@ -21,14 +21,19 @@ export function mapTableError(e: unknown, tablePrefix: string, operation: string
   const where = `azure table state "${tablePrefix}"`;
   if (e instanceof CredwatchError) {
     if ('tablePrefix' in e.details) return e;
-    return new CredwatchError(e.code, `${where}: ${operation} failed: ${e.message}`, { cause: e, retryable: e.retryable, details: { ...e.details, tablePrefix, operation } });
+    return new CredwatchError(e.code, `${where}: ${operation} failed: ${e.message}`, {
+      cause: e,
+      retryable: e.retryable,
+      details: { ...e.details, tablePrefix, operation },
+    });
   }
   if (e instanceof Error && e.name === 'RestError') {
     const status = statusOf(e);
     const serviceCode = serviceCodeOf(e);
     // The service appends RequestId and Time lines; the first line is the message.
     const message = e.message.split('\n')[0] ?? e.message;
-    const suffix = status === undefined ? (serviceCode === undefined ? '' : ` (${serviceCode})`) : ` (HTTP ${status}${serviceCode === undefined ? '' : ` ${serviceCode}`})`;
+    const suffix =
+      status === undefined ? (serviceCode === undefined ? '' : ` (${serviceCode})`) : ` (HTTP ${status}${serviceCode === undefined ? '' : ` ${serviceCode}`})`;
     return new CredwatchError(codeFor(status), `${where}: ${operation} failed: ${message}${suffix}`, {
       cause: e,
       details: { tablePrefix, operation, statusCode: status, serviceCode },

@@ -74,7 +74,10 @@ export interface JournalPayload {
  * and aggregates with one key add up. The snapshot's text is returned apart; the caller decides
  * where it goes.
  */
-export function stageCommit(commit: WindowCommit): { payload: Omit<JournalPayload, 'jid' | 'snapshot'>; snapshot: { takenAtMs: number; text: string } | undefined } {
+export function stageCommit(commit: WindowCommit): {
+  payload: Omit<JournalPayload, 'jid' | 'snapshot'>;
+  snapshot: { takenAtMs: number; text: string } | undefined;
+} {
   const h = commitHeader(commit);
   const seen = new Set<string>();
   const findings = new Map<string, FindingRow>();
@@ -160,7 +163,9 @@ export async function readJournal(client: TableClient, jid: string): Promise<Jou
   if (head === undefined) throw corrupt(`${what} has no first row`, what);
   const version = numberColumn(head, 'v', what);
   if (version > JOURNAL_VERSION) {
-    throw new CredwatchError('STATE_VERSION_UNSUPPORTED', `${what} was written by a newer credwatch (journal version ${version})`, { details: { jid, version } });
+    throw new CredwatchError('STATE_VERSION_UNSUPPORTED', `${what} was written by a newer credwatch (journal version ${version})`, {
+      details: { jid, version },
+    });
   }
   const count = numberColumn(head, 'n', what);
   rows.sort((a, b) => ((a.rowKey ?? '') < (b.rowKey ?? '') ? -1 : 1));
@@ -180,5 +185,9 @@ export async function readJournal(client: TableClient, jid: string): Promise<Jou
 /** Removes an applied journal (someone else may have removed it already). */
 export async function deleteJournal(client: TableClient, jid: string): Promise<void> {
   const rows = await queryRows(client, partitionFilter(jid), ['RowKey']);
-  await deleteRows(client, jid, rows.map((r) => r.rowKey ?? ''));
+  await deleteRows(
+    client,
+    jid,
+    rows.map((r) => r.rowKey ?? ''),
+  );
 }

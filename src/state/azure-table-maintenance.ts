@@ -18,7 +18,13 @@ const ORPHAN_AGE_IN_MS = 3_600_000;
 
 async function deleteAll(client: TableClient, rows: readonly Entity[]): Promise<number> {
   const groups = [...byPartition(rows, (r) => r.partitionKey ?? '')];
-  const counts = await mapLimit(groups, BATCH_CONCURRENCY, ([pk, group]) => deleteRows(client, pk, group.map((r) => r.rowKey ?? '')));
+  const counts = await mapLimit(groups, BATCH_CONCURRENCY, ([pk, group]) =>
+    deleteRows(
+      client,
+      pk,
+      group.map((r) => r.rowKey ?? ''),
+    ),
+  );
   return counts.reduce((a, b) => a + b, 0);
 }
 

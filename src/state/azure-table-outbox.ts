@@ -23,7 +23,13 @@ const ENTRY = 'i';
 const PENDING = 'p';
 
 function entryEntity(row: OutboxRow): NewEntity {
-  return { partitionKey: PK, rowKey: joinKey(ENTRY, keyPart(row.id)), tk: keyPart(row.tenant), status: row.status, ...dataColumns(row, `outbox entry ${row.id}`) };
+  return {
+    partitionKey: PK,
+    rowKey: joinKey(ENTRY, keyPart(row.id)),
+    tk: keyPart(row.tenant),
+    status: row.status,
+    ...dataColumns(row, `outbox entry ${row.id}`),
+  };
 }
 
 function pendingEntity(row: OutboxRow): NewEntity {
@@ -87,5 +93,8 @@ export async function listOutboxEntries(client: TableClient, tenant: string | un
   if (tenant !== undefined) filter += ` and ${eqFilter('tk', keyPart(tenant))}`;
   if (status !== undefined) filter += ` and ${eqFilter('status', status)}`;
   const rows = (await queryRows(client, filter)).map((e) => entryOf(e));
-  return rows.filter((r) => (tenant === undefined || r.tenant === tenant) && (status === undefined || r.status === status)).sort(oldestFirst).map(decodeOutbox);
+  return rows
+    .filter((r) => (tenant === undefined || r.tenant === tenant) && (status === undefined || r.status === status))
+    .sort(oldestFirst)
+    .map(decodeOutbox);
 }

@@ -10,7 +10,18 @@ import { prepareBlob, readPointed, switchPointer, writeChunks } from './azure-ta
 import { getRow, mapLimit, queryRows, READ_CONCURRENCY } from './azure-table-client.js';
 import { doubleLiteral, eqFilter, keyPart, msKey, partitionFilter, rangeFilter, SEP } from './azure-table-keys.js';
 import { corrupt, double, numberColumn, packText, unpackText } from './azure-table-pack.js';
-import { ALERT_ROW, alertOf, findingsPartition, findingTimeKey, jidOf, learnedPartition, rowOf, seenAt, seenPartition, sumAggregates } from './azure-table-rows.js';
+import {
+  ALERT_ROW,
+  alertOf,
+  findingsPartition,
+  findingTimeKey,
+  jidOf,
+  learnedPartition,
+  rowOf,
+  seenAt,
+  seenPartition,
+  sumAggregates,
+} from './azure-table-rows.js';
 import { byKeys } from './order.js';
 import type { CacheEntry, InventorySnapshot, LearnedNetwork, ScanRecord, SignInAggregate, StoredAlert, StoredFinding } from './types.js';
 
@@ -93,5 +104,8 @@ export async function writeCache(client: TableClient, key: string, entry: CacheE
 
 export async function listScansBetween(client: TableClient, tenant: string, fromMs: number, toMs: number): Promise<ScanRecord[]> {
   const rows = (await queryRows(client, rangeFilter(keyPart(tenant), msKey(fromMs), msKey(toMs)))).map((e) => rowOf<ScanRow>(e, 'scan'));
-  return rows.filter((r) => r.tenant === tenant).sort(byKeys((r) => [r.started_at_ms])).map(decodeScan);
+  return rows
+    .filter((r) => r.tenant === tenant)
+    .sort(byKeys((r) => [r.started_at_ms]))
+    .map(decodeScan);
 }

@@ -72,7 +72,16 @@ export function findingItem(row: FindingRow): CasItem {
   const id = keyPart(row.finding_id);
   const marker: NewEntity = { partitionKey: pk, rowKey: joinKey('i', id) };
   const data: NewEntity = { partitionKey: pk, rowKey: joinKey(findingTimeKey(row.occurred_at_ms), id), ...dataColumns(row, `finding ${row.finding_id}`) };
-  return { rowKey: marker.rowKey, plan: (current) => (current === undefined ? [['create', marker], ['upsert', data, 'Replace']] : []) };
+  return {
+    rowKey: marker.rowKey,
+    plan: (current) =>
+      current === undefined
+        ? [
+            ['create', marker],
+            ['upsert', data, 'Replace'],
+          ]
+        : [],
+  };
 }
 
 // Alerts: one partition per alert id (getAlerts has no tenant). `jid` orders versions, so a
@@ -114,7 +123,12 @@ export function sumAggregates(rows: readonly AggregateRow[]): AggregateRow[] {
   for (const r of rows) {
     const k = JSON.stringify([r.tenant, r.day, r.app_id, r.network, r.allowed]);
     const old = sums.get(k);
-    sums.set(k, old === undefined ? { ...r } : { ...old, count: old.count + r.count, success_count: old.success_count + r.success_count, failure_count: old.failure_count + r.failure_count });
+    sums.set(
+      k,
+      old === undefined
+        ? { ...r }
+        : { ...old, count: old.count + r.count, success_count: old.success_count + r.success_count, failure_count: old.failure_count + r.failure_count },
+    );
   }
   return [...sums.values()];
 }

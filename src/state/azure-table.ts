@@ -42,7 +42,20 @@ import { listAggregatesBetween, listAlertsBetween, listFindingsBetween, listLear
 import { readAlerts, readCache, readSnapshot, readWatermark, unseenIds, writeCache } from './azure-table-reads.js';
 import { scanEntity } from './azure-table-rows.js';
 import { requireLimit } from './order.js';
-import type { CacheEntry, InventorySnapshot, LearnedNetwork, OutboxEntry, OutboxStatus, ScanRecord, SignInAggregate, StateStore, StateStoreOptions, StoredAlert, StoredFinding, WindowCommit } from './types.js';
+import type {
+  CacheEntry,
+  InventorySnapshot,
+  LearnedNetwork,
+  OutboxEntry,
+  OutboxStatus,
+  ScanRecord,
+  SignInAggregate,
+  StateStore,
+  StateStoreOptions,
+  StoredAlert,
+  StoredFinding,
+  WindowCommit,
+} from './types.js';
 import { toMs } from './validate.js';
 
 export type { AzureTableLocation } from './azure-table-client.js';
@@ -246,7 +259,9 @@ export class AzureTableStateStore implements StateStore {
 
   async #run<T>(operation: string, fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.#closed) {
-      throw new CredwatchError('STATE_UNAVAILABLE', `azure table state "${this.tablePrefix}" is closed`, { details: { tablePrefix: this.tablePrefix, operation } });
+      throw new CredwatchError('STATE_UNAVAILABLE', `azure table state "${this.tablePrefix}" is closed`, {
+        details: { tablePrefix: this.tablePrefix, operation },
+      });
     }
     try {
       return await fn(this.#t);

@@ -47,7 +47,20 @@ type FindingJson = Omit<Finding, 'occurredAt' | 'allowlist' | 'credentialKeyId' 
   success: boolean | null;
 };
 
-type AlertJson = Omit<StoredAlert, 'alertId' | 'tenant' | 'firstSeen' | 'lastSeen' | 'allowlist' | 'credentialKeyId' | 'network' | 'suppressed' | 'notifiedAt' | 'notifiedSeverity' | 'notifiedFacts'> & {
+type AlertJson = Omit<
+  StoredAlert,
+  | 'alertId'
+  | 'tenant'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'allowlist'
+  | 'credentialKeyId'
+  | 'network'
+  | 'suppressed'
+  | 'notifiedAt'
+  | 'notifiedSeverity'
+  | 'notifiedFacts'
+> & {
   credentialKeyId: string | null;
   network: string | null;
   allowlist: ProvenanceJson[];
@@ -66,8 +79,14 @@ type AlertJson = Omit<StoredAlert, 'alertId' | 'tenant' | 'firstSeen' | 'lastSee
 function encodeFacts(facts: NotifiedFacts | undefined): NotifiedFacts | null {
   if (facts === undefined) return null;
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  const ok = strings(facts.ips) && strings(facts.resources) && Array.isArray(facts.asns) && facts.asns.every((n) => Number.isSafeInteger(n)) && typeof facts.success === 'boolean';
-  if (!ok) throw invalidInput('alert.notifiedFacts must hold ips and resources (strings), asns (integers) and success (boolean)', { field: 'alert.notifiedFacts' });
+  const ok =
+    strings(facts.ips) &&
+    strings(facts.resources) &&
+    Array.isArray(facts.asns) &&
+    facts.asns.every((n) => Number.isSafeInteger(n)) &&
+    typeof facts.success === 'boolean';
+  if (!ok)
+    throw invalidInput('alert.notifiedFacts must hold ips and resources (strings), asns (integers) and success (boolean)', { field: 'alert.notifiedFacts' });
   return { ips: [...facts.ips], asns: [...facts.asns], resources: [...facts.resources], success: facts.success };
 }
 

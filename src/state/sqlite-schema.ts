@@ -156,9 +156,13 @@ export function openDatabase(path: string, busyTimeoutInMs: number, nowMs: numbe
     // The first statement reads the header, so a file that is not SQLite fails here as NOTADB.
     const mode = enableWal(db, busyTimeoutInMs);
     if (mode !== 'wal' && path !== ':memory:') {
-      throw new CredwatchError('STATE_UNAVAILABLE', `state database ${path}: the file system refused WAL mode (got "${String(mode)}"); use a local disk, not a network share`, {
-        details: { path },
-      });
+      throw new CredwatchError(
+        'STATE_UNAVAILABLE',
+        `state database ${path}: the file system refused WAL mode (got "${String(mode)}"); use a local disk, not a network share`,
+        {
+          details: { path },
+        },
+      );
     }
     db.pragma('synchronous = FULL');
     migrate(db, path, nowMs);

@@ -11,19 +11,45 @@ import type { OutboxEntry, StoredAlert } from '../../src/state/types.js';
 import { captureLogger } from '../helpers/tenant.js';
 
 const t = (minutes: number) => new Date(Date.parse('2026-11-26T12:00:00Z') + minutes * 60_000);
-const rule = { id: 'signin-cert-outside-allowlist', title: 'Vendor certificate used outside its allowed networks', description: 'Detects', mitre: [], runbook: [], falsePositives: [] };
+const rule = {
+  id: 'signin-cert-outside-allowlist',
+  title: 'Vendor certificate used outside its allowed networks',
+  description: 'Detects',
+  mitre: [],
+  runbook: [],
+  falsePositives: [],
+};
 const configs: ChannelConfig[] = [{ type: 'stdout', name: 'ch', minSeverity: 'informational', digestThreshold: 3 }];
 let events = 0;
 const signIn = (alertApp: string, minutes: number, ip: string): Finding => ({
-  ruleId: rule.id, severity: 'high', tenant: 'contoso', appId: alertApp, appDisplayName: alertApp, credentialKeyId: 'k', network: 'AS64999', occurredAt: t(minutes),
-  eventIds: [`d${(events += 1)}`], summary: 's', ip, country: 'NL', asn: 64999, resource: 'Office 365 Exchange Online', success: false, allowlist: [], details: {},
+  ruleId: rule.id,
+  severity: 'high',
+  tenant: 'contoso',
+  appId: alertApp,
+  appDisplayName: alertApp,
+  credentialKeyId: 'k',
+  network: 'AS64999',
+  occurredAt: t(minutes),
+  eventIds: [`d${(events += 1)}`],
+  summary: 's',
+  ip,
+  country: 'NL',
+  asn: 64999,
+  resource: 'Office 365 Exchange Online',
+  success: false,
+  allowlist: [],
+  details: {},
 });
 
 /** A channel that keeps every payload it accepted, one array per message. */
 function recordingChannel(): Channel & { sent: AlertPayload[][] } {
   const sent: AlertPayload[][] = [];
   return {
-    name: 'ch', type: 'test', minSeverity: 'informational', digestThreshold: 3, sent,
+    name: 'ch',
+    type: 'test',
+    minSeverity: 'informational',
+    digestThreshold: 3,
+    sent,
     send: async (a) => void sent.push([a]),
     sendDigest: async (alerts) => void sent.push([...alerts]),
   };
@@ -31,13 +57,26 @@ function recordingChannel(): Channel & { sent: AlertPayload[][] } {
 
 const store = () => new MemoryStateStore({ now: () => t(0) });
 async function commit(s: MemoryStateStore, alerts: StoredAlert[], outbox: OutboxEntry[] = []): Promise<void> {
-  await s.commitWindow({ tenant: 'contoso', stream: 'signIns', watermark: undefined, seenIds: [], seenExpiresAt: t(60), findings: [], alerts, outbox, aggregates: [], learnedNetworks: [], snapshot: undefined });
+  await s.commitWindow({
+    tenant: 'contoso',
+    stream: 'signIns',
+    watermark: undefined,
+    seenIds: [],
+    seenExpiresAt: t(60),
+    findings: [],
+    alerts,
+    outbox,
+    aggregates: [],
+    learnedNetworks: [],
+    snapshot: undefined,
+  });
 }
 const plan = (alert: StoredAlert, now: Date) => planNotifications(alert, configs, { now, renotifyAfterInMs: 86_400_000, rule: () => rule });
-const deliver = (s: MemoryStateStore, channel: Channel, now = t(30)) => deliverDue({ store: s, channels: new Map([[channel.name, channel]]), now: () => now, logger: captureLogger('silent').logger });
+const deliver = (s: MemoryStateStore, channel: Channel, now = t(30)) =>
+  deliverDue({ store: s, channels: new Map([[channel.name, channel]]), now: () => now, logger: captureLogger('silent').logger });
 
 describe('delivery renders each message from the alert as stored when it is sent', () => {
-  it('sends everything the alert gained after its round was queued, under the round\'s number', async () => {
+  it("sends everything the alert gained after its round was queued, under the round's number", async () => {
     const s = store();
     const first = plan(mergeIntoAlert('a1', undefined, [signIn('app', 0, '203.0.113.1')]), t(5));
     await commit(s, [first.alert], first.entries);
@@ -78,7 +117,11 @@ describe('delivery renders each message from the alert as stored when it is sent
   it('renders a digest from its alerts as stored', async () => {
     const s = store();
     const planned = ['a1', 'a2', 'a3', 'a4'].map((id) => plan(mergeIntoAlert(id, undefined, [signIn(id, 0, '203.0.113.1')]), t(5)));
-    await commit(s, planned.map((p) => p.alert), planned.flatMap((p) => p.entries));
+    await commit(
+      s,
+      planned.map((p) => p.alert),
+      planned.flatMap((p) => p.entries),
+    );
     await commit(s, [mergeIntoAlert('a3', planned[2]!.alert, [signIn('a3', 1, '203.0.113.7')])]);
     const channel = recordingChannel();
     await deliver(s, channel);

@@ -12,12 +12,36 @@ const t0 = new Date('2026-11-26T12:00:00Z');
 
 function entry(i: number, severity: Severity, channel = 'ch'): OutboxEntry {
   const payload = { schema: 'credwatch.alert/v1', alertId: `a${i}`, severity, notification: 0 } as unknown as AlertPayload;
-  return { id: `a${i}:${channel}:0`, alertId: `a${i}`, tenant: 'contoso', channel, payload: JSON.stringify(payload), status: 'pending', attempts: 0, nextAttemptAt: t0, lastError: undefined, createdAt: t0, sentAt: undefined };
+  return {
+    id: `a${i}:${channel}:0`,
+    alertId: `a${i}`,
+    tenant: 'contoso',
+    channel,
+    payload: JSON.stringify(payload),
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: t0,
+    lastError: undefined,
+    createdAt: t0,
+    sentAt: undefined,
+  };
 }
 
 async function storeWith(entries: OutboxEntry[]): Promise<MemoryStateStore> {
   const store = new MemoryStateStore({ now: () => t0 });
-  await store.commitWindow({ tenant: 'contoso', stream: 'test', watermark: undefined, seenIds: [], seenExpiresAt: t0, findings: [], alerts: [], outbox: entries, aggregates: [], learnedNetworks: [], snapshot: undefined });
+  await store.commitWindow({
+    tenant: 'contoso',
+    stream: 'test',
+    watermark: undefined,
+    seenIds: [],
+    seenExpiresAt: t0,
+    findings: [],
+    alerts: [],
+    outbox: entries,
+    aggregates: [],
+    learnedNetworks: [],
+    snapshot: undefined,
+  });
   return store;
 }
 
@@ -30,13 +54,23 @@ function recordingChannel(script: Array<'ok' | Error> = []): Channel & { sent: s
     sent.push(ids);
   };
   return {
-    name: 'ch', type: 'test', minSeverity: 'informational', digestThreshold: 3, sent,
+    name: 'ch',
+    type: 'test',
+    minSeverity: 'informational',
+    digestThreshold: 3,
+    sent,
     send: async (a) => next([a.alertId]),
     sendDigest: async (alerts) => next(alerts.map((a) => a.alertId)),
   };
 }
 
-const deps = (store: MemoryStateStore, channel: Channel, now = t0) => ({ store, channels: new Map([[channel.name, channel]]), now: () => now, logger: captureLogger('silent').logger, random: () => 0.5 });
+const deps = (store: MemoryStateStore, channel: Channel, now = t0) => ({
+  store,
+  channels: new Map([[channel.name, channel]]),
+  now: () => now,
+  logger: captureLogger('silent').logger,
+  random: () => 0.5,
+});
 
 describe('deliverDue', () => {
   it('sends the most severe first and marks each entry sent only after the channel accepted it', async () => {

@@ -21,10 +21,15 @@ function alert(displayName = 'Mimecast Archiver', overrides: Partial<AlertPayloa
     severity: 'critical',
     rule: {
       id: 'signin-cert-outside-allowlist',
-      title: 'Vendor certificate used outside the vendor\'s networks',
-      description: 'Detects a vendor app signing in with its certificate from an address outside the vendor\'s published ranges, as in the 2021 Mimecast attack.',
+      title: "Vendor certificate used outside the vendor's networks",
+      description:
+        "Detects a vendor app signing in with its certificate from an address outside the vendor's published ranges, as in the 2021 Mimecast attack.",
       mitre: ['T1550.001'],
-      runbook: ['Confirm with the vendor whether the address is theirs.', 'Remove the certificate from the service principal.', 'Review mailbox access in the unified audit log.'],
+      runbook: [
+        'Confirm with the vendor whether the address is theirs.',
+        'Remove the certificate from the service principal.',
+        'Review mailbox access in the unified audit log.',
+      ],
       falsePositives: ['The vendor moved to a new network without updating its list.'],
     },
     app: { appId: APP_ID, displayName, entraUrl: entraAppUrl(APP_ID) },
@@ -40,7 +45,15 @@ function alert(displayName = 'Mimecast Archiver', overrides: Partial<AlertPayloa
     countries: ['NL'],
     asns: [64500],
     resources: ['Office 365 Exchange Online'],
-    allowlist: [{ vendor: 'Mimecast', source: 'url:https://feeds.example/ranges.json?token=FEEDTOKEN', cidr: '198.51.100.0/24', fetchedAt: '2026-11-26T09:00:00.000Z', stale: false }],
+    allowlist: [
+      {
+        vendor: 'Mimecast',
+        source: 'url:https://feeds.example/ranges.json?token=FEEDTOKEN',
+        cidr: '198.51.100.0/24',
+        fetchedAt: '2026-11-26T09:00:00.000Z',
+        stale: false,
+      },
+    ],
     notification: 0,
     ...overrides,
   };
@@ -73,7 +86,11 @@ function lastMail(): { mailbox: string; request: SendMailRequest; subject: strin
   if (!mail) throw new Error('no mail was sent');
   const request = mail.body as SendMailRequest;
   const attachment = request.message.attachments[0];
-  const text = attachment ? Buffer.from(attachment.contentBytes, 'base64').toString('utf8').replace(/^\ufeff/, '') : '';
+  const text = attachment
+    ? Buffer.from(attachment.contentBytes, 'base64')
+        .toString('utf8')
+        .replace(/^\ufeff/, '')
+    : '';
   return { mailbox: mail.mailbox, request, subject: request.message.subject, html: request.message.body.content, text };
 }
 
@@ -90,9 +107,11 @@ describe('email channel over Graph sendMail', () => {
     expect(mailbox).toBe(FROM);
     expect(request.saveToSentItems).toBe(false);
     expect(request.message.toRecipients).toEqual(TO.map((address) => ({ emailAddress: { address } })));
-    expect(subject).toBe('[credwatch] CRITICAL: Vendor certificate used outside the vendor\'s networks — Mimecast Archiver');
+    expect(subject).toBe("[credwatch] CRITICAL: Vendor certificate used outside the vendor's networks — Mimecast Archiver");
     expect(request.message.body.contentType).toBe('HTML');
-    expect(request.message.attachments).toEqual([expect.objectContaining({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'alert.txt', contentType: 'text/plain' })]);
+    expect(request.message.attachments).toEqual([
+      expect.objectContaining({ '@odata.type': '#microsoft.graph.fileAttachment', name: 'alert.txt', contentType: 'text/plain' }),
+    ]);
     for (const rendering of [html, text]) {
       expect(rendering).toContain('Mimecast Archiver');
       expect(rendering).toContain('203.0.113.7');
@@ -158,7 +177,7 @@ describe('email channel over Graph sendMail', () => {
   it('marks a repeat notification as still happening without changing the subject, so Outlook threads it', async () => {
     await emailChannel().send(alert('Mimecast Archiver', { notification: 40, count: 40 }));
     const { subject, html } = lastMail();
-    expect(subject).toBe('[credwatch] CRITICAL: Vendor certificate used outside the vendor\'s networks — Mimecast Archiver');
+    expect(subject).toBe("[credwatch] CRITICAL: Vendor certificate used outside the vendor's networks — Mimecast Archiver");
     expect(html).toContain('(still happening)');
     expect(html).toContain('repeat notification at 40 events');
   });
@@ -166,9 +185,9 @@ describe('email channel over Graph sendMail', () => {
   it('puts an escalation in the subject and the header, with the severity it rose from', async () => {
     await emailChannel().send(alert('Mimecast Archiver', { notification: 13, count: 13, escalatedFrom: 'high' }));
     const { subject, html, text } = lastMail();
-    expect(subject).toBe('[credwatch] Escalated to CRITICAL: Vendor certificate used outside the vendor\'s networks — Mimecast Archiver');
+    expect(subject).toBe("[credwatch] Escalated to CRITICAL: Vendor certificate used outside the vendor's networks — Mimecast Archiver");
     expect(html).toMatch(/<td style="background-color:#A4262C;[^"]*">CRITICAL: [^<]* \(escalated from HIGH\)<\/td>/);
-    expect(text.split('\n')[0]).toBe('[CRITICAL] Vendor certificate used outside the vendor\'s networks (escalated from HIGH)');
+    expect(text.split('\n')[0]).toBe("[CRITICAL] Vendor certificate used outside the vendor's networks (escalated from HIGH)");
     for (const rendering of [html, text]) {
       expect(rendering).toContain('escalated from HIGH at 13 events');
       expect(rendering).not.toContain('still happening');
@@ -179,8 +198,8 @@ describe('email channel over Graph sendMail', () => {
     const update = { ips: ['203.0.113.9'], asns: [], resources: ['https://evil.example/x'], firstSuccess: false };
     await emailChannel().send(alert('Mimecast Archiver', { notification: 14, count: 14, update }));
     const { subject, html, text } = lastMail();
-    expect(subject).toBe('[credwatch] Update: CRITICAL: Vendor certificate used outside the vendor\'s networks — Mimecast Archiver');
-    expect(text.split('\n')[0]).toBe('[CRITICAL] Vendor certificate used outside the vendor\'s networks (update: something new)');
+    expect(subject).toBe("[credwatch] Update: CRITICAL: Vendor certificate used outside the vendor's networks — Mimecast Archiver");
+    expect(text.split('\n')[0]).toBe("[CRITICAL] Vendor certificate used outside the vendor's networks (update: something new)");
     expect(text).toMatch(/New since last notification: +new IP address 203\.0\.113\.9; new resource hxxps\[:\]\/\/evil\.example\/x/);
     expect(html).toContain('new IP address 203.0.113.9; new resource hxxps[:]//evil.example/x');
     for (const rendering of [html, text]) expect(rendering).toContain('update at 14 events');
@@ -202,9 +221,13 @@ describe('email channel over Graph sendMail', () => {
     expect(urlsIn(html).every((u) => u === entraAppUrl(APP_ID))).toBe(true);
   });
 
-  it('keeps a 500-alert digest of hostile names far under Graph\'s 4 MB request limit, every alert in the text', async () => {
+  it("keeps a 500-alert digest of hostile names far under Graph's 4 MB request limit, every alert in the text", async () => {
     const alerts = Array.from({ length: 500 }, (_, i) =>
-      alert(`<b>${'x'.repeat(5000)}</b>`, { alertId: `alert-${i}`, severity: i < 150 ? 'critical' : 'medium', ips: Array.from({ length: 1000 }, (_v, j) => `198.51.${i % 250}.${j % 250}`) }),
+      alert(`<b>${'x'.repeat(5000)}</b>`, {
+        alertId: `alert-${i}`,
+        severity: i < 150 ? 'critical' : 'medium',
+        ips: Array.from({ length: 1000 }, (_v, j) => `198.51.${i % 250}.${j % 250}`),
+      }),
     );
     await emailChannel().sendDigest!(alerts);
     const { request, subject, html, text } = lastMail();
@@ -218,7 +241,9 @@ describe('email channel over Graph sendMail', () => {
 
   it('fails permanently, naming Mail.Send and RBAC for Applications, when credwatch may not send mail', async () => {
     sim.setGrantedRoles(CREDWATCH_ROLES.filter((r) => r !== 'Mail.Send'));
-    const error = await emailChannel().send(alert()).catch((e: unknown) => e);
+    const error = await emailChannel()
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(error, 'CHANNEL_REJECTED')).toBe(true);
     if (!isCredwatchError(error)) return;
     expect(error.retryable).toBe(false);
@@ -227,9 +252,11 @@ describe('email channel over Graph sendMail', () => {
     expect(isCredwatchError(error.cause, 'GRAPH_PERMISSION_MISSING')).toBe(true);
   });
 
-  it('fails permanently with Graph\'s reason when the mailbox does not exist', async () => {
+  it("fails permanently with Graph's reason when the mailbox does not exist", async () => {
     sim.setFaults({ rules: [{ pathIncludes: 'sendMail', kind: 'status', status: 404, times: 1 }] });
-    const error = await emailChannel().send(alert()).catch((e: unknown) => e);
+    const error = await emailChannel()
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(error, 'CHANNEL_REJECTED')).toBe(true);
     if (!isCredwatchError(error)) return;
     expect(error.message).toContain('404');
@@ -240,7 +267,9 @@ describe('email channel over Graph sendMail', () => {
   it('stays pending (retryable) when Graph keeps answering 503', async () => {
     sim.setFaults({ rules: [{ pathIncludes: 'sendMail', kind: 'status', status: 503, times: 10 }] });
     const before = sim.sentMail.length;
-    const error = await emailChannel({ maxAttempts: 2, baseDelayInMs: 1, maxBackoffInMs: 2 }).send(alert()).catch((e: unknown) => e);
+    const error = await emailChannel({ maxAttempts: 2, baseDelayInMs: 1, maxBackoffInMs: 2 })
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(error, 'CHANNEL_UNAVAILABLE')).toBe(true);
     if (!isCredwatchError(error)) return;
     expect(error.retryable).toBe(true);

@@ -36,7 +36,8 @@ function alert(i: number, severity: Severity, over: Partial<AlertPayload> = {}):
 }
 
 const SEVERITIES: Severity[] = ['low', 'medium', 'critical', 'high', 'informational'];
-const mixed = (n: number, over: (i: number) => Partial<AlertPayload> = () => ({})) => Array.from({ length: n }, (_, i) => alert(i, SEVERITIES[i % SEVERITIES.length]!, over(i)));
+const mixed = (n: number, over: (i: number) => Partial<AlertPayload> = () => ({})) =>
+  Array.from({ length: n }, (_, i) => alert(i, SEVERITIES[i % SEVERITIES.length]!, over(i)));
 
 function cardOf(body: string): { body: Json[]; actions: Json[] } {
   return (JSON.parse(body) as { attachments: Array<{ content: { body: Json[]; actions: Json[] } }> }).attachments[0]!.content;
@@ -44,7 +45,10 @@ function cardOf(body: string): { body: Json[]; actions: Json[] } {
 
 /** The first TextBlock of each listed alert (the containers after the header). */
 function listedTitles(card: { body: Json[] }): string[] {
-  return card.body.slice(1).filter((e) => e.type === 'Container').map((c) => String(((c.items as Json[])[0] as Json).text));
+  return card.body
+    .slice(1)
+    .filter((e) => e.type === 'Container')
+    .map((c) => String(((c.items as Json[])[0] as Json).text));
 }
 
 let receiver: Receiver | undefined;
@@ -56,7 +60,15 @@ afterEach(async () => {
 describe('Teams channel: digest', () => {
   it('sends one card listing 20 alerts, most severe first, and counts the rest', async () => {
     receiver = await startReceiver();
-    const channel = createTeamsChannel({ name: 'soc-teams', minSeverity: 'informational', url: receiver.url, fetch: createFetch(), now: () => new Date(), sleep: async () => {}, digestThreshold: 5 });
+    const channel = createTeamsChannel({
+      name: 'soc-teams',
+      minSeverity: 'informational',
+      url: receiver.url,
+      fetch: createFetch(),
+      now: () => new Date(),
+      sleep: async () => {},
+      digestThreshold: 5,
+    });
     expect(channel.digestThreshold).toBe(5);
     await channel.sendDigest!(mixed(25));
     expect(receiver.requests).toHaveLength(1);
@@ -84,7 +96,13 @@ describe('Teams channel: digest', () => {
 
   it('stays under 28 KB with 25 alerts carrying 10,000-character hostile names', () => {
     const name = '[x](https://evil.example) **b** <img src=x> '.repeat(250);
-    const message = renderDigestMessage(mixed(25, () => ({ tenant: name, app: { appId: name, displayName: name, entraUrl: 'javascript:alert(1)' }, rule: { id: 'r', title: name, description: '', mitre: [], runbook: [], falsePositives: [] } })));
+    const message = renderDigestMessage(
+      mixed(25, () => ({
+        tenant: name,
+        app: { appId: name, displayName: name, entraUrl: 'javascript:alert(1)' },
+        rule: { id: 'r', title: name, description: '', mitre: [], runbook: [], falsePositives: [] },
+      })),
+    );
     const size = Buffer.byteLength(JSON.stringify(message), 'utf8');
     expect(size).toBeLessThan(28_672);
     const card = message.attachments[0].content;

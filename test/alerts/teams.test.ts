@@ -100,11 +100,13 @@ function validateCard14(card: unknown): string[] {
   else card.body.forEach((e: unknown, i) => element(e, `body[${i}]`));
   if (card.actions !== undefined) {
     if (!Array.isArray(card.actions)) problems.push('actions must be an array');
-    else card.actions.forEach((a: unknown, i) => {
-      if (!isObject(a) || typeof a.type !== 'string') problems.push(`actions[${i}]: every action needs a type`);
-      else if (a.type !== 'Action.OpenUrl') problems.push(`actions[${i}]: unexpected ${a.type}`);
-      else if (typeof a.url !== 'string' || a.url === '' || typeof a.title !== 'string' || a.title === '') problems.push(`actions[${i}]: Action.OpenUrl needs url and title`);
-    });
+    else
+      card.actions.forEach((a: unknown, i) => {
+        if (!isObject(a) || typeof a.type !== 'string') problems.push(`actions[${i}]: every action needs a type`);
+        else if (a.type !== 'Action.OpenUrl') problems.push(`actions[${i}]: unexpected ${a.type}`);
+        else if (typeof a.url !== 'string' || a.url === '' || typeof a.title !== 'string' || a.title === '')
+          problems.push(`actions[${i}]: Action.OpenUrl needs url and title`);
+      });
   }
   return problems;
 }
@@ -159,7 +161,14 @@ afterEach(async () => {
 async function channelWithReceiver(over: { now?: () => Date; sleep?: (ms: number) => Promise<void> } = {}) {
   receiver = await startReceiver();
   const url = `${receiver.url}?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sig=SECRET-SIGNATURE`;
-  const channel = createTeamsChannel({ name: 'soc-teams', minSeverity: 'low', url, fetch: createFetch({ timeoutInMs: 5_000 }), now: over.now ?? (() => new Date()), sleep: over.sleep ?? (async () => {}) });
+  const channel = createTeamsChannel({
+    name: 'soc-teams',
+    minSeverity: 'low',
+    url,
+    fetch: createFetch({ timeoutInMs: 5_000 }),
+    now: over.now ?? (() => new Date()),
+    sleep: over.sleep ?? (async () => {}),
+  });
   return { channel, receiver, url };
 }
 
@@ -174,7 +183,12 @@ describe('Teams channel: the message', () => {
     const envelope = JSON.parse(request.body) as Json;
     expect(envelope).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null }] });
     const card = cardOf(request.body);
-    expect(card).toMatchObject({ $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4', msteams: { width: 'Full' } });
+    expect(card).toMatchObject({
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+      type: 'AdaptiveCard',
+      version: '1.4',
+      msteams: { width: 'Full' },
+    });
     expect(validateCard14(card)).toEqual([]);
   });
 
@@ -224,11 +238,14 @@ describe('Teams channel: the message', () => {
     const texts = renderedTexts(card);
     expect(texts[1]).toBe('Update: CRITICAL · Vendor certificate used outside its allowed networks');
     expect(texts[2]).toBe('credwatch · update, something new: 9 in total · tenant contoso');
-    expect(factOf(card, 'New since last notification')).toBe('first successful sign-in; new IP address 203.0.113.9; new network AS64999; new resource \\[x\\]\\(hxxps://evil.example\\)');
+    expect(factOf(card, 'New since last notification')).toBe(
+      'first successful sign-in; new IP address 203.0.113.9; new network AS64999; new resource \\[x\\]\\(hxxps://evil.example\\)',
+    );
   });
 
   it('shows no update for an update field that holds nothing new', () => {
-    const card = renderAlertMessage(alert({ notification: 9, count: 9, update: { ips: [], asns: [], resources: [], firstSuccess: false } })).attachments[0].content as unknown as Json;
+    const card = renderAlertMessage(alert({ notification: 9, count: 9, update: { ips: [], asns: [], resources: [], firstSuccess: false } })).attachments[0]
+      .content as unknown as Json;
     expect(renderedTexts(card)[1]).toBe('CRITICAL · Vendor certificate used outside its allowed networks');
     expect(factOf(card, 'New since last notification')).toBeUndefined();
   });
@@ -236,7 +253,10 @@ describe('Teams channel: the message', () => {
   it('ignores an escalatedFrom that is unknown or not lower, as from a payload tampered with in storage', () => {
     for (const escalatedFrom of ['critical', '**bold** [x](https://evil.example)'] as never[]) {
       const card = renderAlertMessage(alert({ notification: 6, count: 6, escalatedFrom })).attachments[0].content as unknown as Json;
-      expect(renderedTexts(card).slice(1, 3)).toEqual(['CRITICAL · Vendor certificate used outside its allowed networks', 'credwatch · still happening: 6 in total · tenant contoso']);
+      expect(renderedTexts(card).slice(1, 3)).toEqual([
+        'CRITICAL · Vendor certificate used outside its allowed networks',
+        'credwatch · still happening: 6 in total · tenant contoso',
+      ]);
     }
   });
 
@@ -247,7 +267,7 @@ describe('Teams channel: the message', () => {
     ['low', 'accent', 'accent'],
     ['informational', 'default', 'default'],
   ])('styles a %s alert header as %s with %s text', (severity, style, color) => {
-    const header = (renderAlertMessage(alert({ severity })).attachments[0].content.body[0]) as unknown as { style: string; items: Json[] };
+    const header = renderAlertMessage(alert({ severity })).attachments[0].content.body[0] as unknown as { style: string; items: Json[] };
     expect(header.style).toBe(style);
     expect(header.items[0]).toMatchObject({ color, weight: 'bolder', text: `${severity.toUpperCase()} · ${rule.title}` });
   });
@@ -257,7 +277,15 @@ describe('Teams channel: hostile input', () => {
   it('escapes attacker-chosen names so they cannot become links, HTML, formatting or date functions', async () => {
     const { channel, receiver } = await channelWithReceiver();
     const base = alert();
-    await channel.send(alert({ app: { ...base.app, displayName: HOSTILE }, summary: `Vendor certificate for "${HOSTILE}" used from 203.0.113.7`, tenant: HOSTILE, ips: ['<script>', '203.0.113.7'], resources: [HOSTILE] }));
+    await channel.send(
+      alert({
+        app: { ...base.app, displayName: HOSTILE },
+        summary: `Vendor certificate for "${HOSTILE}" used from 203.0.113.7`,
+        tenant: HOSTILE,
+        ips: ['<script>', '203.0.113.7'],
+        resources: [HOSTILE],
+      }),
+    );
     const card = cardOf(receiver.requests[0]!.body);
     expect(validateCard14(card)).toEqual([]);
     for (const text of renderedTexts(card)) {
@@ -323,7 +351,10 @@ describe('Teams channel: answers', () => {
 
   it('treats 400 as rejected, with the reason and without the signed URL', async () => {
     const { channel, receiver, url } = await channelWithReceiver();
-    receiver.script.push({ status: 400, body: '{"error":{"code":"TriggerInputSchemaMismatch","message":"The input body for trigger manual did not match its schema"}}' });
+    receiver.script.push({
+      status: 400,
+      body: '{"error":{"code":"TriggerInputSchemaMismatch","message":"The input body for trigger manual did not match its schema"}}',
+    });
     const error: unknown = await channel.send(alert()).catch((e: unknown) => e);
     expect(isCredwatchError(error, 'CHANNEL_REJECTED')).toBe(true);
     const message = (error as Error).message;
@@ -356,10 +387,13 @@ describe('Teams channel: pacing', () => {
   it('sleeps only as long as needed between posts on an injected clock', async () => {
     let t = Date.parse('2026-11-26T10:00:00Z');
     const sleeps: number[] = [];
-    const { channel } = await channelWithReceiver({ now: () => new Date(t), sleep: async (ms) => {
-      sleeps.push(ms);
-      t += ms;
-    } });
+    const { channel } = await channelWithReceiver({
+      now: () => new Date(t),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        t += ms;
+      },
+    });
     await channel.send(alert());
     t += 100; // the next alert comes 100 ms later: 150 ms left to wait
     await channel.send(alert());
@@ -371,9 +405,12 @@ describe('Teams channel: pacing', () => {
 
   it('queues concurrent sends behind each other', async () => {
     const sleeps: number[] = [];
-    const { channel, receiver } = await channelWithReceiver({ now: () => new Date('2026-11-26T10:00:00Z'), sleep: async (ms) => {
-      sleeps.push(ms);
-    } });
+    const { channel, receiver } = await channelWithReceiver({
+      now: () => new Date('2026-11-26T10:00:00Z'),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
     await Promise.all([channel.send(alert()), channel.send(alert()), channel.send(alert())]);
     expect(sleeps).toEqual([250, 500]);
     expect(receiver.requests).toHaveLength(3);

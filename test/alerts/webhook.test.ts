@@ -19,7 +19,14 @@ function alert(overrides: Partial<AlertPayload> = {}): AlertPayload {
     alertId: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
     tenant: 'contoso',
     severity: 'critical',
-    rule: { id: 'signin-cert-outside-allowlist', title: 'Vendor certificate used outside the vendor\'s networks', description: 'Detects …', mitre: ['T1550.001'], runbook: ['Remove the certificate.'], falsePositives: [] },
+    rule: {
+      id: 'signin-cert-outside-allowlist',
+      title: "Vendor certificate used outside the vendor's networks",
+      description: 'Detects …',
+      mitre: ['T1550.001'],
+      runbook: ['Remove the certificate.'],
+      falsePositives: [],
+    },
     app: { appId, displayName: 'Mimecast Archiver', entraUrl: entraAppUrl(appId) },
     credentialKeyId: null,
     network: 'AS64500',
@@ -113,12 +120,21 @@ describe('webhook channel', () => {
     await webhook(r.url).send(alert());
     const original = r.received[0]!;
     const replay = (body: string) =>
-      fetch(r.url, { method: 'POST', body, headers: { 'x-credwatch-timestamp': String(original.headers['x-credwatch-timestamp']), 'x-credwatch-signature': String(original.headers['x-credwatch-signature']) } });
+      fetch(r.url, {
+        method: 'POST',
+        body,
+        headers: {
+          'x-credwatch-timestamp': String(original.headers['x-credwatch-timestamp']),
+          'x-credwatch-signature': String(original.headers['x-credwatch-signature']),
+        },
+      });
     expect((await replay(original.body)).status).toBe(204);
     expect((await replay(original.body.replace('"critical"', '"low"'))).status).toBe(401);
     expect(verify('another-secret', original.headers, original.body, T0.getTime() / 1000)).toBe(false);
     // A request signed ten minutes ago is refused even though its signature is genuine.
-    const stale = await webhook(r.url, () => new Date(T0.getTime() - 600_000)).send(alert()).catch((e: unknown) => e);
+    const stale = await webhook(r.url, () => new Date(T0.getTime() - 600_000))
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(stale, 'CHANNEL_REJECTED')).toBe(true);
   });
 
@@ -157,7 +173,14 @@ describe('webhook channel', () => {
 
   it('carries hostile names losslessly: the parsed JSON equals the original strings exactly', async () => {
     const r = await receiver();
-    const names = ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>', '[click](https://evil.example)', 'tab\there\r\nBcc: x\u0000\u202Eexe.fdp', '😈'.repeat(2500), '\ud800 lone'];
+    const names = [
+      '<img src=x onerror=alert(1)>',
+      '"><script>alert(1)</script>',
+      '[click](https://evil.example)',
+      'tab\there\r\nBcc: x\u0000\u202Eexe.fdp',
+      '😈'.repeat(2500),
+      '\ud800 lone',
+    ];
     for (const displayName of names) await webhook(r.url).send(alert({ app: { ...alert().app, displayName } }));
     const parsed = r.received.map((q) => (JSON.parse(q.body) as AlertPayload).app.displayName);
     // A lone surrogate cannot be encoded as UTF-8; JSON.stringify escapes it, so it survives too.
@@ -166,21 +189,27 @@ describe('webhook channel', () => {
 
   it('keeps an alert pending on 503', async () => {
     const r = await receiver(() => ({ status: 503, body: 'maintenance' }));
-    const error = await webhook(r.url).send(alert()).catch((e: unknown) => e);
+    const error = await webhook(r.url)
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(error, 'CHANNEL_UNAVAILABLE')).toBe(true);
     expect(isCredwatchError(error) && error.retryable).toBe(true);
   });
 
   it('honours a 429 Retry-After given as an HTTP-date', async () => {
     const r = await receiver(() => ({ status: 429, headers: { 'retry-after': new Date(T0.getTime() + 120_000).toUTCString() } }));
-    const error = await webhook(r.url).send(alert()).catch((e: unknown) => e);
+    const error = await webhook(r.url)
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(error, 'CHANNEL_UNAVAILABLE')).toBe(true);
     expect(isCredwatchError(error) && error.details).toMatchObject({ status: 429, retryAfterInMs: 120_000 });
   });
 
-  it.each([400, 404])('fails permanently on %i with the receiver\'s reason', async (status) => {
+  it.each([400, 404])("fails permanently on %i with the receiver's reason", async (status) => {
     const r = await receiver(() => ({ status, body: `{"error":"unknown tenant contoso (${status})"}` }));
-    const error = await webhook(r.url).send(alert()).catch((e: unknown) => e);
+    const error = await webhook(r.url)
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(error, 'CHANNEL_REJECTED')).toBe(true);
     if (!isCredwatchError(error)) return;
     expect(error.retryable).toBe(false);
@@ -191,12 +220,18 @@ describe('webhook channel', () => {
 
   it('never puts the URL, its token or the secret in an error, even when the receiver echoes them', async () => {
     const r = await receiver((req) => ({ status: 400, body: `bad request to ${req.url} (host ${String(req.headers.host)}); key ${SECRET}` }));
-    const echoed = await webhook(r.url).send(alert()).catch((e: unknown) => e);
+    const echoed = await webhook(r.url)
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(echoed, 'CHANNEL_REJECTED')).toBe(true);
     await r.close();
-    const refused = await webhook(r.url).send(alert()).catch((e: unknown) => e);
+    const refused = await webhook(r.url)
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(refused, 'CHANNEL_UNAVAILABLE')).toBe(true);
-    const invalid = await webhook(`http://[::1/hooks?sig=${URL_TOKEN}`).send(alert()).catch((e: unknown) => e);
+    const invalid = await webhook(`http://[::1/hooks?sig=${URL_TOKEN}`)
+      .send(alert())
+      .catch((e: unknown) => e);
     expect(isCredwatchError(invalid, 'CHANNEL_UNAVAILABLE')).toBe(true);
     for (const e of [echoed, refused, invalid]) {
       const text = everythingIn(e);

@@ -34,10 +34,12 @@ describe('the import layers of src/', () => {
   it('finds the imports it checks (the check itself works)', () => {
     expect(edges.length).toBeGreaterThan(500);
     expect(edges).toContainEqual({ from: 'graph/client.ts', to: 'graph/contract.ts' });
-    expect(folderCycles([
-      { from: 'a/x.ts', to: 'b/y.ts' },
-      { from: 'b/y.ts', to: 'c/z.ts' },
-      { from: 'c/z.ts', to: 'a/w.ts' },
-    ])).toEqual([['a', 'b', 'c', 'a']]);
+    expect(
+      folderCycles([
+        { from: 'a/x.ts', to: 'b/y.ts' },
+        { from: 'b/y.ts', to: 'c/z.ts' },
+        { from: 'c/z.ts', to: 'a/w.ts' },
+      ]),
+    ).toEqual([['a', 'b', 'c', 'a']]);
   });
 });

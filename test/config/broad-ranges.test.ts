@@ -14,7 +14,9 @@ const load = (vendors: unknown[], baseDir = '/srv/credwatch') => parseConfig({ t
 describe('configuring broad allowlist sources', () => {
   it('accepts acceptBroadRanges with a reason on a source, and stricter limits without one', async () => {
     const config = await load([
-      vendor([{ type: 'cidrs', cidrs: ['0.0.0.0/0'], acceptBroadRanges: { reason: 'lab tenant (SEC-1234)' } }], { broadRangeLimits: { maxIPv4Percent: 0.01, shortestIPv4Prefix: 16 } }),
+      vendor([{ type: 'cidrs', cidrs: ['0.0.0.0/0'], acceptBroadRanges: { reason: 'lab tenant (SEC-1234)' } }], {
+        broadRangeLimits: { maxIPv4Percent: 0.01, shortestIPv4Prefix: 16 },
+      }),
     ]);
     const [v] = config.vendors as unknown as [{ allowedRanges: unknown[]; broadRangeLimits: unknown }];
     expect(v.allowedRanges).toEqual([{ type: 'cidrs', cidrs: ['0.0.0.0/0'], acceptBroadRanges: { reason: 'lab tenant (SEC-1234)' } }]);
@@ -22,7 +24,14 @@ describe('configuring broad allowlist sources', () => {
   });
 
   it('requires a non-blank reason to accept a broad source, naming the path', async () => {
-    const problems = await problemsOf(load([vendor([{ type: 'cidrs', cidrs: ['0.0.0.0/0'], acceptBroadRanges: { reason: '   ' } }, { type: 'namedLocation', displayName: 'Anywhere', acceptBroadRanges: {} }])]));
+    const problems = await problemsOf(
+      load([
+        vendor([
+          { type: 'cidrs', cidrs: ['0.0.0.0/0'], acceptBroadRanges: { reason: '   ' } },
+          { type: 'namedLocation', displayName: 'Anywhere', acceptBroadRanges: {} },
+        ]),
+      ]),
+    );
     expect(lines(problems)).toEqual([
       'vendors[0].allowedRanges[0].acceptBroadRanges.reason: say why this source may allow so much of the internet (a non-empty reason; it is repeated in every warning)',
       expect.stringMatching(/^vendors\[0\]\.allowedRanges\[1\]\.acceptBroadRanges\.reason: /),
@@ -43,19 +52,29 @@ describe('configuring broad allowlist sources', () => {
     ]);
   });
 
-  it('carries an inline source\'s acceptance from the file to the matcher', async () => {
+  it("carries an inline source's acceptance from the file to the matcher", async () => {
     const config = await load([vendor([{ type: 'cidrs', cidrs: ['0.0.0.0/0'], acceptBroadRanges: { reason: 'lab tenant' } }])]);
-    const resolution = await resolveAllowlists(config.vendors, { fetch: noFetch, cache: memoryCache(), now: () => new Date(), logger: captureLogger('silent').logger });
+    const resolution = await resolveAllowlists(config.vendors, {
+      fetch: noFetch,
+      cache: memoryCache(),
+      now: () => new Date(),
+      logger: captureLogger('silent').logger,
+    });
     expect(resolution.sources[0]).toMatchObject({ status: 'ok', broad: { decision: 'accepted', reason: 'lab tenant' } });
   });
 
   // src/config/resolve.ts rebuilds a file source as { type, path }, dropping acceptBroadRanges, so
   // the file is refused (fail-safe) until it keeps the source's other keys. Turns green then: flip it.
-  it('carries a file source\'s acceptance from the file to the matcher', async () => {
+  it("carries a file source's acceptance from the file to the matcher", async () => {
     const dir = await makeTempDir();
     await dir.write('everything.txt', '0.0.0.0/0\n');
     const config = await load([vendor([{ type: 'file', path: 'everything.txt', acceptBroadRanges: { reason: 'lab tenant' } }])], dir.path);
-    const resolution = await resolveAllowlists(config.vendors, { fetch: noFetch, cache: memoryCache(), now: () => new Date(), logger: captureLogger('silent').logger });
+    const resolution = await resolveAllowlists(config.vendors, {
+      fetch: noFetch,
+      cache: memoryCache(),
+      now: () => new Date(),
+      logger: captureLogger('silent').logger,
+    });
     await dir.cleanup();
     expect(resolution.sources[0]).toMatchObject({ status: 'ok', broad: { decision: 'accepted' } });
   });

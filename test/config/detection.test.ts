@@ -25,7 +25,9 @@ describe('detection settings and suppressions', () => {
       {
         tenants: [tenant],
         state: { type: 'memory' },
-        suppressions: [{ rule: 'signin-new-network', appId: 'aaaaaaaa-0000-4000-8000-0000000000f1', reason: 'vendor migration', owner: 'secops', expires: '2027-01-31' }],
+        suppressions: [
+          { rule: 'signin-new-network', appId: 'aaaaaaaa-0000-4000-8000-0000000000f1', reason: 'vendor migration', owner: 'secops', expires: '2027-01-31' },
+        ],
       },
       { env: {} },
     );

@@ -48,9 +48,7 @@ describe('the shipped configuration files', () => {
 
     expect(tenant?.endpoints.authorityHost).toBe('https://127.0.0.1:8443');
     expect(tenant?.endpoints.caCertificatePem?.trim()).toBe(ca.certificatePem.trim());
-    expect(tenant?.auth.mode === 'certificate' && tenant.auth.thumbprintSha256).toBe(
-      new X509Certificate(app.certificatePem).fingerprint256.replace(/:/g, ''),
-    );
+    expect(tenant?.auth.mode === 'certificate' && tenant.auth.thumbprintSha256).toBe(new X509Certificate(app.certificatePem).fingerprint256.replace(/:/g, ''));
     expect(config.vendors[0]?.allowedRanges.map((r) => r.type)).toEqual(['cidrs', 'file', 'url', 'namedLocation']);
     expect(config.vendors[0]?.allowedRanges[1]).toEqual({ type: 'file', path: `${dir.path}/config/vendors/mimecast-2021.txt` });
     expect(config.channels.map((c) => c.name)).toEqual(['console', 'alert-log', 'soc-teams', 'soc-mail', 'siem']);
@@ -78,7 +76,10 @@ describe('the shipped configuration files', () => {
 
   it('ships a Mimecast allowlist file with only valid CIDRs, each under a comment naming its source', async () => {
     const text = await readFile(repo('config/vendors/mimecast-2021.txt'), 'utf8');
-    const entries = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    const entries = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
 
     expect(entries).toHaveLength(43);
     expect(entries.filter((cidr) => cidrProblem(cidr) !== undefined)).toEqual([]);

@@ -14,10 +14,14 @@ beforeAll(async () => {
 });
 afterAll(() => dir.cleanup());
 
-const errorOf = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('loadConfig', () => {
-  it('reads the file given with --config relative to cwd and resolves paths from the file\'s directory', async () => {
+  it("reads the file given with --config relative to cwd and resolves paths from the file's directory", async () => {
     const config = await loadConfig({ path: 'etc/credwatch.json', cwd: dir.path, env: {} });
 
     expect(config.configPath).toBe(`${dir.path}/etc/credwatch.json`);

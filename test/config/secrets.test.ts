@@ -61,9 +61,7 @@ describe('credential material', () => {
   it('detects a private key that does not belong to the certificate', async () => {
     const problems = await problemsOf(load({ tenants: [certificateTenant({ privateKeyPath: 'certs/other.key' })] }));
 
-    expect(lines(problems)).toEqual([
-      'tenants[0].auth.privateKeyPath: does not belong to the certificate in certificatePath (their public keys differ)',
-    ]);
+    expect(lines(problems)).toEqual(['tenants[0].auth.privateKeyPath: does not belong to the certificate in certificatePath (their public keys differ)']);
   });
 
   it('reads the private key from an environment variable, also when its newlines were written as \\n', async () => {
@@ -77,7 +75,10 @@ describe('credential material', () => {
     // Key Vault's PEM secret holds the key first, then the certificate.
     const env = { APP_CERT: app.privateKeyPem + app.certificatePem };
     const auth = certificateAuth(
-      await load({ tenants: [certificateTenant({ certificatePath: undefined, certificateEnv: 'APP_CERT', privateKeyPath: undefined, privateKeyEnv: 'APP_CERT' })] }, env),
+      await load(
+        { tenants: [certificateTenant({ certificatePath: undefined, certificateEnv: 'APP_CERT', privateKeyPath: undefined, privateKeyEnv: 'APP_CERT' })] },
+        env,
+      ),
     );
 
     expect(auth.thumbprintSha256).toBe(expectedThumbprint());
@@ -87,7 +88,10 @@ describe('credential material', () => {
   it('names certificateEnv when the key in the variable belongs to another certificate', async () => {
     const env = { APP_CERT: app.certificatePem, APP_KEY: other.privateKeyPem };
     const problems = await problemsOf(
-      load({ tenants: [certificateTenant({ certificatePath: undefined, certificateEnv: 'APP_CERT', privateKeyPath: undefined, privateKeyEnv: 'APP_KEY' })] }, env),
+      load(
+        { tenants: [certificateTenant({ certificatePath: undefined, certificateEnv: 'APP_CERT', privateKeyPath: undefined, privateKeyEnv: 'APP_KEY' })] },
+        env,
+      ),
     );
 
     expect(lines(problems)).toEqual(['tenants[0].auth.privateKeyEnv: does not belong to the certificate in certificateEnv (their public keys differ)']);
@@ -111,12 +115,15 @@ describe('credential material', () => {
 
   it('names the environment variable that is not set', async () => {
     const problems = await problemsOf(
-      load({
-        tenants: [
-          certificateTenant({ privateKeyPath: undefined, privateKeyEnv: 'APP_KEY' }),
-          { ...managedIdentityTenant('fabrikam'), auth: { mode: 'secret', clientId: GUID, clientSecretEnv: 'FABRIKAM_SECRET' } },
-        ],
-      }, { FABRIKAM_SECRET: '' }),
+      load(
+        {
+          tenants: [
+            certificateTenant({ privateKeyPath: undefined, privateKeyEnv: 'APP_KEY' }),
+            { ...managedIdentityTenant('fabrikam'), auth: { mode: 'secret', clientId: GUID, clientSecretEnv: 'FABRIKAM_SECRET' } },
+          ],
+        },
+        { FABRIKAM_SECRET: '' },
+      ),
     );
 
     expect(lines(problems)).toEqual([
@@ -140,7 +147,9 @@ describe('credential material', () => {
   });
 
   it('reads the extra CA certificate for overridden endpoints', async () => {
-    const config = await load({ tenants: [certificateTenant({}, { endpoints: { authorityHost: 'https://127.0.0.1:8443', caCertificatePath: 'certs/ca.crt' } })] });
+    const config = await load({
+      tenants: [certificateTenant({}, { endpoints: { authorityHost: 'https://127.0.0.1:8443', caCertificatePath: 'certs/ca.crt' } })],
+    });
 
     expect(config.tenants[0]?.endpoints).toMatchObject({ authorityHost: 'https://127.0.0.1:8443', graphBaseUrl: 'https://graph.microsoft.com' });
     expect(config.tenants[0]?.endpoints.caCertificatePem?.trim()).toBe(other.certificatePem.trim());
@@ -161,17 +170,20 @@ describe('credential material', () => {
 describe('secrets never in the file', () => {
   it('rejects inline secrets and says where each one must go', async () => {
     const problems = await problemsOf(
-      load({
-        tenants: [
-          { ...managedIdentityTenant('a'), auth: { mode: 'secret', clientId: GUID, clientSecret: 'abc~123' } },
-          { ...managedIdentityTenant('b'), auth: { mode: 'certificate', clientId: GUID, certificatePath: 'certs/app.crt', privateKey: 'x' } },
-        ],
-        channels: [
-          { type: 'teams', url: 'https://prod.westus.logic.azure.com/workflows/x?sig=abc' },
-          { type: 'webhook', urlEnv: 'HOOK_URL', secret: 'hmac-key' },
-        ],
-        state: { type: 'azureTable', connectionString: 'DefaultEndpointsProtocol=https;AccountKey=abc' },
-      }, { HOOK_URL: 'https://siem.example/hook', AzureWebJobsStorage: 'UseDevelopmentStorage=true' }),
+      load(
+        {
+          tenants: [
+            { ...managedIdentityTenant('a'), auth: { mode: 'secret', clientId: GUID, clientSecret: 'abc~123' } },
+            { ...managedIdentityTenant('b'), auth: { mode: 'certificate', clientId: GUID, certificatePath: 'certs/app.crt', privateKey: 'x' } },
+          ],
+          channels: [
+            { type: 'teams', url: 'https://prod.westus.logic.azure.com/workflows/x?sig=abc' },
+            { type: 'webhook', urlEnv: 'HOOK_URL', secret: 'hmac-key' },
+          ],
+          state: { type: 'azureTable', connectionString: 'DefaultEndpointsProtocol=https;AccountKey=abc' },
+        },
+        { HOOK_URL: 'https://siem.example/hook', AzureWebJobsStorage: 'UseDevelopmentStorage=true' },
+      ),
     );
 
     expect(lines(problems)).toEqual([
@@ -209,7 +221,11 @@ describe('secrets never in the file', () => {
       { B_SECRET: 'client-secret-value', HOOK_URL: 'https://siem.example/hook?token=url-token-value', HOOK_KEY: 'hmac-key-value' },
     );
     const keyBody = app.privateKeyPem.split('\n')[1] ?? 'missing';
-    const outputs = [JSON.stringify(config), inspect(config, { depth: Infinity, showHidden: true }), `${String(config.tenants[1]?.auth.mode === 'secret' && config.tenants[1].auth.clientSecret)}`];
+    const outputs = [
+      JSON.stringify(config),
+      inspect(config, { depth: Infinity, showHidden: true }),
+      `${String(config.tenants[1]?.auth.mode === 'secret' && config.tenants[1].auth.clientSecret)}`,
+    ];
 
     for (const output of outputs) {
       for (const secret of ['client-secret-value', 'url-token-value', 'hmac-key-value', keyBody, 'PRIVATE KEY']) expect(output).not.toContain(secret);
@@ -237,7 +253,10 @@ describe('secrets never in the file', () => {
 
 describe('the resolved config', () => {
   it('is deeply frozen', async () => {
-    const config = await load({ tenants: [certificateTenant()], vendors: [{ name: 'Acme', appIds: [GUID], allowedRanges: [{ type: 'cidrs', cidrs: ['10.0.0.0/8'] }] }] });
+    const config = await load({
+      tenants: [certificateTenant()],
+      vendors: [{ name: 'Acme', appIds: [GUID], allowedRanges: [{ type: 'cidrs', cidrs: ['10.0.0.0/8'] }] }],
+    });
     const range = config.vendors[0]?.allowedRanges[0];
 
     expect(Object.isFrozen(config)).toBe(true);

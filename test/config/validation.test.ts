@@ -47,10 +47,7 @@ describe('config validation', () => {
     const problems = await problemsOf(
       parseConfig(
         {
-          tenants: [
-            managedIdentityTenant(),
-            { name: 'fabrikam', tenantId: 'not a tenant', auth: { mode: 'certificate', clientId: 'nope' } },
-          ],
+          tenants: [managedIdentityTenant(), { name: 'fabrikam', tenantId: 'not a tenant', auth: { mode: 'certificate', clientId: 'nope' } }],
           schedules: { scan: '* * *', timeZone: 'Mars/Olympus_Mons' },
           logging: { level: 'loud' },
         },
@@ -94,7 +91,15 @@ describe('config validation', () => {
 
   it('says which auth modes exist when the mode is missing or wrong', async () => {
     const problems = await problemsOf(
-      parseConfig({ tenants: [{ ...managedIdentityTenant(), auth: { clientId: GUID } }, { ...managedIdentityTenant('b'), auth: { mode: 'password' } }] }, { env: {} }),
+      parseConfig(
+        {
+          tenants: [
+            { ...managedIdentityTenant(), auth: { clientId: GUID } },
+            { ...managedIdentityTenant('b'), auth: { mode: 'password' } },
+          ],
+        },
+        { env: {} },
+      ),
     );
 
     expect(lines(problems)).toEqual([
@@ -104,7 +109,9 @@ describe('config validation', () => {
   });
 
   it('rejects duplicate tenant names, naming the first use', async () => {
-    const problems = await problemsOf(parseConfig({ tenants: [managedIdentityTenant('a'), managedIdentityTenant('b'), managedIdentityTenant('a')] }, { env: {} }));
+    const problems = await problemsOf(
+      parseConfig({ tenants: [managedIdentityTenant('a'), managedIdentityTenant('b'), managedIdentityTenant('a')] }, { env: {} }),
+    );
 
     expect(lines(problems)).toEqual(['tenants[2].name: tenant name "a" is already used by tenants[0]; names must be unique']);
   });
@@ -129,7 +136,10 @@ describe('config validation', () => {
   it('names the vendor and the entry when a CIDR is invalid, and accepts host bits and IPv6', async () => {
     const vendor = (cidrs: string[]) => ({ name: 'Mimecast', appIds: [GUID], allowedRanges: [{ type: 'cidrs', cidrs }] });
     const problems = await problemsOf(
-      parseConfig({ tenants: [managedIdentityTenant()], vendors: [vendor(['205.139.110.0/24', '12.34.221.11/22', '2001:db8::/32', '205.139.110.0/33', 'mimecast.com'])] }, { env: {} }),
+      parseConfig(
+        { tenants: [managedIdentityTenant()], vendors: [vendor(['205.139.110.0/24', '12.34.221.11/22', '2001:db8::/32', '205.139.110.0/33', 'mimecast.com'])] },
+        { env: {} },
+      ),
     );
 
     expect(lines(problems)).toEqual([
@@ -164,7 +174,10 @@ describe('config validation', () => {
 
   it('explains numbers out of range with their bounds', async () => {
     const problems = await problemsOf(
-      parseConfig({ tenants: [managedIdentityTenant()], collection: { backfillInDays: 90, overlapInMinutes: -1, settleInMinutes: '5' }, posture: { unusedAfterDays: 0 } }, { env: {} }),
+      parseConfig(
+        { tenants: [managedIdentityTenant()], collection: { backfillInDays: 90, overlapInMinutes: -1, settleInMinutes: '5' }, posture: { unusedAfterDays: 0 } },
+        { env: {} },
+      ),
     );
 
     expect(lines(problems)).toEqual([

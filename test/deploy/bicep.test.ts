@@ -240,7 +240,12 @@ function table(text: string, firstHeader: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split('|').slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
@@ -307,14 +312,22 @@ describe('config/azure Bicep files parse', () => {
 
   it('the module is passed exactly the parameters it declares', () => {
     const call = /module keyVaultAccess[\s\S]*?params: \{([\s\S]*?)\n {2}\}/.exec(mask(main).code)?.[1] ?? '';
-    expect(objectKeys(call).sort()).toEqual(params(keyVault).map((p) => p.name).sort());
+    expect(objectKeys(call).sort()).toEqual(
+      params(keyVault)
+        .map((p) => p.name)
+        .sort(),
+    );
   });
 
   it('the example .bicepparam targets main.bicep and sets only parameters it declares', () => {
     expect(mask(bicepparam).code).toMatch(/^using 'main\.bicep'$/m);
     const set = [...mask(bicepparam).code.matchAll(/^param (\w+) = /gm)].map((m) => m[1] ?? '');
     expect(set.length).toBeGreaterThan(0);
-    for (const name of set) expect(mainParams.map((p) => p.name), name).toContain(name);
+    for (const name of set)
+      expect(
+        mainParams.map((p) => p.name),
+        name,
+      ).toContain(name);
   });
 });
 
@@ -327,7 +340,7 @@ describe('main.bicep matches the Function app (src/functions/names.ts)', () => {
     expect(code).toMatch(/reserved: true/);
   });
 
-  it('sets every app setting credwatch reads, with the code\'s default schedules', () => {
+  it("sets every app setting credwatch reads, with the code's default schedules", () => {
     for (const setting of Object.values(SETTINGS)) expect(templateAppSettings).toContain(setting);
     expect(varBody(main, 'appSettingsBase')).toMatch(new RegExp(`${SETTINGS.config}: configFileName\\b`));
     expect(varBody(main, 'appSettingsBase')).toMatch(new RegExp(`${SETTINGS.scanSchedule}: scanSchedule\\b`));
@@ -370,9 +383,7 @@ describe('main.bicep matches the Function app (src/functions/names.ts)', () => {
   });
 
   it('outputs what the guide needs', () => {
-    expect(outputs(main)).toEqual(
-      expect.arrayContaining(['functionAppName', 'identityClientId', 'identityPrincipalId', 'storageAccountName']),
-    );
+    expect(outputs(main)).toEqual(expect.arrayContaining(['functionAppName', 'identityClientId', 'identityPrincipalId', 'storageAccountName']));
   });
 });
 
@@ -418,7 +429,7 @@ describe('docs/deploy-azure.md matches the template and the code', () => {
     expect(documented.sort()).toEqual([...templateAppSettings].sort());
   });
 
-  it('names the schedule settings with the code\'s defaults', () => {
+  it("names the schedule settings with the code's defaults", () => {
     const rows = table(section(guide, 'Schedules'), 'app setting');
     const documented = Object.fromEntries(rows.map((r) => [backticked(r[0])[0], backticked(r[1])[0]]));
     expect(documented).toEqual({ [SETTINGS.scanSchedule]: DEFAULT_SCAN_SCHEDULE, [SETTINGS.reportSchedule]: DEFAULT_REPORT_SCHEDULE });
@@ -433,7 +444,11 @@ describe('docs/deploy-azure.md matches the template and the code', () => {
     const blocks = codeBlocks(guide).join('\n');
     const inline = [...blocks.matchAll(/--parameters ([^\n\\]+)/g)].flatMap((m) => [...(m[1] ?? '').matchAll(/(\w+)=/g)].map((p) => p[1] ?? ''));
     expect(inline.length).toBeGreaterThan(0);
-    for (const name of inline) expect(mainParams.map((p) => p.name), name).toContain(name);
+    for (const name of inline)
+      expect(
+        mainParams.map((p) => p.name),
+        name,
+      ).toContain(name);
     const read = [...blocks.matchAll(/\bout (\w+)\)/g)].map((m) => m[1] ?? '');
     expect(read.length).toBeGreaterThan(0);
     for (const name of read) expect(outputs(main), name).toContain(name);
@@ -444,7 +459,7 @@ describe('docs/deploy-azure.md matches the template and the code', () => {
     expect(documented.sort()).toEqual(REQUIRED_PERMISSIONS.map((p) => p.role).sort());
     const required = REQUIRED_PERMISSIONS.filter((p) => !p.optional).map((p) => p.role);
     const bashLoop = /for ROLE in ([^;]+);/.exec(guide)?.[1]?.split(/\s+/) ?? [];
-    const psLoop = [.../foreach \(\$value in ([^)]+)\)/.exec(guide)?.[1]?.matchAll(/"([^"]+)"/g) ?? []].map((m) => m[1]);
+    const psLoop = [...(/foreach \(\$value in ([^)]+)\)/.exec(guide)?.[1]?.matchAll(/"([^"]+)"/g) ?? [])].map((m) => m[1]);
     for (const loop of [bashLoop, psLoop]) {
       expect(loop).toEqual(expect.arrayContaining(required));
       // Mail.Send is granted with Exchange RBAC for Applications, never tenant-wide in Entra.

@@ -73,10 +73,7 @@ describe('authentication against the simulator with the real msal-node', () => {
   it('reports a certificate the app does not have as AUTH_FAILED with the AADSTS code', async () => {
     const wrong = await generateCertificate({ subject: 'CN=not-registered' });
     const { logger } = captureLogger();
-    const { tokens } = connect(
-      await simulatorConfig(sim, 'certificate', { certificatePem: wrong.certificatePem, privateKeyPem: wrong.privateKeyPem }),
-      logger,
-    );
+    const { tokens } = connect(await simulatorConfig(sim, 'certificate', { certificatePem: wrong.certificatePem, privateKeyPem: wrong.privateKeyPem }), logger);
     const error = await tokens.getToken().catch((e: unknown) => e);
     expect(isCredwatchError(error, 'AUTH_FAILED')).toBe(true);
     expect((error as Error).message).toMatch(/AADSTS700027/);

@@ -27,12 +27,14 @@ async function credwatch(args: string[], env: Record<string, string> = {}): Prom
 async function writeConfig(name: string, auth: Record<string, unknown>): Promise<string> {
   const path = join(dir, name);
   const config = {
-    tenants: [{
-      name: 'contoso',
-      tenantId: sim.tenantId,
-      endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
-      auth,
-    }],
+    tenants: [
+      {
+        name: 'contoso',
+        tenantId: sim.tenantId,
+        endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
+        auth,
+      },
+    ],
     state: { type: 'memory' },
   };
   await writeFile(path, JSON.stringify(config));
@@ -52,7 +54,12 @@ afterAll(async () => {
 
 describe('the credwatch command', () => {
   it('prints the inventory as JSON on stdout, keeps logs on stderr and exits 0', async () => {
-    const config = await writeConfig('cert.json', { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' });
+    const config = await writeConfig('cert.json', {
+      mode: 'certificate',
+      clientId: sim.credwatchApp.clientId,
+      certificatePath: 'app.crt',
+      privateKeyPath: 'app.key',
+    });
     const result = await credwatch(['--config', config, 'inventory', '--format', 'json']);
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout) as { apps: Array<{ displayName: string; mailboxCapable: boolean }> };
@@ -70,7 +77,10 @@ describe('the credwatch command', () => {
 
   it('exits 2 and lists every configuration problem with its path', async () => {
     const path = join(dir, 'bad.json');
-    await writeFile(path, JSON.stringify({ tenants: [{ name: 'x', tenantId: sim.tenantId, auth: { mode: 'secret', clientId: 'nope', clientSecret: 'inline!' } }], tenantz: [] }));
+    await writeFile(
+      path,
+      JSON.stringify({ tenants: [{ name: 'x', tenantId: sim.tenantId, auth: { mode: 'secret', clientId: 'nope', clientSecret: 'inline!' } }], tenantz: [] }),
+    );
     const result = await credwatch(['--config', path, 'doctor']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('CONFIG_INVALID');

@@ -35,7 +35,10 @@ async function setUp() {
   const { channels } = createChannels(hourly.channels, { logger });
   const fetch = createFetch({ caCertificatePem: running.caCertPem });
   const scan = (at: Date) =>
-    runScan({ config: hourly, store, connect: () => connect(hourly, logger, { ...FAST_RETRY, maxAttempts: 3 }), channels, fetch, logger, now: () => at }, hourly.tenants[0]!);
+    runScan(
+      { config: hourly, store, connect: () => connect(hourly, logger, { ...FAST_RETRY, maxAttempts: 3 }), channels, fetch, logger, now: () => at },
+      hourly.tenants[0]!,
+    );
   const healthAlerts = async () => (await deliveredAlerts(alertsFile)).filter((a) => a.rule.id === 'collection-failing');
   return { sim: running, store, scan, healthAlerts };
 }
@@ -57,7 +60,9 @@ describe('credwatch tells the security team when it cannot see', () => {
       ips: [],
       network: null,
     });
-    expect(alert!.summary).toMatch(/^credwatch cannot read the sign-in logs of tenant contoso \(GRAPH_PERMISSION_MISSING, failing since 2026-11-26 12:00 UTC, 1 scan in a row\).*AuditLog\.Read\.All/);
+    expect(alert!.summary).toMatch(
+      /^credwatch cannot read the sign-in logs of tenant contoso \(GRAPH_PERMISSION_MISSING, failing since 2026-11-26 12:00 UTC, 1 scan in a row\).*AuditLog\.Read\.All/,
+    );
     // A failing source stays exit code 1 ("a source failed"), not 3 ("alerts"), on every scan.
     expect(first.alerts).toMatchObject({ new: 1, raised: 0, notifications: 1 });
     expect(first.delivery.sent).toBe(1);
@@ -105,7 +110,7 @@ describe('credwatch tells the security team when it cannot see', () => {
     expect(await healthAlerts()).toHaveLength(1);
   });
 
-  it('still delivers a critical alert to a non-Graph channel when credwatch\'s own credential is rejected', async () => {
+  it("still delivers a critical alert to a non-Graph channel when credwatch's own credential is rejected", async () => {
     sim = await startSimulator({ scenario: quietScenario(now), now: () => now });
     const alertsFile = join(await mkdtemp(join(tmpdir(), 'credwatch-health-')), 'alerts.jsonl');
     const config = await simulatorConfig(sim, 'secret', {
@@ -115,11 +120,12 @@ describe('credwatch tells the security team when it cannot see', () => {
     const { logger } = captureLogger('silent');
     const summary = await scanOnce(sim, config, new MemoryStateStore({ now: () => now }), logger, now);
 
-    expect(summary.sources.filter((s) => s.status === 'failed').map((s) => `${s.source} ${s.errorCode}`).sort()).toEqual([
-      'directoryAudits AUTH_FAILED',
-      'inventory AUTH_FAILED',
-      'signIns AUTH_FAILED',
-    ]);
+    expect(
+      summary.sources
+        .filter((s) => s.status === 'failed')
+        .map((s) => `${s.source} ${s.errorCode}`)
+        .sort(),
+    ).toEqual(['directoryAudits AUTH_FAILED', 'inventory AUTH_FAILED', 'signIns AUTH_FAILED']);
     const alerts = await deliveredAlerts(alertsFile);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({

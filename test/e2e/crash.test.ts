@@ -17,7 +17,11 @@ beforeAll(async () => {
   const scenario = mimecastScenario(now);
   // Enough sign-ins for several pages, so kills land between page fetches and commits.
   const template = (scenario.signIns as SignIn[]).find((s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('205.139.110.'))!;
-  const extra = Array.from({ length: 4500 }, (_, i) => ({ ...template, id: `bulk-${i}`, createdDateTime: new Date(now.getTime() - 3_600_000 - i * 60_000).toISOString() }));
+  const extra = Array.from({ length: 4500 }, (_, i) => ({
+    ...template,
+    id: `bulk-${i}`,
+    createdDateTime: new Date(now.getTime() - 3_600_000 - i * 60_000).toISOString(),
+  }));
   sim = await startSimulator({ scenario: { ...scenario, signIns: [...(scenario.signIns as SignIn[]), ...extra] } });
   dir = await mkdtemp(join(tmpdir(), 'credwatch-crash-'));
   await writeFile(join(dir, 'ca.crt'), sim.caCertPem);
@@ -32,17 +36,30 @@ async function writeConfig(name: string): Promise<{ config: string; db: string; 
   const db = join(dir, `${name}.db`);
   const alerts = join(dir, `${name}.jsonl`);
   const config = join(dir, `${name}.json`);
-  await writeFile(config, JSON.stringify({
-    tenants: [{
-      name: 'contoso', tenantId: sim.tenantId,
-      endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
-      auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
-    }],
-    vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], ownerTenantIds: [VENDOR_TENANT_ID], allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }] }],
-    channels: [{ type: 'jsonl', name: 'file', path: alerts }],
-    state: { type: 'sqlite', path: db },
-    logging: { level: 'silent' },
-  }));
+  await writeFile(
+    config,
+    JSON.stringify({
+      tenants: [
+        {
+          name: 'contoso',
+          tenantId: sim.tenantId,
+          endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
+          auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
+        },
+      ],
+      vendors: [
+        {
+          name: 'Mimecast',
+          appIds: [VENDOR_APP_ID],
+          ownerTenantIds: [VENDOR_TENANT_ID],
+          allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
+        },
+      ],
+      channels: [{ type: 'jsonl', name: 'file', path: alerts }],
+      state: { type: 'sqlite', path: db },
+      logging: { level: 'silent' },
+    }),
+  );
   return { config, db, alerts };
 }
 
@@ -69,7 +86,10 @@ async function storedAlerts(db: string): Promise<string[]> {
 }
 
 async function deliveredIds(file: string): Promise<string[]> {
-  return (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { alertId: string }).alertId);
+  return (await readFile(file, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { alertId: string }).alertId);
 }
 
 describe('a scan killed at any moment and run again', () => {

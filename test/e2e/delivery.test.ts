@@ -26,8 +26,25 @@ describe('alert delivery through an outage of several scans', () => {
     receiver = await startReceiver();
     const config = await simulatorConfig(sim, 'certificate', {
       extra: {
-        vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], ownerTenantIds: [VENDOR_TENANT_ID], allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }] }],
-        channels: [{ type: 'webhook', name: 'siem', urlEnv: 'HOOK_URL', secretEnv: 'HOOK_SECRET', allowInsecureTestEndpoint: true, minSeverity: 'high', digestThreshold: 100 }],
+        vendors: [
+          {
+            name: 'Mimecast',
+            appIds: [VENDOR_APP_ID],
+            ownerTenantIds: [VENDOR_TENANT_ID],
+            allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
+          },
+        ],
+        channels: [
+          {
+            type: 'webhook',
+            name: 'siem',
+            urlEnv: 'HOOK_URL',
+            secretEnv: 'HOOK_SECRET',
+            allowInsecureTestEndpoint: true,
+            minSeverity: 'high',
+            digestThreshold: 100,
+          },
+        ],
       },
       env: { HOOK_URL: receiver.url, HOOK_SECRET: 'test-signing-key-0123456789' },
     });
@@ -37,7 +54,10 @@ describe('alert delivery through an outage of several scans', () => {
     const { channels } = createChannels(config.channels, { logger, now: () => clock, fetch: createFetch() });
     const scan = (when: Date) => {
       clock = when;
-      return runScan({ config, store, connect: (t) => connect({ ...config, tenants: [t] }, logger), channels, fetch: createFetch(), logger, now: () => when }, config.tenants[0]!);
+      return runScan(
+        { config, store, connect: (t) => connect({ ...config, tenants: [t] }, logger), channels, fetch: createFetch(), logger, now: () => when },
+        config.tenants[0]!,
+      );
     };
 
     // Down for three scans: 503, then 429 with Retry-After, then a dropped answer (503 again).
@@ -63,7 +83,17 @@ describe('alert delivery through an outage of several scans', () => {
     expect((await store.listOutbox('contoso', 'pending')).length).toBe(0);
 
     // A permanent rejection: failed, with the reason, and no retry storm.
-    sim.addSignIns([{ ...(mimecastScenario(t0).signIns as Array<{ appId: string; ipAddress: string }>).find((s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('198.51.100.'))!, id: 'new-attack', createdDateTime: at(140).toISOString(), ipAddress: '203.0.113.250', autonomousSystemNumber: 64999 } as never]);
+    sim.addSignIns([
+      {
+        ...(mimecastScenario(t0).signIns as Array<{ appId: string; ipAddress: string }>).find(
+          (s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('198.51.100.'),
+        )!,
+        id: 'new-attack',
+        createdDateTime: at(140).toISOString(),
+        ipAddress: '203.0.113.250',
+        autonomousSystemNumber: 64999,
+      } as never,
+    ]);
     receiver.fallback = { status: 400, body: 'unknown receiver' };
     const rejected = await scan(at(150));
     expect(rejected.delivery.failed).toBe(1);

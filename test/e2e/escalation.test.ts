@@ -22,7 +22,9 @@ afterEach(async () => {
 /** The vendor's certificate used from AS64999, a network no allowlist names: failed, or a success. */
 function foreignSignIn(id: string, when: Date, ip: string, success: boolean): SignIn {
   const template = (mimecastScenario(t0).signIns as SignIn[]).find((s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('198.51.100.'))!;
-  const status = success ? { errorCode: 0, failureReason: null, additionalDetails: null } : { errorCode: 700027, failureReason: 'Client assertion contains an invalid signature.', additionalDetails: null };
+  const status = success
+    ? { errorCode: 0, failureReason: null, additionalDetails: null }
+    : { errorCode: 700027, failureReason: 'Client assertion contains an invalid signature.', additionalDetails: null };
   return { ...template, id, createdDateTime: when.toISOString(), ipAddress: ip, autonomousSystemNumber: 64999, status };
 }
 
@@ -52,9 +54,24 @@ describe('an alert that escalates from high to critical', () => {
     receivers.push(soc, pager);
     const config = await simulatorConfig(sim, 'certificate', {
       extra: {
-        vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], ownerTenantIds: [VENDOR_TENANT_ID], allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }] }],
+        vendors: [
+          {
+            name: 'Mimecast',
+            appIds: [VENDOR_APP_ID],
+            ownerTenantIds: [VENDOR_TENANT_ID],
+            allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
+          },
+        ],
         channels: [
-          { type: 'webhook', name: 'soc', urlEnv: 'SOC_URL', secretEnv: 'SOC_SECRET', allowInsecureTestEndpoint: true, minSeverity: 'high', digestThreshold: 100 },
+          {
+            type: 'webhook',
+            name: 'soc',
+            urlEnv: 'SOC_URL',
+            secretEnv: 'SOC_SECRET',
+            allowInsecureTestEndpoint: true,
+            minSeverity: 'high',
+            digestThreshold: 100,
+          },
           { type: 'teams', name: 'pager', urlEnv: 'PAGER_URL', allowInsecureTestEndpoint: true, minSeverity: 'critical' },
         ],
       },

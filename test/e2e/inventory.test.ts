@@ -25,7 +25,10 @@ beforeAll(async () => {
   const { graph } = connect(await simulatorConfig(sim, 'certificate'), logger);
   const before = sim.requests.length;
   inventory = await collectInventory({ graph, logger, now: () => now }, sim.tenantId);
-  graphRequests = sim.requests.slice(before).filter((r) => r.path.startsWith('/v1.0') || r.path.startsWith('/beta')).map((r) => r.path);
+  graphRequests = sim.requests
+    .slice(before)
+    .filter((r) => r.path.startsWith('/v1.0') || r.path.startsWith('/beta'))
+    .map((r) => r.path);
   assessed = assessInventory(inventory, now);
 });
 afterAll(async () => {
@@ -64,10 +67,12 @@ describe('inventory of the Mimecast-like tenant', () => {
     ]);
   });
 
-  it('finds the IMAP-only app mailbox-capable, its role name resolved from Exchange Online\'s appRoles and shown as IMAP', () => {
+  it("finds the IMAP-only app mailbox-capable, its role name resolved from Exchange Online's appRoles and shown as IMAP", () => {
     const poller = app('Contoso Support Inbox Poller');
     expect(poller.appRoleAssignments.map((a) => a.roleValue)).toEqual(['IMAP.AccessAsApp']);
-    expect(poller.mailboxPermissions).toEqual([expect.objectContaining({ permission: 'IMAP.AccessAsApp', resource: 'exchange', api: 'imap', type: 'application' })]);
+    expect(poller.mailboxPermissions).toEqual([
+      expect.objectContaining({ permission: 'IMAP.AccessAsApp', resource: 'exchange', api: 'imap', type: 'application' }),
+    ]);
     expect(assessed.find((a) => a.app.displayName === 'Contoso Support Inbox Poller')?.mailboxCapable).toBe(true);
     expect(flagsOf('Contoso Support Inbox Poller')).toEqual([]);
     expect(renderInventoryTable(inventory, assessed)).toContain('MAILBOXES GRANTED IN EXCHANGE (IMAP.AccessAsApp IMAP)');
@@ -134,7 +139,9 @@ describe('inventory of the quiet tenant', () => {
       const { logger } = captureLogger('warn');
       const { graph } = connect(await simulatorConfig(quiet, 'certificate'), logger);
       const inv = await collectInventory({ graph, logger, now: () => now }, quiet.tenantId);
-      const flagged = assessInventory(inv, now).flatMap((a) => a.credentials.filter((c) => c.flags.length > 0).map((c) => `${a.app.displayName}: ${c.flags.join(',')}`));
+      const flagged = assessInventory(inv, now).flatMap((a) =>
+        a.credentials.filter((c) => c.flags.length > 0).map((c) => `${a.app.displayName}: ${c.flags.join(',')}`),
+      );
       expect(flagged).toEqual([]);
       expect(inv.apps.some((a) => a.mailboxPermissions.length > 0)).toBe(true);
     } finally {

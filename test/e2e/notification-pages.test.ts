@@ -29,7 +29,9 @@ const home = () => scenarioSignIns().find((s) => s.appId === VENDOR_APP_ID && !s
 /** The same certificate from AS64999, which no allowlist names. */
 function attack(id: string, when: Date, ip: string, success: boolean): SignIn {
   const template = scenarioSignIns().find((s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('198.51.100.'))!;
-  const status = success ? { errorCode: 0, failureReason: null, additionalDetails: null } : { errorCode: 700027, failureReason: 'Client assertion contains an invalid signature.', additionalDetails: null };
+  const status = success
+    ? { errorCode: 0, failureReason: null, additionalDetails: null }
+    : { errorCode: 700027, failureReason: 'Client assertion contains an invalid signature.', additionalDetails: null };
   return { ...template, id, createdDateTime: when.toISOString(), ipAddress: ip, autonomousSystemNumber: 64999, status };
 }
 
@@ -40,7 +42,11 @@ function attack(id: string, when: Date, ip: string, success: boolean): SignIn {
  */
 function busyWindowWithAttack(): SignIn[] {
   const base = home();
-  const allowed = Array.from({ length: 2_400 }, (_, i) => ({ ...base, id: `home-${i}`, createdDateTime: new Date(at(-6).getTime() - i * 2_000).toISOString() }));
+  const allowed = Array.from({ length: 2_400 }, (_, i) => ({
+    ...base,
+    id: `home-${i}`,
+    createdDateTime: new Date(at(-6).getTime() - i * 2_000).toISOString(),
+  }));
   const between = (i: number) => new Date(at(-6).getTime() - i * 2_000 - 1_000);
   const foreign = [
     attack('atk-1', between(100), '203.0.113.77', false),
@@ -59,8 +65,25 @@ describe('an attack whose sign-ins span three pages of one scan', () => {
     receiver = await startReceiver();
     const config = await simulatorConfig(sim, 'certificate', {
       extra: {
-        vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], ownerTenantIds: [VENDOR_TENANT_ID], allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }] }],
-        channels: [{ type: 'webhook', name: 'siem', urlEnv: 'HOOK_URL', secretEnv: 'HOOK_SECRET', allowInsecureTestEndpoint: true, minSeverity: 'high', digestThreshold: 100 }],
+        vendors: [
+          {
+            name: 'Mimecast',
+            appIds: [VENDOR_APP_ID],
+            ownerTenantIds: [VENDOR_TENANT_ID],
+            allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
+          },
+        ],
+        channels: [
+          {
+            type: 'webhook',
+            name: 'siem',
+            urlEnv: 'HOOK_URL',
+            secretEnv: 'HOOK_SECRET',
+            allowInsecureTestEndpoint: true,
+            minSeverity: 'high',
+            digestThreshold: 100,
+          },
+        ],
       },
       env: { HOOK_URL: receiver.url, HOOK_SECRET: 'test-signing-key-0123456789' },
     });
@@ -86,7 +109,12 @@ describe('an attack whose sign-ins span three pages of one scan', () => {
     const update = attackMessages().slice(1);
     expect(update).toHaveLength(1);
     const updated = JSON.parse(update[0]!.body) as AlertPayload;
-    expect(updated).toMatchObject({ alertId: alert.alertId, notification: 6, count: 6, update: { ips: ['203.0.113.80'], asns: [], resources: [], firstSuccess: false } });
+    expect(updated).toMatchObject({
+      alertId: alert.alertId,
+      notification: 6,
+      count: 6,
+      update: { ips: ['203.0.113.80'], asns: [], resources: [], firstSuccess: false },
+    });
     expect(update[0]!.headers['idempotency-key']).toBe(`${alert.alertId}:6`);
 
     // Nothing new: nothing sent, nothing left pending.

@@ -31,7 +31,14 @@ afterEach(async () => {
 /** The vendor's certificate from AS64999, which no allowlist names: failed attempts (high). */
 function attack(id: string, when: Date, ip: string): SignIn {
   const template = (mimecastScenario(t0).signIns as SignIn[]).find((s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('198.51.100.'))!;
-  return { ...template, id, createdDateTime: when.toISOString(), ipAddress: ip, autonomousSystemNumber: 64999, status: { errorCode: 700027, failureReason: 'Client assertion contains an invalid signature.', additionalDetails: null } };
+  return {
+    ...template,
+    id,
+    createdDateTime: when.toISOString(),
+    ipAddress: ip,
+    autonomousSystemNumber: 64999,
+    status: { errorCode: 700027, failureReason: 'Client assertion contains an invalid signature.', additionalDetails: null },
+  };
 }
 
 /**
@@ -78,8 +85,25 @@ describe('upgrading over a state file with frozen outbox payloads and alerts wit
     const path = join(dir, 'state.db');
     const config = await simulatorConfig(sim, 'certificate', {
       extra: {
-        vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], ownerTenantIds: [VENDOR_TENANT_ID], allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }] }],
-        channels: [{ type: 'webhook', name: 'siem', urlEnv: 'HOOK_URL', secretEnv: 'HOOK_SECRET', allowInsecureTestEndpoint: true, minSeverity: 'high', digestThreshold: 100 }],
+        vendors: [
+          {
+            name: 'Mimecast',
+            appIds: [VENDOR_APP_ID],
+            ownerTenantIds: [VENDOR_TENANT_ID],
+            allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
+          },
+        ],
+        channels: [
+          {
+            type: 'webhook',
+            name: 'siem',
+            urlEnv: 'HOOK_URL',
+            secretEnv: 'HOOK_SECRET',
+            allowInsecureTestEndpoint: true,
+            minSeverity: 'high',
+            digestThreshold: 100,
+          },
+        ],
       },
       env: { HOOK_URL: receiver.url, HOOK_SECRET: 'test-signing-key-0123456789' },
     });
@@ -119,6 +143,10 @@ describe('upgrading over a state file with frozen outbox payloads and alerts wit
     await scan(at(30));
     const later = receiver.requests.slice(before).map((r) => JSON.parse(r.body) as AlertPayload);
     expect(later).toHaveLength(1);
-    expect(later[0]).toMatchObject({ alertId: attackAlertId, notification: 5, update: { ips: ['203.0.113.90'], asns: [], resources: [], firstSuccess: false } });
+    expect(later[0]).toMatchObject({
+      alertId: attackAlertId,
+      notification: 5,
+      update: { ips: ['203.0.113.90'], asns: [], resources: [], firstSuccess: false },
+    });
   });
 });

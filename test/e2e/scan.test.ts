@@ -59,7 +59,14 @@ describe('credwatch scan of the Mimecast-like tenant (real MSAL, Graph client an
     const alerts = await deliveredAlerts(alertsFile);
     expect(alerts.map((a) => `${a.severity} ${a.rule.id} ${a.app.displayName}`).sort()).toEqual(EXPECTED);
     const critical = alerts.find((a) => a.severity === 'critical')!;
-    expect(critical).toMatchObject({ count: 12, successCount: 9, failureCount: 3, network: 'AS64500', countries: ['NL'], resources: ['Office 365 Exchange Online'] });
+    expect(critical).toMatchObject({
+      count: 12,
+      successCount: 9,
+      failureCount: 3,
+      network: 'AS64500',
+      countries: ['NL'],
+      resources: ['Office 365 Exchange Online'],
+    });
     expect(critical.ips).toEqual(expect.arrayContaining(['198.51.100.41', '2001:db8:bad:1::52']));
     expect((critical.allowlist as Array<{ source: string }>)[0]!.source).toMatch(/^file:.*mimecast-2021\.txt$/);
     expect(summary).toMatchObject({ errors: [], ruleErrors: [], events: { signIns: 110, newSignIns: 110, quarantined: 0 } });
@@ -137,7 +144,12 @@ describe('credwatch scan of the Mimecast-like tenant (real MSAL, Graph client an
 
   it('handles "" and missing fields, and quarantines a record without an id instead of failing', async () => {
     const { config, store, logger, sim } = await setUp();
-    const blank = { ...foreignSignIn('blank-fields', later(-30), ''), servicePrincipalCredentialKeyId: '', servicePrincipalCredentialThumbprint: '', autonomousSystemNumber: 0 };
+    const blank = {
+      ...foreignSignIn('blank-fields', later(-30), ''),
+      servicePrincipalCredentialKeyId: '',
+      servicePrincipalCredentialThumbprint: '',
+      autonomousSystemNumber: 0,
+    };
     sim.addSignIns([blank, { ...foreignSignIn('', later(-30), '198.51.100.8') }]);
     const summary = await scanOnce(sim, config, store, logger, now);
     expect(summary.events.quarantined).toBe(1);
@@ -175,8 +187,14 @@ describe('a vendor whose allowlist cannot be read', () => {
     const store = new MemoryStateStore({ now: () => now });
     const { logger } = captureLogger('silent');
     const summary = await scanOnce(sim, config, store, logger, now);
-    expect(summary.sources).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'allowlist:Mimecast:file:/nonexistent/mimecast.txt', status: 'failed' })]));
-    expect(summary.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'ALLOWLIST_SOURCE_FAILED', message: expect.stringMatching(/^96 sign-ins of Mimecast's apps were NOT checked/) })]));
+    expect(summary.sources).toEqual(
+      expect.arrayContaining([expect.objectContaining({ source: 'allowlist:Mimecast:file:/nonexistent/mimecast.txt', status: 'failed' })]),
+    );
+    expect(summary.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'ALLOWLIST_SOURCE_FAILED', message: expect.stringMatching(/^96 sign-ins of Mimecast's apps were NOT checked/) }),
+      ]),
+    );
     const signInAlerts = (await store.listAlerts('contoso', new Date(0), later(60))).filter((a) => a.ruleId.startsWith('signin-'));
     expect(signInAlerts).toEqual([]);
   });

@@ -22,11 +22,21 @@ describe('secrets in logs', () => {
     const now = new Date('2026-11-26T12:00:00Z');
     sim = await startSimulator({ scenario: mimecastScenario(now), now: () => now });
     receiver = await startReceiver();
-    receiver.script = [{ status: 500, body: 'upstream error' }, { status: 400, body: 'bad request' }];
+    receiver.script = [
+      { status: 500, body: 'upstream error' },
+      { status: 400, body: 'bad request' },
+    ];
     const hookUrl = `${receiver.url}?sig=CANARY-URL-SIGNATURE-7f3a`;
     const config = await simulatorConfig(sim, 'secret', {
       extra: {
-        vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], ownerTenantIds: [VENDOR_TENANT_ID], allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }] }],
+        vendors: [
+          {
+            name: 'Mimecast',
+            appIds: [VENDOR_APP_ID],
+            ownerTenantIds: [VENDOR_TENANT_ID],
+            allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
+          },
+        ],
         channels: [{ type: 'webhook', name: 'siem', urlEnv: 'HOOK_URL', secretEnv: 'HOOK_SECRET', allowInsecureTestEndpoint: true, digestThreshold: 1000 }],
       },
       env: { HOOK_URL: hookUrl, HOOK_SECRET: 'CANARY-HMAC-KEY-91c2' },
@@ -34,7 +44,15 @@ describe('secrets in logs', () => {
     const capture = captureLogger('trace');
     const { channels } = createChannels(config.channels, { logger: capture.logger, now: () => now, fetch: createFetch() });
     const summary = await runScan(
-      { config, store: new MemoryStateStore({ now: () => now }), connect: (t) => connect({ ...config, tenants: [t] }, capture.logger), channels, fetch: createFetch(), logger: capture.logger, now: () => now },
+      {
+        config,
+        store: new MemoryStateStore({ now: () => now }),
+        connect: (t) => connect({ ...config, tenants: [t] }, capture.logger),
+        channels,
+        fetch: createFetch(),
+        logger: capture.logger,
+        now: () => now,
+      },
       config.tenants[0]!,
     );
     expect(summary.delivery.errors.length).toBeGreaterThan(0);

@@ -27,15 +27,26 @@ describe('credwatch serve', () => {
     sim.setFaults({ latencyInMs: 250 });
     const config = join(dir, 'serve.json');
     const db = join(dir, 'state.db');
-    await writeFile(config, JSON.stringify({
-      tenants: [{ name: 'contoso', tenantId: sim.tenantId, endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
-        auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' } }],
-      channels: [{ type: 'jsonl', path: 'alerts.jsonl' }],
-      state: { type: 'sqlite', path: db },
-      schedules: { scan: '*/2 * * * * *', report: '0 0 1 1 *', refreshAllowlists: '0 0 1 1 *', timeZone: 'UTC' },
-      logging: { level: 'info' },
-    }));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src', 'cli.ts'), '--config', config, 'serve', '--grace', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await writeFile(
+      config,
+      JSON.stringify({
+        tenants: [
+          {
+            name: 'contoso',
+            tenantId: sim.tenantId,
+            endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
+            auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
+          },
+        ],
+        channels: [{ type: 'jsonl', path: 'alerts.jsonl' }],
+        state: { type: 'sqlite', path: db },
+        schedules: { scan: '*/2 * * * * *', report: '0 0 1 1 *', refreshAllowlists: '0 0 1 1 *', timeZone: 'UTC' },
+        logging: { level: 'info' },
+      }),
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src', 'cli.ts'), '--config', config, 'serve', '--grace', '30'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -46,7 +57,10 @@ describe('credwatch serve', () => {
     expect(await exited).toBe(0);
     sim.setFaults({});
 
-    const lines = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; job?: string });
+    const lines = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; job?: string });
     expect(lines.filter((l) => l.msg === 'scan run finished').length).toBeGreaterThanOrEqual(2);
     expect(lines.some((l) => l.msg.includes('that tick is skipped'))).toBe(true);
     expect(lines.at(-1)?.msg).toBe('credwatch serve stopped');
@@ -61,7 +75,9 @@ describe('credwatch serve', () => {
     // Health: `credwatch status` reads the same history; an overdue monitor exits 1.
     const status = (args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src', 'cli.ts'), '--config', config, 'status', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+        const p = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src', 'cli.ts'), '--config', config, 'status', ...args], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
         let out = '';
         p.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
         p.on('exit', (code) => resolve({ code, out }));

@@ -22,7 +22,15 @@ afterEach(async () => {
 /** A successful vendor sign-in from a network that is not Mimecast's (AS64999), with `over` applied. */
 function foreign(id: string, over: Partial<Record<keyof SignIn, unknown>> = {}): SignIn {
   const template = (mimecastScenario(now).signIns as SignIn[]).find((s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('198.51.100.'))!;
-  return { ...template, id, createdDateTime: at, ipAddress: '203.0.113.77', autonomousSystemNumber: 64999, status: { errorCode: 0, failureReason: null, additionalDetails: null }, ...over } as SignIn;
+  return {
+    ...template,
+    id,
+    createdDateTime: at,
+    ipAddress: '203.0.113.77',
+    autonomousSystemNumber: 64999,
+    status: { errorCode: 0, failureReason: null, additionalDetails: null },
+    ...over,
+  } as SignIn;
 }
 
 /** Scans the tenant with `rows` added; the findings stored for those rows by sign-in id, and the alerts of their network. */
@@ -45,7 +53,11 @@ describe('a vendor app signing in from outside its ranges, whatever the credenti
   it('raises an alert for every credential type and names the type', async () => {
     const { clientCredentialType: _dropped, ...untyped } = foreign('type-absent');
     const { findings } = await scanWith([
-      foreign('type-federated', { clientCredentialType: 'federatedIdentityCredential', servicePrincipalCredentialKeyId: '', federatedCredentialId: 'fic-0001' }),
+      foreign('type-federated', {
+        clientCredentialType: 'federatedIdentityCredential',
+        servicePrincipalCredentialKeyId: '',
+        federatedCredentialId: 'fic-0001',
+      }),
       foreign('type-none', { clientCredentialType: 'none' }),
       foreign('type-future', { clientCredentialType: 'unknownFutureValue' }),
       foreign('type-empty', { clientCredentialType: '' }),

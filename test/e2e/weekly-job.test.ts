@@ -37,7 +37,16 @@ async function setUp(teamsStatus: number) {
   const graphFor = () => connect(config, logger).graph;
   let now = scanTime;
   const { channels } = createChannels(config.channels, { logger, now: () => now, graphFor });
-  const deps = { config, store, connect: (t: (typeof config.tenants)[number]) => connect({ ...config, tenants: [t] }, logger), channels, logger, now: () => now, graphFor, reportDir: await mkdtemp(join(tmpdir(), 'credwatch-weekly-')) };
+  const deps = {
+    config,
+    store,
+    connect: (t: (typeof config.tenants)[number]) => connect({ ...config, tenants: [t] }, logger),
+    channels,
+    logger,
+    now: () => now,
+    graphFor,
+    reportDir: await mkdtemp(join(tmpdir(), 'credwatch-weekly-')),
+  };
   await scanAllTenants(deps);
   now = mondayJob;
   return { deps, sim, teams };

@@ -86,11 +86,17 @@ beforeEach(async () => {
 });
 
 describe('the scan fan-out of 70 tenants on two app registrations, every 15 minutes', () => {
-  it('starts one app\'s 60 tenants in three waves of 20, five minutes apart, and the other app\'s 10 at once', async () => {
+  it("starts one app's 60 tenants in three waves of 20, five minutes apart, and the other app's 10 at once", async () => {
     const result = await scanTimerHandler(runtime, '0 */15 * * * *')(timer, context());
     expect(result.queued).toHaveLength(70);
     expect(result.deferred).toEqual([]);
-    expect(wavesOf(customers)).toEqual(new Map([[0, 20], [300, 20], [600, 20]]));
+    expect(wavesOf(customers)).toEqual(
+      new Map([
+        [0, 20],
+        [300, 20],
+        [600, 20],
+      ]),
+    );
     expect(wavesOf(partners)).toEqual(new Map([[0, 10]]));
   });
 
@@ -106,7 +112,7 @@ describe('the scan fan-out of 70 tenants on two app registrations, every 15 minu
     expect((await queue.receiveMessages({ numberOfMessages: 32 })).receivedMessageItems).toEqual([]);
   });
 
-  it('logs the plan with the interval, the wave size and each app\'s waves', async () => {
+  it("logs the plan with the interval, the wave size and each app's waves", async () => {
     const ctx = context();
     await scanTimerHandler(runtime, '0 */15 * * * *')(timer, ctx);
     const line = logged.find((l) => l.invocationId === ctx.invocationId && l.text.startsWith('scan waves planned'));
@@ -117,7 +123,7 @@ describe('the scan fan-out of 70 tenants on two app registrations, every 15 minu
   });
 });
 
-describe('the scan fan-out when one interval cannot hold an app\'s tenants', () => {
+describe("the scan fan-out when one interval cannot hold an app's tenants", () => {
   it('queues the slice that fits without delay, leaves the rest for the next ticks, and says so at error level with the numbers', async () => {
     // Every 10 seconds: one wave of 24 per tick, so the 60 customers take three ticks.
     const ctx = context();

@@ -80,15 +80,25 @@ beforeAll(async () => {
       // A customer whose app registration was deleted: its scans fail, the others must not notice.
       { name: 'broken', tenantId: sim.tenantId, endpoints, auth: { ...certificate, clientId: '0badc0de-0000-4000-8000-000000000000' } },
     ],
-    vendors: [{
-      name: 'Mimecast',
-      appIds: [VENDOR_APP_ID],
-      ownerTenantIds: [VENDOR_TENANT_ID],
-      allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
-    }],
+    vendors: [
+      {
+        name: 'Mimecast',
+        appIds: [VENDOR_APP_ID],
+        ownerTenantIds: [VENDOR_TENANT_ID],
+        allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
+      },
+    ],
     channels: [
       { type: 'teams', name: 'soc-teams', urlEnv: 'TEAMS_URL', allowInsecureTestEndpoint: true, minSeverity: 'critical' },
-      { type: 'email', name: 'soc-mail', senderTenant: 'contoso', fromMailbox: 'alerts@contoso.com', to: ['soc@contoso.com'], minSeverity: 'critical', tenants: ['contoso'] },
+      {
+        type: 'email',
+        name: 'soc-mail',
+        senderTenant: 'contoso',
+        fromMailbox: 'alerts@contoso.com',
+        to: ['soc@contoso.com'],
+        minSeverity: 'critical',
+        tenants: ['contoso'],
+      },
     ],
     state: { type: 'azureTable' },
     logging: { level: 'info' },
@@ -122,7 +132,10 @@ describe('the Function app against the simulator and Azurite', () => {
 
   it('the queue trigger scans each tenant; the critical alert reaches Teams once per tenant; a broken tenant blocks nobody and is reported', async () => {
     const rt = await runtime();
-    const outcomes = (await drain(rt.storage.scanQueue, (m) => scanTenantHandler(runtime)(m, context('scanTenant')))) as Array<{ status: string; summary?: { tenant: string; errors: unknown[]; alerts: { raised: number } } }>;
+    const outcomes = (await drain(rt.storage.scanQueue, (m) => scanTenantHandler(runtime)(m, context('scanTenant')))) as Array<{
+      status: string;
+      summary?: { tenant: string; errors: unknown[]; alerts: { raised: number } };
+    }>;
     const byTenant = new Map(outcomes.map((o) => [o.summary?.tenant, o]));
     expect(byTenant.get('contoso')?.summary?.alerts.raised).toBeGreaterThan(0);
     expect(byTenant.get('fabrikam')?.summary?.alerts.raised).toBe(byTenant.get('contoso')?.summary?.alerts.raised);
@@ -204,7 +217,8 @@ describe('the Function app against the simulator and Azurite', () => {
   it('a retried message whose earlier attempt still holds the lease fails (towards the poison queue); an expired lease is taken over loudly', async () => {
     const rt = await runtime();
     const message = { v: 1, tenant: 'fabrikam', tick: clock.toISOString() };
-    const crashed = (expiresAt: Date) => rt.storage.leases.upsertEntity({ partitionKey: 'scan', rowKey: 'fabrikam', holder: 'crashed-attempt', expiresAt: expiresAt.toISOString() }, 'Replace');
+    const crashed = (expiresAt: Date) =>
+      rt.storage.leases.upsertEntity({ partitionKey: 'scan', rowKey: 'fabrikam', holder: 'crashed-attempt', expiresAt: expiresAt.toISOString() }, 'Replace');
     await crashed(new Date(clock.getTime() + 60_000));
     await expect(scanTenantHandler(runtime)(message, context('scanTenant', 2))).rejects.toMatchObject({ code: 'LEASE_HELD' });
     expect(await scanTenantHandler(runtime)(message, context('scanTenant', 1))).toEqual({ status: 'skipped', reason: 'scan in progress' });
@@ -212,7 +226,9 @@ describe('the Function app against the simulator and Azurite', () => {
     await crashed(new Date(clock.getTime() - 1));
     const ctx = context('scanTenant', 1);
     expect((await scanTenantHandler(runtime)(message, ctx)).status).toBe('scanned');
-    expect(logged.some((l) => l.invocationId === ctx.invocationId && l.level === 'error' && l.text.includes('never finished') && l.text.includes('crashed-attempt'))).toBe(true);
+    expect(
+      logged.some((l) => l.invocationId === ctx.invocationId && l.level === 'error' && l.text.includes('never finished') && l.text.includes('crashed-attempt')),
+    ).toBe(true);
   });
 
   it('pending alerts of a tenant removed from the configuration are delivered by the scan timer, not stranded', async () => {
@@ -221,8 +237,30 @@ describe('the Function app against the simulator and Azurite', () => {
     // A removed tenant keeps its alerts in the store; delivery renders the entry from the alert.
     const [alert] = await rt.store.getAlerts([template!.alertId]);
     const retired = { ...alert!, alertId: 'retired-alert', tenant: 'retired' };
-    const entry = { ...template!, id: 'retired-alert:soc-teams:0', alertId: 'retired-alert', tenant: 'retired', status: 'pending' as const, sentAt: undefined, attempts: 0, nextAttemptAt: clock, createdAt: clock };
-    await rt.store.commitWindow({ tenant: 'retired', stream: 'signIns', watermark: undefined, seenIds: [], seenExpiresAt: new Date(clock.getTime() + 86_400_000), findings: [], alerts: [retired], outbox: [entry], aggregates: [], learnedNetworks: [], snapshot: undefined });
+    const entry = {
+      ...template!,
+      id: 'retired-alert:soc-teams:0',
+      alertId: 'retired-alert',
+      tenant: 'retired',
+      status: 'pending' as const,
+      sentAt: undefined,
+      attempts: 0,
+      nextAttemptAt: clock,
+      createdAt: clock,
+    };
+    await rt.store.commitWindow({
+      tenant: 'retired',
+      stream: 'signIns',
+      watermark: undefined,
+      seenIds: [],
+      seenExpiresAt: new Date(clock.getTime() + 86_400_000),
+      findings: [],
+      alerts: [retired],
+      outbox: [entry],
+      aggregates: [],
+      learnedNetworks: [],
+      snapshot: undefined,
+    });
     const cardsBefore = teams.requests.length;
     await scanTimerHandler(runtime)(timer(), context('scanTimer'));
     expect(teams.requests.length - cardsBefore).toBe(1);
@@ -230,7 +268,7 @@ describe('the Function app against the simulator and Azurite', () => {
     await drain(rt.storage.scanQueue, async () => undefined);
   });
 
-  it('the weekly run writes each tenant\'s report to blob storage and sends it once, even when a message comes twice', async () => {
+  it("the weekly run writes each tenant's report to blob storage and sends it once, even when a message comes twice", async () => {
     const rt = await runtime();
     clock = mondayRun;
     const mailBefore = sim.sentMail.length;
@@ -240,7 +278,11 @@ describe('the Function app against the simulator and Azurite', () => {
     const [first] = (await rt.storage.reportQueue.peekMessages()).peekedMessageItems;
     // The week is fixed when the timer fires, not when a message is processed.
     expect(decodeQueueBody(first!.messageText)).toMatchObject({ tenant: 'contoso', week: '2026-W47' });
-    const outcomes = (await drain(rt.storage.reportQueue, (m) => reportTenantHandler(runtime)(m, context('reportTenant')))) as Array<{ status: string; week: string; blobs: string[] }>;
+    const outcomes = (await drain(rt.storage.reportQueue, (m) => reportTenantHandler(runtime)(m, context('reportTenant')))) as Array<{
+      status: string;
+      week: string;
+      blobs: string[];
+    }>;
     expect(outcomes.map((o) => o.week)).toEqual(['2026-W47', '2026-W47', '2026-W47']);
 
     const names: string[] = [];
@@ -287,7 +329,10 @@ describe('the weekly report when a channel refuses it', () => {
 describe('the Function app refuses what would lose state', () => {
   it('a SQLite state in the Function app is an error naming the fix, logged on the invocation', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'credwatch-function-bad-'));
-    await writeFile(join(dir, 'credwatch.json'), JSON.stringify({ tenants: [{ name: 'contoso', tenantId: 'contoso.onmicrosoft.com', auth: { mode: 'managedIdentity' } }] }));
+    await writeFile(
+      join(dir, 'credwatch.json'),
+      JSON.stringify({ tenants: [{ name: 'contoso', tenantId: 'contoso.onmicrosoft.com', auth: { mode: 'managedIdentity' } }] }),
+    );
     const bad = lazyRuntime(() => createRuntime({ env: { AzureWebJobsStorage: 'UseDevelopmentStorage=true' }, appRoot: dir }));
     const ctx = context('scanTimer');
     await expect(scanTimerHandler(bad)(timer(), ctx)).rejects.toMatchObject({ code: 'STATE_BACKEND_UNSUPPORTED' });

@@ -31,7 +31,9 @@ beforeAll(async () => {
 
 describe('the Function app package', () => {
   it('is a valid zip holding host.json, the manifest, the bundle, @azure/functions, the config and included files', async () => {
-    const names = JSON.parse(python('import sys, json, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps(z.namelist()))', pkg.zip)) as string[];
+    const names = JSON.parse(
+      python('import sys, json, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps(z.namelist()))', pkg.zip),
+    ) as string[];
     expect(names).toContain('host.json');
     expect(names).toContain('package.json');
     expect(names).toContain('dist/app.js');
@@ -41,7 +43,11 @@ describe('the Function app package', () => {
     expect(names.some((n) => n.includes('better-sqlite3'))).toBe(false);
     expect(names).toHaveLength(pkg.files);
 
-    const manifest = JSON.parse(await readFile(join(extracted, 'package.json'), 'utf8')) as { main: string; type: string; dependencies: Record<string, string> };
+    const manifest = JSON.parse(await readFile(join(extracted, 'package.json'), 'utf8')) as {
+      main: string;
+      type: string;
+      dependencies: Record<string, string>;
+    };
     expect(manifest).toMatchObject({ main: 'dist/app.js', type: 'module' });
     expect(Object.keys(manifest.dependencies)).toEqual(['@azure/functions']);
     const host = JSON.parse(await readFile(join(extracted, 'host.json'), 'utf8')) as { version: string; extensions: { queues: { maxDequeueCount: number } } };
@@ -81,7 +87,12 @@ describe('the zip writer', () => {
     ];
     const file = join(tmpdir(), `credwatch-zip-${process.pid}.zip`);
     execFileSync('python3', ['-c', 'import sys; open(sys.argv[1], "wb").write(sys.stdin.buffer.read())', file], { input: createZip(entries) });
-    const read = JSON.parse(python('import sys, json, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(json.dumps({i.filename: [z.read(i).hex(), i.compress_type] for i in z.infolist()}))', file)) as Record<string, [string, number]>;
+    const read = JSON.parse(
+      python(
+        'import sys, json, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(json.dumps({i.filename: [z.read(i).hex(), i.compress_type] for i in z.infolist()}))',
+        file,
+      ),
+    ) as Record<string, [string, number]>;
     expect(Object.keys(read)).toEqual(entries.map((e) => e.name));
     for (const e of entries) expect(read[e.name]![0]).toBe(e.data.toString('hex'));
     expect(read['a.txt']![1]).toBe(8);

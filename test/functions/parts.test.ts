@@ -12,12 +12,16 @@ import { captureLogger } from '../helpers/tenant.js';
 
 function capturingContext(invocationId: string): { context: InvocationContext; seen: Array<{ level: LogLevel; text: string }> } {
   const seen: Array<{ level: LogLevel; text: string }> = [];
-  const context = new InvocationContext({ invocationId, functionName: 'scanTenant', logHandler: (level, ...args) => seen.push({ level, text: args.map(String).join(' ') }) });
+  const context = new InvocationContext({
+    invocationId,
+    functionName: 'scanTenant',
+    logHandler: (level, ...args) => seen.push({ level, text: args.map(String).join(' ') }),
+  });
   return { context, seen };
 }
 
 describe('pino records inside an invocation', () => {
-  it('reach the invocation\'s log with the Functions level, the message first and the fields as JSON', async () => {
+  it("reach the invocation's log with the Functions level, the message first and the fields as JSON", async () => {
     const outside: string[] = [];
     const logger = functionsLogger('trace', (line) => outside.push(line));
     const { context, seen } = capturingContext('inv-1');
@@ -32,7 +36,12 @@ describe('pino records inside an invocation', () => {
     expect(seen.map((s) => s.level)).toEqual(['trace', 'debug', 'information', 'warning', 'error', 'error']);
     const info = seen[2]!.text;
     expect(info.startsWith('scan finished {')).toBe(true);
-    expect(JSON.parse(info.slice('scan finished '.length))).toMatchObject({ tenant: 'contoso', invocationId: 'inv-1', functionName: 'scanTenant', name: 'credwatch' });
+    expect(JSON.parse(info.slice('scan finished '.length))).toMatchObject({
+      tenant: 'contoso',
+      invocationId: 'inv-1',
+      functionName: 'scanTenant',
+      name: 'credwatch',
+    });
     expect(seen[4]!.text).toContain('boom');
     expect(outside).toEqual([]);
   });
@@ -43,8 +52,17 @@ describe('pino records inside an invocation', () => {
     const b = capturingContext('inv-b');
     const tick = () => new Promise((r) => setTimeout(r, 5));
     await Promise.all([
-      withInvocation(a.context, async () => { await tick(); logger.info('from a'); await tick(); logger.info('a again'); }),
-      withInvocation(b.context, async () => { logger.info('from b'); await tick(); logger.info('b again'); }),
+      withInvocation(a.context, async () => {
+        await tick();
+        logger.info('from a');
+        await tick();
+        logger.info('a again');
+      }),
+      withInvocation(b.context, async () => {
+        logger.info('from b');
+        await tick();
+        logger.info('b again');
+      }),
     ]);
     expect(a.seen.map((s) => s.text.split(' {')[0])).toEqual(['from a', 'a again']);
     expect(b.seen.map((s) => s.text.split(' {')[0])).toEqual(['from b', 'b again']);
@@ -71,7 +89,9 @@ describe('timer schedules from app settings', () => {
     const five = ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '*/15 * * * *' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *');
     expect(five.schedule).toBe('0 */15 * * * *');
     expect(five.problem).toMatch(/CREDWATCH_SCAN_SCHEDULE is "\*\/15 \* \* \* \*".*6-field NCRONTAB.*Running on that default/);
-    expect(ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '0 */15 * * * ; rm' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *').problem).toContain('CREDWATCH_SCAN_SCHEDULE');
+    expect(ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '0 */15 * * * ; rm' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *').problem).toContain(
+      'CREDWATCH_SCAN_SCHEDULE',
+    );
   });
 });
 
@@ -90,21 +110,29 @@ describe('queue messages', () => {
 
 describe('the storage account settings', () => {
   it('reads the identity-based form with explicit service URIs and refuses other credential types', () => {
-    expect(storageFromEnv({
-      AzureWebJobsStorage__blobServiceUri: 'https://acct.blob.core.usgovcloudapi.net/',
-      AzureWebJobsStorage__queueServiceUri: 'https://acct.queue.core.usgovcloudapi.net',
-      AzureWebJobsStorage__tableServiceUri: 'https://acct.table.core.usgovcloudapi.net',
-      AzureWebJobsStorage__credential: 'managedidentity',
-    })).toEqual({
+    expect(
+      storageFromEnv({
+        AzureWebJobsStorage__blobServiceUri: 'https://acct.blob.core.usgovcloudapi.net/',
+        AzureWebJobsStorage__queueServiceUri: 'https://acct.queue.core.usgovcloudapi.net',
+        AzureWebJobsStorage__tableServiceUri: 'https://acct.table.core.usgovcloudapi.net',
+        AzureWebJobsStorage__credential: 'managedidentity',
+      }),
+    ).toEqual({
       kind: 'identity',
-      serviceUri: { blob: 'https://acct.blob.core.usgovcloudapi.net', queue: 'https://acct.queue.core.usgovcloudapi.net', table: 'https://acct.table.core.usgovcloudapi.net' },
+      serviceUri: {
+        blob: 'https://acct.blob.core.usgovcloudapi.net',
+        queue: 'https://acct.queue.core.usgovcloudapi.net',
+        table: 'https://acct.table.core.usgovcloudapi.net',
+      },
       clientId: undefined,
     });
-    expect(() => storageFromEnv({ AzureWebJobsStorage__accountName: 'acct', AzureWebJobsStorage__credential: 'clientsecret' })).toThrow(/supports only "managedidentity"/);
+    expect(() => storageFromEnv({ AzureWebJobsStorage__accountName: 'acct', AzureWebJobsStorage__credential: 'clientsecret' })).toThrow(
+      /supports only "managedidentity"/,
+    );
   });
 });
 
-describe('the managed identity credential for the storage SDKs (msal-node against the simulator\'s identity endpoint)', () => {
+describe("the managed identity credential for the storage SDKs (msal-node against the simulator's identity endpoint)", () => {
   let sim: RunningSimulator;
   const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
   beforeAll(async () => {

@@ -37,7 +37,7 @@ function waves(plan: ReturnType<typeof planScanWaves>): Map<number, string[]> {
 }
 
 describe('the reports budget the fan-out plans with', () => {
-  it('is Graph\'s documented 5 per 10 s per tenant and 122 per 10 s per app, so 24 tenants may read at full speed at once', () => {
+  it("is Graph's documented 5 per 10 s per tenant and 122 per 10 s per app, so 24 tenants may read at full speed at once", () => {
     expect(REPORTS_PER_TENANT).toEqual({ requests: 5, perMs: 10_000 });
     expect(REPORTS_PER_APP).toEqual({ requests: 122, perMs: 10_000 });
     expect(SCAN_WAVES.tenantsPerWave).toBe(24);
@@ -52,8 +52,14 @@ describe('the reports budget the fan-out plans with', () => {
 });
 
 describe('the queue trigger that starts the waves (config/functions/host.json)', () => {
-  const queues = (JSON.parse(readFileSync(join(packageRoot(), 'config', 'functions', 'host.json'), 'utf8')) as { extensions: { queues: Record<string, unknown> } }).extensions.queues;
-  const ms = (span: unknown): number => String(span).split(':').map(Number).reduce((total, part) => total * 60 + part, 0) * 1000;
+  const queues = (
+    JSON.parse(readFileSync(join(packageRoot(), 'config', 'functions', 'host.json'), 'utf8')) as { extensions: { queues: Record<string, unknown> } }
+  ).extensions.queues;
+  const ms = (span: unknown): number =>
+    String(span)
+      .split(':')
+      .map(Number)
+      .reduce((total, part) => total * 60 + part, 0) * 1000;
 
   it('polls at least twice per wave, so a wave that becomes visible is started before the next one is', () => {
     // With the default 1-minute backoff six 10-second waves could become visible between two polls

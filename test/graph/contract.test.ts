@@ -18,7 +18,8 @@ function refusal(method: 'GET' | 'POST', url: string): string {
   return 'accepted';
 }
 
-const SP_FILTER = "signInEventTypes/any(t: t eq 'servicePrincipal') and createdDateTime ge 2026-12-01T00:00:00.000Z and createdDateTime le 2026-12-01T01:00:00.000Z";
+const SP_FILTER =
+  "signInEventTypes/any(t: t eq 'servicePrincipal') and createdDateTime ge 2026-12-01T00:00:00.000Z and createdDateTime le 2026-12-01T01:00:00.000Z";
 
 describe('the Graph endpoint contract', () => {
   it('keeps docs/graph-calls.md exactly as generated from the table (run npm run docs)', async () => {
@@ -55,14 +56,16 @@ describe('the Graph endpoint contract', () => {
     expect(refusal('GET', `https://graph.microsoft.com/beta/auditLogs/signIns?$filter=${encodeURIComponent("clientCredentialType eq 'certificate'")}`)).toMatch(
       /does not document \$filter on clientCredentialType with eq/,
     );
-    expect(refusal('GET', `https://graph.microsoft.com/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent('activityDateTime gt 2026-12-01T00:00:00Z')}`)).toMatch(
-      /activityDateTime with gt/,
-    );
+    expect(
+      refusal('GET', `https://graph.microsoft.com/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent('activityDateTime gt 2026-12-01T00:00:00Z')}`),
+    ).toMatch(/activityDateTime with gt/);
   });
 
   it('refuses $select on directory audits and on federated credentials a $top the page does not document', () => {
     expect(refusal('GET', 'https://graph.microsoft.com/v1.0/auditLogs/directoryAudits?$select=id')).toMatch(/\$select/);
-    expect(refusal('GET', 'https://graph.microsoft.com/v1.0/applications/11111111-2222-3333-4444-555555555555/federatedIdentityCredentials?$top=20')).toMatch(/\$top/);
+    expect(refusal('GET', 'https://graph.microsoft.com/v1.0/applications/11111111-2222-3333-4444-555555555555/federatedIdentityCredentials?$top=20')).toMatch(
+      /\$top/,
+    );
   });
 
   it('refuses a call that is not in the table, or the beta version of a v1.0 call', () => {

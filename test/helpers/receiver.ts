@@ -25,7 +25,13 @@ export async function startReceiver(): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      receiver.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: new Date() });
+      receiver.requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: new Date(),
+      });
       const answer = receiver.script.shift() ?? receiver.fallback;
       res.writeHead(answer.status, answer.headers ?? {});
       res.end(answer.body ?? '');

@@ -20,12 +20,14 @@ export async function scanConfig(sim: RunningSimulator): Promise<{ config: Confi
   const alertsFile = join(dir, 'alerts.jsonl');
   const config = await simulatorConfig(sim, 'certificate', {
     extra: {
-      vendors: [{
-        name: 'Mimecast',
-        appIds: [VENDOR_APP_ID],
-        ownerTenantIds: [VENDOR_TENANT_ID],
-        allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
-      }],
+      vendors: [
+        {
+          name: 'Mimecast',
+          appIds: [VENDOR_APP_ID],
+          ownerTenantIds: [VENDOR_TENANT_ID],
+          allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
+        },
+      ],
       channels: [{ type: 'jsonl', name: 'file', path: alertsFile, minSeverity: 'informational' }],
     },
   });
@@ -34,12 +36,28 @@ export async function scanConfig(sim: RunningSimulator): Promise<{ config: Confi
 
 export async function scanOnce(sim: RunningSimulator, config: Config, store: StateStore, logger: Logger, now: Date): Promise<ScanSummary> {
   const { channels } = createChannels(config.channels, { logger });
-  return runScan({ config, store, connect: (t) => connect({ ...config, tenants: [t] }, logger), channels, fetch: createFetch({ caCertificatePem: sim.caCertPem }), logger, now: () => now }, config.tenants[0]!);
+  return runScan(
+    {
+      config,
+      store,
+      connect: (t) => connect({ ...config, tenants: [t] }, logger),
+      channels,
+      fetch: createFetch({ caCertificatePem: sim.caCertPem }),
+      logger,
+      now: () => now,
+    },
+    config.tenants[0]!,
+  );
 }
 
-export async function deliveredAlerts(file: string): Promise<Array<Record<string, unknown> & { alertId: string; rule: { id: string }; app: { displayName: string }; count: number; severity: string }>> {
+export async function deliveredAlerts(
+  file: string,
+): Promise<Array<Record<string, unknown> & { alertId: string; rule: { id: string }; app: { displayName: string }; count: number; severity: string }>> {
   try {
-    return (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as never);
+    return (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as never);
   } catch {
     return [];
   }

@@ -23,7 +23,11 @@ export function captureLogger(level = 'debug'): { logger: Logger; lines: () => R
   return {
     logger,
     text,
-    lines: () => text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      text()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 }
 

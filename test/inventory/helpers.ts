@@ -75,8 +75,15 @@ export function withMailboxApps(scenario: Scenario, count: number, now: Date, fe
     appRoleAssignments: [...scenario.appRoleAssignments],
   };
   for (let i = 0; i < count; i += 1) {
-    const { app, sp } = ownApp({ tenantId: scenario.tenant.id, displayName: `Mailbox App ${i}`, created: daysFrom(now, -30), domain: scenario.tenant.defaultDomain });
-    app.federatedIdentityCredentials = Array.from({ length: federated }, (_, k) => federatedCredential(`${app.id}/${k}`, `repo:contoso/app-${i}:environment:prod-${k}`));
+    const { app, sp } = ownApp({
+      tenantId: scenario.tenant.id,
+      displayName: `Mailbox App ${i}`,
+      created: daysFrom(now, -30),
+      domain: scenario.tenant.defaultDomain,
+    });
+    app.federatedIdentityCredentials = Array.from({ length: federated }, (_, k) =>
+      federatedCredential(`${app.id}/${k}`, `repo:contoso/app-${i}:environment:prod-${k}`),
+    );
     out.applications.push(app);
     out.servicePrincipals.push(sp);
     out.appRoleAssignments.push(assignment(sp, graph, ROLE.mailRead, daysFrom(now, -30)));

@@ -17,7 +17,10 @@ async function inventoryOf(sim: RunningSimulator, graph?: GraphApi): Promise<{ i
   const deps: CollectInventoryDeps = { graph: client, logger, now: () => now, batchStats: stats };
   const from = sim.requests.length;
   const inventory = await collectInventory(deps, sim.tenantId);
-  const requests = sim.requests.slice(from).filter((r) => /^\/(v1\.0|beta)\//.test(r.path)).map((r) => `${r.method} ${r.path}`);
+  const requests = sim.requests
+    .slice(from)
+    .filter((r) => /^\/(v1\.0|beta)\//.test(r.path))
+    .map((r) => `${r.method} ${r.path}`);
   return { inventory, requests, stats };
 }
 
@@ -53,12 +56,21 @@ describe('the inventory of the Mimecast-like tenant, read from list pages and on
   it('leaves the certificates of apps that cannot reach mailboxes unparsed, their list facts kept', () => {
     const intranet = named(run.inventory, 'Contoso Intranet Sync');
     expect(intranet.mailboxPermissions).toEqual([]);
-    expect(intranet.credentials).toEqual([expect.objectContaining({ kind: 'certificate', certificate: undefined, thumbprintSha1: expect.stringMatching(/^[0-9A-F]{40}$/) as unknown })]);
+    expect(intranet.credentials).toEqual([
+      expect.objectContaining({ kind: 'certificate', certificate: undefined, thumbprintSha1: expect.stringMatching(/^[0-9A-F]{40}$/) as unknown }),
+    ]);
   });
 
   it('reads federated credentials through one $batch and no single-object read at all', () => {
     expect(named(run.inventory, 'Contoso Backup').credentials).toContainEqual(
-      expect.objectContaining({ kind: 'federated', federated: { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:contoso/backup:ref:refs/heads/main', audiences: ['api://AzureADTokenExchange'] } }),
+      expect.objectContaining({
+        kind: 'federated',
+        federated: {
+          issuer: 'https://token.actions.githubusercontent.com',
+          subject: 'repo:contoso/backup:ref:refs/heads/main',
+          audiences: ['api://AzureADTokenExchange'],
+        },
+      }),
     );
     expect(run.requests.filter((r) => r === 'POST /v1.0/$batch')).toHaveLength(1);
     expect(run.requests.filter((r) => /\/(applications|servicePrincipals)\/[0-9a-f-]{36}/.test(r))).toEqual([]);
@@ -105,13 +117,20 @@ describe('federated credentials of many mailbox-capable apps', () => {
     const { logger } = captureLogger('warn');
     const graph = await graphWithInnerFaults(sim, logger, [{ urlIncludes: seventh, status: 403, code: 'Authorization_RequestDenied' }]);
     const { inventory } = await inventoryOf(sim, graph);
-    expect(detailsSource(inventory)).toMatchObject({ status: 'partial', items: 44, errorCode: 'GRAPH_PERMISSION_MISSING', message: expect.stringContaining('Application.Read.All') as unknown });
+    expect(detailsSource(inventory)).toMatchObject({
+      status: 'partial',
+      items: 44,
+      errorCode: 'GRAPH_PERMISSION_MISSING',
+      message: expect.stringContaining('Application.Read.All') as unknown,
+    });
     expect(named(inventory, 'Mailbox App 7').credentials.some((c) => c.kind === 'federated')).toBe(false);
   });
 
   it('marks the credential details failed, never clean, when every read is answered 404', async () => {
     const { logger } = captureLogger('warn');
-    const graph = await graphWithInnerFaults(sim, logger, [{ urlIncludes: 'federatedIdentityCredentials', status: 404, code: 'Request_ResourceNotFound', times: Infinity }]);
+    const graph = await graphWithInnerFaults(sim, logger, [
+      { urlIncludes: 'federatedIdentityCredentials', status: 404, code: 'Request_ResourceNotFound', times: Infinity },
+    ]);
     const { inventory } = await inventoryOf(sim, graph);
     expect(detailsSource(inventory)).toMatchObject({ status: 'failed', items: 0, errorCode: 'GRAPH_REQUEST_REJECTED' });
     expect(inventory.apps.filter((a) => a.credentials.some((c) => c.kind === 'federated'))).toEqual([]);

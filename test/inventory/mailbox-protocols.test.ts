@@ -13,19 +13,38 @@ import { hasMailboxWideAccess, mailboxReach } from '../../src/rules/facts.js';
 
 const now = new Date('2026-11-26T00:00:00Z');
 
-const exchangeRole = (roleValue: string): RoleAssignment => ({ resourceAppId: EXCHANGE_ONLINE_APP_ID, resourceDisplayName: 'Office 365 Exchange Online', appRoleId: 'resolved-at-runtime', roleValue, createdDateTime: undefined });
+const exchangeRole = (roleValue: string): RoleAssignment => ({
+  resourceAppId: EXCHANGE_ONLINE_APP_ID,
+  resourceDisplayName: 'Office 365 Exchange Online',
+  appRoleId: 'resolved-at-runtime',
+  roleValue,
+  createdDateTime: undefined,
+});
 
 function app(over: Partial<InventoryApp>): InventoryApp {
   return {
-    appId: 'a-imap', displayName: 'Support Inbox Poller', servicePrincipalId: 'sp-imap', applicationObjectId: 'obj-imap', appOwnerOrganizationId: 'contoso', ownership: 'own',
-    servicePrincipalType: 'Application', accountEnabled: true, signInAudience: 'AzureADMyOrg', createdDateTime: undefined,
-    credentials: [], appRoleAssignments: [], delegatedGrants: [], mailboxPermissions: [], ...over,
+    appId: 'a-imap',
+    displayName: 'Support Inbox Poller',
+    servicePrincipalId: 'sp-imap',
+    applicationObjectId: 'obj-imap',
+    appOwnerOrganizationId: 'contoso',
+    ownership: 'own',
+    servicePrincipalType: 'Application',
+    accountEnabled: true,
+    signInAudience: 'AzureADMyOrg',
+    createdDateTime: undefined,
+    credentials: [],
+    appRoleAssignments: [],
+    delegatedGrants: [],
+    mailboxPermissions: [],
+    ...over,
   };
 }
 
 describe('IMAP, POP and SMTP permissions', () => {
   it('are mailbox permissions, application and delegated alike', () => {
-    for (const name of ['IMAP.AccessAsApp', 'POP.AccessAsApp', 'SMTP.SendAsApp', 'IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send']) expect(isMailboxPermission(name), name).toBe(true);
+    for (const name of ['IMAP.AccessAsApp', 'POP.AccessAsApp', 'SMTP.SendAsApp', 'IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'])
+      expect(isMailboxPermission(name), name).toBe(true);
     expect(isMailboxPermission('SMTP.Sender')).toBe(false);
     expect(isMailboxPermission('IMAP.AccessAsUser')).toBe(false);
   });
@@ -41,7 +60,17 @@ describe('IMAP, POP and SMTP permissions', () => {
   });
 
   it('open their own protocol as delegated scopes of Microsoft Graph, which lists them too', () => {
-    const perms = mailboxPermissions([], [{ resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceDisplayName: 'Microsoft Graph', consentType: 'Principal', scopes: ['User.Read', 'IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send', 'Mail.Read'] }]);
+    const perms = mailboxPermissions(
+      [],
+      [
+        {
+          resourceAppId: MICROSOFT_GRAPH_APP_ID,
+          resourceDisplayName: 'Microsoft Graph',
+          consentType: 'Principal',
+          scopes: ['User.Read', 'IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send', 'Mail.Read'],
+        },
+      ],
+    );
     expect(perms.map((p) => [p.permission, p.api, p.reach])).toEqual([
       ['IMAP.AccessAsUser.All', 'imap', 'someUsers'],
       ['POP.AccessAsUser.All', 'pop', 'someUsers'],
@@ -52,8 +81,16 @@ describe('IMAP, POP and SMTP permissions', () => {
 });
 
 describe('an app whose only mailbox permission is IMAP.AccessAsApp', () => {
-  const imapOnly = app({ appRoleAssignments: [exchangeRole('IMAP.AccessAsApp')], mailboxPermissions: mailboxPermissions([exchangeRole('IMAP.AccessAsApp')], []) });
-  const inventory: Inventory = { tenantId: 't', collectedAt: now, apps: [app({ appId: 'a-plain', displayName: 'Plain App', credentials: [] }), imapOnly], sources: [] };
+  const imapOnly = app({
+    appRoleAssignments: [exchangeRole('IMAP.AccessAsApp')],
+    mailboxPermissions: mailboxPermissions([exchangeRole('IMAP.AccessAsApp')], []),
+  });
+  const inventory: Inventory = {
+    tenantId: 't',
+    collectedAt: now,
+    apps: [app({ appId: 'a-plain', displayName: 'Plain App', credentials: [] }), imapOnly],
+    sources: [],
+  };
   const assessed = assessInventory(inventory, now);
 
   it('reaches only the mailboxes Exchange grants it, never "every mailbox": its sign-ins are not judged as a full-mailbox app', () => {
@@ -69,8 +106,13 @@ describe('an app whose only mailbox permission is IMAP.AccessAsApp', () => {
   });
 
   it('shows "imap" in the JSON document', () => {
-    const doc = JSON.parse(renderInventoryJson(inventory, assessed)) as { apps: Array<{ displayName: string; mailboxCapable: boolean; mailboxPermissions: Array<{ permission: string; api: string }> }> };
-    expect(doc.apps.find((a) => a.displayName === 'Support Inbox Poller')).toMatchObject({ mailboxCapable: true, mailboxPermissions: [{ permission: 'IMAP.AccessAsApp', api: 'imap' }] });
+    const doc = JSON.parse(renderInventoryJson(inventory, assessed)) as {
+      apps: Array<{ displayName: string; mailboxCapable: boolean; mailboxPermissions: Array<{ permission: string; api: string }> }>;
+    };
+    expect(doc.apps.find((a) => a.displayName === 'Support Inbox Poller')).toMatchObject({
+      mailboxCapable: true,
+      mailboxPermissions: [{ permission: 'IMAP.AccessAsApp', api: 'imap' }],
+    });
   });
 
   it('shows "imap" in the CSV protocol column', () => {

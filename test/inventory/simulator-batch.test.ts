@@ -41,17 +41,24 @@ const backup = () => mimecastScenario(now).applications.find((a) => a.displayNam
 
 describe('the simulated $batch endpoint', () => {
   it('answers each inner request by id, as the same request alone would be answered', async () => {
-    const answer = await batch({ requests: [get('a', '/servicePrincipals?$select=id,displayName&$top=2'), get('b', `/applications/${backup().id}?$select=displayName`)] });
+    const answer = await batch({
+      requests: [get('a', '/servicePrincipals?$select=id,displayName&$top=2'), get('b', `/applications/${backup().id}?$select=displayName`)],
+    });
     expect(answer.status).toBe(200);
     const responses = json<{ responses: Inner[] }>(answer.text).responses;
-    expect(responses.map((r) => [r.id, r.status])).toEqual([['a', 200], ['b', 200]]);
+    expect(responses.map((r) => [r.id, r.status])).toEqual([
+      ['a', 200],
+      ['b', 200],
+    ]);
     expect(responses[0]!.body.value).toHaveLength(2);
     expect(responses[1]!.body.displayName).toBe('Contoso Backup');
     expect(responses[1]!.headers['content-type']).toMatch(/^application\/json/);
   });
 
   it('keeps an inner failure inside its own response with Graph’s error, the batch still 200', async () => {
-    const answer = await batch({ requests: [get('1', '/applications/00000000-0000-4000-8000-000000000000/federatedIdentityCredentials'), get('2', '/nowhere')] });
+    const answer = await batch({
+      requests: [get('1', '/applications/00000000-0000-4000-8000-000000000000/federatedIdentityCredentials'), get('2', '/nowhere')],
+    });
     expect(answer.status).toBe(200);
     const [missing, unknown] = json<{ responses: Inner[] }>(answer.text).responses;
     expect([missing!.status, missing!.body.error?.code]).toEqual([404, 'Request_ResourceNotFound']);
@@ -75,7 +82,10 @@ describe('the simulated $batch endpoint', () => {
     const requests = Array.from({ length: 21 }, (_, i) => get(String(i), '/servicePrincipals?$top=1'));
     const answer = await batch({ requests });
     expect(answer.status).toBe(400);
-    expect(json<{ error: { code: string; message: string } }>(answer.text).error).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/20/) as unknown });
+    expect(json<{ error: { code: string; message: string } }>(answer.text).error).toMatchObject({
+      code: 'BadRequest',
+      message: expect.stringMatching(/20/) as unknown,
+    });
   });
 
   it('refuses repeated ids (compared without case), absolute urls, unknown methods and a body without Content-Type', async () => {

@@ -4,10 +4,27 @@ import { parseAddress } from '../../src/networks/address.js';
 
 /** ipaddr.js as the oracle: its reading of an address as (family, 32-bit words). */
 function oracle(text: string): { family: 4 | 6; words: number[] } | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { family: 4, words: [ipaddr.IPv4.parse(text).toByteArray().reduce((a, b) => a * 256 + b, 0)] };
+  if (ipaddr.IPv4.isValidFourPartDecimal(text))
+    return {
+      family: 4,
+      words: [
+        ipaddr.IPv4.parse(text)
+          .toByteArray()
+          .reduce((a, b) => a * 256 + b, 0),
+      ],
+    };
   if (text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
   const address = ipaddr.IPv6.parse(text);
-  if (address.isIPv4MappedAddress()) return { family: 4, words: [address.toIPv4Address().toByteArray().reduce((a, b) => a * 256 + b, 0)] };
+  if (address.isIPv4MappedAddress())
+    return {
+      family: 4,
+      words: [
+        address
+          .toIPv4Address()
+          .toByteArray()
+          .reduce((a, b) => a * 256 + b, 0),
+      ],
+    };
   const parts = address.parts;
   return { family: 6, words: [0, 1, 2, 3].map((w) => ((parts[2 * w] ?? 0) * 65536 + (parts[2 * w + 1] ?? 0)) >>> 0) };
 }
@@ -42,9 +59,23 @@ function ipv6Corpus(count: number): string[] {
 describe('the hot-path address parser', () => {
   it('reads IPv4 and IPv6 addresses exactly as ipaddr.js does', () => {
     const samples = [
-      '0.0.0.0', '255.255.255.255', '203.0.113.7', '10.0.0.1', '::', '::1', '1::', '2001:db8::', '2001:db8:0:0:1:0:0:1',
-      'fe80::1:2', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '2001:DB8::ABCD', '::ffff:198.51.100.9', '::FFFF:c633:6409',
-      '64:ff9b::192.0.2.33', ...ipv6Corpus(2000),
+      '0.0.0.0',
+      '255.255.255.255',
+      '203.0.113.7',
+      '10.0.0.1',
+      '::',
+      '::1',
+      '1::',
+      '2001:db8::',
+      '2001:db8:0:0:1:0:0:1',
+      'fe80::1:2',
+      '1:2:3:4:5:6:7::',
+      '::2:3:4:5:6:7:8',
+      '2001:DB8::ABCD',
+      '::ffff:198.51.100.9',
+      '::FFFF:c633:6409',
+      '64:ff9b::192.0.2.33',
+      ...ipv6Corpus(2000),
     ];
     for (const sample of samples) expect(ours(sample), sample).toEqual(oracle(sample));
   });
@@ -64,10 +95,40 @@ describe('the hot-path address parser', () => {
 
   it('rejects everything that is not one address, as ipaddr.js does, without throwing', () => {
     const garbage = [
-      '', ' ', 'x', '1', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.04', '1..2.3', '1.2.3.', '.1.2.3', '1.2.3.4 ',
-      ' 1.2.3.4', '0x1.2.3.4', '1.2.3.4/32', ':', ':::', '1:::2', '1::2::3', ':1::', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7',
-      '12345::', 'g::1', '::ffff:1.2.3', '::ffff:1.2.3.256', '1:2:3:4:5:6:7:1.2.3.4', 'fe80::1%eth0', '2001:db8::/32',
-      '1:2:3:4:5:6:7:8::', '::1.2.3.4:5', 'not-an-ip', 'null',
+      '',
+      ' ',
+      'x',
+      '1',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.1.1.1',
+      '01.2.3.4',
+      '1.2.3.04',
+      '1..2.3',
+      '1.2.3.',
+      '.1.2.3',
+      '1.2.3.4 ',
+      ' 1.2.3.4',
+      '0x1.2.3.4',
+      '1.2.3.4/32',
+      ':',
+      ':::',
+      '1:::2',
+      '1::2::3',
+      ':1::',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7',
+      '12345::',
+      'g::1',
+      '::ffff:1.2.3',
+      '::ffff:1.2.3.256',
+      '1:2:3:4:5:6:7:1.2.3.4',
+      'fe80::1%eth0',
+      '2001:db8::/32',
+      '1:2:3:4:5:6:7:8::',
+      '::1.2.3.4:5',
+      'not-an-ip',
+      'null',
     ];
     for (const sample of garbage) {
       expect(parseAddress(sample), JSON.stringify(sample)).toBeUndefined();

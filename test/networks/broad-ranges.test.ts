@@ -27,7 +27,14 @@ const inline = (...cidrs: string[]): AllowlistSource => ({ type: 'cidrs', cidrs 
 async function azureFeed(): Promise<{ source: AllowlistSource; fetch: FetchLike }> {
   const body = await readFile(AZURE_WEST_EUROPE, 'utf8');
   return {
-    source: { type: 'url', url: 'https://vendor.example/ServiceTags_Public.json', format: 'json', jsonPath: 'values[].properties.addressPrefixes', timeoutInMs: 2_000, staleAfterInDays: 7 },
+    source: {
+      type: 'url',
+      url: 'https://vendor.example/ServiceTags_Public.json',
+      format: 'json',
+      jsonPath: 'values[].properties.addressPrefixes',
+      timeoutInMs: 2_000,
+      staleAfterInDays: 7,
+    },
     fetch: () => Promise.resolve(new Response(body, { status: 200 })),
   };
 }
@@ -37,10 +44,15 @@ describe('an allowlist source that allows (nearly) everything is refused', () =>
     const { report, set, health, lines } = await resolve(vendor([inline('0.0.0.0/0')]));
     expect(set).toBeUndefined();
     expect(health).toBe('unknown');
-    expect(report).toMatchObject({ status: 'failed', ranges: 0, errorCode: 'ALLOWLIST_TOO_BROAD', broad: { decision: 'refused', ipv4Percent: 100, ipv6Percent: 0 } });
+    expect(report).toMatchObject({
+      status: 'failed',
+      ranges: 0,
+      errorCode: 'ALLOWLIST_TOO_BROAD',
+      broad: { decision: 'refused', ipv4Percent: 100, ipv6Percent: 0 },
+    });
     expect(report?.error).toBe(
       'Vendor "Mimecast", allowlist source 1 (cidrs) allows 100 % of the IPv4 address space (0.0.0.0/0; limit 1 %); refused — set acceptBroadRanges with a reason to allow it. ' +
-        'Any host in those networks, a rented cloud VM included, would count as Mimecast\'s own and raise no alert.',
+        "Any host in those networks, a rented cloud VM included, would count as Mimecast's own and raise no alert.",
     );
     expect(lines().find((l) => l['msg'] === 'allowlist source failed')).toMatchObject({ level: 'error', err: { code: 'ALLOWLIST_TOO_BROAD' } });
   });
@@ -55,14 +67,19 @@ describe('an allowlist source that allows (nearly) everything is refused', () =>
   });
 
   it('refuses the two halves 0.0.0.0/1 and 128.0.0.0/1 by their total share, even with the prefix limit lifted', async () => {
-    const { report, health } = await resolve(vendor([inline('0.0.0.0/1', '128.0.0.0/1')], { shortestIPv4Prefix: 0, reason: 'test: only the share may refuse' }));
+    const { report, health } = await resolve(
+      vendor([inline('0.0.0.0/1', '128.0.0.0/1')], { shortestIPv4Prefix: 0, reason: 'test: only the share may refuse' }),
+    );
     expect(health).toBe('unknown');
     expect(report?.broad?.excesses).toEqual(['allows 100 % of the IPv4 address space (0.0.0.0/1, 128.0.0.0/1; limit 1 %)']);
   });
 
   it('refuses three /8s together (1.17 % of IPv4) although each prefix is long enough', async () => {
     const { report } = await resolve(vendor([inline('10.0.0.0/8', '11.0.0.0/8', '12.0.0.0/8')]));
-    expect(report).toMatchObject({ status: 'failed', broad: { excesses: ['allows 1.17 % of the IPv4 address space (10.0.0.0/8, 11.0.0.0/8, 12.0.0.0/8; limit 1 %)'] } });
+    expect(report).toMatchObject({
+      status: 'failed',
+      broad: { excesses: ['allows 1.17 % of the IPv4 address space (10.0.0.0/8, 11.0.0.0/8, 12.0.0.0/8; limit 1 %)'] },
+    });
   });
 
   it('refuses a /7 for its prefix, although it is under 1 % of IPv4', async () => {
@@ -103,7 +120,7 @@ describe('an allowlist source that allows (nearly) everything is refused', () =>
     expect((await resolve(vendor([inline('2001::/16', '2002::/128')], limits))).report?.status).toBe('failed');
   });
 
-  it('keeps the vendor\'s other sources: one refused source makes it partial, and its range is outside', async () => {
+  it("keeps the vendor's other sources: one refused source makes it partial, and its range is outside", async () => {
     const { resolution, set, health } = await resolve(vendor([inline('205.139.110.0/24'), inline('0.0.0.0/0')]));
     expect(health).toBe('partial');
     expect(resolution.sources.map((s) => s.status)).toEqual(['ok', 'failed']);
@@ -114,7 +131,7 @@ describe('an allowlist source that allows (nearly) everything is refused', () =>
 });
 
 describe('real vendor allowlists are accepted', () => {
-  it('accepts Mimecast\'s published 2021 netblocks without a warning', async () => {
+  it("accepts Mimecast's published 2021 netblocks without a warning", async () => {
     const { report, health } = await resolve(vendor([{ type: 'file', path: MIMECAST_FILE }]));
     expect(health).toBe('complete');
     expect(report).toMatchObject({ status: 'ok', ranges: 43, warnings: [] });
@@ -159,7 +176,9 @@ describe('a broad source can be accepted, never silently', () => {
     const { report, set } = await resolve(vendor([inline('10.0.0.0/7')], limits));
     expect(set?.contains('11.1.1.1')).toBe(true);
     expect(report).toMatchObject({ status: 'ok', broad: { decision: 'accepted', acceptedBy: 'broadRangeLimits', reason: limits.reason } });
-    expect(report?.warnings[0]).toMatch(/^broad source in use: it holds a prefix shorter than \/8 \(10\.0\.0\.0\/7\); accepted by the vendor's broadRangeLimits/);
+    expect(report?.warnings[0]).toMatch(
+      /^broad source in use: it holds a prefix shorter than \/8 \(10\.0\.0\.0\/7\); accepted by the vendor's broadRangeLimits/,
+    );
   });
 
   it('ignores a looser limit that comes without a reason (a caller that skipped the schema)', async () => {

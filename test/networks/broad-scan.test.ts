@@ -14,7 +14,8 @@ import { captureLogger, simulatorConfig } from '../helpers/tenant.js';
 const now = new Date('2026-11-26T12:00:00Z');
 const MIMECAST_FILE = { type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') };
 const EVERYTHING = { type: 'cidrs', cidrs: ['0.0.0.0/0'] };
-const REFUSED = /^Vendor "Mimecast", allowlist source \d \(cidrs\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused — set acceptBroadRanges with a reason to allow it/;
+const REFUSED =
+  /^Vendor "Mimecast", allowlist source \d \(cidrs\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused — set acceptBroadRanges with a reason to allow it/;
 
 let sim: RunningSimulator | undefined;
 afterEach(async () => {
@@ -42,9 +43,20 @@ describe('a scan whose vendor allowlist allows everything', () => {
   it('reports the vendor as unknown and raises collection-failing naming it and why, instead of clearing the stolen certificate', async () => {
     const { summary, byRule, allowlist } = await scanWith([EVERYTHING]);
 
-    expect(allowlist).toEqual([expect.objectContaining({ source: 'allowlist:Mimecast:cidrs', status: 'failed', errorCode: 'ALLOWLIST_TOO_BROAD', message: expect.stringMatching(REFUSED) })]);
-    expect(summary.errors).toContainEqual(expect.objectContaining({ stage: 'signIns', message: expect.stringMatching(/sign-ins of Mimecast's apps were NOT checked/) }));
-    expect(renderScanSummary(summary)).toMatch(/NOT COLLECTED OR DEGRADED — unknown, not clean:\n(.*\n)*\s+allowlist:Mimecast:cidrs: failed \(ALLOWLIST_TOO_BROAD\) Vendor "Mimecast", allowlist source 1 \(cidrs\) allows 100 %/);
+    expect(allowlist).toEqual([
+      expect.objectContaining({
+        source: 'allowlist:Mimecast:cidrs',
+        status: 'failed',
+        errorCode: 'ALLOWLIST_TOO_BROAD',
+        message: expect.stringMatching(REFUSED),
+      }),
+    ]);
+    expect(summary.errors).toContainEqual(
+      expect.objectContaining({ stage: 'signIns', message: expect.stringMatching(/sign-ins of Mimecast's apps were NOT checked/) }),
+    );
+    expect(renderScanSummary(summary)).toMatch(
+      /NOT COLLECTED OR DEGRADED — unknown, not clean:\n(.*\n)*\s+allowlist:Mimecast:cidrs: failed \(ALLOWLIST_TOO_BROAD\) Vendor "Mimecast", allowlist source 1 \(cidrs\) allows 100 %/,
+    );
 
     // Neither cleared nor flagged: no sign-in verdict at all for the vendor's certificate...
     expect(byRule('signin-cert-outside-allowlist')).toEqual([]);
@@ -52,15 +64,19 @@ describe('a scan whose vendor allowlist allows everything', () => {
     const [health, ...more] = byRule('collection-failing');
     expect(more).toEqual([]);
     expect(health).toMatchObject({ severity: 'high', resources: ['allowed networks of Mimecast'] });
-    expect(health!['summary']).toMatch(/^credwatch cannot read the allowed networks of Mimecast of tenant contoso \(ALLOWLIST_TOO_BROAD, .*\): Mimecast's sign-ins are neither cleared nor flagged\. Vendor "Mimecast", allowlist source 1 \(cidrs\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused/);
+    expect(health!['summary']).toMatch(
+      /^credwatch cannot read the allowed networks of Mimecast of tenant contoso \(ALLOWLIST_TOO_BROAD, .*\): Mimecast's sign-ins are neither cleared nor flagged\. Vendor "Mimecast", allowlist source 1 \(cidrs\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused/,
+    );
   });
 
-  it('still raises the critical alert when the broad source sits next to the vendor\'s real list', async () => {
+  it("still raises the critical alert when the broad source sits next to the vendor's real list", async () => {
     const { byRule, allowlist } = await scanWith([MIMECAST_FILE, EVERYTHING]);
 
     expect(allowlist.map((s) => s.status)).toEqual(['complete', 'failed']);
     expect(allowlist[1]?.message).toMatch(REFUSED);
-    expect(byRule('signin-cert-outside-allowlist')).toEqual([expect.objectContaining({ severity: 'critical', app: expect.objectContaining({ displayName: 'Mimecast (simulated)' }) })]);
+    expect(byRule('signin-cert-outside-allowlist')).toEqual([
+      expect.objectContaining({ severity: 'critical', app: expect.objectContaining({ displayName: 'Mimecast (simulated)' }) }),
+    ]);
     // One readable source is enough to judge the vendor's sign-ins: no blind spot to raise.
     expect(byRule('collection-failing')).toEqual([]);
   });

@@ -38,7 +38,9 @@ describe('a vendor feed that starts serving everything', () => {
     expect(set?.contains('198.51.100.40')).toBe(false);
     expect(set?.match('195.130.217.9')?.[0]).toMatchObject({ stale: true });
     expect(report).toMatchObject({ status: 'stale', errorCode: 'ALLOWLIST_TOO_BROAD', broad: { decision: 'refused', ipv4Percent: 100 } });
-    expect(report?.error).toMatch(/^Vendor "Mimecast", allowlist source 1 \(url\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused/);
+    expect(report?.error).toMatch(
+      /^Vendor "Mimecast", allowlist source 1 \(url\) allows 100 % of the IPv4 address space \(0\.0\.0\.0\/0; limit 1 %\); refused/,
+    );
     expect(report?.warnings[0]).toBe('the list now served is refused as too broad; using the copy fetched at 2026-11-26T11:00:00.000Z');
     expect(cache.entries.get(cacheKeyOf(URL_))?.body).toBe(SANE);
   });

@@ -15,7 +15,7 @@ describe('reading allowlist entries', () => {
     expect(parseCidr('2001:db8::1')).toMatchObject({ ok: true, range: { cidr: '2001:db8::1/128', prefix: 128 } });
   });
 
-  it('normalises host bits with a warning, as in Microsoft\'s own named-location example', () => {
+  it("normalises host bits with a warning, as in Microsoft's own named-location example", () => {
     const result = parseCidr('195.130.217.17/24');
     expect(result).toMatchObject({ ok: true, range: { cidr: '195.130.217.0/24' } });
     expect(result.ok && result.warning).toBe('"195.130.217.17/24" has host bits set; read as 195.130.217.0/24');

@@ -3,7 +3,9 @@ import { readJsonPath } from '../../src/networks/json-path.js';
 
 describe('the jsonPath of a URL source', () => {
   it('flattens arrays marked with [] and the array it ends on', () => {
-    const document = { values: [{ properties: { addressPrefixes: ['13.69.71.192/27'] } }, { properties: { addressPrefixes: ['2603:1020:206:402::180/122'] } }] };
+    const document = {
+      values: [{ properties: { addressPrefixes: ['13.69.71.192/27'] } }, { properties: { addressPrefixes: ['2603:1020:206:402::180/122'] } }],
+    };
     expect(readJsonPath(document, 'values[].properties.addressPrefixes')).toEqual({ strings: ['13.69.71.192/27', '2603:1020:206:402::180/122'], skipped: 0 });
   });
 

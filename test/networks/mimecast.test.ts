@@ -16,15 +16,24 @@ import { memoryCache, vendor } from './helpers.js';
 const CSV = join(packageRoot(), 'test', 'fixtures', 'real', 'mimecast', 'mimecast_netblocks_2021_from_msipdelta2.csv');
 const noFetch: FetchLike = () => Promise.reject(new Error('offline'));
 
-describe('Mimecast\'s real 2021 netblocks as an allowlist', () => {
-  const rows = readFileSync(CSV, 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+describe("Mimecast's real 2021 netblocks as an allowlist", () => {
+  const rows = readFileSync(CSV, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','));
 
   async function resolveNetblocks() {
     const dir = await mkdtemp(join(tmpdir(), 'credwatch-mimecast-'));
     const path = join(dir, 'mimecast.txt');
     await writeFile(path, ['# region,cidr from ' + CSV, ...rows.map(([region, cidr]) => `${cidr ?? ''}  # ${region ?? ''}`)].join('\n'));
     const { logger } = captureLogger('warn');
-    const resolution = await resolveAllowlists([vendor('Mimecast', [{ type: 'file', path }])], { fetch: noFetch, cache: memoryCache(), now: () => new Date(), logger });
+    const resolution = await resolveAllowlists([vendor('Mimecast', [{ type: 'file', path }])], {
+      fetch: noFetch,
+      cache: memoryCache(),
+      now: () => new Date(),
+      logger,
+    });
     return { resolution, path };
   }
 
@@ -33,7 +42,7 @@ describe('Mimecast\'s real 2021 netblocks as an allowlist', () => {
     expect(resolution.sources[0]).toMatchObject({ status: 'ok', ranges: rows.length, warnings: [] });
   });
 
-  it('allows addresses of Mimecast\'s regions, including /32 hosts and the edges of a /22', async () => {
+  it("allows addresses of Mimecast's regions, including /32 hosts and the edges of a /22", async () => {
     const set = (await resolveNetblocks()).resolution.byVendor.get('Mimecast');
     for (const network of MIMECAST_RANGES) expect(set?.contains(network.cidr.replace(/0\/\d+$/, '77')), network.cidr).toBe(true);
     expect(set?.contains('185.58.84.93')).toBe(true);

@@ -27,7 +27,10 @@ beforeAll(async () => {
     ],
     { graph, fetch: noFetch, cache: memoryCache(), now: () => now, logger },
   );
-  namedLocationRequests = sim.requests.slice(before).map((r) => r.path).filter((p) => p.includes('namedLocations'));
+  namedLocationRequests = sim.requests
+    .slice(before)
+    .map((r) => r.path)
+    .filter((p) => p.includes('namedLocations'));
 });
 afterAll(async () => {
   await sim.close();
@@ -41,7 +44,9 @@ describe('allowlists from Entra named locations', () => {
 
   it('normalises a range whose host bits are set and says so', () => {
     const set = resolution.byVendor.get('Mimecast');
-    expect(set?.match('195.130.217.1')).toEqual([{ vendor: 'Mimecast', source: 'namedLocation:Mimecast EU', cidr: '195.130.217.0/24', fetchedAt: now, stale: false }]);
+    expect(set?.match('195.130.217.1')).toEqual([
+      { vendor: 'Mimecast', source: 'namedLocation:Mimecast EU', cidr: '195.130.217.0/24', fetchedAt: now, stale: false },
+    ]);
     expect(set?.contains('146.101.78.200')).toBe(true);
     expect(set?.contains('198.51.100.40')).toBe(false);
     expect(resolution.sources.find((s) => s.vendor === 'Mimecast')).toMatchObject({
@@ -79,7 +84,10 @@ describe('allowlists from Entra named locations', () => {
       const { logger } = captureLogger('warn');
       const fresh = connect(await simulatorConfig(sim, 'secret'), logger).graph;
       const denied = await resolveAllowlists(
-        [vendor('Mimecast', [{ type: 'namedLocation', displayName: 'Mimecast EU' }]), vendor('Contoso', [{ type: 'namedLocation', displayName: 'Contoso HQ' }])],
+        [
+          vendor('Mimecast', [{ type: 'namedLocation', displayName: 'Mimecast EU' }]),
+          vendor('Contoso', [{ type: 'namedLocation', displayName: 'Contoso HQ' }]),
+        ],
         { graph: fresh, fetch: noFetch, cache: memoryCache(), now: () => now, logger },
       );
       expect(denied.sources.map((s) => [s.status, s.errorCode])).toEqual([

@@ -40,7 +40,11 @@ describe('resolving inline and file allowlists', () => {
     expect(set?.match('195.130.217.200')?.[0]).toMatchObject({ source: `file:${path}`, cidr: '195.130.217.0/24' });
     expect(set?.contains('146.101.78.5')).toBe(true);
     expect(set?.contains('146.101.78.6')).toBe(false);
-    expect(resolution.sources[0]).toMatchObject({ status: 'ok', ranges: 3, warnings: ['line 3: "195.130.217.17/24" has host bits set; read as 195.130.217.0/24'] });
+    expect(resolution.sources[0]).toMatchObject({
+      status: 'ok',
+      ranges: 3,
+      warnings: ['line 3: "195.130.217.17/24" has host bits set; read as 195.130.217.0/24'],
+    });
     expect(lines().find((l) => l['msg'] === 'allowlist source read with warnings')).toMatchObject({ level: 'warn', vendor: 'Mimecast' });
   });
 
@@ -72,7 +76,12 @@ describe('resolving inline and file allowlists', () => {
 
 describe('what a caller can tell about each vendor', () => {
   it('has no matcher for a vendor whose every source failed, so its sign-ins are unknown, not clean or outside', async () => {
-    const { resolution, lines } = await resolve([vendor('Broken', [{ type: 'file', path: '/nonexistent' }, { type: 'namedLocation', displayName: 'Broken EU' }])]);
+    const { resolution, lines } = await resolve([
+      vendor('Broken', [
+        { type: 'file', path: '/nonexistent' },
+        { type: 'namedLocation', displayName: 'Broken EU' },
+      ]),
+    ]);
     expect(resolution.byVendor.get('Broken')).toBeUndefined();
     expect(resolution.health.get('Broken')).toBe('unknown');
     expect(resolution.sources.map((s) => s.status)).toEqual(['failed', 'failed']);
@@ -81,7 +90,12 @@ describe('what a caller can tell about each vendor', () => {
   });
 
   it('marks a vendor partial when some sources failed, keeping the ranges it could read', async () => {
-    const { resolution } = await resolve([vendor('Mimecast', [{ type: 'cidrs', cidrs: ['91.220.42.0/24'] }, { type: 'file', path: '/nonexistent' }])]);
+    const { resolution } = await resolve([
+      vendor('Mimecast', [
+        { type: 'cidrs', cidrs: ['91.220.42.0/24'] },
+        { type: 'file', path: '/nonexistent' },
+      ]),
+    ]);
     expect(resolution.health.get('Mimecast')).toBe('partial');
     expect(resolution.byVendor.get('Mimecast')?.contains('91.220.42.1')).toBe(true);
   });

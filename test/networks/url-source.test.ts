@@ -14,7 +14,11 @@ const SERVICE_TAGS = JSON.stringify({
   changeNumber: 240,
   cloud: 'Public',
   values: [
-    { name: 'AzureConnectors.WestEurope', id: 'AzureConnectors.WestEurope', properties: { region: 'westeurope', addressPrefixes: ['13.69.71.192/27', '2603:1020:206:402::180/122'] } },
+    {
+      name: 'AzureConnectors.WestEurope',
+      id: 'AzureConnectors.WestEurope',
+      properties: { region: 'westeurope', addressPrefixes: ['13.69.71.192/27', '2603:1020:206:402::180/122'] },
+    },
     { name: 'LogicApps.WestEurope', id: 'LogicApps.WestEurope', properties: { region: 'westeurope', addressPrefixes: ['13.95.147.65/32'] } },
     { name: 'Broken', id: 'Broken', properties: { region: '' } },
   ],
@@ -45,7 +49,12 @@ afterAll(async () => {
 const DAY = 86_400_000;
 const now = new Date('2026-01-05T10:00:00Z');
 const urlSource = (path: string, extra: Partial<Extract<RangeSource, { type: 'url' }>> = {}): RangeSource => ({
-  type: 'url', url: `${base}${path}`, format: 'list', timeoutInMs: 2_000, staleAfterInDays: 7, ...extra,
+  type: 'url',
+  url: `${base}${path}`,
+  format: 'list',
+  timeoutInMs: 2_000,
+  staleAfterInDays: 7,
+  ...extra,
 });
 
 async function resolveOne(source: RangeSource, cache = memoryCache()) {
@@ -63,7 +72,7 @@ describe('allowlists published at a URL', () => {
     expect(cache.entries.get(cacheKeyOf(`${base}/list.txt`))?.fetchedAt).toEqual(now);
   });
 
-  it('reads JSON through a jsonPath such as Azure\'s values[].properties.addressPrefixes', async () => {
+  it("reads JSON through a jsonPath such as Azure's values[].properties.addressPrefixes", async () => {
     const { report, set } = await resolveOne(urlSource('/ServiceTags_Public.json', { format: 'json', jsonPath: 'values[].properties.addressPrefixes' }));
     expect(report).toMatchObject({ status: 'ok', ranges: 3 });
     expect(report?.warnings).toEqual(['1 value(s) at values[].properties.addressPrefixes were missing or not strings']);
@@ -107,7 +116,10 @@ describe('allowlists published at a URL', () => {
   it('marks the cached copy stale once it is older than staleAfterInDays', async () => {
     const url = `${base}/down`;
     const fetchedAt = new Date(now.getTime() - 8 * DAY);
-    const { report, set, resolution, lines } = await resolveOne(urlSource('/down'), memoryCache({ [cacheKeyOf(url)]: { body: '203.0.113.0/24\n', fetchedAt } }));
+    const { report, set, resolution, lines } = await resolveOne(
+      urlSource('/down'),
+      memoryCache({ [cacheKeyOf(url)]: { body: '203.0.113.0/24\n', fetchedAt } }),
+    );
     expect(report).toMatchObject({ status: 'stale', ranges: 1, fetchedAt });
     expect(report?.warnings[0]).toBe(`fetch failed; using the copy fetched at ${fetchedAt.toISOString()}, older than 7 day(s)`);
     expect(set?.match('203.0.113.5')?.[0]).toMatchObject({ stale: true });

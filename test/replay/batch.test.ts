@@ -20,11 +20,16 @@ const requests: BatchGet[] = Array.from({ length: 6 }, (_, i) => ({
 async function replayed() {
   const replay = replayGraph({ 'POST /v1.0/$batch': answerWith(batch) });
   const stats: BatchStats = { batches: 0, innerRequests: 0, innerRetries: 0 };
-  const results = await batchGet<Record<string, unknown>>(replay.graph, requests, { stats, retry: { maxAttempts: 2 }, sleep: () => Promise.resolve(), random: () => 0 });
+  const results = await batchGet<Record<string, unknown>>(replay.graph, requests, {
+    stats,
+    retry: { maxAttempts: 2 },
+    sleep: () => Promise.resolve(),
+    random: () => 0,
+  });
   return { replay, stats, results };
 }
 
-describe('Microsoft\'s batch answer to credwatch\'s batchGet', () => {
+describe("Microsoft's batch answer to credwatch's batchGet", () => {
   it('hands back the bodies of the inner 200s (ids 1 and 5) unchanged', async () => {
     const { results } = await replayed();
     const responses = body(batch).responses as Array<{ id: string; body: unknown }>;
@@ -41,7 +46,7 @@ describe('Microsoft\'s batch answer to credwatch\'s batchGet', () => {
     }
   });
 
-  it('turns the inner 405 into a rejected request naming Graph\'s code', async () => {
+  it("turns the inner 405 into a rejected request naming Graph's code", async () => {
     const { results } = await replayed();
     const result = results[4];
     expect(result?.ok).toBe(false);
@@ -56,14 +61,21 @@ describe('Microsoft\'s batch answer to credwatch\'s batchGet', () => {
     const result = results[0];
     expect(result?.ok).toBe(false);
     if (result && !result.ok) expect(result.error.code).toBe('GRAPH_BAD_RESPONSE');
-    expect(replay.requests.map((r) => (r.body as { requests: Array<{ id: string }> }).requests.map((q) => q.id))).toEqual([['0', '1', '2', '3', '4', '5'], ['0']]);
+    expect(replay.requests.map((r) => (r.body as { requests: Array<{ id: string }> }).requests.map((q) => q.id))).toEqual([
+      ['0', '1', '2', '3', '4', '5'],
+      ['0'],
+    ]);
     expect(stats).toEqual({ batches: 2, innerRequests: 7, innerRetries: 1 });
   });
 
-  it('sends each inner read as a relative GET with its $select, as the page\'s request example does', async () => {
+  it("sends each inner read as a relative GET with its $select, as the page's request example does", async () => {
     const { replay } = await replayed();
     const sent = (replay.requests[0]?.body as { requests: Array<Record<string, unknown>> }).requests[0];
-    expect(sent).toEqual({ id: '0', method: 'GET', url: '/applications/00000000-0000-4000-8000-000000000000/federatedIdentityCredentials?$select=id,name,issuer,subject,audiences' });
+    expect(sent).toEqual({
+      id: '0',
+      method: 'GET',
+      url: '/applications/00000000-0000-4000-8000-000000000000/federatedIdentityCredentials?$select=id,name,issuer,subject,audiences',
+    });
     const published = (batch.requestBody as { requests: Array<Record<string, unknown>> }).requests[0];
     expect(Object.keys(sent ?? {}).sort()).toEqual(Object.keys(published ?? {}).sort());
   });

@@ -93,7 +93,7 @@ describe('the servicePrincipal examples', () => {
 });
 
 describe('the application examples', () => {
-  it('read the full application as this tenant\'s own registration with its object id, creation time and audience', () => {
+  it("read the full application as this tenant's own registration with its object id, creation time and audience", () => {
     const entry = app(mergeApplication(undefined, body(appGet), TENANT));
     expect(entry).toMatchObject({
       appId: '631a96bc-a705-4eda-9f99-fdaf9f54f6a2',
@@ -111,7 +111,11 @@ describe('the application examples', () => {
     const sp = app(appFromServicePrincipal({ ...onlyRow(spList), appId: '631a96bc-a705-4eda-9f99-fdaf9f54f6a2' }, TENANT, false));
     const merged = app(mergeApplication(sp, body(appGet), TENANT));
     expect(merged).toBe(sp);
-    expect(merged).toMatchObject({ servicePrincipalId: '59e617e5-e447-4adc-8b88-00af644d7c92', applicationObjectId: '03ef14b0-ca33-4840-8f4f-d6e91916010e', ownership: 'thirdParty' });
+    expect(merged).toMatchObject({
+      servicePrincipalId: '59e617e5-e447-4adc-8b88-00af644d7c92',
+      applicationObjectId: '03ef14b0-ca33-4840-8f4f-d6e91916010e',
+      ownership: 'thirdParty',
+    });
   });
 
   it('cannot place a listed application without an object id (example 1) or without an appId (example 5)', () => {
@@ -138,13 +142,27 @@ describe('the oauth2PermissionGrant example', () => {
   it('finds eight mailbox permissions reaching all users in the wide grant to Microsoft Graph', () => {
     const record = grantOf(wide, resources);
     const reach = mailboxPermissions([], record ? [record.grant] : []);
-    expect(reach.map((p) => p.permission)).toEqual(['Contacts.ReadWrite', 'Calendars.ReadWrite', 'Mail.ReadWrite', 'Mail.ReadWrite.Shared', 'Mail.Send.Shared', 'Calendars.ReadWrite.Shared', 'Contacts.ReadWrite.Shared', 'MailboxSettings.ReadWrite']);
+    expect(reach.map((p) => p.permission)).toEqual([
+      'Contacts.ReadWrite',
+      'Calendars.ReadWrite',
+      'Mail.ReadWrite',
+      'Mail.ReadWrite.Shared',
+      'Mail.Send.Shared',
+      'Calendars.ReadWrite.Shared',
+      'Contacts.ReadWrite.Shared',
+      'MailboxSettings.ReadWrite',
+    ]);
     expect(new Set(reach.map((p) => `${p.type}/${p.reach}/${p.resource}`))).toEqual(new Set(['delegated/allUsers/graph']));
   });
 
   it('names a resource it does not know by its service principal id and opens no mailbox through it', () => {
     const record = grantOf(userRead, resources);
-    expect(record?.grant).toEqual({ resourceAppId: undefined, resourceDisplayName: '1804a6f8-e623-4520-8f40-ba1b0c11c42d', consentType: 'AllPrincipals', scopes: ['User.Read', 'Group.ReadWrite.All'] });
+    expect(record?.grant).toEqual({
+      resourceAppId: undefined,
+      resourceDisplayName: '1804a6f8-e623-4520-8f40-ba1b0c11c42d',
+      consentType: 'AllPrincipals',
+      scopes: ['User.Read', 'Group.ReadWrite.All'],
+    });
     expect(mailboxPermissions([], record ? [record.grant] : [])).toEqual([]);
   });
 });
@@ -162,14 +180,23 @@ describe('the federatedIdentityCredential example', () => {
         thumbprintSha1: undefined,
         hint: undefined,
         usage: undefined,
-        federated: { issuer: 'https://login.microsoftonline.com/3d1e2be9-a10a-4a0c-8380-7ce190f98ed9/v2.0', subject: 'a7d388c3-5e3f-4959-ac7d-786b3383006a', audiences: ['api://AzureADTokenExchange'] },
+        federated: {
+          issuer: 'https://login.microsoftonline.com/3d1e2be9-a10a-4a0c-8380-7ce190f98ed9/v2.0',
+          subject: 'a7d388c3-5e3f-4959-ac7d-786b3383006a',
+          audiences: ['api://AzureADTokenExchange'],
+        },
         certificate: undefined,
       },
     ]);
   });
 
   it('reaches a mailbox-capable registration through $batch, the example being the inner answer', async () => {
-    const replay = replayGraph({ 'POST /v1.0/$batch': { status: 200, body: { responses: [{ id: '0', status: 200, headers: { 'Content-Type': 'application/json' }, body: body(federated) }] } } });
+    const replay = replayGraph({
+      'POST /v1.0/$batch': {
+        status: 200,
+        body: { responses: [{ id: '0', status: 200, headers: { 'Content-Type': 'application/json' }, body: body(federated) }] },
+      },
+    });
     const registration: InventoryApp = { ...app(mergeApplication(undefined, { ...body(appGet), id: 'bcd7c908-1c4d-4d48-93ee-ff38349a75c8' }, TENANT)) };
     const status = await readFederatedCredentials(replay.graph, [registration], logger);
     expect(status).toEqual({ source: 'credentialDetails', status: 'complete', items: 1 });
@@ -182,7 +209,15 @@ describe('the federatedIdentityCredential example', () => {
 describe('the inventory collector answered with the examples', () => {
   // Not a Microsoft example: the tenant of these examples has no Exchange Online service principal,
   // and Graph answers an unknown appId with 404 Request_ResourceNotFound.
-  const noExchange = { status: 404, body: { error: { code: 'Request_ResourceNotFound', message: "Resource '00000002-0000-0ff1-ce00-000000000000' does not exist or one of its queried reference-property objects are not present." } } };
+  const noExchange = {
+    status: 404,
+    body: {
+      error: {
+        code: 'Request_ResourceNotFound',
+        message: "Resource '00000002-0000-0ff1-ce00-000000000000' does not exist or one of its queried reference-property objects are not present.",
+      },
+    },
+  };
   const routes = {
     "GET /v1.0/servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')": noExchange,
     "GET /v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')": answerWith(graphResource),
@@ -197,7 +232,7 @@ describe('the inventory collector answered with the examples', () => {
     return { replay, result: await collectInventory({ graph: replay.graph, logger, now: () => new Date('2026-11-26T12:00:00Z') }, TENANT) };
   }
 
-  it('skips the absent Exchange resource and reads Microsoft Graph\'s roles, assignments and grants', async () => {
+  it("skips the absent Exchange resource and reads Microsoft Graph's roles, assignments and grants", async () => {
     const { result } = await inventory();
     expect(result.sources.slice(0, 3)).toEqual([
       { source: 'resource:00000002-0000-0ff1-ce00-000000000000', status: 'skipped', message: 'not present in this tenant' },
@@ -208,7 +243,9 @@ describe('the inventory collector answered with the examples', () => {
 
   it('lists the one service principal as a third-party app that reaches no mailbox', async () => {
     const { result } = await inventory();
-    expect(result.apps.map((a) => [a.appId, a.servicePrincipalId, a.ownership, a.mailboxPermissions.length])).toEqual([['65415bb1-9267-4313-bbf5-ae259732ee12', '59e617e5-e447-4adc-8b88-00af644d7c92', 'thirdParty', 0]]);
+    expect(result.apps.map((a) => [a.appId, a.servicePrincipalId, a.ownership, a.mailboxPermissions.length])).toEqual([
+      ['65415bb1-9267-4313-bbf5-ae259732ee12', '59e617e5-e447-4adc-8b88-00af644d7c92', 'thirdParty', 0],
+    ]);
     expect(result.sources.find((s) => s.source === 'servicePrincipals')).toEqual({ source: 'servicePrincipals', status: 'complete', items: 1 });
   });
 

@@ -45,7 +45,14 @@ function normalized(row: Json): AuditEvent {
   return result;
 }
 
-const delegatedMailReadWrite: MailboxPermission = { permission: 'Mail.ReadWrite', resource: 'graph', api: 'graph', type: 'delegated', reach: 'allUsers', grantedAt: undefined };
+const delegatedMailReadWrite: MailboxPermission = {
+  permission: 'Mail.ReadWrite',
+  resource: 'graph',
+  api: 'graph',
+  type: 'delegated',
+  reach: 'allUsers',
+  grantedAt: undefined,
+};
 
 /** The tenant as credwatch's inventory would see it after the attack: SimuLandApp with its grant, and Microsoft Graph. */
 function inventoryAfterTheAttack() {
@@ -57,7 +64,13 @@ function inventoryAfterTheAttack() {
     ownership: 'own',
     mailboxPermissions: [delegatedMailReadWrite],
   });
-  const microsoftGraph = inventoryApp({ appId: '00000003-0000-0000-c000-000000000000', displayName: 'Microsoft Graph', servicePrincipalId: GRAPH_SP_ID, ownership: 'microsoft', appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a' });
+  const microsoftGraph = inventoryApp({
+    appId: '00000003-0000-0000-c000-000000000000',
+    displayName: 'Microsoft Graph',
+    servicePrincipalId: GRAPH_SP_ID,
+    ownership: 'microsoft',
+    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+  });
   return withApps(simuland, microsoftGraph);
 }
 
@@ -124,7 +137,14 @@ describe('the secret added to SimuLandApp', () => {
   it('raises credential-added (high) for SimuLandApp once the inventory shows its Mail.ReadWrite grant', () => {
     const { findings } = runRules(RULES, [{ type: 'audit', event }], testContext(inventoryAfterTheAttack()), NOOP_LOGGER);
     expect(findings.map((f) => [f.ruleId, f.severity, f.appId, f.appDisplayName])).toEqual([['credential-added', 'high', SIMULAND_APP_ID, 'SimuLandApp']]);
-    expect(findings[0]?.details).toMatchObject({ holder: 'application', credentialKind: 'secret', keyDisplayName: 'SimuLandCreds', initiatorType: 'user', appKnown: true, mailboxCapable: true });
+    expect(findings[0]?.details).toMatchObject({
+      holder: 'application',
+      credentialKind: 'secret',
+      keyDisplayName: 'SimuLandCreds',
+      initiatorType: 'user',
+      appKnown: true,
+      mailboxCapable: true,
+    });
   });
 });
 
@@ -164,10 +184,15 @@ describe('the Mail.ReadWrite delegated permission grant', () => {
     expect(errors).toEqual([]);
     expect(findings.map((f) => [f.ruleId, f.severity])).toEqual([['mailbox-permission-granted', 'high']]);
     expect(findings[0]?.eventIds).toEqual([GRANT_AUDIT_ID]);
-    expect(findings[0]?.details).toMatchObject({ permissions: 'Mail.ReadWrite', protocols: 'graph', initiatedBy: 'pgustavo@simulandlabs.com', resource: 'Microsoft Graph' });
+    expect(findings[0]?.details).toMatchObject({
+      permissions: 'Mail.ReadWrite',
+      protocols: 'graph',
+      initiatedBy: 'pgustavo@simulandlabs.com',
+      resource: 'Microsoft Graph',
+    });
   });
 
-  it('falls back to the client\'s object id when the inventory does not know the app', () => {
+  it("falls back to the client's object id when the inventory does not know the app", () => {
     const { findings } = runRules(RULES, [{ type: 'audit', event }], testContext(), NOOP_LOGGER);
     expect(findings[0]).toMatchObject({ appId: SIMULAND_SP_ID, appDisplayName: SIMULAND_SP_ID, resource: 'Microsoft Graph' });
   });
@@ -175,7 +200,12 @@ describe('the Mail.ReadWrite delegated permission grant', () => {
   it('names SimuLandApp, the client that received the grant, rather than the Microsoft Graph resource', () => {
     const { findings } = runRules(RULES, [{ type: 'audit', event }], testContext(inventoryAfterTheAttack()), NOOP_LOGGER);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ ruleId: 'mailbox-permission-granted', appId: SIMULAND_APP_ID, appDisplayName: 'SimuLandApp', resource: 'Microsoft Graph' });
+    expect(findings[0]).toMatchObject({
+      ruleId: 'mailbox-permission-granted',
+      appId: SIMULAND_APP_ID,
+      appDisplayName: 'SimuLandApp',
+      resource: 'Microsoft Graph',
+    });
     expect(findings[0]?.summary).toBe('Mail.ReadWrite (Graph) granted to "SimuLandApp" on Microsoft Graph by pgustavo@simulandlabs.com');
     expect(findings[0]?.details).toMatchObject({ clientServicePrincipalId: SIMULAND_SP_ID, appKnown: true, ownership: 'own' });
   });
@@ -192,12 +222,17 @@ describe('the audit reader over the rows as one Graph page', () => {
     expect(pages[0]?.events.map((e) => e.id)).toEqual([CREDENTIAL_AUDIT_ID, CREDENTIAL_AUDIT_ID, GRANT_AUDIT_ID]);
   });
 
-  it('holds the repeated record once in the scan\'s audit window: two events judged from four rows', async () => {
+  it("holds the repeated record once in the scan's audit window: two events judged from four rows", async () => {
     const replay = replayGraph({ 'GET /v1.0/auditLogs/directoryAudits': { status: 200, body: { value: graphRows } } });
     const { events, quarantined } = await readAudits(replay.graph, new Date('2021-08-02T13:00:00Z'), new Date('2021-08-02T14:00:00Z'));
     expect(quarantined).toEqual([]);
     expect(events.map((e) => e.id)).toEqual([CREDENTIAL_AUDIT_ID, GRANT_AUDIT_ID]);
-    const { findings } = runRules(RULES, events.map((e) => ({ type: 'audit' as const, event: e })), testContext(inventoryAfterTheAttack()), NOOP_LOGGER);
+    const { findings } = runRules(
+      RULES,
+      events.map((e) => ({ type: 'audit' as const, event: e })),
+      testContext(inventoryAfterTheAttack()),
+      NOOP_LOGGER,
+    );
     expect(findings.map((f) => [f.ruleId, f.severity, f.eventIds[0]])).toEqual([
       ['credential-added', 'high', CREDENTIAL_AUDIT_ID],
       ['mailbox-permission-granted', 'high', GRANT_AUDIT_ID],

@@ -18,18 +18,19 @@ async function read(answer: Parameters<typeof replayGraph>[0][string]) {
 }
 
 describe('every List namedLocations example', () => {
-  it.each(examplesIn('named-locations').filter(({ path }) => path.includes('/list-')).map(({ path, example: e }) => [path, e] as const))(
-    '%s gives one location per item, with every published cidrAddress and nothing for countries',
-    async (_path, e) => {
-      const { locations } = await read(answerWith(e));
-      expect(locations).toEqual(
-        rows(e).map((item) => ({
-          displayName: item.displayName,
-          cidrs: Array.isArray(item.ipRanges) ? item.ipRanges.map((r) => (r as { cidrAddress: string }).cidrAddress) : undefined,
-        })),
-      );
-    },
-  );
+  it.each(
+    examplesIn('named-locations')
+      .filter(({ path }) => path.includes('/list-'))
+      .map(({ path, example: e }) => [path, e] as const),
+  )('%s gives one location per item, with every published cidrAddress and nothing for countries', async (_path, e) => {
+    const { locations } = await read(answerWith(e));
+    expect(locations).toEqual(
+      rows(e).map((item) => ({
+        displayName: item.displayName,
+        cidrs: Array.isArray(item.ipRanges) ? item.ipRanges.map((r) => (r as { cidrAddress: string }).cidrAddress) : undefined,
+      })),
+    );
+  });
 });
 
 describe('example 1: IPv4, country and IPv6 locations', () => {

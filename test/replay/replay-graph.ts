@@ -71,7 +71,10 @@ export function replayGraph(routes: Routes): Replay {
     used.set(key, index + 1);
     const answer = list[Math.min(index, list.length - 1)];
     if (!answer) {
-      return new Response(JSON.stringify({ error: { code: 'NoReplay', message: `no example answers ${key}` } }), { status: 400, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ error: { code: 'NoReplay', message: `no example answers ${key}` } }), {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     const payload = answer.body === undefined || answer.body === null ? null : JSON.stringify(answer.body);
     const headers = { ...(payload === null ? {} : { 'content-type': 'application/json' }), ...answer.headers };

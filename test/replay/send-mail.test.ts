@@ -22,7 +22,14 @@ const alert: AlertPayload = {
   alertId: '5f1d2c3b4a5968778695a4b3c2d1e0f9',
   tenant: 'contoso',
   severity: 'high',
-  rule: { id: 'signin-cert-outside-allowlist', title: 'Vendor certificate used outside its allowed networks', description: 'Detects a certificate sign-in from outside the vendor\'s ranges.', mitre: ['T1550.001'], runbook: ['Ask the vendor whether the address is theirs.'], falsePositives: ['The vendor moved.'] },
+  rule: {
+    id: 'signin-cert-outside-allowlist',
+    title: 'Vendor certificate used outside its allowed networks',
+    description: "Detects a certificate sign-in from outside the vendor's ranges.",
+    mitre: ['T1550.001'],
+    runbook: ['Ask the vendor whether the address is theirs.'],
+    falsePositives: ['The vendor moved.'],
+  },
   app: { appId: APP_ID, displayName: 'Azure Portal', entraUrl: entraAppUrl(APP_ID) },
   credentialKeyId: null,
   network: 'AS3598',
@@ -52,7 +59,7 @@ function paths(value: unknown, prefix = ''): string[] {
 describe('the sendMail request credwatch builds', () => {
   const request = buildAlertMail(alert, ['soc@contoso.com']);
 
-  it('uses only properties Microsoft\'s sendMail examples use', () => {
+  it("uses only properties Microsoft's sendMail examples use", () => {
     const published = new Set([...paths(jsonMail.requestBody), ...paths(attachmentMail.requestBody)]);
     expect(paths(request).filter((p) => !published.has(p))).toEqual([]);
   });
@@ -60,14 +67,18 @@ describe('the sendMail request credwatch builds', () => {
   it('attaches the text as a fileAttachment shaped like example 3, with a boolean saveToSentItems', () => {
     expect(request.message.attachments).toHaveLength(1);
     expect(Object.keys(request.message.attachments[0] ?? {}).sort()).toEqual(['@odata.type', 'contentBytes', 'contentType', 'name']);
-    expect(request.message.attachments[0]).toMatchObject({ '@odata.type': '#microsoft.graph.fileAttachment', name: TEXT_ATTACHMENT_NAME, contentType: 'text/plain' });
+    expect(request.message.attachments[0]).toMatchObject({
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      name: TEXT_ATTACHMENT_NAME,
+      contentType: 'text/plain',
+    });
     // Example 1 publishes the string "false"; the parameter is documented as a Boolean.
     expect(request.saveToSentItems).toBe(false);
   });
 });
 
-describe('the email channel against Microsoft\'s answers', () => {
-  it('counts the published 202 without a body as sent, posting to the mailbox\'s sendMail', async () => {
+describe("the email channel against Microsoft's answers", () => {
+  it("counts the published 202 without a body as sent, posting to the mailbox's sendMail", async () => {
     const replay = replayGraph({ [`POST /v1.0/users/${FROM}/sendMail`]: answerWith(jsonMail) });
     const channel = createEmailChannel({ name: 'mail', minSeverity: 'high', graph: replay.graph, fromMailbox: FROM, to: ['soc@contoso.com'] });
     await channel.send(alert);
@@ -78,7 +89,10 @@ describe('the email channel against Microsoft\'s answers', () => {
   it('reports the published 400 (ErrorMimeContentInvalidBase64String) as a refusal, not as something to retry', async () => {
     const replay = replayGraph({ [`POST /v1.0/users/${FROM}/sendMail`]: answerWith(invalidMime) });
     const channel = createEmailChannel({ name: 'mail', minSeverity: 'high', graph: replay.graph, fromMailbox: FROM, to: ['soc@contoso.com'] });
-    const error: unknown = await channel.send(alert).then(() => undefined, (e: unknown) => e);
+    const error: unknown = await channel.send(alert).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isCredwatchError(error, 'CHANNEL_REJECTED')).toBe(true);
     expect(isCredwatchError(error) && error.details).toMatchObject({ graphCode: 'GRAPH_REQUEST_REJECTED', status: 400 });
     expect(replay.requests).toHaveLength(1);
@@ -90,7 +104,10 @@ describe('the email channel against Microsoft\'s answers', () => {
   it('says why Graph refused: the published error code and message reach the operator', async () => {
     const replay = replayGraph({ [`POST /v1.0/users/${FROM}/sendMail`]: answerWith(invalidMime) });
     const channel = createEmailChannel({ name: 'mail', minSeverity: 'high', graph: replay.graph, fromMailbox: FROM, to: ['soc@contoso.com'] });
-    const error: unknown = await channel.send(alert).then(() => undefined, (e: unknown) => e);
+    const error: unknown = await channel.send(alert).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as Error).message).toContain('ErrorMimeContentInvalidBase64String');
     expect((error as Error).message).toContain('Invalid base64 string for MIME content.');
   });

@@ -110,7 +110,9 @@ describe('the 2022 example with clientCredentialType "certificate"', () => {
       eventIds: ['1691d37b-8579-43a7-966a-0f35583c1300'],
       network: 'AS3598',
     });
-    expect(outside[0]?.summary).toBe('Vendor certificate for "Azure Portal" used from 131.107.159.37 (US, AS3598), outside IPv4 named location\'s allowed ranges; the sign-in failed (AADSTS50126)');
+    expect(outside[0]?.summary).toBe(
+      'Vendor certificate for "Azure Portal" used from 131.107.159.37 (US, AS3598), outside IPv4 named location\'s allowed ranges; the sign-in failed (AADSTS50126)',
+    );
   });
 
   it('raises nothing for the same sign-in when the address is inside the allowed ranges', () => {
@@ -190,7 +192,14 @@ describe('the 2020 examples', () => {
 describe('the Get signIn example', () => {
   it('parses the single sign-in Microsoft prints as a collection, placeholder id included', () => {
     const event = normalized(onlyRow(get2018));
-    expect(event).toMatchObject({ id: 'id', appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c', ipAddress: '127.0.0.1', countryOrRegion: 'USA', outcome: 'success', errorCode: 0 });
+    expect(event).toMatchObject({
+      id: 'id',
+      appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+      ipAddress: '127.0.0.1',
+      countryOrRegion: 'USA',
+      outcome: 'success',
+      errorCode: 0,
+    });
   });
 });
 
@@ -200,7 +209,22 @@ describe('the signIn resource representation', () => {
   });
 
   it('names every property credwatch reads from a sign-in except clientCredentialType, which only the property table lists', () => {
-    const read = ['id', 'createdDateTime', 'appId', 'appDisplayName', 'servicePrincipalId', 'ipAddress', 'location', 'autonomousSystemNumber', 'resourceId', 'resourceDisplayName', 'servicePrincipalCredentialKeyId', 'servicePrincipalCredentialThumbprint', 'status', 'correlationId'];
+    const read = [
+      'id',
+      'createdDateTime',
+      'appId',
+      'appDisplayName',
+      'servicePrincipalId',
+      'ipAddress',
+      'location',
+      'autonomousSystemNumber',
+      'resourceId',
+      'resourceDisplayName',
+      'servicePrincipalCredentialKeyId',
+      'servicePrincipalCredentialThumbprint',
+      'status',
+      'correlationId',
+    ];
     const published = Object.keys(body(representation));
     expect(read.filter((p) => !published.includes(p))).toEqual([]);
     expect(published).not.toContain('clientCredentialType');
@@ -208,7 +232,7 @@ describe('the signIn resource representation', () => {
 });
 
 describe('the sign-in collector against the examples', () => {
-  it('asks for service-principal sign-ins only, follows Microsoft\'s nextLink verbatim and keeps every row', async () => {
+  it("asks for service-principal sign-ins only, follows Microsoft's nextLink verbatim and keeps every row", async () => {
     const nextLink = body(nonInteractive2022)['@odata.nextLink'];
     expect(typeof nextLink).toBe('string');
     const replay = replayGraph({
@@ -228,7 +252,7 @@ describe('the sign-in collector against the examples', () => {
     ]);
   });
 
-  it('reports the representation\'s row as quarantined with its id and reason instead of dropping it', async () => {
+  it("reports the representation's row as quarantined with its id and reason instead of dropping it", async () => {
     const replay = replayGraph({ 'GET /beta/auditLogs/signIns': { status: 200, body: { value: [body(representation), onlyRow(fido2020)] } } });
     const pages = [];
     for await (const page of readSignInPages(replay.graph, new Date('2026-11-26T10:00:00Z'), new Date('2026-11-26T11:55:00Z'))) pages.push(page);

@@ -18,7 +18,14 @@ const NOW = new Date('2026-03-02T12:00:00Z');
 const FIC_APP_INDEX = 0;
 // Microsoft's federated credential example, put on one of the scenario's apps: the Mimecast
 // scenario has none, and without one the simulator's answer has no item to compare.
-const FEDERATED = { id: 'bdad0963-4a7a-43ae-b569-e67e1da3f2c0', name: 'testing', issuer: 'https://login.microsoftonline.com/3d1e2be9-a10a-4a0c-8380-7ce190f98ed9/v2.0', subject: 'a7d388c3-5e3f-4959-ac7d-786b3383006a', audiences: ['api://AzureADTokenExchange'], description: 'This is my test  federated identity credential 03' };
+const FEDERATED = {
+  id: 'bdad0963-4a7a-43ae-b569-e67e1da3f2c0',
+  name: 'testing',
+  issuer: 'https://login.microsoftonline.com/3d1e2be9-a10a-4a0c-8380-7ce190f98ed9/v2.0',
+  subject: 'a7d388c3-5e3f-4959-ac7d-786b3383006a',
+  audiences: ['api://AzureADTokenExchange'],
+  description: 'This is my test  federated identity credential 03',
+};
 
 let sim: RunningSimulator;
 let agent: Agent;
@@ -75,17 +82,17 @@ const SP_SIGNINS = "/beta/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq
 const RENAMED_SIGNIN_PROPERTY = 'authenticationAppPolicyDetails';
 
 describe('service-principal sign-ins (beta List signIns)', () => {
-  it.each([
-    'signins/list-2022-example-1-client-credential-certificate.json',
-    'signins/list-2022-example-3-non-interactive.json',
-  ])('carry every property of %s with its type', async (path) => {
-    const simulated = await items(SP_SIGNINS);
-    const [published] = rows(example(path));
-    expect(gapsOf(published, simulated, [RENAMED_SIGNIN_PROPERTY])).toEqual([]);
-    expect(simulated.every((s) => RENAMED_SIGNIN_PROPERTY in s)).toBe(false);
-  });
+  it.each(['signins/list-2022-example-1-client-credential-certificate.json', 'signins/list-2022-example-3-non-interactive.json'])(
+    'carry every property of %s with its type',
+    async (path) => {
+      const simulated = await items(SP_SIGNINS);
+      const [published] = rows(example(path));
+      expect(gapsOf(published, simulated, [RENAMED_SIGNIN_PROPERTY])).toEqual([]);
+      expect(simulated.every((s) => RENAMED_SIGNIN_PROPERTY in s)).toBe(false);
+    },
+  );
 
-  it('carry every property of the signIn resource\'s JSON representation', async () => {
+  it("carry every property of the signIn resource's JSON representation", async () => {
     // The representation shows appTokenProtectionStatus as a complex-type stub, while the property
     // table on the same page types it as the enum tokenProtectionStatus (a string), as the simulator does.
     const published = representationAsExample(body(example('signins/resource-representation-2024.json')));
@@ -111,8 +118,44 @@ describe('directory audits (List directoryAudits)', () => {
 
 // Default properties of a directory object that credwatch never reads (it $selects what it needs);
 // the simulator leaves them out of unselected answers, where Graph returns them.
-const SP_UNREAD = ['addIns', 'alternativeNames', 'appRoleAssignmentRequired', 'deletedDateTime', 'disabledByMicrosoftStatus', 'endpoints', 'homepage', 'info', 'logoutUrl', 'replyUrls', 'resourceSpecificApplicationPermissions', 'tokenEncryptionKeyId', 'verifiedPublisher'];
-const APP_UNREAD = ['@odata.context', 'addIns', 'api', 'appRoles', 'applicationTemplateId', 'certification', 'deletedDateTime', 'disabledByMicrosoftStatus', 'groupMembershipClaims', 'identifierUris', 'info', 'isDeviceOnlyAuthSupported', 'isFallbackPublicClient', 'optionalClaims', 'parentalControlSettings', 'publicClient', 'samlMetadataUrl', 'tags', 'tokenEncryptionKeyId', 'verifiedPublisher', 'web'];
+const SP_UNREAD = [
+  'addIns',
+  'alternativeNames',
+  'appRoleAssignmentRequired',
+  'deletedDateTime',
+  'disabledByMicrosoftStatus',
+  'endpoints',
+  'homepage',
+  'info',
+  'logoutUrl',
+  'replyUrls',
+  'resourceSpecificApplicationPermissions',
+  'tokenEncryptionKeyId',
+  'verifiedPublisher',
+];
+const APP_UNREAD = [
+  '@odata.context',
+  'addIns',
+  'api',
+  'appRoles',
+  'applicationTemplateId',
+  'certification',
+  'deletedDateTime',
+  'disabledByMicrosoftStatus',
+  'groupMembershipClaims',
+  'identifierUris',
+  'info',
+  'isDeviceOnlyAuthSupported',
+  'isFallbackPublicClient',
+  'optionalClaims',
+  'parentalControlSettings',
+  'publicClient',
+  'samlMetadataUrl',
+  'tags',
+  'tokenEncryptionKeyId',
+  'verifiedPublisher',
+  'web',
+];
 
 function missingNames(gaps: readonly string[]): string[] {
   return gaps.map((g) => g.slice(0, g.indexOf(':'))).sort();
@@ -129,7 +172,7 @@ describe('service principals (List and Get servicePrincipal)', () => {
     expect([...new Set(missingNames(gaps))]).toEqual(SP_UNREAD);
   });
 
-  it('of a resource, read by appId, carry Microsoft Graph\'s appRoles and permission scopes as example 2 shows them', async () => {
+  it("of a resource, read by appId, carry Microsoft Graph's appRoles and permission scopes as example 2 shows them", async () => {
     const simulated = await get("/v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')");
     expect(gapsOf(body(example('service-principals/get-example-2-microsoft-graph-app-roles.json')), [simulated])).toEqual([]);
   });
@@ -187,19 +230,19 @@ describe('named locations (List namedLocations)', () => {
     }
   });
 
-  it('has no countryNamedLocation to compare: the simulator\'s scenarios can hold IP locations only', async () => {
+  it("has no countryNamedLocation to compare: the simulator's scenarios can hold IP locations only", async () => {
     const simulated = await items('/v1.0/identity/conditionalAccess/namedLocations');
     expect(new Set(simulated.map((s) => s['@odata.type']))).toEqual(new Set(['#microsoft.graph.ipNamedLocation']));
   });
 });
 
 describe('sendMail, $batch and throttling', () => {
-  it('sendMail accepts Microsoft\'s attachment example with 202 and no body, as the page shows', async () => {
+  it("sendMail accepts Microsoft's attachment example with 202 and no body, as the page shows", async () => {
     const answer = await post('/v1.0/users/credwatch@contoso.onmicrosoft.com/sendMail', example('send-mail/example-3-file-attachment.json').requestBody);
     expect(answer).toEqual({ status: 202, text: '' });
   });
 
-  it('$batch answers carry id, status, headers and body as Microsoft\'s example does (header names compared ignoring case)', async () => {
+  it("$batch answers carry id, status, headers and body as Microsoft's example does (header names compared ignoring case)", async () => {
     const answer = await post('/v1.0/$batch', {
       requests: [
         { id: '1', method: 'GET', url: `/applications/${ficAppId}/federatedIdentityCredentials` },
@@ -221,7 +264,7 @@ describe('sendMail, $batch and throttling', () => {
     expect(shapeGaps((published[2]?.body as Json).error, (failed?.body as Json | undefined)?.error).filter((g) => !g.startsWith('innerError'))).toEqual([]);
   });
 
-  it('throttled report reads answer 429 with a Retry-After and Microsoft\'s sample body shape', async () => {
+  it("throttled report reads answer 429 with a Retry-After and Microsoft's sample body shape", async () => {
     sim.setEnforceThrottling(true);
     try {
       let answer: Awaited<ReturnType<typeof rawGet>> | undefined;

@@ -10,7 +10,7 @@ import { answerWith, replayGraph } from './replay-graph.js';
 const throttled = example('throttling/429-sample.json');
 const namedLocations = example('named-locations/list-example-1-all.json');
 
-describe('Microsoft\'s 429 sample', () => {
+describe("Microsoft's 429 sample", () => {
   it('carries the fractional Retry-After "2.128"', () => {
     expect(throttled.status).toBe(429);
     expect(throttled.headers?.['Retry-After']).toBe('2.128');

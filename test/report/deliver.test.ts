@@ -37,8 +37,15 @@ const decode = (a: { contentBytes: string }) => Buffer.from(a.contentBytes, 'bas
 function options(over: Partial<EmailReportOptions> = {}): EmailReportOptions {
   const report = buildWeeklyReport(reportInput());
   return {
-    graph: recordingGraph(), fromMailbox: 'credwatch@contoso.com', to: ['ciso@contoso.com', 'm365-admins@contoso.com'], report, html: HTML,
-    csvAttachments: [{ name: 'contoso-2026-W48-inventory.csv', content: renderInventoryCsv(report)!, keepWhenTooLarge: true }, { name: 'contoso-2026-W48-findings.csv', content: renderFindingsCsv(report) }],
+    graph: recordingGraph(),
+    fromMailbox: 'credwatch@contoso.com',
+    to: ['ciso@contoso.com', 'm365-admins@contoso.com'],
+    report,
+    html: HTML,
+    csvAttachments: [
+      { name: 'contoso-2026-W48-inventory.csv', content: renderInventoryCsv(report)!, keepWhenTooLarge: true },
+      { name: 'contoso-2026-W48-findings.csv', content: renderFindingsCsv(report) },
+    ],
     ...over,
   };
 }
@@ -61,15 +68,37 @@ describe('emailing the report', () => {
     expect(body.message.subject).toBe('[credwatch] Weekly exposure report: contoso, 2026-W48');
     expect(body.message.body).toEqual({ contentType: 'HTML', content: HTML });
     expect(body.message.toRecipients.map((r) => r.emailAddress.address)).toEqual(['ciso@contoso.com', 'm365-admins@contoso.com']);
-    expect(body.message.attachments.map((a) => [a.name, a.contentType])).toEqual([['contoso-2026-W48-inventory.csv', 'text/csv'], ['contoso-2026-W48-findings.csv', 'text/csv']]);
+    expect(body.message.attachments.map((a) => [a.name, a.contentType])).toEqual([
+      ['contoso-2026-W48-inventory.csv', 'text/csv'],
+      ['contoso-2026-W48-findings.csv', 'text/csv'],
+    ]);
     expect(decode(body.message.attachments[0]!)).toBe(`\ufeff${options().csvAttachments[0]!.content}`);
-    expect(result).toEqual({ attachments: ['contoso-2026-W48-inventory.csv', 'contoso-2026-W48-findings.csv'], bytes: Buffer.byteLength(JSON.stringify(body)), truncated: false });
+    expect(result).toEqual({
+      attachments: ['contoso-2026-W48-inventory.csv', 'contoso-2026-W48-findings.csv'],
+      bytes: Buffer.byteLength(JSON.stringify(body)),
+      truncated: false,
+    });
   });
 
-  it('stays under Graph\'s 4 MB for a tenant of 2,000 apps without cutting anything', () => {
-    const apps = Array.from({ length: 2000 }, (_, i) => app(`cccccccc-0000-4000-8000-${String(i).padStart(12, '0')}`, `Vendor app ${i}`, { ownership: 'thirdParty', mailboxPermissions: i % 4 === 0 ? [FULL_ACCESS] : [], credentials: [cred(`k${i}a`), cred(`k${i}b`, { kind: 'secret' })] }));
+  it("stays under Graph's 4 MB for a tenant of 2,000 apps without cutting anything", () => {
+    const apps = Array.from({ length: 2000 }, (_, i) =>
+      app(`cccccccc-0000-4000-8000-${String(i).padStart(12, '0')}`, `Vendor app ${i}`, {
+        ownership: 'thirdParty',
+        mailboxPermissions: i % 4 === 0 ? [FULL_ACCESS] : [],
+        credentials: [cred(`k${i}a`), cred(`k${i}b`, { kind: 'secret' })],
+      }),
+    );
     const report = buildWeeklyReport(reportInput({ inventory: inventory(apps) }));
-    const { request, truncated } = buildReportMail(options({ report, html: HTML + 'x'.repeat(500_000), csvAttachments: [{ name: 'inventory.csv', content: renderInventoryCsv(report)!, keepWhenTooLarge: true }, { name: 'findings.csv', content: renderFindingsCsv(report) }] }));
+    const { request, truncated } = buildReportMail(
+      options({
+        report,
+        html: HTML + 'x'.repeat(500_000),
+        csvAttachments: [
+          { name: 'inventory.csv', content: renderInventoryCsv(report)!, keepWhenTooLarge: true },
+          { name: 'findings.csv', content: renderFindingsCsv(report) },
+        ],
+      }),
+    );
     expect(truncated).toBe(false);
     expect(Buffer.byteLength(JSON.stringify(request))).toBeLessThanOrEqual(SENDMAIL_MAX_BYTES);
     expect(decode(request.message.attachments[0]!).trimEnd().split('\n')).toHaveLength(1 + 4000);
@@ -77,7 +106,14 @@ describe('emailing the report', () => {
 
   it('attaches only the inventory, cut to whole rows, with a note in the body, when everything would exceed 4 MB', () => {
     const inventoryCsv = bigCsv(20_000);
-    const { request, truncated } = buildReportMail(options({ csvAttachments: [{ name: 'findings.csv', content: bigCsv(10) }, { name: 'inventory.csv', content: inventoryCsv, keepWhenTooLarge: true }] }));
+    const { request, truncated } = buildReportMail(
+      options({
+        csvAttachments: [
+          { name: 'findings.csv', content: bigCsv(10) },
+          { name: 'inventory.csv', content: inventoryCsv, keepWhenTooLarge: true },
+        ],
+      }),
+    );
     expect(truncated).toBe(true);
     const bytes = Buffer.byteLength(JSON.stringify(request));
     expect(bytes).toBeLessThanOrEqual(SENDMAIL_MAX_BYTES);
@@ -131,7 +167,7 @@ describe('posting the Teams summary', () => {
     expect(first!.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
-  it('refuses a card over Teams\' 28 KB limit without posting it', async () => {
+  it("refuses a card over Teams' 28 KB limit without posting it", async () => {
     const before = receiver.requests.length;
     const huge = adaptiveCard('x', [{ type: 'TextBlock', text: 'x'.repeat(30 * 1024) }], []);
     const error = await postTeamsSummary({ url: receiver.url, fetch, now: () => new Date(), card: huge }).catch((e: unknown) => e);

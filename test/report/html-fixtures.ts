@@ -4,9 +4,7 @@
  * every attacker-reachable field, a first report, and a synthetic 2,000-app tenant with uncapped
  * lists (the renderer must cap them itself).
  */
-import type {
-  AlertRow, ConformityRow, CredentialRow, ExposureRow, HealthRow, Metric, WeeklyReport,
-} from '../../src/report/types.js';
+import type { AlertRow, ConformityRow, CredentialRow, ExposureRow, HealthRow, Metric, WeeklyReport } from '../../src/report/types.js';
 
 export const MIMECAST = 'aaaaaaaa-0000-4000-8000-000000000001';
 export const MAILSYNC = 'aaaaaaaa-0000-4000-8000-000000000002';
@@ -53,7 +51,11 @@ function credential(appId: string, displayName: string, n: number, overrides: Pa
 }
 
 function conformity(appId: string, displayName: string, perDay: ReadonlyArray<readonly [number, number, number]>): ConformityRow {
-  return { appId, displayName, days: DAYS.map((day, i) => ({ day, allowed: perDay[i]?.[0] ?? 0, unexpected: perDay[i]?.[1] ?? 0, unchecked: perDay[i]?.[2] ?? 0 })) };
+  return {
+    appId,
+    displayName,
+    days: DAYS.map((day, i) => ({ day, allowed: perDay[i]?.[0] ?? 0, unexpected: perDay[i]?.[1] ?? 0, unchecked: perDay[i]?.[2] ?? 0 })),
+  };
 }
 
 function alert(overrides: Partial<AlertRow> & Pick<AlertRow, 'alertId' | 'severity' | 'ruleId' | 'title'>): AlertRow {
@@ -126,23 +128,48 @@ export function realisticReport(): WeeklyReport {
       exposure(CRM, 'Dynamics Mail Tracking', 'microsoft', ['Mail.ReadBasic.All'], 1, [{ factor: 'mailboxReach', points: 20, reason: 'Mail.ReadBasic.All' }]),
     ],
     hygiene: {
-      expiringSoon: [credential(MAILSYNC, 'Contoso Mail Sync', 1, { kind: 'secret', endDateTime: '2026-12-12T00:00:00.000Z', daysToExpiry: 12, flags: ['expiringSoon'] })],
+      expiringSoon: [
+        credential(MAILSYNC, 'Contoso Mail Sync', 1, { kind: 'secret', endDateTime: '2026-12-12T00:00:00.000Z', daysToExpiry: 12, flags: ['expiringSoon'] }),
+      ],
       expired: [credential(HELPDESK, 'Zendesk Mail Connector', 2, { endDateTime: '2026-10-01T00:00:00.000Z', daysToExpiry: -60, flags: ['expired'] })],
       longLived: [credential(BACKUP, 'Veeam Backup for M365', 3, { endDateTime: '2036-01-01T00:00:00.000Z', daysToExpiry: 3319, flags: ['longLived'] })],
       onServicePrincipal: [credential(MIMECAST, 'Mimecast Archiver', 4, { holder: 'servicePrincipal', flags: ['onServicePrincipal', 'addedThisWeek'] })],
-      secretsOnMailboxApps: [credential(MAILSYNC, 'Contoso Mail Sync', 1, { kind: 'secret', endDateTime: '2026-12-12T00:00:00.000Z', daysToExpiry: 12, flags: ['secret'] })],
-      shared: [
-        credential(MIMECAST, 'Mimecast Archiver', 5, { flags: ['shared'] }),
-        credential(BACKUP, 'Veeam Backup for M365', 5, { flags: ['shared'] }),
+      secretsOnMailboxApps: [
+        credential(MAILSYNC, 'Contoso Mail Sync', 1, { kind: 'secret', endDateTime: '2026-12-12T00:00:00.000Z', daysToExpiry: 12, flags: ['secret'] }),
       ],
+      shared: [credential(MIMECAST, 'Mimecast Archiver', 5, { flags: ['shared'] }), credential(BACKUP, 'Veeam Backup for M365', 5, { flags: ['shared'] })],
       weak: [credential(CRM, 'Dynamics Mail Tracking', 6, { flags: ['rsa1024', 'sha1'] })],
       unusedPrivileged: null,
     },
     conformity: {
       apps: [
-        conformity(MIMECAST, 'Mimecast Archiver', [[410, 0, 0], [402, 0, 0], [398, 0, 0], [377, 29, 0], [380, 8, 0], [120, 0, 0], [118, 0, 0]]),
-        conformity(MAILSYNC, 'Contoso Mail Sync', [[96, 0, 0], [88, 0, 0], [91, 0, 0], [90, 0, 0], [87, 0, 0], [10, 0, 0], [12, 0, 0]]),
-        conformity(HELPDESK, 'Zendesk Mail Connector', [[0, 0, 55], [0, 0, 61], [0, 0, 58], [0, 0, 49], [0, 0, 52], [0, 0, 5], [0, 0, 4]]),
+        conformity(MIMECAST, 'Mimecast Archiver', [
+          [410, 0, 0],
+          [402, 0, 0],
+          [398, 0, 0],
+          [377, 29, 0],
+          [380, 8, 0],
+          [120, 0, 0],
+          [118, 0, 0],
+        ]),
+        conformity(MAILSYNC, 'Contoso Mail Sync', [
+          [96, 0, 0],
+          [88, 0, 0],
+          [91, 0, 0],
+          [90, 0, 0],
+          [87, 0, 0],
+          [10, 0, 0],
+          [12, 0, 0],
+        ]),
+        conformity(HELPDESK, 'Zendesk Mail Connector', [
+          [0, 0, 55],
+          [0, 0, 61],
+          [0, 0, 58],
+          [0, 0, 49],
+          [0, 0, 52],
+          [0, 0, 5],
+          [0, 0, 4],
+        ]),
       ],
       topUnexpectedNetworks: [
         { network: 'AS64500 (203.0.113.0/24)', countries: ['NL'], count: 29, apps: ['Mimecast Archiver'] },
@@ -150,13 +177,40 @@ export function realisticReport(): WeeklyReport {
       ],
     },
     alerts: [
-      alert({ alertId: 'alert-0001', severity: 'critical', ruleId: 'signin-cert-outside-allowlist', title: 'Vendor certificate used outside the vendor\'s networks', count: 37 }),
       alert({
-        alertId: 'alert-0002', severity: 'high', ruleId: 'credential-added-to-service-principal', title: 'Credential added to a service principal',
-        firstSeen: '2026-11-25T22:14:00.000Z', lastSeen: '2026-11-25T22:14:00.000Z', delivery: { sent: 1, pending: 0, failed: 1, lastError: 'Teams workflow answered 403 Forbidden' },
+        alertId: 'alert-0001',
+        severity: 'critical',
+        ruleId: 'signin-cert-outside-allowlist',
+        title: "Vendor certificate used outside the vendor's networks",
+        count: 37,
       }),
-      alert({ alertId: 'alert-0003', severity: 'high', ruleId: 'mailbox-grant-added', title: 'Mailbox permission granted', appId: MAILSYNC, appDisplayName: 'Contoso Mail Sync', delivery: { sent: 0, pending: 1, failed: 0, lastError: null } }),
-      alert({ alertId: 'alert-0004', severity: 'low', ruleId: 'secret-expiring', title: 'Client secret expires soon', appId: MAILSYNC, appDisplayName: 'Contoso Mail Sync', suppressed: true }),
+      alert({
+        alertId: 'alert-0002',
+        severity: 'high',
+        ruleId: 'credential-added-to-service-principal',
+        title: 'Credential added to a service principal',
+        firstSeen: '2026-11-25T22:14:00.000Z',
+        lastSeen: '2026-11-25T22:14:00.000Z',
+        delivery: { sent: 1, pending: 0, failed: 1, lastError: 'Teams workflow answered 403 Forbidden' },
+      }),
+      alert({
+        alertId: 'alert-0003',
+        severity: 'high',
+        ruleId: 'mailbox-grant-added',
+        title: 'Mailbox permission granted',
+        appId: MAILSYNC,
+        appDisplayName: 'Contoso Mail Sync',
+        delivery: { sent: 0, pending: 1, failed: 0, lastError: null },
+      }),
+      alert({
+        alertId: 'alert-0004',
+        severity: 'low',
+        ruleId: 'secret-expiring',
+        title: 'Client secret expires soon',
+        appId: MAILSYNC,
+        appDisplayName: 'Contoso Mail Sync',
+        suppressed: true,
+      }),
     ],
     changes: {
       since: '2026-W47',
@@ -175,11 +229,36 @@ export function realisticReport(): WeeklyReport {
     staleAllowlists: [{ vendor: 'Mimecast', source: FEED, status: 'stale', detail: 'Last refreshed 2026-11-20; fetch failed: 503' }],
     health: HEALTH,
     recommendations: [
-      { priority: 'now', section: 'alerts', text: 'Investigate 1 critical alert now: a mailbox-capable credential may be in someone else\'s hands. Follow each alert\'s runbook.', refersTo: ['alert-0001'] },
-      { priority: 'now', section: 'alerts', text: '1 alert could not be delivered to a channel: fix the channel (see the delivery error) so the next alert reaches someone.', refersTo: ['alert-0002'] },
-      { priority: 'soon', section: 'appsWithoutAllowlist', text: 'Configure an allowlist for 3 mailbox-capable vendor apps: ask each vendor for the networks its service uses.', refersTo: [HELPDESK, BACKUP, CRM] },
-      { priority: 'soon', section: 'staleAllowlists', text: 'Repair 1 allowlist source that is stale or unreadable.', refersTo: [`allowlist:Mimecast:${FEED}`] },
-      { priority: 'soon', section: 'hygiene', text: 'Replace 1 client secret on mailbox-capable apps with certificates or federated credentials.', refersTo: [credentialKeyId(1)] },
+      {
+        priority: 'now',
+        section: 'alerts',
+        text: "Investigate 1 critical alert now: a mailbox-capable credential may be in someone else's hands. Follow each alert's runbook.",
+        refersTo: ['alert-0001'],
+      },
+      {
+        priority: 'now',
+        section: 'alerts',
+        text: '1 alert could not be delivered to a channel: fix the channel (see the delivery error) so the next alert reaches someone.',
+        refersTo: ['alert-0002'],
+      },
+      {
+        priority: 'soon',
+        section: 'appsWithoutAllowlist',
+        text: 'Configure an allowlist for 3 mailbox-capable vendor apps: ask each vendor for the networks its service uses.',
+        refersTo: [HELPDESK, BACKUP, CRM],
+      },
+      {
+        priority: 'soon',
+        section: 'staleAllowlists',
+        text: 'Repair 1 allowlist source that is stale or unreadable.',
+        refersTo: [`allowlist:Mimecast:${FEED}`],
+      },
+      {
+        priority: 'soon',
+        section: 'hygiene',
+        text: 'Replace 1 client secret on mailbox-capable apps with certificates or federated credentials.',
+        refersTo: [credentialKeyId(1)],
+      },
       { priority: 'soon', section: 'health', text: 'Check why directoryAudits was read only in part this week.', refersTo: ['directoryAudits'] },
     ],
     findings: [],
@@ -212,8 +291,22 @@ export function hostileReport(name: string): WeeklyReport {
       apps: r.conformity.apps.map((a) => ({ ...rename(a), appId: name, days: a.days.map((d, i) => (i === 0 ? { ...d, day: name } : d)) })),
       topUnexpectedNetworks: r.conformity.topUnexpectedNetworks.map((n) => ({ ...n, network: name, countries: [name], apps: [name] })),
     },
-    alerts: r.alerts.map((a) => ({ ...a, appDisplayName: name, title: name, ruleId: name, alertId: name, firstSeen: name, delivery: { ...a.delivery, failed: 1, lastError: name } })),
-    changes: r.changes && { ...r.changes, since: name, notes: [name], newGrants: [{ appId: name, displayName: name, permission: name }], newApps: [{ appId: name, displayName: name }] },
+    alerts: r.alerts.map((a) => ({
+      ...a,
+      appDisplayName: name,
+      title: name,
+      ruleId: name,
+      alertId: name,
+      firstSeen: name,
+      delivery: { ...a.delivery, failed: 1, lastError: name },
+    })),
+    changes: r.changes && {
+      ...r.changes,
+      since: name,
+      notes: [name],
+      newGrants: [{ appId: name, displayName: name, permission: name }],
+      newApps: [{ appId: name, displayName: name }],
+    },
     appsWithoutAllowlist: r.appsWithoutAllowlist.map((a) => ({ ...rename(a), mailboxPermissions: [name] })),
     staleAllowlists: [{ vendor: name, source: name, status: name, detail: name }],
     health: r.health.map((h) => ({ ...h, source: name, detail: name })),
@@ -240,12 +333,41 @@ export function largeReport(apps = 2_000): WeeklyReport {
   return {
     ...r,
     exposure: ids.map((id, i) => ({ ...r.exposure[0]!, appId: id, displayName: name(i), score: 100 - (i % 100) })),
-    hygiene: { expiringSoon: creds, expired: creds, longLived: creds, onServicePrincipal: creds, secretsOnMailboxApps: creds, shared: creds, weak: creds, unusedPrivileged: creds },
-    conformity: {
-      apps: ids.map((id, i) => conformity(id, name(i), DAYS.map((_, d) => [100 + d, i % 7 === d ? 3 : 0, 5] as const))),
-      topUnexpectedNetworks: ids.map((_, i) => ({ network: `AS${64_500 + i}`, countries: ['NL', 'DE', 'US'], count: apps - i, apps: ids.slice(0, 10).map((__, j) => name(j)) })),
+    hygiene: {
+      expiringSoon: creds,
+      expired: creds,
+      longLived: creds,
+      onServicePrincipal: creds,
+      secretsOnMailboxApps: creds,
+      shared: creds,
+      weak: creds,
+      unusedPrivileged: creds,
     },
-    alerts: ids.map((id, i) => alert({ alertId: `alert-${i}`, severity: i % 10 === 0 ? 'critical' : 'high', ruleId: 'signin-cert-outside-allowlist', title: `Vendor certificate used outside the vendor's networks ${'y'.repeat(200)}`, appId: id, appDisplayName: name(i) })),
+    conformity: {
+      apps: ids.map((id, i) =>
+        conformity(
+          id,
+          name(i),
+          DAYS.map((_, d) => [100 + d, i % 7 === d ? 3 : 0, 5] as const),
+        ),
+      ),
+      topUnexpectedNetworks: ids.map((_, i) => ({
+        network: `AS${64_500 + i}`,
+        countries: ['NL', 'DE', 'US'],
+        count: apps - i,
+        apps: ids.slice(0, 10).map((__, j) => name(j)),
+      })),
+    },
+    alerts: ids.map((id, i) =>
+      alert({
+        alertId: `alert-${i}`,
+        severity: i % 10 === 0 ? 'critical' : 'high',
+        ruleId: 'signin-cert-outside-allowlist',
+        title: `Vendor certificate used outside the vendor's networks ${'y'.repeat(200)}`,
+        appId: id,
+        appDisplayName: name(i),
+      }),
+    ),
     changes: {
       since: '2026-W47',
       notes: ['x'.repeat(1_000)],
@@ -255,7 +377,14 @@ export function largeReport(apps = 2_000): WeeklyReport {
       newApps: ids.map((id, i) => ({ appId: id, displayName: name(i) })),
     },
     appsWithoutAllowlist: ids.map((id, i) => ({ appId: id, displayName: name(i), mailboxPermissions: ['full_access_as_app', 'Mail.Read', 'Mail.Send'] })),
-    staleAllowlists: ids.slice(0, 200).map((_, i) => ({ vendor: `Vendor ${i}`, source: `file:/etc/credwatch/ranges-${i}.json`, status: 'stale', detail: 'z'.repeat(400) })),
-    recommendations: ids.map((_id, i) => ({ priority: 'soon' as const, section: 'exposure' as const, text: `Review app ${i}: ${'w'.repeat(500)}`, refersTo: ids.slice(i, i + 50) })),
+    staleAllowlists: ids
+      .slice(0, 200)
+      .map((_, i) => ({ vendor: `Vendor ${i}`, source: `file:/etc/credwatch/ranges-${i}.json`, status: 'stale', detail: 'z'.repeat(400) })),
+    recommendations: ids.map((_id, i) => ({
+      priority: 'soon' as const,
+      section: 'exposure' as const,
+      text: `Review app ${i}: ${'w'.repeat(500)}`,
+      refersTo: ids.slice(i, i + 50),
+    })),
   };
 }

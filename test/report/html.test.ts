@@ -7,7 +7,23 @@ import { firstReport, hostileReport, HOSTILE_NAMES, largeReport, realisticReport
 
 /** Every element and attribute the renderer is meant to emit; anything else came from the data. */
 const TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'table', 'tr', 'td', 'th', 'a', 'span', 'b', 'br']);
-const ATTRIBUTES = new Set(['lang', 'http-equiv', 'content', 'name', 'style', 'role', 'width', 'cellpadding', 'cellspacing', 'border', 'bgcolor', 'align', 'valign', 'colspan', 'href']);
+const ATTRIBUTES = new Set([
+  'lang',
+  'http-equiv',
+  'content',
+  'name',
+  'style',
+  'role',
+  'width',
+  'cellpadding',
+  'cellspacing',
+  'border',
+  'bgcolor',
+  'align',
+  'valign',
+  'colspan',
+  'href',
+]);
 const TAG = /<(\/?)([a-zA-Z][\w-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 
 interface Tag {
@@ -69,7 +85,19 @@ describe('weekly report HTML', () => {
   });
 
   it('puts the sections in reading order', () => {
-    const order = ['Summary', 'Exposure ranking', 'Credential hygiene', 'Sign-in conformity', 'Top unexpected networks', 'Alerts of the week', 'Changes since last week', 'Apps without an allowlist', 'Stale allowlists', 'Data collection health', 'Recommendations'];
+    const order = [
+      'Summary',
+      'Exposure ranking',
+      'Credential hygiene',
+      'Sign-in conformity',
+      'Top unexpected networks',
+      'Alerts of the week',
+      'Changes since last week',
+      'Apps without an allowlist',
+      'Stale allowlists',
+      'Data collection health',
+      'Recommendations',
+    ];
     const positions = order.map((title) => html.indexOf(`font-weight:bold;color:#201F1E;border-top:2px solid #EDEBE9;">${title}`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -79,7 +107,9 @@ describe('weekly report HTML', () => {
     expect(summaryRow(html, 'Sign-ins outside allowlists')).toContain('▲ +37');
     expect(summaryRow(html, 'Apps without an allowlist')).toContain('▼ −1');
     expect(summaryRow(html, 'Client secrets')).toContain('no change');
-    expect(html).toContain('mailbox reach <b>40</b></span> <span style="font-size:12px;line-height:16px;color:#605E5C;">(full_access_as_app on all mailboxes)</span> + ');
+    expect(html).toContain(
+      'mailbox reach <b>40</b></span> <span style="font-size:12px;line-height:16px;color:#605E5C;">(full_access_as_app on all mailboxes)</span> + ',
+    );
   });
 
   it('shows a value that was not collected as unknown, never 0 or none', () => {
@@ -119,13 +149,13 @@ describe('weekly report HTML', () => {
     expect(html).toMatch(/377<\/span> · <b style="color:#A4262C;">29<\/b> · /);
   });
 
-  it('shows each alert\'s delivery, a failure with its error', () => {
+  it("shows each alert's delivery, a failure with its error", () => {
     expect(html).toContain('failed 1</b><br><span style="font-size:12px;line-height:16px;color:#605E5C;">Teams workflow answered 403 Forbidden</span>');
     expect(html).toContain('pending 1');
     expect(html).toContain('suppressed');
   });
 
-  it('ties recommendations to the items they are about, and never prints an allowlist feed\'s token', () => {
+  it("ties recommendations to the items they are about, and never prints an allowlist feed's token", () => {
     expect(html).toContain('About: critical alert “Vendor certificate used outside the vendor&#39;s networks” on Mimecast Archiver');
     expect(html).toContain('About: Mimecast (url:feeds.example)');
     expect(html).toContain('About: secret of Contoso Mail Sync');
@@ -150,7 +180,7 @@ describe('weekly report HTML', () => {
     expect(hostile).not.toContain('{{DATE(2026-01-01T00:00:00Z)}}'.repeat(2));
   });
 
-  it('keeps a 2,000-app tenant far under Graph sendMail\'s limit by capping every list', () => {
+  it("keeps a 2,000-app tenant far under Graph sendMail's limit by capping every list", () => {
     const large = renderReportHtml(largeReport(2_000));
     expect(Buffer.byteLength(large, 'utf8')).toBeLessThan(1.5 * 1024 * 1024);
     expectOnlyOurMarkup(large);
@@ -191,7 +221,7 @@ describe('weekly Teams summary', () => {
     ['realistic', realisticReport()],
     ['2,000 apps', largeReport(2_000)],
     ...HOSTILE_NAMES.map((name): [string, WeeklyReport] => [`hostile ${JSON.stringify(name.slice(0, 30))}`, hostileReport(name)]),
-  ])('stays under Teams\' 28 KB with Markdown escaped (%s)', (_label, report) => {
+  ])("stays under Teams' 28 KB with Markdown escaped (%s)", (_label, report) => {
     const message = renderTeamsSummary(report);
     expect(Buffer.byteLength(JSON.stringify(message), 'utf8')).toBeLessThan(TEAMS_MAX_MESSAGE_BYTES);
     for (const text of cardStrings(message.attachments[0].content.body)) {

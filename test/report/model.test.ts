@@ -48,7 +48,13 @@ describe('the weekly report model of a known state', () => {
   it('lists credential hygiene from the posture assessment', () => {
     const h = report.hygiene;
     expect(keysOf(h.expiringSoon)).toEqual([KEY.secret]);
-    expect(h.expiringSoon[0]).toMatchObject({ appId: ARCHIVER, kind: 'secret', daysToExpiry: 10, mailboxCapable: true, flags: ['expiringSoon', 'longLived', 'secretOnMailboxApp'] });
+    expect(h.expiringSoon[0]).toMatchObject({
+      appId: ARCHIVER,
+      kind: 'secret',
+      daysToExpiry: 10,
+      mailboxCapable: true,
+      flags: ['expiringSoon', 'longLived', 'secretOnMailboxApp'],
+    });
     expect(keysOf(h.expired)).toEqual([KEY.shadyCert]);
     expect(h.expired[0]).toMatchObject({ daysToExpiry: -5, holder: 'servicePrincipal', endDateTime: '2026-11-25T06:00:00.000Z' });
     expect(keysOf(h.longLived)).toEqual([KEY.shadyCert, KEY.secret]);
@@ -77,23 +83,26 @@ describe('the weekly report model of a known state', () => {
     ]);
   });
 
-  it('lists the week\'s alerts most severe first with their delivery status', () => {
+  it("lists the week's alerts most severe first with their delivery status", () => {
     expect(report.alerts.map((a) => [a.alertId, a.severity, a.suppressed])).toEqual([
       ['A1', 'critical', false],
       ['A3', 'high', true],
       ['A2', 'medium', false],
       ['A4', 'low', false],
     ]);
-    expect(report.alerts[0]).toMatchObject({ title: 'Vendor certificate used outside the vendor\'s networks', delivery: { sent: 1, pending: 1, failed: 1, lastError: 'CHANNEL_UNAVAILABLE: timeout' } });
+    expect(report.alerts[0]).toMatchObject({
+      title: "Vendor certificate used outside the vendor's networks",
+      delivery: { sent: 1, pending: 1, failed: 1, lastError: 'CHANNEL_UNAVAILABLE: timeout' },
+    });
     expect(report.alerts[2]!.delivery).toEqual({ sent: 0, pending: 0, failed: 0, lastError: null });
   });
 
-  it('keeps the week\'s findings only', () => {
+  it("keeps the week's findings only", () => {
     expect(report.findings.map((f) => f.findingId)).toEqual(['f3', 'f1', 'f2']);
     expect(report.findings[1]).toMatchObject({ occurredAt: '2026-11-25T10:00:00.000Z', country: 'NL', asn: 64666, network: 'AS64666', suppressed: false });
   });
 
-  it('reports collection health per source from the week\'s scans', () => {
+  it("reports collection health per source from the week's scans", () => {
     expect(report.health.map((h) => [h.source, h.status, h.completeScans, h.scans])).toEqual([
       ['signIns', 'partial', 2, 3],
       ['directoryAudits', 'complete', 3, 3],
@@ -104,10 +113,17 @@ describe('the weekly report model of a known state', () => {
       [FEED, 'partial', 0, 3],
     ]);
     expect(report.health[0]!.detail).toBe('GRAPH_THROTTLED: throttled');
-    expect(report.staleAllowlists).toEqual([{ vendor: 'Mimecast', source: 'url:https://feeds.example/r.txt?…', status: 'failed', detail: 'ALLOWLIST_SOURCE_FAILED: GET https://feeds.example/r.txt?… answered 500' }]);
+    expect(report.staleAllowlists).toEqual([
+      {
+        vendor: 'Mimecast',
+        source: 'url:https://feeds.example/r.txt?…',
+        status: 'failed',
+        detail: 'ALLOWLIST_SOURCE_FAILED: GET https://feeds.example/r.txt?… answered 500',
+      },
+    ]);
   });
 
-  it('never carries an allowlist feed\'s token', () => {
+  it("never carries an allowlist feed's token", () => {
     expect(renderReportJson(report)).not.toContain('FEEDSECRET');
   });
 
@@ -132,7 +148,7 @@ describe('the weekly report model of a known state', () => {
     expect(report.recommendations[6]!.text).toBe('Replace 1 client secret on mailbox-capable apps with certificates or federated credentials.');
   });
 
-  it('keeps the inventory it was built from, for next week\'s comparison', () => {
+  it("keeps the inventory it was built from, for next week's comparison", () => {
     expect(report.inventory!.apps.map((a) => a.appId)).toEqual([MIMECAST, SHADY, ARCHIVER, HR_TOOL]);
     expect(report.inventory!.otherAppIds).toHaveLength(1);
     expect(report.changes).toBeNull();

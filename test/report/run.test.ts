@@ -22,8 +22,16 @@ async function knownStore(): Promise<StateStore> {
   const store = new MemoryStateStore({ now: () => GENERATED_AT });
   const inv = inventory();
   await store.commitWindow({
-    tenant: TENANT, stream: 'signIns', watermark: undefined, seenIds: [], seenExpiresAt: new Date('2027-01-01T00:00:00Z'),
-    findings: findings(), alerts: alerts(), outbox: outbox(), aggregates: aggregates(), learnedNetworks: [],
+    tenant: TENANT,
+    stream: 'signIns',
+    watermark: undefined,
+    seenIds: [],
+    seenExpiresAt: new Date('2027-01-01T00:00:00Z'),
+    findings: findings(),
+    alerts: alerts(),
+    outbox: outbox(),
+    aggregates: aggregates(),
+    learnedNetworks: [],
     snapshot: { tenant: TENANT, takenAt: inv.collectedAt, json: serializeInventory(inv) },
   });
   for (const s of scans()) await store.recordScan({ tenant: TENANT, ...s, sources: [...s.sources], errors: [...s.errors], summaryJson: '{}' });
@@ -44,7 +52,10 @@ describe('runReport', () => {
 
   it('writes the JSON, both CSVs and the HTML when given a renderer', async () => {
     const out = await mkdtemp(join(tmpdir(), 'credwatch-report-'));
-    const { report, files } = await runReport(deps(await knownStore(), GENERATED_AT), { name: TENANT }, '2026-W48', { outDir: out, renderHtml: (r) => `<html>${r.week}</html>` });
+    const { report, files } = await runReport(deps(await knownStore(), GENERATED_AT), { name: TENANT }, '2026-W48', {
+      outDir: out,
+      renderHtml: (r) => `<html>${r.week}</html>`,
+    });
     expect(files).toEqual({
       json: join(out, 'contoso-2026-W48.json'),
       inventoryCsv: join(out, 'contoso-2026-W48-inventory.csv'),
@@ -56,7 +67,12 @@ describe('runReport', () => {
     expect((await readFile(files!.inventoryCsv!, 'utf8')).trimEnd().split('\n')).toHaveLength(1 + 6);
     expect(await readFile(files!.html!, 'utf8')).toBe('<html>2026-W48</html>');
     // Written through temporary names; none is left behind.
-    expect((await readdir(out)).sort()).toEqual(['contoso-2026-W48-findings.csv', 'contoso-2026-W48-inventory.csv', 'contoso-2026-W48.html', 'contoso-2026-W48.json']);
+    expect((await readdir(out)).sort()).toEqual([
+      'contoso-2026-W48-findings.csv',
+      'contoso-2026-W48-inventory.csv',
+      'contoso-2026-W48.html',
+      'contoso-2026-W48.json',
+    ]);
   });
 
   it('compares the next week with the stored report', async () => {

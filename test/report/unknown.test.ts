@@ -25,13 +25,23 @@ describe('what was not collected is unknown, never clean', () => {
 
   it('reports sign-ins as not licensed, and their numbers as unknown, when every scan lacked the licence', () => {
     const notLicensed = { source: 'signIns', status: 'failed', errorCode: 'GRAPH_LICENSE_MISSING', message: 'Entra ID P1 required' };
-    const scans = [scan('2026-11-24T06:00:00Z', [notLicensed, { source: 'directoryAudits', status: 'complete' }]), scan('2026-11-25T06:00:00Z', [notLicensed, { source: 'directoryAudits', status: 'complete' }])];
+    const scans = [
+      scan('2026-11-24T06:00:00Z', [notLicensed, { source: 'directoryAudits', status: 'complete' }]),
+      scan('2026-11-25T06:00:00Z', [notLicensed, { source: 'directoryAudits', status: 'complete' }]),
+    ];
     // Aggregates from an earlier licensed period must not be read as this week's truth either.
     const report = buildWeeklyReport(reportInput({ scans }));
     expect(valueOf(report, 'signInsOutsideAllowlist')).toBeNull();
-    expect(report.health[0]).toEqual({ source: 'signIns', status: 'notLicensed', completeScans: 0, scans: 2, detail: 'GRAPH_LICENSE_MISSING: Entra ID P1 required' });
+    expect(report.health[0]).toEqual({
+      source: 'signIns',
+      status: 'notLicensed',
+      completeScans: 0,
+      scans: 2,
+      detail: 'GRAPH_LICENSE_MISSING: Entra ID P1 required',
+    });
     for (const row of report.exposure) {
-      for (const factor of ['unexpectedSignIns', 'unused']) expect(row.parts.find((p) => p.factor === factor)).toEqual({ factor, points: 0, reason: 'unknown: sign-ins were not collected this week' });
+      for (const factor of ['unexpectedSignIns', 'unused'])
+        expect(row.parts.find((p) => p.factor === factor)).toEqual({ factor, points: 0, reason: 'unknown: sign-ins were not collected this week' });
     }
     expect(report.recommendations.find((r) => r.refersTo.includes('signIns') && r.priority === 'now')?.text).toMatch(/^Assign Microsoft Entra ID P1 or P2/);
   });

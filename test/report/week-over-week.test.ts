@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { buildWeeklyReport } from '../../src/report/model.js';
 import { parseReportJson, renderReportJson } from '../../src/report/json.js';
-import { app, ARCHIVER, completeSources, cred, CREDENTIALS, currentApps, EXPLORER, HR_TOOL, inventory, KEY, MAIL_READ_APP, MIMECAST, reportInput, SHADY } from './model-fixtures.js';
+import {
+  app,
+  ARCHIVER,
+  completeSources,
+  cred,
+  CREDENTIALS,
+  currentApps,
+  EXPLORER,
+  HR_TOOL,
+  inventory,
+  KEY,
+  MAIL_READ_APP,
+  MIMECAST,
+  reportInput,
+  SHADY,
+} from './model-fixtures.js';
 
 /** Last week: no Mimecast app yet, no secret on the archiver but an old certificate since removed, Shady without mailbox access, HR without its certificate. */
 function lastWeekApps() {
@@ -16,7 +31,18 @@ function lastWeekApps() {
 function lastWeek(sources = completeSources()) {
   // Round-tripped through JSON, as runReport reads it back from the store.
   const built = buildWeeklyReport(
-    reportInput({ week: '2026-W47', from: new Date('2026-11-16T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z'), generatedAt: new Date('2026-11-23T06:00:00Z'), inventory: inventory(lastWeekApps(), sources), findings: [], alerts: [], outbox: [], aggregates: [], scans: [] }),
+    reportInput({
+      week: '2026-W47',
+      from: new Date('2026-11-16T00:00:00Z'),
+      to: new Date('2026-11-23T00:00:00Z'),
+      generatedAt: new Date('2026-11-23T06:00:00Z'),
+      inventory: inventory(lastWeekApps(), sources),
+      findings: [],
+      alerts: [],
+      outbox: [],
+      aggregates: [],
+      scans: [],
+    }),
   );
   return parseReportJson(renderReportJson(built))!;
 }
@@ -25,7 +51,7 @@ describe('week over week', () => {
   const previous = lastWeek();
   const report = buildWeeklyReport(reportInput({ previous }));
 
-  it('shows last week\'s value and the difference for every metric both weeks know', () => {
+  it("shows last week's value and the difference for every metric both weeks know", () => {
     expect(report.summary.map((m) => [m.key, m.value, m.previous, m.delta])).toEqual([
       ['mailboxApps', 3, 1, 2],
       ['certificates', 3, 3, 0],
@@ -46,7 +72,10 @@ describe('week over week', () => {
     const changes = report.changes!;
     expect(changes.since).toBe('2026-W47');
     expect(changes.newApps).toEqual([{ appId: MIMECAST, displayName: 'Mimecast Services' }]);
-    expect(changes.newCredentials.map((c) => [c.appId, c.keyId])).toEqual([[ARCHIVER, KEY.secret], [HR_TOOL, KEY.hrCert]]);
+    expect(changes.newCredentials.map((c) => [c.appId, c.keyId])).toEqual([
+      [ARCHIVER, KEY.secret],
+      [HR_TOOL, KEY.hrCert],
+    ]);
     expect(changes.removedCredentials.map((c) => [c.appId, c.keyId])).toEqual([[ARCHIVER, KEY.old]]);
     expect(changes.newGrants).toEqual([
       { appId: MIMECAST, displayName: 'Mimecast Services', permission: 'full_access_as_app (application, all mailboxes, EWS)' },
@@ -62,11 +91,15 @@ describe('week over week', () => {
     expect(changes.newCredentials.map((c) => c.keyId)).toContain('key-new');
   });
 
-  it('says grants could not be compared when last week\'s grant source failed, instead of calling them all new', () => {
-    const broken = completeSources().map((s) => (s.source === 'oauth2PermissionGrants' ? { ...s, status: 'failed' as const, errorCode: 'GRAPH_PERMISSION_MISSING' } : s));
+  it("says grants could not be compared when last week's grant source failed, instead of calling them all new", () => {
+    const broken = completeSources().map((s) =>
+      s.source === 'oauth2PermissionGrants' ? { ...s, status: 'failed' as const, errorCode: 'GRAPH_PERMISSION_MISSING' } : s,
+    );
     const changes = buildWeeklyReport(reportInput({ previous: lastWeek(broken) })).changes!;
     expect(changes.newGrants).toEqual([]);
-    expect(changes.notes).toEqual(['New mailbox grants could not be compared because these sources were not read completely: oauth2PermissionGrants (week 2026-W47).']);
+    expect(changes.notes).toEqual([
+      'New mailbox grants could not be compared because these sources were not read completely: oauth2PermissionGrants (week 2026-W47).',
+    ]);
   });
 
   it('says why there is nothing to compare', () => {

@@ -26,7 +26,7 @@ function referenceWeek(date: Date): string {
 }
 
 describe('ISO weeks', () => {
-  it('agrees with the reference algorithm on every day from 1999 to 2040, and each day lies in its week\'s range', () => {
+  it("agrees with the reference algorithm on every day from 1999 to 2040, and each day lies in its week's range", () => {
     for (let t = Date.UTC(1999, 0, 1); t <= Date.UTC(2040, 11, 31); t += 86_400_000) {
       const day = new Date(t + 13 * 3_600_000);
       const week = isoWeek(day);

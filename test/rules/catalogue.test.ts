@@ -44,11 +44,26 @@ describe('detection catalogue', () => {
 
   it('keeps every id it ever shipped, a retired one as deprecated, so stored alerts and suppressions that name it still resolve', () => {
     const SHIPPED = [
-      'signin-cert-outside-allowlist', 'signin-secret-outside-allowlist', 'signin-federated-outside-allowlist', 'signin-other-credential-outside-allowlist',
-      'signin-unknown-credential', 'signin-new-network', 'credential-added-then-used', 'credential-added', 'credential-added-diff',
-      'mailbox-permission-granted', 'mailbox-permission-granted-diff', 'posture-credential-on-third-party-sp', 'posture-mailbox-app-without-allowlist',
-      'posture-weak-certificate', 'posture-secret-on-mailbox-app', 'posture-shared-certificate', 'posture-credential-long-lived',
-      'posture-credential-expiring', 'posture-credential-expired', 'collection-failing',
+      'signin-cert-outside-allowlist',
+      'signin-secret-outside-allowlist',
+      'signin-federated-outside-allowlist',
+      'signin-other-credential-outside-allowlist',
+      'signin-unknown-credential',
+      'signin-new-network',
+      'credential-added-then-used',
+      'credential-added',
+      'credential-added-diff',
+      'mailbox-permission-granted',
+      'mailbox-permission-granted-diff',
+      'posture-credential-on-third-party-sp',
+      'posture-mailbox-app-without-allowlist',
+      'posture-weak-certificate',
+      'posture-secret-on-mailbox-app',
+      'posture-shared-certificate',
+      'posture-credential-long-lived',
+      'posture-credential-expiring',
+      'posture-credential-expired',
+      'collection-failing',
     ];
     for (const id of SHIPPED) expect(ruleById(id), id).toBeDefined();
   });
@@ -63,7 +78,7 @@ describe('alert family and finding kind', () => {
     }
   });
 
-  it('lets the inventory-diff rules share the audit-log rule\'s alerts and nothing else share one', () => {
+  it("lets the inventory-diff rules share the audit-log rule's alerts and nothing else share one", () => {
     const shared = RULES.filter((r) => r.family !== r.id).map((r) => [r.id, r.family]);
     expect(shared).toEqual([
       ['credential-added-diff', 'credential-added'],

@@ -24,14 +24,25 @@ const GRANTED = 'mailbox-permission-granted';
 /** Northwind, plus SimuLandApp under its real ids and the real OTRF grant row, an hour ago. */
 function scenarioWithTheOtrfRow(): Scenario {
   const scenario = grantsScenario(now);
-  const simuland = ownApp({ tenantId: NORTHWIND_TENANT_ID, displayName: 'SimuLandApp', created: new Date(now.getTime() - 86_400_000), domain: 'northwind.onmicrosoft.com' });
+  const simuland = ownApp({
+    tenantId: NORTHWIND_TENANT_ID,
+    displayName: 'SimuLandApp',
+    created: new Date(now.getTime() - 86_400_000),
+    domain: 'northwind.onmicrosoft.com',
+  });
   const graph = scenario.servicePrincipals.find((sp) => sp.displayName === 'Microsoft Graph')!;
   const otrf = directoryAuditFromLogAnalytics(ndjsonRows(realFile('otrf-goldensaml/AADAuditEvents.json'))[3]!) as unknown as DirectoryAudit;
   return {
     ...scenario,
     applications: [...scenario.applications, { ...simuland.app, id: SIMULAND_APP_OBJECT_ID, appId: SIMULAND_APP_ID }],
-    servicePrincipals: [...scenario.servicePrincipals, { ...simuland.sp, id: SIMULAND_SP_ID, appId: SIMULAND_APP_ID, servicePrincipalNames: [SIMULAND_APP_ID] }],
-    oauth2PermissionGrants: [...scenario.oauth2PermissionGrants, { id: 'otrf-grant', clientId: SIMULAND_SP_ID, consentType: 'AllPrincipals', principalId: null, resourceId: graph.id, scope: 'User.Read Mail.ReadWrite' }],
+    servicePrincipals: [
+      ...scenario.servicePrincipals,
+      { ...simuland.sp, id: SIMULAND_SP_ID, appId: SIMULAND_APP_ID, servicePrincipalNames: [SIMULAND_APP_ID] },
+    ],
+    oauth2PermissionGrants: [
+      ...scenario.oauth2PermissionGrants,
+      { id: 'otrf-grant', clientId: SIMULAND_SP_ID, consentType: 'AllPrincipals', principalId: null, resourceId: graph.id, scope: 'User.Read Mail.ReadWrite' },
+    ],
     directoryAudits: [...scenario.directoryAudits, { ...otrf, activityDateTime: new Date(now.getTime() - 3_600_000).toISOString() }],
   };
 }
@@ -41,7 +52,9 @@ async function scan(suppressAppId?: string) {
   const sim: RunningSimulator = await startSimulator({ scenario: scenarioWithTheOtrfRow(), now: () => now });
   try {
     const { config, alertsFile } = await scanConfig(sim);
-    const suppressions = suppressAppId ? [{ rule: GRANTED, appId: suppressAppId, reason: 'accepted IMAP poller', owner: 'mail team', expires: new Date('2027-01-01T00:00:00Z') }] : [];
+    const suppressions = suppressAppId
+      ? [{ rule: GRANTED, appId: suppressAppId, reason: 'accepted IMAP poller', owner: 'mail team', expires: new Date('2027-01-01T00:00:00Z') }]
+      : [];
     const { logger } = captureLogger('warn');
     const summary = await scanOnce(sim, { ...config, suppressions }, new MemoryStateStore({ now: () => now }), logger, now);
     const alerts = (await deliveredAlerts(alertsFile)).filter((a) => a.rule.id === GRANTED);
@@ -75,14 +88,20 @@ describe('grants in the audit log, through credwatch scan', () => {
   it('names the consenting app and only the IMAP and SMTP scopes it gained, the consent and its grant row as one alert', () => {
     const { byApp } = scanned;
     const helpdesk = byApp.get('Northwind Helpdesk Mail');
-    expect(helpdesk?.summary).toMatch(/^IMAP\.AccessAsUser\.All \(IMAP\), SMTP\.Send \(SMTP\) granted to "Northwind Helpdesk Mail" on Microsoft Graph by dana@northwind\.onmicrosoft\.com$/);
+    expect(helpdesk?.summary).toMatch(
+      /^IMAP\.AccessAsUser\.All \(IMAP\), SMTP\.Send \(SMTP\) granted to "Northwind Helpdesk Mail" on Microsoft Graph by dana@northwind\.onmicrosoft\.com$/,
+    );
     expect(helpdesk?.count).toBe(2);
-    expect(byApp.get('Northwind Mail Sync')?.summary).toBe('Mail.ReadWrite (Graph) granted to "Northwind Mail Sync" on Microsoft Graph by admin@northwind.onmicrosoft.com');
+    expect(byApp.get('Northwind Mail Sync')?.summary).toBe(
+      'Mail.ReadWrite (Graph) granted to "Northwind Mail Sync" on Microsoft Graph by admin@northwind.onmicrosoft.com',
+    );
   });
 
   it('names the IMAP-only app and the IMAP protocol for an IMAP.AccessAsApp assignment on Exchange Online', () => {
     const { byApp } = scanned;
-    expect(byApp.get('Northwind IMAP Poller')?.summary).toBe('IMAP.AccessAsApp (IMAP) granted to "Northwind IMAP Poller" on Office 365 Exchange Online by admin@northwind.onmicrosoft.com');
+    expect(byApp.get('Northwind IMAP Poller')?.summary).toBe(
+      'IMAP.AccessAsApp (IMAP) granted to "Northwind IMAP Poller" on Office 365 Exchange Online by admin@northwind.onmicrosoft.com',
+    );
   });
 
   it('lets an app-id suppression of the client silence its grant and nothing else', { timeout: 60_000 }, async () => {

@@ -39,7 +39,9 @@ describe('a quiet tenant', () => {
       signIn({ id: 'mi', appId: 'mi-app', credentialType: 'managedIdentity', credentialKeyId: undefined }),
       posture(vendor),
       posture(archiver, [assessed(credential())]),
-      posture(ownApp({ appId: 'other', credentials: [credential({ endDateTime: daysFromNow(200) })] }), [assessed(credential({ endDateTime: daysFromNow(200) }))]),
+      posture(ownApp({ appId: 'other', credentials: [credential({ endDateTime: daysFromNow(200) })] }), [
+        assessed(credential({ endDateTime: daysFromNow(200) })),
+      ]),
     ];
     const { findings, errors } = runRules(RULES, inputs, context, captureLogger().logger);
     expect(errors).toEqual([]);

@@ -7,7 +7,10 @@ import { allowlistFor, allowlistOk, audit, FULL_ACCESS_AS_APP, inventoryApp, MIM
 import type { Rule, RuleInput } from '../../src/rules/types.js';
 import { captureLogger } from '../helpers/tenant.js';
 
-const vendorContext = testContext({ ...withApps(inventoryApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })), ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')) });
+const vendorContext = testContext({
+  ...withApps(inventoryApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })),
+  ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')),
+});
 
 const exploding: Rule = defineRule({
   id: 'test-exploding',
@@ -28,7 +31,7 @@ const exploding: Rule = defineRule({
 });
 
 describe('runRules', () => {
-  it('counts a throwing rule, logs it once, and still returns the other rules\' findings', () => {
+  it("counts a throwing rule, logs it once, and still returns the other rules' findings", () => {
     const { logger, lines } = captureLogger();
     const inputs = [signIn({ id: 's1' }), signIn({ id: 's2' }), signIn({ id: 's3', ipAddress: '205.139.110.9' })];
     const result = runRules([exploding, ...RULES], inputs, vendorContext, logger);

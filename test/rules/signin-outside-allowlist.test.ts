@@ -6,7 +6,10 @@ import { signinCertOutsideAllowlist } from '../../src/rules/signin-cert-outside-
 import { signinOtherCredentialOutsideAllowlist } from '../../src/rules/signin-other-credential-outside-allowlist.js';
 import { allowlistFor, allowlistOk, FULL_ACCESS_AS_APP, inventoryApp, MIMECAST_RANGES, signIn, testContext, withApps } from './kit.js';
 
-const context = testContext({ ...withApps(inventoryApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })), ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')) });
+const context = testContext({
+  ...withApps(inventoryApp({ mailboxPermissions: [FULL_ACCESS_AS_APP] })),
+  ...allowlistFor(allowlistOk(MIMECAST_RANGES, 'Mimecast')),
+});
 const NOOP_LOGGER = { error: () => undefined };
 
 /** The outside-allowlist findings every rule of the catalogue raises for one sign-in. */
@@ -32,16 +35,27 @@ describe('signin-cert-outside-allowlist', () => {
       resource: 'Office 365 Exchange Online',
       success: true,
       summary: 'Vendor certificate for "Mimecast Services" used from 203.0.113.40 (NL, AS64512), outside Mimecast\'s allowed ranges',
-      details: { credentialType: 'certificate', credentialTypeName: '"certificate"', mailboxReach: 'allMailboxes', vendor: 'Mimecast', ipParsed: true, note: null, outcome: 'success' },
+      details: {
+        credentialType: 'certificate',
+        credentialTypeName: '"certificate"',
+        mailboxReach: 'allMailboxes',
+        vendor: 'Mimecast',
+        ipParsed: true,
+        note: null,
+        outcome: 'success',
+      },
     });
     expect(finding?.allowlist.map((p) => p.cidr)).toEqual([...MIMECAST_RANGES]);
   });
 
   it('fires one level lower without a usable address, and says so in the summary and the note', () => {
-    const [finding] = signinCertOutsideAllowlist.match(signIn({ ipAddress: undefined, rawIpAddress: 'garbage', asn: undefined, countryOrRegion: undefined }), context);
+    const [finding] = signinCertOutsideAllowlist.match(
+      signIn({ ipAddress: undefined, rawIpAddress: 'garbage', asn: undefined, countryOrRegion: undefined }),
+      context,
+    );
     expect(finding?.severity).toBe('high');
     expect(finding?.summary).toContain('an unparseable address "garbage"');
-    expect(finding?.summary).toContain('not shown to be inside Mimecast\'s allowed ranges (no usable IP address: one severity level lower)');
+    expect(finding?.summary).toContain("not shown to be inside Mimecast's allowed ranges (no usable IP address: one severity level lower)");
     expect(finding?.network).toBeUndefined();
     expect(finding?.details).toMatchObject({ ipParsed: false, rawIpAddress: 'garbage' });
     expect(String(finding?.details.note)).toMatch(/nothing shows it came from the vendor's ranges; the severity is one level lower/);
@@ -65,7 +79,17 @@ describe('signin-cert-outside-allowlist', () => {
 });
 
 describe('the outside-allowlist rules together', () => {
-  const ALL: ClientCredentialType[] = ['none', 'clientSecret', 'clientAssertion', 'federatedIdentityCredential', 'managedIdentity', 'certificate', 'unknownFutureValue', 'unrecognized', 'notRecorded'];
+  const ALL: ClientCredentialType[] = [
+    'none',
+    'clientSecret',
+    'clientAssertion',
+    'federatedIdentityCredential',
+    'managedIdentity',
+    'certificate',
+    'unknownFutureValue',
+    'unrecognized',
+    'notRecorded',
+  ];
 
   it.each(ALL)('judge a "%s" sign-in of a vendor app from outside its ranges exactly once, critical on a mailbox-wide app', (credentialType) => {
     const findings = outside({ credentialType, rawCredentialType: credentialType === 'unrecognized' ? 'passkeyAssertion' : undefined });

@@ -8,7 +8,9 @@ const noFetch = () => Promise.reject(new Error('no URL source here'));
 
 describe('the allowlist stage', () => {
   it('records each source of each vendor, a readable one as complete with its range count', async () => {
-    const run = await stageRun({ vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'cidrs', cidrs: ['205.139.110.0/24', '207.211.30.0/24'] }] }] });
+    const run = await stageRun({
+      vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'cidrs', cidrs: ['205.139.110.0/24', '207.211.30.0/24'] }] }],
+    });
     const result = await allowlistStage(run, { fetch: noFetch });
     expect(result.sources).toEqual([{ source: 'allowlist:Mimecast:cidrs', status: 'complete', items: 2 }]);
     expect(result.errors).toEqual([]);
@@ -16,15 +18,26 @@ describe('the allowlist stage', () => {
   });
 
   it('records an unreadable source as failed with its code, and never fails itself', async () => {
-    const run = await stageRun({ vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'file', path: '/nonexistent/mimecast.txt' }] }] });
+    const run = await stageRun({
+      vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'file', path: '/nonexistent/mimecast.txt' }] }],
+    });
     const result = await allowlistStage(run, { fetch: noFetch });
-    expect(result.sources).toEqual([expect.objectContaining({ source: 'allowlist:Mimecast:file:/nonexistent/mimecast.txt', status: 'failed', items: 0, errorCode: 'ALLOWLIST_SOURCE_FAILED' })]);
+    expect(result.sources).toEqual([
+      expect.objectContaining({
+        source: 'allowlist:Mimecast:file:/nonexistent/mimecast.txt',
+        status: 'failed',
+        items: 0,
+        errorCode: 'ALLOWLIST_SOURCE_FAILED',
+      }),
+    ]);
     expect(result.errors).toEqual([]);
     expect(result.allowlists.health.get('Mimecast')).toBe('unknown');
   });
 
   it('fails a named-location source without a Graph connection, saying why', async () => {
-    const run = await stageRun({ vendors: [{ name: 'Acme', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'namedLocation', displayName: 'Acme offices' }] }] });
+    const run = await stageRun({
+      vendors: [{ name: 'Acme', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'namedLocation', displayName: 'Acme offices' }] }],
+    });
     const [source] = (await allowlistStage(run, { fetch: noFetch })).sources;
     expect(source).toMatchObject({ status: 'failed', message: expect.stringMatching(/named locations need a Graph connection/) });
   });

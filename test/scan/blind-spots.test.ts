@@ -27,7 +27,10 @@ describe('the blind-spot stage, given the sources the other stages recorded', ()
 
   it('queues one critical alert about credwatch itself when the sign-in logs are forbidden, without counting it as a detection', async () => {
     const run = await stageRun();
-    const result = await blindSpotStage(run, emptyContext(run), [ok('inventory:applications'), failed('signIns', 'GRAPH_PERMISSION_MISSING', 'needs AuditLog.Read.All')]);
+    const result = await blindSpotStage(run, emptyContext(run), [
+      ok('inventory:applications'),
+      failed('signIns', 'GRAPH_PERMISSION_MISSING', 'needs AuditLog.Read.All'),
+    ]);
     expect(result.tally).toMatchObject({ findings: 1, newAlerts: 1, notifications: 1, raised: 0, bySeverity: { critical: 1 } });
     const [alert, ...rest] = await run.store.listAlerts(TENANT, new Date(0), later);
     expect(rest).toEqual([]);
@@ -47,7 +50,14 @@ describe('the blind-spot stage, given the sources the other stages recorded', ()
     const run = await stageRun();
     expect((await blindSpotStage(run, emptyContext(run), [failed('signIns', 'GRAPH_UNAVAILABLE')])).tally.findings).toBe(0);
 
-    await run.store.recordScan({ tenant: TENANT, startedAt: minutesAgo(15), finishedAt: minutesAgo(14), sources: [failed('signIns', 'GRAPH_UNAVAILABLE')], errors: [], summaryJson: '{}' });
+    await run.store.recordScan({
+      tenant: TENANT,
+      startedAt: minutesAgo(15),
+      finishedAt: minutesAgo(14),
+      sources: [failed('signIns', 'GRAPH_UNAVAILABLE')],
+      errors: [],
+      summaryJson: '{}',
+    });
     const second = await blindSpotStage(run, emptyContext(run), [failed('signIns', 'GRAPH_UNAVAILABLE')]);
     expect(second.tally.bySeverity).toMatchObject({ high: 1, critical: 0 });
     const [alert] = await run.store.listAlerts(TENANT, new Date(0), later);
@@ -55,8 +65,12 @@ describe('the blind-spot stage, given the sources the other stages recorded', ()
   });
 
   it('raises a vendor whose every allowlist source was refused, naming it', async () => {
-    const run = await stageRun({ vendors: [{ name: 'Mimecast', appIds: ['bbbbbbbb-0000-4000-8000-0000000000a1'], allowedRanges: [{ type: 'cidrs', cidrs: ['205.139.110.0/24'] }] }] });
-    await blindSpotStage(run, emptyContext(run), [failed('allowlist:Mimecast:url:https://feeds.example/ranges.txt', 'ALLOWLIST_TOO_BROAD', 'allows 0.0.0.0/0')]);
+    const run = await stageRun({
+      vendors: [{ name: 'Mimecast', appIds: ['bbbbbbbb-0000-4000-8000-0000000000a1'], allowedRanges: [{ type: 'cidrs', cidrs: ['205.139.110.0/24'] }] }],
+    });
+    await blindSpotStage(run, emptyContext(run), [
+      failed('allowlist:Mimecast:url:https://feeds.example/ranges.txt', 'ALLOWLIST_TOO_BROAD', 'allows 0.0.0.0/0'),
+    ]);
     const [alert] = await run.store.listAlerts(TENANT, new Date(0), later);
     expect(alert).toMatchObject({ severity: 'high', resources: ['allowed networks of Mimecast'] });
   });

@@ -19,7 +19,7 @@ describe('the one severity scale', () => {
     expect(worse('critical', 'low')).toBe('critical');
   });
 
-  it('lets a channel\'s minimum severity and everything above it through', () => {
+  it("lets a channel's minimum severity and everything above it through", () => {
     expect(atLeast('high', 'high')).toBe(true);
     expect(atLeast('critical', 'high')).toBe(true);
     expect(atLeast('medium', 'high')).toBe(false);
@@ -33,7 +33,12 @@ describe('the one severity scale', () => {
   });
 
   it('sorts the most severe first, keeping the order of equals', () => {
-    const items = [{ severity: 'low' as const, id: 1 }, { severity: 'critical' as const, id: 2 }, { severity: 'low' as const, id: 3 }, { severity: 'high' as const, id: 4 }];
+    const items = [
+      { severity: 'low' as const, id: 1 },
+      { severity: 'critical' as const, id: 2 },
+      { severity: 'low' as const, id: 3 },
+      { severity: 'high' as const, id: 4 },
+    ];
     expect([...items].sort(worstFirst).map((i) => i.id)).toEqual([2, 4, 1, 3]);
   });
 

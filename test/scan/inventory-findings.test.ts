@@ -39,7 +39,12 @@ const app: InventoryApp = {
   mailboxPermissions: [],
 };
 
-const inventory: Inventory = { tenantId: 'aaaaaaaa-0000-4000-8000-000000000001', collectedAt: NOW, apps: [app], sources: [{ source: 'applications', status: 'complete', items: 1 }] };
+const inventory: Inventory = {
+  tenantId: 'aaaaaaaa-0000-4000-8000-000000000001',
+  collectedAt: NOW,
+  apps: [app],
+  sources: [{ source: 'applications', status: 'complete', items: 1 }],
+};
 
 describe('the inventory-findings stage, given an inventory', () => {
   it('judges the posture and stores the findings with the new snapshot and the inventory watermark', async () => {

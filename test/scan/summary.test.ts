@@ -16,7 +16,13 @@ function tally(counts: Partial<Omit<CommitTally, 'bySeverity' | 'expiredSuppress
 function stages(): StageResults {
   const judged = { sources: [], errors: [], tally: emptyTally(), ruleErrors: [] };
   const expired = tally({ findings: 1, suppressed: 1, updatedAlerts: 1, bySeverity: { medium: 1 } });
-  expired.expiredSuppressions.set('k', { rule: 'signin-new-network', appId: 'app-1', reason: 'migration', owner: 'secops', expires: new Date('2026-11-20T23:59:59.999Z') });
+  expired.expiredSuppressions.set('k', {
+    rule: 'signin-new-network',
+    appId: 'app-1',
+    reason: 'migration',
+    owner: 'secops',
+    expires: new Date('2026-11-20T23:59:59.999Z'),
+  });
   return {
     inventory: {
       inventory: undefined,
@@ -25,7 +31,11 @@ function stages(): StageResults {
       sources: [{ source: 'inventory', status: 'failed', errorCode: 'AUTH_FAILED', message: 'rejected' }],
       errors: [{ stage: 'inventory', code: 'AUTH_FAILED', message: 'rejected' }],
     },
-    allowlists: { allowlists: { byVendor: new Map(), health: new Map(), sources: [] }, sources: [{ source: 'allowlist:Mimecast:cidrs', status: 'complete', items: 3 }], errors: [] },
+    allowlists: {
+      allowlists: { byVendor: new Map(), health: new Map(), sources: [] },
+      sources: [{ source: 'allowlist:Mimecast:cidrs', status: 'complete', items: 3 }],
+      errors: [],
+    },
     audits: {
       ...judged,
       sources: [{ source: 'directoryAudits', status: 'complete', items: 5 }],
@@ -49,11 +59,16 @@ function stages(): StageResults {
 describe('the scan summary, built from the stage results alone', () => {
   it('lists sources and errors in the order the stages ran', () => {
     const summary = assembleSummary(facts, stages());
-    expect(summary.sources.map((s) => `${s.source} ${s.status}`)).toEqual(['inventory failed', 'allowlist:Mimecast:cidrs complete', 'directoryAudits complete', 'signIns complete']);
+    expect(summary.sources.map((s) => `${s.source} ${s.status}`)).toEqual([
+      'inventory failed',
+      'allowlist:Mimecast:cidrs complete',
+      'directoryAudits complete',
+      'signIns complete',
+    ]);
     expect(summary.errors.map((e) => `${e.stage} ${e.code}`)).toEqual(['inventory AUTH_FAILED', 'directoryAudits DATA_GAP']);
   });
 
-  it('adds up events, findings and alerts, and counts credwatch\'s own alert as notified but not raised', () => {
+  it("adds up events, findings and alerts, and counts credwatch's own alert as notified but not raised", () => {
     const summary = assembleSummary(facts, stages());
     expect(summary.events).toEqual({ signIns: 100, newSignIns: 40, audits: 5, newAudits: 2, quarantined: 3 });
     expect(summary.findings).toEqual({ informational: 0, low: 0, medium: 1, high: 0, critical: 13 });
@@ -61,7 +76,7 @@ describe('the scan summary, built from the stage results alone', () => {
     expect(summary.suppressed).toBe(1);
   });
 
-  it('names an expired suppression with its owner, and merges one rule\'s errors across stages', () => {
+  it("names an expired suppression with its owner, and merges one rule's errors across stages", () => {
     const summary = assembleSummary(facts, stages());
     expect(summary.expiredSuppressions).toEqual(['signin-new-network (app-1) expired 2026-11-20, owner secops']);
     expect(summary.ruleErrors).toEqual([{ ruleId: 'credential-added', count: 3, lastError: 'last' }]);
@@ -69,7 +84,14 @@ describe('the scan summary, built from the stage results alone', () => {
 
   it('keeps the facts of the run and the delivery as given', () => {
     const summary = assembleSummary(facts, stages());
-    expect(summary).toMatchObject({ tenant: 'contoso', startedAt: NOW, finishedAt, graphRequests: 17, watermarkLagInMinutes: { signIns: 5 }, delivery: { sent: 3 } });
+    expect(summary).toMatchObject({
+      tenant: 'contoso',
+      startedAt: NOW,
+      finishedAt,
+      graphRequests: 17,
+      watermarkLagInMinutes: { signIns: 5 },
+      delivery: { sent: 3 },
+    });
   });
 
   it('has the same shape as the summary of a scan that never started', () => {
@@ -78,7 +100,11 @@ describe('the scan summary, built from the stage results alone', () => {
   });
 
   it('feeds the blind-spot stage every source recorded before it, in order', () => {
-    const reports: StageReport[] = [{ sources: [{ source: 'a', status: 'complete' }], errors: [] }, { sources: [], errors: [] }, { sources: [{ source: 'b', status: 'failed' }], errors: [] }];
+    const reports: StageReport[] = [
+      { sources: [{ source: 'a', status: 'complete' }], errors: [] },
+      { sources: [], errors: [] },
+      { sources: [{ source: 'b', status: 'failed' }], errors: [] },
+    ];
     expect(sourcesOf(reports).map((s) => s.source)).toEqual(['a', 'b']);
   });
 });

@@ -6,7 +6,12 @@ describe('scenario certificates', () => {
   it('encode a serial whose hash starts with a zero byte as a minimal DER INTEGER that OpenSSL parses', () => {
     // sha1("Zero Lead/2026-01-01T00:07:59.000Z") starts 00 34 77: a serial with a leading zero
     // byte, which a naive encoder writes as a non-DER INTEGER (a flaky scenario in CI once).
-    const cert = makeScenarioCertificate({ commonName: 'Zero Lead', notBefore: new Date('2026-01-01T00:07:59.000Z'), notAfter: new Date('2027-01-01T00:00:00Z'), keyLabel: 'zero-lead' });
+    const cert = makeScenarioCertificate({
+      commonName: 'Zero Lead',
+      notBefore: new Date('2026-01-01T00:07:59.000Z'),
+      notAfter: new Date('2027-01-01T00:00:00Z'),
+      keyLabel: 'zero-lead',
+    });
     const parsed = new X509Certificate(Buffer.from(cert.derBase64, 'base64'));
     expect(parsed.serialNumber.startsWith('3477')).toBe(true);
     expect(parsed.subject).toBe('CN=Zero Lead');

@@ -57,9 +57,13 @@ describe('sign-ins hold to the List signIns page', () => {
 
   it('refuse a page larger than 1,000 and an $orderby other than createdDateTime', async () => {
     expect(await refusal(`/beta/auditLogs/signIns?$filter=${SP}&$top=1001`)).toMatchObject({
-      code: 'BadRequest', message: "Invalid page size specified: '1001'. Must be between 1 and 1000 inclusive.",
+      code: 'BadRequest',
+      message: "Invalid page size specified: '1001'. Must be between 1 and 1000 inclusive.",
     });
-    expect(await refusal(`/beta/auditLogs/signIns?$filter=${SP}&$orderby=appId`)).toMatchObject({ code: 'BadRequest', message: "Order by is not supported on 'appId'." });
+    expect(await refusal(`/beta/auditLogs/signIns?$filter=${SP}&$orderby=appId`)).toMatchObject({
+      code: 'BadRequest',
+      message: "Order by is not supported on 'appId'.",
+    });
   });
 
   it('accept the documented filters: startswith, nested properties and the errorCode', async () => {
@@ -72,10 +76,13 @@ describe('sign-ins hold to the List signIns page', () => {
 describe('directory audits hold to the List directoryAudits page', () => {
   it('refuse $select and filters on properties without a filter note', async () => {
     expect((await refusal('/v1.0/auditLogs/directoryAudits?$select=id')).innerError.message).toBe(notAllowed('Select'));
-    expect(await refusal("/v1.0/auditLogs/directoryAudits?$filter=category eq 'ApplicationManagement'")).toMatchObject({ code: 'BadRequest', message: 'Invalid filter clause' });
+    expect(await refusal("/v1.0/auditLogs/directoryAudits?$filter=category eq 'ApplicationManagement'")).toMatchObject({
+      code: 'BadRequest',
+      message: 'Invalid filter clause',
+    });
   });
 
-  it("accept startswith on activityDisplayName and order by activityDateTime", async () => {
+  it('accept startswith on activityDisplayName and order by activityDateTime', async () => {
     const audits = await values("/v1.0/auditLogs/directoryAudits?$filter=startswith(activityDisplayName,'Add')&$orderby=activityDateTime asc");
     expect(audits.map((a) => a.activityDisplayName)).toEqual(['Add service principal credentials', 'Add app role assignment to service principal']);
   });
@@ -84,33 +91,42 @@ describe('directory audits hold to the List directoryAudits page', () => {
 describe('directory objects hold to their pages', () => {
   it('refuse a page larger than 999, $skip, and filters without a filter note', async () => {
     expect(await refusal('/v1.0/servicePrincipals?$top=1000')).toMatchObject({
-      code: 'Request_BadRequest', message: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
+      code: 'Request_BadRequest',
+      message: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
     });
     expect(await refusal('/v1.0/applications?$skip=1')).toMatchObject({ code: 'Request_BadRequest', message: "'$skip' is not supported by the service." });
     expect(await refusal("/v1.0/oauth2PermissionGrants?$filter=scope eq 'EWS.AccessAsUser.All'")).toMatchObject({
-      code: 'Request_UnsupportedQuery', message: "Unsupported or invalid query filter clause specified for property 'scope' of resource 'OAuth2PermissionGrant'.",
+      code: 'Request_UnsupportedQuery',
+      message: "Unsupported or invalid query filter clause specified for property 'scope' of resource 'OAuth2PermissionGrant'.",
     });
     expect(await refusal("/v1.0/oauth2PermissionGrants?$filter=consentType ne 'Principal'")).toMatchObject({
-      code: 'Request_UnsupportedQuery', message: "Unsupported property filter clause operator 'NotEqualsMatch'.",
+      code: 'Request_UnsupportedQuery',
+      message: "Unsupported property filter clause operator 'NotEqualsMatch'.",
     });
     const backup = (await values("/v1.0/applications?$filter=displayName eq 'Contoso Backup'"))[0];
-    expect(await refusal(`/v1.0/applications/${String(backup?.id)}?$top=1`)).toMatchObject({ code: 'Request_BadRequest', message: "'$top' is not supported by the service." });
+    expect(await refusal(`/v1.0/applications/${String(backup?.id)}?$top=1`)).toMatchObject({
+      code: 'Request_BadRequest',
+      message: "'$top' is not supported by the service.",
+    });
   });
 
   it('accept startswith, $orderby=displayName and a lambda on servicePrincipalNames', async () => {
-    const names = (await values("/v1.0/servicePrincipals?$filter=startswith(displayName,'contoso')&$orderby=displayName desc&$select=displayName")).map((sp) => sp.displayName);
+    const names = (await values("/v1.0/servicePrincipals?$filter=startswith(displayName,'contoso')&$orderby=displayName desc&$select=displayName")).map(
+      (sp) => sp.displayName,
+    );
     expect(names.length).toBeGreaterThan(5);
     expect([...names].sort().reverse()).toEqual(names);
-    expect(await values("/v1.0/servicePrincipals?$filter=servicePrincipalNames/any(n: n eq 'bbbbbbbb-0000-4000-8000-0000000000a1')&$select=displayName")).toEqual([
-      expect.objectContaining({ displayName: 'Mimecast (simulated)' }),
-    ]);
+    expect(
+      await values("/v1.0/servicePrincipals?$filter=servicePrincipalNames/any(n: n eq 'bbbbbbbb-0000-4000-8000-0000000000a1')&$select=displayName"),
+    ).toEqual([expect.objectContaining({ displayName: 'Mimecast (simulated)' })]);
   });
 
   it('serve $count and $search only as advanced queries, with ConsistencyLevel: eventual', async () => {
     expect(await refusal('/v1.0/applications?$count=true')).toMatchObject({ code: 'Request_BadRequest', message: '$count is not currently supported.' });
     expect((await refusal('/v1.0/applications?$search="displayName:archiver"')).code).toBe('Request_BadRequest');
     const eventual = await undiciFetch(`${sim.graphBaseUrl}/v1.0/applications?$search="displayName:archiver"&$count=true&$select=displayName`, {
-      dispatcher: agent, headers: { authorization: `Bearer ${token}`, consistencylevel: 'eventual' },
+      dispatcher: agent,
+      headers: { authorization: `Bearer ${token}`, consistencylevel: 'eventual' },
     });
     expect(await eventual.json()).toMatchObject({ '@odata.count': 1, value: [{ displayName: 'Contoso Mail Archiver' }] });
   });
@@ -131,7 +147,8 @@ describe('named locations hold to the List namedLocations page', () => {
 
   it('refuse an uncast ipRanges, which is not a property of microsoft.graph.namedLocation', async () => {
     expect(await refusal(`${PATH}?$select=id,displayName,ipRanges`)).toMatchObject({
-      code: 'BadRequest', message: "Could not find a property named 'ipRanges' on type 'microsoft.graph.namedLocation'.",
+      code: 'BadRequest',
+      message: "Could not find a property named 'ipRanges' on type 'microsoft.graph.namedLocation'.",
     });
   });
 

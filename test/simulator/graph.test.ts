@@ -40,7 +40,9 @@ describe('the simulated Graph directory', () => {
   });
 
   it('projects $select onto exactly the selected properties, as the List applications example shows', async () => {
-    const body = json<{ '@odata.context': string; value: Record<string, unknown>[] }>((await get('/v1.0/applications?$select=displayName,keyCredentials')).text);
+    const body = json<{ '@odata.context': string; value: Record<string, unknown>[] }>(
+      (await get('/v1.0/applications?$select=displayName,keyCredentials')).text,
+    );
     expect(body['@odata.context']).toBe(`${sim.graphBaseUrl}/v1.0/$metadata#applications(displayName,keyCredentials)`);
     for (const app of body.value) expect(Object.keys(app).sort()).toEqual(['displayName', 'keyCredentials']);
   });
@@ -178,10 +180,16 @@ describe('named locations and mail', () => {
 
   it('accepts a well-formed sendMail with 202 and records it', async () => {
     const { fetch } = await import('undici');
-    const message = { message: { subject: 'credwatch', body: { contentType: 'HTML', content: '<p>hi</p>' }, toRecipients: [{ emailAddress: { address: 'soc@contoso.com' } }] }, saveToSentItems: false };
+    const message = {
+      message: { subject: 'credwatch', body: { contentType: 'HTML', content: '<p>hi</p>' }, toRecipients: [{ emailAddress: { address: 'soc@contoso.com' } }] },
+      saveToSentItems: false,
+    };
     const post = (body: unknown) =>
       fetch(`${sim.graphBaseUrl}/v1.0/users/credwatch@contoso.com/sendMail`, {
-        method: 'POST', dispatcher: agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+        method: 'POST',
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
       });
     expect((await post(message)).status).toBe(202);
     expect(sim.sentMail.at(-1)).toMatchObject({ mailbox: 'credwatch@contoso.com', body: message });

@@ -4,13 +4,7 @@
  * Graph client whose final middleware fetches through that Agent.
  */
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
-import {
-  AuthenticationHandler,
-  Client,
-  type AuthenticationProvider,
-  type Context,
-  type Middleware,
-} from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client, type AuthenticationProvider, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 

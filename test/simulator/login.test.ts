@@ -17,7 +17,11 @@ afterAll(async () => {
   await agent.close();
 });
 
-function confidentialClient(credentials: { clientSecret: string } | { clientCertificate: { thumbprintSha256?: string; thumbprint?: string; privateKey: string } }, tenant = sim.tenantId, clientId = sim.credwatchApp.clientId) {
+function confidentialClient(
+  credentials: { clientSecret: string } | { clientCertificate: { thumbprintSha256?: string; thumbprint?: string; privateKey: string } },
+  tenant = sim.tenantId,
+  clientId = sim.credwatchApp.clientId,
+) {
   const host = new URL(sim.authorityHost).host;
   return new ConfidentialClientApplication({
     auth: { clientId, authority: `${sim.authorityHost}/${tenant}`, knownAuthorities: [host], ...credentials },
@@ -54,28 +58,42 @@ describe('the simulated identity platform', () => {
   it('rejects a certificate that is not registered with AADSTS700027', async () => {
     const wrong = await generateCertificate({ subject: 'CN=not credwatch' });
     const cca = confidentialClient({ clientCertificate: { thumbprintSha256: wrong.thumbprintSha256, privateKey: wrong.privateKeyPem } });
-    await expect(cca.acquireTokenByClientCredential({ scopes })).rejects.toMatchObject({ errorCode: 'invalid_client', errorMessage: expect.stringContaining('AADSTS700027') });
+    await expect(cca.acquireTokenByClientCredential({ scopes })).rejects.toMatchObject({
+      errorCode: 'invalid_client',
+      errorMessage: expect.stringContaining('AADSTS700027'),
+    });
   });
 
   it('rejects an assertion signed by another key under the registered thumbprint', async () => {
     const wrong = await generateCertificate({ subject: 'CN=impostor' });
     const cca = confidentialClient({ clientCertificate: { thumbprintSha256: sim.credwatchApp.thumbprintSha256, privateKey: wrong.privateKeyPem } });
     await expect(cca.acquireTokenByClientCredential({ scopes })).rejects.toMatchObject({
-      errorMessage: expect.stringMatching(/AADSTS700027: Client assertion contains an invalid signature\. \[Reason - Key was found, but use of the key to verify the signature failed/),
+      errorMessage: expect.stringMatching(
+        /AADSTS700027: Client assertion contains an invalid signature\. \[Reason - Key was found, but use of the key to verify the signature failed/,
+      ),
     });
   });
 
   it('rejects a wrong secret with AADSTS7000215 in the real error shape', async () => {
-    const response = await (await import('undici')).fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+    const response = await (
+      await import('undici')
+    ).fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       dispatcher: agent,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.credwatchApp.clientId, client_secret: 'nope', scope: scopes[0] ?? '' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sim.credwatchApp.clientId,
+        client_secret: 'nope',
+        scope: scopes[0] ?? '',
+      }).toString(),
     });
     const body = (await response.json()) as Record<string, unknown>;
     expect(response.status).toBe(401);
     expect(body).toMatchObject({ error: 'invalid_client', error_codes: [7000215] });
-    expect(String(body.error_description)).toMatch(/^AADSTS7000215: Invalid client secret provided\..*\r\nTrace ID: .+\r\nCorrelation ID: .+\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/s);
+    expect(String(body.error_description)).toMatch(
+      /^AADSTS7000215: Invalid client secret provided\..*\r\nTrace ID: .+\r\nCorrelation ID: .+\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/s,
+    );
     expect(Object.keys(body)).toEqual(expect.arrayContaining(['timestamp', 'trace_id', 'correlation_id']));
   });
 
@@ -93,8 +111,9 @@ describe('the simulated identity platform', () => {
     process.env.IDENTITY_HEADER = sim.managedIdentity.header;
     try {
       const system = await new ManagedIdentityApplication().acquireToken({ resource: 'https://graph.microsoft.com' });
-      const user = await new ManagedIdentityApplication({ managedIdentityIdParams: { userAssignedClientId: sim.managedIdentity.userAssignedClientId } })
-        .acquireToken({ resource: 'https://graph.microsoft.com' });
+      const user = await new ManagedIdentityApplication({
+        managedIdentityIdParams: { userAssignedClientId: sim.managedIdentity.userAssignedClientId },
+      }).acquireToken({ resource: 'https://graph.microsoft.com' });
       expect(decodeJwt(system.accessToken).roles).toContain('AuditLog.Read.All');
       expect(decodeJwt(user.accessToken).appid).toBe(sim.managedIdentity.userAssignedClientId);
       expect(user.expiresOn?.getTime()).toBeGreaterThan(Date.now() + 3000_000);

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from 'undici';
-import { mimecastScenario, quietScenario, startSimulator, syntheticScenario, type LazySignIns, type RunningSimulator, type SignIn } from '../../src/simulator/index.js';
+import {
+  mimecastScenario,
+  quietScenario,
+  startSimulator,
+  syntheticScenario,
+  type LazySignIns,
+  type RunningSimulator,
+  type SignIn,
+} from '../../src/simulator/index.js';
 import { json, rawGet, secretToken, trustingAgent } from './helpers.js';
 
 /** Written from https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta (see its `readFrom`). */
@@ -24,10 +32,13 @@ function bytesPerRecord(records: readonly SignIn[]): number {
 const SHAPES: [string, () => SignIn[]][] = [
   ['mimecast', () => mimecastScenario(NOW).signIns as SignIn[]],
   ['quiet', () => quietScenario(NOW).signIns as SignIn[]],
-  ['synthetic (lazy)', () => {
-    const lazy = syntheticScenario({ servicePrincipals: 500, signIns: 10_000, now: NOW }).signIns as LazySignIns;
-    return Array.from({ length: 2_000 }, (_, i) => lazy.at(i * 5));
-  }],
+  [
+    'synthetic (lazy)',
+    () => {
+      const lazy = syntheticScenario({ servicePrincipals: 500, signIns: 10_000, now: NOW }).signIns as LazySignIns;
+      return Array.from({ length: 2_000 }, (_, i) => lazy.at(i * 5));
+    },
+  ],
 ];
 
 describe('sign-in records', () => {
@@ -36,10 +47,16 @@ describe('sign-in records', () => {
       const all = records();
       expect(all.length).toBeGreaterThan(0);
       const expected = Object.entries({ '': DOCUMENTED.properties, ...DOCUMENTED.nested }).map(([path, keys]) => `${path}: ${sorted(keys).join(',')}`);
-      const shapes = new Set(all.map((record) => expected.map((line) => {
-        const path = line.slice(0, line.indexOf(':'));
-        return `${path}: ${sorted(Object.keys(path === '' ? record : at(record, path))).join(',')}`;
-      }).join('\n')));
+      const shapes = new Set(
+        all.map((record) =>
+          expected
+            .map((line) => {
+              const path = line.slice(0, line.indexOf(':'));
+              return `${path}: ${sorted(Object.keys(path === '' ? record : at(record, path))).join(',')}`;
+            })
+            .join('\n'),
+        ),
+      );
       expect([...shapes]).toEqual([expected.join('\n')]);
       const bytes = bytesPerRecord(all);
       console.log(`bytes per serialized sign-in record (${name}): ${bytes}`);
@@ -50,9 +67,16 @@ describe('sign-in records', () => {
   it('show a workload sign-in the way Graph does: user fields blank, no device, empty collections', () => {
     const record = (mimecastScenario(NOW).signIns as SignIn[])[0]!;
     expect(record).toMatchObject({
-      userPrincipalName: '', userId: '', isInteractive: false, signInEventTypes: ['servicePrincipal'],
-      deviceDetail: { deviceId: '', isCompliant: false }, location: { geoCoordinates: { latitude: null } },
-      managedServiceIdentity: { msiType: 'none' }, appliedConditionalAccessPolicies: [], authenticationDetails: [], mfaDetail: null,
+      userPrincipalName: '',
+      userId: '',
+      isInteractive: false,
+      signInEventTypes: ['servicePrincipal'],
+      deviceDetail: { deviceId: '', isCompliant: false },
+      location: { geoCoordinates: { latitude: null } },
+      managedServiceIdentity: { msiType: 'none' },
+      appliedConditionalAccessPolicies: [],
+      authenticationDetails: [],
+      mfaDetail: null,
     });
     expect(record.resourceServicePrincipalId).not.toBe('');
   });
@@ -73,7 +97,9 @@ describe('sign-ins served by version', () => {
   });
 
   it('come whole from beta', async () => {
-    const beta = json<{ value: object[] }>((await rawGet(agent, `${sim.graphBaseUrl}/beta/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')&$top=1`, token)).text);
+    const beta = json<{ value: object[] }>(
+      (await rawGet(agent, `${sim.graphBaseUrl}/beta/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')&$top=1`, token)).text,
+    );
     expect(sorted(Object.keys(beta.value[0] ?? {}))).toEqual(sorted(DOCUMENTED.properties));
   });
 

@@ -40,7 +40,9 @@ describe('the reports limit (5 requests per 10 s per app per tenant)', () => {
     expect(Number(retryAfter)).toBeGreaterThan(0);
     expect(Number(retryAfter)).toBeLessThanOrEqual(10);
     expect(json<{ error: unknown }>(throttled.text).error).toMatchObject({
-      code: 'TooManyRequests', message: 'Please retry again later.', innerError: { code: '429', message: 'Please retry after', status: '429' },
+      code: 'TooManyRequests',
+      message: 'Please retry again later.',
+      innerError: { code: '429', message: 'Please retry after', status: '429' },
     });
   });
 
@@ -62,7 +64,8 @@ describe('the reports limit (5 requests per 10 s per app per tenant)', () => {
 describe('the keyCredentials $select limit (150 requests per minute per tenant)', () => {
   it('answers the 151st read that selects keyCredentials with 429 and a whole-second Retry-After, and leaves other reads alone', async () => {
     const statuses = new Set<number>();
-    for (let i = 0; i < 150; i += 1) statuses.add((await get(i % 2 ? '/v1.0/applications?$select=id,keyCredentials' : '/v1.0/servicePrincipals?$select=id,keyCredentials')).status);
+    for (let i = 0; i < 150; i += 1)
+      statuses.add((await get(i % 2 ? '/v1.0/applications?$select=id,keyCredentials' : '/v1.0/servicePrincipals?$select=id,keyCredentials')).status);
     expect([...statuses]).toEqual([200]);
     const throttled = await get('/v1.0/applications?$select=id,keyCredentials');
     expect(throttled.status).toBe(429);
@@ -77,6 +80,9 @@ describe('a fault with a fractional Retry-After', () => {
     const response = await get('/v1.0/servicePrincipals');
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('2.128');
-    expect(json<{ error: { code: string; innerError: Record<string, string> } }>(response.text).error).toMatchObject({ code: 'TooManyRequests', innerError: { status: '429' } });
+    expect(json<{ error: { code: string; innerError: Record<string, string> } }>(response.text).error).toMatchObject({
+      code: 'TooManyRequests',
+      innerError: { status: '429' },
+    });
   });
 });

@@ -50,7 +50,16 @@ async function observe(store: StateStore) {
 }
 
 const ABSENT = { watermark: at(1), unseen: 40, findings: [], alerts: ['alert-1:3'], outbox: [], aggregateCount: 3, networks: 0, snapshotTag: 'before' };
-const PRESENT = { watermark: at(60), unseen: 0, findings: ['f-1', 'f-2', 'f-3'], alerts: ['alert-1:5', 'alert-2:3'], outbox: ['o-1', 'o-2'], aggregateCount: 5, networks: 1, snapshotTag: 'after' };
+const PRESENT = {
+  watermark: at(60),
+  unseen: 0,
+  findings: ['f-1', 'f-2', 'f-3'],
+  alerts: ['alert-1:5', 'alert-2:3'],
+  outbox: ['o-1', 'o-2'],
+  aggregateCount: 5,
+  networks: 1,
+  snapshotTag: 'after',
+};
 
 /** A store whose every write fails once `cutAfter` writes went through, as if the process died there. */
 async function storeWithPowerCut(prefix: string): Promise<{ store: AzureTableStateStore; writes: Write[]; cutAfter: (n: number) => void }> {
@@ -92,7 +101,7 @@ describe('azure table store after a crash', () => {
     }
   });
 
-  it('completes a window whose apply failed at the same store\'s next read', async () => {
+  it("completes a window whose apply failed at the same store's next read", async () => {
     const prefix = freshPrefix();
     const { store, cutAfter } = await storeWithPowerCut(prefix);
     await store.commitWindow(before());
@@ -197,7 +206,7 @@ describe('azure table store with concurrent writers', () => {
     await Promise.all([store.close(), other.close()]);
   });
 
-  it('applies a patch again on top of another worker\'s that landed between read and write', async () => {
+  it("applies a patch again on top of another worker's that landed between read and write", async () => {
     const prefix = freshPrefix();
     const other = await openTableStore(azurite(), prefix);
     await other.commitWindow(windowCommit({ outbox: [outboxEntry('o-1')] }));
@@ -219,7 +228,10 @@ describe('azure table store with concurrent writers', () => {
     arm();
     await store.commitWindow(windowCommit({ outbox: [outboxEntry('o-1', { payload: 'ours' }), outboxEntry('o-2')] }));
     expect(conflicts).toContain(409);
-    expect((await store.listOutbox(undefined, undefined)).map((e) => `${e.id}:${e.payload.slice(0, 6)}`)).toEqual(['o-1:theirs', `o-2:${outboxEntry('o-2').payload.slice(0, 6)}`]);
+    expect((await store.listOutbox(undefined, undefined)).map((e) => `${e.id}:${e.payload.slice(0, 6)}`)).toEqual([
+      'o-1:theirs',
+      `o-2:${outboxEntry('o-2').payload.slice(0, 6)}`,
+    ]);
     await Promise.all([store.close(), other.close()]);
   });
 });

@@ -18,7 +18,14 @@ import { freshPrefix, openTableStore, rawTable, useAzurite } from './azure-table
 import { alert, at, outboxEntry, windowCommit } from './records.js';
 
 const azurite = useAzurite();
-const rule = { id: 'CW-SIGNIN-001', title: 'Vendor certificate used outside its allowed networks', description: 'Detects', mitre: [], runbook: [], falsePositives: [] };
+const rule = {
+  id: 'CW-SIGNIN-001',
+  title: 'Vendor certificate used outside its allowed networks',
+  description: 'Detects',
+  mitre: [],
+  runbook: [],
+  falsePositives: [],
+};
 
 /** Rewrites a stored alert's body as the old version wrote it: no `notifiedFacts` key at all. */
 async function dropNotifiedFacts(prefix: string, alertId: string): Promise<void> {
@@ -35,8 +42,23 @@ function recordingChannel(): Channel & { sent: AlertPayload[] } {
 }
 
 const signIn = (ip: string): Finding => ({
-  ruleId: rule.id, severity: 'medium', tenant: 'contoso', appId: '11111111-1111-1111-1111-111111111111', appDisplayName: 'Vendor Backup', credentialKeyId: undefined,
-  network: 'AS64500', occurredAt: at(40), eventIds: [`up-${ip}`], summary: 's', ip, country: 'NL', asn: 64500, resource: 'Microsoft Graph', success: true, allowlist: [], details: {},
+  ruleId: rule.id,
+  severity: 'medium',
+  tenant: 'contoso',
+  appId: '11111111-1111-1111-1111-111111111111',
+  appDisplayName: 'Vendor Backup',
+  credentialKeyId: undefined,
+  network: 'AS64500',
+  occurredAt: at(40),
+  eventIds: [`up-${ip}`],
+  summary: 's',
+  ip,
+  country: 'NL',
+  asn: 64500,
+  resource: 'Microsoft Graph',
+  success: true,
+  allowlist: [],
+  details: {},
 });
 
 describe('azure table state from before rounds and notified facts', () => {
@@ -54,10 +76,19 @@ describe('azure table state from before rounds and notified facts', () => {
     const channel = recordingChannel();
     const summary = await deliverDue({ store, channels: new Map([[channel.name, channel]]), now: () => at(60), logger: captureLogger('silent').logger });
     expect(summary).toMatchObject({ sent: 1, failed: 0 });
-    expect(channel.sent).toEqual([expect.objectContaining({ alertId: 'alert-1', notification: 0, count: 3, ips: ['203.0.113.7', '2001:db8::1'], rule: expect.objectContaining({ title: rule.title }) })]);
+    expect(channel.sent).toEqual([
+      expect.objectContaining({
+        alertId: 'alert-1',
+        notification: 0,
+        count: 3,
+        ips: ['203.0.113.7', '2001:db8::1'],
+        rule: expect.objectContaining({ title: rule.title }),
+      }),
+    ]);
 
     const channels = [{ type: 'stdout' as const, name: 'teams', minSeverity: 'informational' as const, digestThreshold: 10 }];
-    const plan = (ip: string) => planNotifications(mergeIntoAlert('alert-1', read!, [signIn(ip)]), channels, { now: at(90), renotifyAfterInMs: 86_400_000, rule: () => rule });
+    const plan = (ip: string) =>
+      planNotifications(mergeIntoAlert('alert-1', read!, [signIn(ip)]), channels, { now: at(90), renotifyAfterInMs: 86_400_000, rule: () => rule });
     expect(plan('2001:db8::1').entries).toEqual([]);
     expect(plan('203.0.113.99').entries.map((e) => e.id)).toEqual(['alert-1:teams:4:update']);
     await store.close();

@@ -23,13 +23,25 @@ runStateStoreContract('azure table', async () => {
 
 /** Text gzip cannot shrink much, so it really spans several 1 MiB entities. */
 function incompressible(chars: number): string {
-  return randomBytes(Math.ceil((chars * 3) / 4)).toString('base64').slice(0, chars);
+  return randomBytes(Math.ceil((chars * 3) / 4))
+    .toString('base64')
+    .slice(0, chars);
 }
 
 describe('azure table keys', () => {
   const tenant = 'ten/ant#1?\\ü\u0001';
   const stream = 'stream?with/slash';
-  const hostile = ['a/b\\c#d?e', 'ctl\u0000\u001f\u007f\u0085\u009f', 'x'.repeat(2000), 'ünïcødé-🚀', "quote'%25%", '\ud800lone', 'a_2Fb', 'tilde~', ''.padEnd(300, '/')];
+  const hostile = [
+    'a/b\\c#d?e',
+    'ctl\u0000\u001f\u007f\u0085\u009f',
+    'x'.repeat(2000),
+    'ünïcødé-🚀',
+    "quote'%25%",
+    '\ud800lone',
+    'a_2Fb',
+    'tilde~',
+    ''.padEnd(300, '/'),
+  ];
 
   it('round-trips ids, tenants, channels and names holding / \\ # ? control characters, 2,000 characters or non-ASCII', async () => {
     const store = await openTableStore(azurite(), freshPrefix());
@@ -74,7 +86,7 @@ describe('azure table keys', () => {
 });
 
 describe('azure table values larger than an entity', () => {
-  it('round-trips a 5 MB snapshot and leaves only the latest one\'s chunks behind', async () => {
+  it("round-trips a 5 MB snapshot and leaves only the latest one's chunks behind", async () => {
     const prefix = freshPrefix();
     const store = await openTableStore(azurite(), prefix);
     const snapshot = (json: string) => windowCommit({ stream: 'inventory', snapshot: { tenant: 'contoso', takenAt: at(0), json } });
@@ -97,7 +109,9 @@ describe('azure table values larger than an entity', () => {
 
   it('round-trips a compressible 5 MB inventory and a 300 KB cache body, replacing them whole', async () => {
     const store = await openTableStore(azurite(), freshPrefix());
-    const inventory = JSON.stringify({ apps: Array.from({ length: 20_000 }, (_, i) => ({ appId: `app-${i}`, displayName: `Vendor app ${i} 🚀`, keys: [{ keyId: `k-${i}`, end: at(i) }] })) });
+    const inventory = JSON.stringify({
+      apps: Array.from({ length: 20_000 }, (_, i) => ({ appId: `app-${i}`, displayName: `Vendor app ${i} 🚀`, keys: [{ keyId: `k-${i}`, end: at(i) }] })),
+    });
     expect(inventory.length).toBeGreaterThan(2_000_000);
     await store.commitWindow(windowCommit({ stream: 'inventory', snapshot: { tenant: 'contoso', takenAt: at(1), json: inventory } }));
     expect(await store.getLatestSnapshot('contoso')).toEqual({ tenant: 'contoso', takenAt: at(1), json: inventory });
@@ -128,7 +142,10 @@ describe('azure table values larger than an entity', () => {
     });
     const manyIds = Array.from({ length: 200_000 }, () => randomBytes(16).toString('hex'));
     const error = await store.commitWindow(windowCommit({ watermark: at(1), seenIds: manyIds })).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'STATE_INVALID_INPUT', message: expect.stringMatching(/is \d+ bytes compressed; one Azure Table commit holds at most 2900000/) as unknown });
+    expect(error).toMatchObject({
+      code: 'STATE_INVALID_INPUT',
+      message: expect.stringMatching(/is \d+ bytes compressed; one Azure Table commit holds at most 2900000/) as unknown,
+    });
     expect(await store.getWatermark('contoso', 'signIns')).toBeUndefined();
     expect(await allRows(rawTable(azurite(), prefix, 'Journal'))).toEqual([]);
     expect(await allRows(rawTable(azurite(), prefix, 'Seen'))).toEqual([]);
@@ -177,7 +194,12 @@ describe('azure table round trips', () => {
     );
     const byTable = (table: string) => writes.filter((w) => w.table === table).length;
     // Seen ids spread over 16 partitions (one transaction each); the 50 findings and their index rows make one.
-    expect({ seen: byTable('Seen'), findings: byTable('Findings'), aggregates: byTable('Aggregates'), journal: byTable('Journal') }).toEqual({ seen: 16, findings: 1, aggregates: 1, journal: 2 });
+    expect({ seen: byTable('Seen'), findings: byTable('Findings'), aggregates: byTable('Aggregates'), journal: byTable('Journal') }).toEqual({
+      seen: 16,
+      findings: 1,
+      aggregates: 1,
+      journal: 2,
+    });
     expect(writes.length).toBeLessThanOrEqual(32);
     expect(await store.filterUnseen('contoso', 'signIns', eventIds(990, 20))).toEqual(eventIds(1000, 10));
     await store.close();
@@ -192,7 +214,9 @@ describe('azure table setup and failures', () => {
     const service = TableServiceClient.fromConnectionString(azurite().connectionString, { allowInsecureConnection: true });
     const names: string[] = [];
     for await (const t of service.listTables({ queryOptions: { filter: `TableName ge '${prefix}' and TableName lt '${prefix}~'` } })) names.push(t.name ?? '');
-    expect(names.sort()).toEqual(['Aggregates', 'Alerts', 'Cache', 'Findings', 'Journal', 'LearnedNetworks', 'Outbox', 'Scans', 'Seen', 'Snapshots', 'Watermarks'].map((n) => prefix + n));
+    expect(names.sort()).toEqual(
+      ['Aggregates', 'Alerts', 'Cache', 'Findings', 'Journal', 'LearnedNetworks', 'Outbox', 'Scans', 'Seen', 'Snapshots', 'Watermarks'].map((n) => prefix + n),
+    );
   });
 
   it('refuses a table prefix that cannot name a table, before any request', async () => {
@@ -203,7 +227,9 @@ describe('azure table setup and failures', () => {
 
   it('refuses a connection string it cannot parse, without echoing it', async () => {
     const secret = 'c2VjcmV0LWtleS1ub3QtZm9yLWxvZ3M=';
-    const error = await AzureTableStateStore.open({ connectionString: `AccountKey=${secret};Nonsense=1` }, { tablePrefix: 'credwatch' }).catch((e: unknown) => e);
+    const error = await AzureTableStateStore.open({ connectionString: `AccountKey=${secret};Nonsense=1` }, { tablePrefix: 'credwatch' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'STATE_INVALID_INPUT', details: { tablePrefix: 'credwatch' } });
     expect(JSON.stringify(error) + String(error)).not.toContain(secret);
   });
@@ -227,7 +253,10 @@ describe('azure table setup and failures', () => {
     const store = await openTableStore(azurite(), prefix);
     await store.commitWindow(windowCommit({ seenIds: ['a'] }));
     await rawTable(azurite(), prefix, 'Seen').deleteTable();
-    await expect(store.filterUnseen('contoso', 'signIns', ['a'])).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE', details: { statusCode: 404, serviceCode: 'TableNotFound' } });
+    await expect(store.filterUnseen('contoso', 'signIns', ['a'])).rejects.toMatchObject({
+      code: 'STATE_UNAVAILABLE',
+      details: { statusCode: 404, serviceCode: 'TableNotFound' },
+    });
     await store.close();
   });
 
@@ -238,7 +267,12 @@ describe('azure table setup and failures', () => {
     await rawTable(azurite(), prefix, 'Alerts').updateEntity({ partitionKey: 'alert-1', rowKey: 'a', d: '{"alert_id":"alert-1",' }, 'Merge');
     await expect(store.getAlerts(['alert-1'])).rejects.toMatchObject({ code: 'STATE_CORRUPT' });
 
-    await rawTable(azurite(), prefix, 'Journal').createEntity({ partitionKey: '999999999999999-00000000', rowKey: 'j0000', v: { value: 2, type: 'Double' }, n: { value: 1, type: 'Double' } });
+    await rawTable(azurite(), prefix, 'Journal').createEntity({
+      partitionKey: '999999999999999-00000000',
+      rowKey: 'j0000',
+      v: { value: 2, type: 'Double' },
+      n: { value: 1, type: 'Double' },
+    });
     await expect(store.getWatermark('contoso', 'signIns')).rejects.toMatchObject({ code: 'STATE_VERSION_UNSUPPORTED' });
     await expect(openTableStore(azurite(), prefix)).rejects.toMatchObject({ code: 'STATE_VERSION_UNSUPPORTED' });
     await store.close();

@@ -42,7 +42,7 @@ export function outboxContract(ctx: ContractContext): void {
       expect((await ctx.store.dueOutbox(at(1), 10)).map((e) => e.id)).toEqual([]);
     });
 
-    it('hands out only one tenant\'s due entries when asked', async () => {
+    it("hands out only one tenant's due entries when asked", async () => {
       await ctx.store.commitWindow(windowCommit({ outbox: [outboxEntry('ours', { createdAt: at(2) })] }));
       await ctx.store.commitWindow(windowCommit({ tenant: 'fabrikam', outbox: [outboxEntry('theirs', { tenant: 'fabrikam', createdAt: at(1) })] }));
       expect((await ctx.store.dueOutbox(at(10), 10)).map((e) => e.id)).toEqual(['theirs', 'ours']);
@@ -92,8 +92,7 @@ export function outboxContract(ctx: ContractContext): void {
       await ctx.store.commitWindow(windowCommit({ outbox: [outboxEntry('a-pending', { createdAt: at(1) }), outboxEntry('a-sent', { createdAt: at(2) })] }));
       await ctx.store.commitWindow(windowCommit({ tenant: 'fabrikam', outbox: [outboxEntry('f-pending', { tenant: 'fabrikam', createdAt: at(0) })] }));
       await ctx.store.updateOutbox('a-sent', { status: 'sent', sentAt: at(3) });
-      const ids = async (tenant: string | undefined, status: 'pending' | 'sent' | undefined) =>
-        (await ctx.store.listOutbox(tenant, status)).map((e) => e.id);
+      const ids = async (tenant: string | undefined, status: 'pending' | 'sent' | undefined) => (await ctx.store.listOutbox(tenant, status)).map((e) => e.id);
       expect(await ids(undefined, undefined)).toEqual(['f-pending', 'a-pending', 'a-sent']);
       expect(await ids(TENANT, undefined)).toEqual(['a-pending', 'a-sent']);
       expect(await ids(undefined, 'pending')).toEqual(['f-pending', 'a-pending']);

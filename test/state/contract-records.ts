@@ -8,7 +8,18 @@ export function recordsContract(ctx: ContractContext): void {
     it('round-trips every field of a finding, absent values included', async () => {
       const full = storedFinding('f-1', { suppressed: true });
       const sparse = storedFinding('f-2', {
-        finding: { occurredAt: at(1), credentialKeyId: undefined, network: undefined, ip: undefined, country: undefined, asn: undefined, resource: undefined, success: undefined, allowlist: [], details: {} },
+        finding: {
+          occurredAt: at(1),
+          credentialKeyId: undefined,
+          network: undefined,
+          ip: undefined,
+          country: undefined,
+          asn: undefined,
+          resource: undefined,
+          success: undefined,
+          allowlist: [],
+          details: {},
+        },
       });
       await ctx.store.commitWindow(windowCommit({ findings: [full, sparse] }));
       expect(await ctx.store.listFindings(TENANT, at(0), at(2))).toStrictEqual([full, sparse]);
@@ -21,7 +32,7 @@ export function recordsContract(ctx: ContractContext): void {
       expect(stored.map((f) => f.finding.summary)).toEqual(['first']);
     });
 
-    it('lists a tenant\'s findings from `from` up to but excluding `to`, oldest first', async () => {
+    it("lists a tenant's findings from `from` up to but excluding `to`, oldest first", async () => {
       await ctx.store.commitWindow(
         windowCommit({
           findings: [
@@ -32,7 +43,9 @@ export function recordsContract(ctx: ContractContext): void {
           ],
         }),
       );
-      await ctx.store.commitWindow(windowCommit({ tenant: 'fabrikam', findings: [storedFinding('other', { finding: { tenant: 'fabrikam', occurredAt: at(15) } })] }));
+      await ctx.store.commitWindow(
+        windowCommit({ tenant: 'fabrikam', findings: [storedFinding('other', { finding: { tenant: 'fabrikam', occurredAt: at(15) } })] }),
+      );
       const listed = await ctx.store.listFindings(TENANT, at(10), at(30));
       expect(listed.map((f) => f.findingId)).toEqual(['early', 'late']);
     });
@@ -41,7 +54,13 @@ export function recordsContract(ctx: ContractContext): void {
   describe('alerts', () => {
     it('round-trips every field of an alert, absent values included', async () => {
       const full = alert('alert-1');
-      const { notifiedFacts: _none, ...sparse } = alert('alert-2', { suppressed: undefined, notifiedAt: undefined, notifiedSeverity: undefined, network: undefined, credentialKeyId: undefined });
+      const { notifiedFacts: _none, ...sparse } = alert('alert-2', {
+        suppressed: undefined,
+        notifiedAt: undefined,
+        notifiedSeverity: undefined,
+        network: undefined,
+        credentialKeyId: undefined,
+      });
       await ctx.store.commitWindow(windowCommit({ alerts: [full, sparse] }));
       expect(await ctx.store.getAlerts(['alert-1', 'alert-2'])).toStrictEqual([full, sparse]);
     });
@@ -135,7 +154,7 @@ export function recordsContract(ctx: ContractContext): void {
   });
 
   describe('learned networks', () => {
-    it('keeps the first sighting of a network and lists an app\'s networks', async () => {
+    it("keeps the first sighting of a network and lists an app's networks", async () => {
       const net = (network: string, minutes: number, appId = 'app') => ({ tenant: TENANT, appId, network, firstSeen: at(minutes) });
       await ctx.store.commitWindow(windowCommit({ learnedNetworks: [net('AS64500', 0), net('AS64501', 5), net('AS64500', 0, 'other-app')] }));
       await ctx.store.commitWindow(windowCommit({ learnedNetworks: [net('AS64500', 60)] }));
@@ -145,7 +164,7 @@ export function recordsContract(ctx: ContractContext): void {
   });
 
   describe('snapshots', () => {
-    it('replaces the tenant\'s snapshot and reads the latest back', async () => {
+    it("replaces the tenant's snapshot and reads the latest back", async () => {
       expect(await ctx.store.getLatestSnapshot(TENANT)).toBeUndefined();
       await ctx.store.commitWindow(windowCommit({ stream: 'inventory', snapshot: { tenant: TENANT, takenAt: at(0), json: '{"apps":[1]}' } }));
       await ctx.store.commitWindow(windowCommit({ stream: 'inventory', snapshot: { tenant: TENANT, takenAt: at(60), json: '{"apps":[2]}' } }));

@@ -16,14 +16,21 @@ export function scansContract(ctx: ContractContext): void {
     });
 
     it('reads optional source fields given as undefined back as absent', async () => {
-      await ctx.store.recordScan(scanRecord(at(0), { sources: [{ source: 'signIns', status: 'failed', errorCode: undefined, message: undefined, items: undefined }] }));
+      await ctx.store.recordScan(
+        scanRecord(at(0), { sources: [{ source: 'signIns', status: 'failed', errorCode: undefined, message: undefined, items: undefined }] }),
+      );
       const [listed] = await ctx.store.listScans(TENANT, at(0), at(1));
       expect(listed?.sources).toStrictEqual([{ source: 'signIns', status: 'failed' }]);
     });
 
     it('replaces a scan recorded again under the same tenant and start', async () => {
       await ctx.store.recordScan(scanRecord(at(0), { errors: [{ stage: 'signIns', code: 'GRAPH_UNAVAILABLE', message: 'first' }] }));
-      const second = scanRecord(at(0), { finishedAt: at(5), sources: [{ source: 'signIns', status: 'complete', items: 1 }], errors: [], summaryJson: '{"second":true}' });
+      const second = scanRecord(at(0), {
+        finishedAt: at(5),
+        sources: [{ source: 'signIns', status: 'complete', items: 1 }],
+        errors: [],
+        summaryJson: '{"second":true}',
+      });
       await ctx.store.recordScan(second);
       expect(await ctx.store.listScans(TENANT, at(-1), at(1))).toStrictEqual([second]);
     });
@@ -35,7 +42,7 @@ export function scansContract(ctx: ContractContext): void {
       expect((await ctx.store.listScans('fabrikam', at(0), at(1))).map((s) => s.summaryJson)).toEqual(['{"t":"fabrikam"}']);
     });
 
-    it('lists a tenant\'s scans started from `from` up to but excluding `to`, oldest first', async () => {
+    it("lists a tenant's scans started from `from` up to but excluding `to`, oldest first", async () => {
       for (const minute of [20, 10, 30, 9, 15]) await ctx.store.recordScan(scanRecord(at(minute)));
       await ctx.store.recordScan(scanRecord(at(12), { tenant: 'fabrikam' }));
       const listed = await ctx.store.listScans(TENANT, at(10), at(30));

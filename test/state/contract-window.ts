@@ -127,7 +127,7 @@ export function windowContract(ctx: ContractContext): void {
       await expectNothingOfTheWindow();
     });
 
-    it('stores nothing of a window carrying another tenant\'s record', async () => {
+    it("stores nothing of a window carrying another tenant's record", async () => {
       await ctx.store.commitWindow(windowCommit({ watermark: at(1) }));
       const bad = { ...fullWindow(), aggregates: [aggregate(), aggregate({ tenant: 'fabrikam' })] };
       await expect(ctx.store.commitWindow(bad)).rejects.toMatchObject({ code: 'STATE_INVALID_INPUT' });

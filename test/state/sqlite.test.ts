@@ -76,7 +76,7 @@ describe('sqlite state file', () => {
     return worker;
   }
 
-  it('waits out another process that holds a new file\'s lock while switching it to WAL', async () => {
+  it("waits out another process that holds a new file's lock while switching it to WAL", async () => {
     const path = join(dir, 'state.db');
     const worker = await holdRollbackWriteLock(path, 300);
     // SQLite answers this pragma with SQLITE_BUSY at once, without its busy handler; the store waits.
@@ -169,7 +169,7 @@ describe('sqlite state file', () => {
     expect(await readFile(path)).toEqual(damaged);
   });
 
-  it('refuses another application\'s SQLite database instead of adding tables to it', async () => {
+  it("refuses another application's SQLite database instead of adding tables to it", async () => {
     const path = join(dir, 'other.db');
     const other = new Database(path);
     other.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY)');
@@ -202,7 +202,13 @@ describe('sqlite state file', () => {
     const admin = new Database(path);
     admin.exec("CREATE TRIGGER fail_watermark BEFORE UPDATE ON watermarks BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
     admin.close();
-    const window = windowCommit({ watermark: at(60), seenIds: eventIds(0, 100), findings: [storedFinding('f-1')], outbox: [outboxEntry('o-1')], aggregates: [aggregate()] });
+    const window = windowCommit({
+      watermark: at(60),
+      seenIds: eventIds(0, 100),
+      findings: [storedFinding('f-1')],
+      outbox: [outboxEntry('o-1')],
+      aggregates: [aggregate()],
+    });
     await expect(store.commitWindow(window)).rejects.toMatchObject({ code: 'STATE_INVALID_INPUT', details: { sqliteCode: 'SQLITE_CONSTRAINT_TRIGGER' } });
     expect(await store.getWatermark(TENANT, STREAM)).toEqual(at(1));
     expect(await store.filterUnseen(TENANT, STREAM, eventIds(0, 100))).toHaveLength(100);
@@ -228,7 +234,11 @@ describe('sqlite state file', () => {
     ];
     inspect(path, (db) => {
       for (const sql of queries) {
-        const plan = db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => r.detail).join(' | ');
+        const plan = db
+          .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all()
+          .map((r) => r.detail)
+          .join(' | ');
         expect(plan, sql).not.toMatch(/SCAN (seen_ids|outbox|findings|alerts|aggregates|learned_networks|scans)\b/);
       }
     });

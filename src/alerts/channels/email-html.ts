@@ -46,7 +46,10 @@ function button(url: string, label: string): string {
 /** One alert: header bar, what happened, why it matters, what to do, and the Entra link. */
 export function renderAlertHtml(view: AlertView): string {
   const facts = view.facts
-    .map(([label, value]) => `<tr><td width="150" style="${CELL}width:150px;color:#605E5C;">${escapeHtml(label)}</td><td style="${CELL}word-break:break-all;">${escapeHtml(value)}</td></tr>`)
+    .map(
+      ([label, value]) =>
+        `<tr><td width="150" style="${CELL}width:150px;color:#605E5C;">${escapeHtml(label)}</td><td style="${CELL}word-break:break-all;">${escapeHtml(value)}</td></tr>`,
+    )
     .join('\n');
   const steps = view.steps.map((s) => `<li style="margin:0 0 6px 0;">${escapeHtml(s)}</li>`).join('');
   const rows = [
@@ -58,7 +61,10 @@ export function renderAlertHtml(view: AlertView): string {
     `<tr><td style="padding:0 16px;">${escapeHtml(view.why)}</td></tr>`,
   ];
   if (view.steps.length > 0) {
-    rows.push(`<tr><td style="${HEADING}">What to do</td></tr>`, `<tr><td style="padding:0 16px;"><ol style="margin:0;padding:0 0 0 24px;">${steps}</ol></td></tr>`);
+    rows.push(
+      `<tr><td style="${HEADING}">What to do</td></tr>`,
+      `<tr><td style="padding:0 16px;"><ol style="margin:0;padding:0 0 0 24px;">${steps}</ol></td></tr>`,
+    );
   }
   if (view.entraUrl) rows.push(button(view.entraUrl, 'Open the app in the Entra admin center'));
   return page(`${view.severityLabel}: ${view.title}`, rows);
@@ -90,6 +96,9 @@ export function renderDigestHtml(views: readonly AlertView[], omitted: number): 
     ...rows,
     '</table></td></tr>',
   ];
-  if (omitted > 0) body.push(`<tr><td style="padding:8px 16px;">${omitted} more alert${omitted === 1 ? ' is' : 's are'} not shown here; the attached alert.txt lists every alert.</td></tr>`);
+  if (omitted > 0)
+    body.push(
+      `<tr><td style="padding:8px 16px;">${omitted} more alert${omitted === 1 ? ' is' : 's are'} not shown here; the attached alert.txt lists every alert.</td></tr>`,
+    );
   return page(`${total} credwatch alerts`, body);
 }

@@ -73,23 +73,44 @@ export function toAlertView(a: AlertPayload): AlertView {
     ['Tenant', untrusted(a.tenant, 60)],
   ];
   const update = updateOf(a);
-  const news = update ? updateParts(update).map((p) => (p.values.length > 0 ? `${p.label} ${list(p.values, 80)}` : p.label)).join('; ') : undefined;
+  const news = update
+    ? updateParts(update)
+        .map((p) => (p.values.length > 0 ? `${p.label} ${list(p.values, 80)}` : p.label))
+        .join('; ')
+    : undefined;
   if (news) facts.push(['New since last notification', news]);
   if (a.credentialKeyId) facts.push(['Credential', untrusted(a.credentialKeyId, 60)]);
   const outcome = a.successCount + a.failureCount > 0 ? ` (${a.successCount} succeeded, ${a.failureCount} failed)` : '';
   facts.push(['Events', `${a.count}${outcome}`], ['First seen', untrusted(a.firstSeen, 40)], ['Last seen', untrusted(a.lastSeen, 40)]);
   if (a.ips.length > 0) facts.push(['IP addresses', list(a.ips, 45)]);
   if (a.countries.length > 0) facts.push(['Countries', list(a.countries, 40)]);
-  if (a.asns.length > 0) facts.push(['Networks', list(a.asns.map((n) => `AS${n}`), 20)]);
+  if (a.asns.length > 0)
+    facts.push([
+      'Networks',
+      list(
+        a.asns.map((n) => `AS${n}`),
+        20,
+      ),
+    ]);
   if (a.network) facts.push(['Network key', untrusted(a.network, 60)]);
   if (a.resources.length > 0) facts.push(['Resources', list(a.resources, 60)]);
   if (a.allowlist.length > 0) {
-    facts.push(['Allowed ranges', list(a.allowlist.map((p) => `${p.cidr} (${p.vendor}, ${sourceLabel(p.source)}${p.stale ? ', STALE' : ''})`), 160)]);
+    facts.push([
+      'Allowed ranges',
+      list(
+        a.allowlist.map((p) => `${p.cidr} (${p.vendor}, ${sourceLabel(p.source)}${p.stale ? ', STALE' : ''})`),
+        160,
+      ),
+    ]);
   }
   facts.push(['Rule', `${untrusted(a.rule.id, 80)}${a.rule.mitre.length > 0 ? ` (MITRE ${list(a.rule.mitre, 30)})` : ''}`]);
   const escalatedFrom = escalationOf(a)?.toUpperCase();
   const kind = news ? 'update' : 'repeat notification';
-  const round = escalatedFrom ? `, escalated from ${escalatedFrom} at ${a.notification} events` : a.notification > 0 ? `, ${kind} at ${a.notification} events` : '';
+  const round = escalatedFrom
+    ? `, escalated from ${escalatedFrom} at ${a.notification} events`
+    : a.notification > 0
+      ? `, ${kind} at ${a.notification} events`
+      : '';
   facts.push(['Alert id', `${untrusted(a.alertId, 80)}${round}`]);
   return {
     severity: a.severity,

@@ -68,7 +68,12 @@ export function buildAlertMail(alert: AlertPayload, to: readonly string[]): Send
 /** The sendMail body for a digest: a table of the alerts, most severe first. */
 export function buildDigestMail(alerts: readonly AlertPayload[], to: readonly string[]): SendMailRequest {
   const views = digestOrder(alerts.map(toAlertView), (s) => SEVERITY_ORDER[s]);
-  return request(digestSubject(views), renderDigestHtml(views.slice(0, DIGEST_HTML_ROWS), Math.max(0, views.length - DIGEST_HTML_ROWS)), renderDigestText(views), to);
+  return request(
+    digestSubject(views),
+    renderDigestHtml(views.slice(0, DIGEST_HTML_ROWS), Math.max(0, views.length - DIGEST_HTML_ROWS)),
+    renderDigestText(views),
+    to,
+  );
 }
 
 function digestSubject(views: readonly AlertView[]): string {
@@ -79,7 +84,13 @@ function digestSubject(views: readonly AlertView[]): string {
 }
 
 /** Graph answers that no retry will change: a missing permission, an unknown mailbox, a bad request. */
-const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['GRAPH_PERMISSION_MISSING', 'GRAPH_REQUEST_REJECTED', 'GRAPH_LICENSE_MISSING', 'GRAPH_FOREIGN_LINK', 'CONFIG_INVALID']);
+const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'GRAPH_PERMISSION_MISSING',
+  'GRAPH_REQUEST_REJECTED',
+  'GRAPH_LICENSE_MISSING',
+  'GRAPH_FOREIGN_LINK',
+  'CONFIG_INVALID',
+]);
 
 /**
  * Maps a Graph failure onto the outbox's two outcomes. Anything not known to be permanent is

@@ -34,7 +34,9 @@ export async function postJson(options: PostJsonOptions): Promise<Response> {
   const reason = `${options.channel} answered ${response.status}${text ? `: ${text}` : ''}`;
   if (response.status === 429 || response.status >= 500) {
     const retryAfterInMs = parseRetryAfter(response.headers.get('retry-after'), options.now());
-    throw new CredwatchError('CHANNEL_UNAVAILABLE', reason, { details: { status: response.status, ...(retryAfterInMs !== undefined ? { retryAfterInMs } : {}) } });
+    throw new CredwatchError('CHANNEL_UNAVAILABLE', reason, {
+      details: { status: response.status, ...(retryAfterInMs !== undefined ? { retryAfterInMs } : {}) },
+    });
   }
   throw new CredwatchError('CHANNEL_REJECTED', reason, { details: { status: response.status } });
 }

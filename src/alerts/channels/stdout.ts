@@ -12,7 +12,11 @@ export function formatAlertText(a: AlertPayload): string {
   const outcome = a.successCount + a.failureCount > 0 ? ` (${a.successCount} succeeded, ${a.failureCount} failed)` : '';
   const from = escalationOf(a);
   const update = updateOf(a);
-  const news = update ? updateParts(update).map((p) => [p.label, ...p.values.map((v) => safeText(v, 80))].join(' ')).join('; ') : undefined;
+  const news = update
+    ? updateParts(update)
+        .map((p) => [p.label, ...p.values.map((v) => safeText(v, 80))].join(' '))
+        .join('; ')
+    : undefined;
   const round = from ? ` — escalated from ${from.toUpperCase()}` : news ? ` — update: ${news}` : a.notification > 0 ? ' — still happening' : '';
   const lines = [
     `[${a.severity.toUpperCase()}] ${a.rule.title}${round}`,
@@ -24,7 +28,9 @@ export function formatAlertText(a: AlertPayload): string {
   if (a.resources.length > 0) lines.push(`  Resource:   ${a.resources.map((r) => safeText(r, 60)).join(', ')}`);
   if (a.credentialKeyId) lines.push(`  Credential: ${safeText(a.credentialKeyId, 60)}`);
   if (a.allowlist.length > 0) {
-    lines.push(`  Allowed:    ${a.allowlist.map((p) => `${p.cidr} (${safeText(p.vendor, 40)}, ${safeText(p.source, 80)}${p.stale ? ', STALE' : ''})`).join('; ')}`);
+    lines.push(
+      `  Allowed:    ${a.allowlist.map((p) => `${p.cidr} (${safeText(p.vendor, 40)}, ${safeText(p.source, 80)}${p.stale ? ', STALE' : ''})`).join('; ')}`,
+    );
   }
   lines.push(`  Why:        ${a.rule.description}`);
   a.rule.runbook.forEach((step, i) => lines.push(`  ${i === 0 ? 'Do:' : '   '}         ${i + 1}. ${step}`));

@@ -87,7 +87,15 @@ export const SEVERITY_STYLE: Readonly<Record<Severity, { container: ContainerSty
 });
 
 export function adaptiveCard(fallbackText: string, body: CardElement[], actions: OpenUrlAction[]): AdaptiveCard {
-  return { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.4', fallbackText, body, actions, msteams: { width: 'Full' } };
+  return {
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.4',
+    fallbackText,
+    body,
+    actions,
+    msteams: { width: 'Full' },
+  };
 }
 
 export function teamsMessage(card: AdaptiveCard): TeamsMessage {

@@ -6,8 +6,17 @@
 import { updateParts } from '../facts.js';
 import { escalationOf, updateOf, type AlertPayload } from '../payload.js';
 import {
-  adaptiveCard, ENTRA_SIGN_IN_LOGS_URL, messageBytes, openUrl, SEVERITY_STYLE, teamsMessage, TEAMS_MESSAGE_BUDGET_BYTES,
-  type CardElement, type Fact, type TeamsMessage, type TextBlock,
+  adaptiveCard,
+  ENTRA_SIGN_IN_LOGS_URL,
+  messageBytes,
+  openUrl,
+  SEVERITY_STYLE,
+  teamsMessage,
+  TEAMS_MESSAGE_BUDGET_BYTES,
+  type CardElement,
+  type Fact,
+  type TeamsMessage,
+  type TextBlock,
 } from './teams-adaptive.js';
 import { cardList, cardText, cardTime } from './teams-text.js';
 
@@ -71,7 +80,9 @@ function status(a: AlertPayload): string {
 export function updateText(a: AlertPayload, listItems: number): string | undefined {
   const update = updateOf(a);
   if (!update) return undefined;
-  return updateParts(update).map((p) => (p.values.length > 0 ? `${p.label} ${cardList(p.values, listItems, 80)}` : p.label)).join('; ');
+  return updateParts(update)
+    .map((p) => (p.values.length > 0 ? `${p.label} ${cardList(p.values, listItems, 80)}` : p.label))
+    .join('; ');
 }
 
 function alertCard(a: AlertPayload, limits: Limits) {
@@ -114,7 +125,15 @@ function facts(a: AlertPayload, limits: Limits): Fact[] {
   if (a.credentialKeyId) out.push({ title: 'Credential key id', value: cardText(a.credentialKeyId, 60) });
   if (a.ips.length > 0) out.push({ title: 'IP addresses', value: cardList(a.ips, n, 45) });
   if (a.countries.length > 0) out.push({ title: 'Countries', value: cardList(a.countries, n, 40) });
-  if (a.asns.length > 0) out.push({ title: 'ASNs', value: cardList(a.asns.map((x) => `AS${x}`), n, 20) });
+  if (a.asns.length > 0)
+    out.push({
+      title: 'ASNs',
+      value: cardList(
+        a.asns.map((x) => `AS${x}`),
+        n,
+        20,
+      ),
+    });
   out.push(
     { title: 'First seen', value: cardTime(a.firstSeen) },
     { title: 'Last seen', value: cardTime(a.lastSeen) },
@@ -137,19 +156,27 @@ function allowlistText(a: AlertPayload, limits: Limits): string {
 function mailboxReach(a: AlertPayload): TextBlock[] {
   const permission = MAILBOX_PERMISSION.exec(a.summary)?.[0];
   if (!permission) return [];
-  return [{
-    type: 'TextBlock',
-    text: `Mailbox reach: the app holds ${cardText(permission, 40)}. Unless an Exchange Application Access Policy or RBAC for Applications scopes it, whoever holds its credential reaches every mailbox in the tenant.`,
-    color: 'attention',
-    wrap: true,
-  }];
+  return [
+    {
+      type: 'TextBlock',
+      text: `Mailbox reach: the app holds ${cardText(permission, 40)}. Unless an Exchange Application Access Policy or RBAC for Applications scopes it, whoever holds its credential reaches every mailbox in the tenant.`,
+      color: 'attention',
+      wrap: true,
+    },
+  ];
 }
 
 function runbook(steps: readonly string[], limits: Limits): TextBlock[] {
   if (steps.length === 0) return [{ type: 'TextBlock', text: 'This rule has no runbook; see docs/rules.md.', wrap: true }];
   const shown = steps.slice(0, limits.runbookSteps);
-  const blocks: TextBlock[] = shown.map((step, i) => ({ type: 'TextBlock', text: `${i + 1}. ${cardText(step, limits.stepChars)}`, wrap: true, spacing: 'small' }));
+  const blocks: TextBlock[] = shown.map((step, i) => ({
+    type: 'TextBlock',
+    text: `${i + 1}. ${cardText(step, limits.stepChars)}`,
+    wrap: true,
+    spacing: 'small',
+  }));
   const rest = steps.length - shown.length;
-  if (rest > 0) blocks.push({ type: 'TextBlock', text: `… and ${rest} more step${rest === 1 ? '' : 's'}: see this rule in docs/rules.md.`, isSubtle: true, wrap: true });
+  if (rest > 0)
+    blocks.push({ type: 'TextBlock', text: `… and ${rest} more step${rest === 1 ? '' : 's'}: see this rule in docs/rules.md.`, isSubtle: true, wrap: true });
   return blocks;
 }

@@ -5,8 +5,16 @@
 import { SEVERITY_ORDER } from '../../events.js';
 import type { AlertPayload } from '../payload.js';
 import {
-  adaptiveCard, ENTRA_SIGN_IN_LOGS_URL, messageBytes, openUrl, SEVERITY_STYLE, teamsMessage, TEAMS_MESSAGE_BUDGET_BYTES,
-  type CardElement, type Container, type TeamsMessage,
+  adaptiveCard,
+  ENTRA_SIGN_IN_LOGS_URL,
+  messageBytes,
+  openUrl,
+  SEVERITY_STYLE,
+  teamsMessage,
+  TEAMS_MESSAGE_BUDGET_BYTES,
+  type CardElement,
+  type Container,
+  type TeamsMessage,
 } from './teams-adaptive.js';
 import { alertTitle, updateText } from './teams-card.js';
 import { cardText, cardTime } from './teams-text.js';
@@ -53,13 +61,27 @@ function digestMessage(ordered: readonly AlertPayload[], step: { listed: number;
       style: style.container,
       bleed: true,
       items: [
-        { type: 'TextBlock', text: `credwatch · ${ordered.length} alert${ordered.length === 1 ? '' : 's'}`, weight: 'bolder', size: 'large', color: style.color, wrap: true },
-        { type: 'TextBlock', text: `${counts} · most severe first, sent as one message because many were due at once`, isSubtle: true, spacing: 'none', wrap: true },
+        {
+          type: 'TextBlock',
+          text: `credwatch · ${ordered.length} alert${ordered.length === 1 ? '' : 's'}`,
+          weight: 'bolder',
+          size: 'large',
+          color: style.color,
+          wrap: true,
+        },
+        {
+          type: 'TextBlock',
+          text: `${counts} · most severe first, sent as one message because many were due at once`,
+          isSubtle: true,
+          spacing: 'none',
+          wrap: true,
+        },
       ],
     },
     ...shown.map((a) => digestEntry(a, step.textChars)),
   ];
-  if (rest > 0) body.push({ type: 'TextBlock', text: `… and ${rest} more alert${rest === 1 ? '' : 's'} not listed here.`, isSubtle: true, separator: true, wrap: true });
+  if (rest > 0)
+    body.push({ type: 'TextBlock', text: `… and ${rest} more alert${rest === 1 ? '' : 's'} not listed here.`, isSubtle: true, separator: true, wrap: true });
   const top = shown[0];
   const actions = [...(top ? openUrl('Open most severe app in Entra', top.app.entraUrl) : []), ...openUrl('Sign-in logs', ENTRA_SIGN_IN_LOGS_URL)];
   return teamsMessage(adaptiveCard(`credwatch · ${ordered.length} alerts · ${counts}`, body, actions));
@@ -75,8 +97,19 @@ function digestEntry(a: AlertPayload, textChars: number): Container {
     separator: true,
     items: [
       { type: 'TextBlock', text: alertTitle(a, textChars), weight: 'bolder', color: SEVERITY_STYLE[a.severity].color, wrap: true },
-      { type: 'TextBlock', text: `${cardText(a.app.displayName, textChars)} (${cardText(a.app.appId, 40)}) · tenant ${cardText(a.tenant, 40)}`, spacing: 'none', wrap: true },
-      { type: 'TextBlock', text: `Count ${a.count}${outcome}${repeat} · first ${cardTime(a.firstSeen)} · last ${cardTime(a.lastSeen)}`, isSubtle: true, spacing: 'none', wrap: true },
+      {
+        type: 'TextBlock',
+        text: `${cardText(a.app.displayName, textChars)} (${cardText(a.app.appId, 40)}) · tenant ${cardText(a.tenant, 40)}`,
+        spacing: 'none',
+        wrap: true,
+      },
+      {
+        type: 'TextBlock',
+        text: `Count ${a.count}${outcome}${repeat} · first ${cardTime(a.firstSeen)} · last ${cardTime(a.lastSeen)}`,
+        isSubtle: true,
+        spacing: 'none',
+        wrap: true,
+      },
     ],
   };
 }

@@ -28,7 +28,10 @@ export function escapeMarkdown(text: string): string {
  * (`hxxps://`, `www[.]`): a Markdown escape does not stop a client from auto-linking a bare URL.
  */
 export function defangUrls(text: string): string {
-  return text.replace(/\b(h)tt(ps?):\/\//gi, '$1xx$2://').replace(/\b(f)tp:\/\//gi, '$1xp://').replace(/\b(www)\./gi, '$1[.]');
+  return text
+    .replace(/\b(h)tt(ps?):\/\//gi, '$1xx$2://')
+    .replace(/\b(f)tp:\/\//gi, '$1xp://')
+    .replace(/\b(www)\./gi, '$1[.]');
 }
 
 /**

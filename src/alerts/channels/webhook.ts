@@ -115,8 +115,7 @@ export function createWebhookChannel(options: WebhookChannelOptions): Channel {
     type: 'webhook',
     minSeverity: options.minSeverity,
     ...(options.digestThreshold !== undefined ? { digestThreshold: options.digestThreshold } : {}),
-    send: (alert) =>
-      deliver(JSON.stringify(alert), { [WEBHOOK_HEADERS.idempotencyKey]: alertIdempotencyKey(alert), [WEBHOOK_HEADERS.alertId]: alert.alertId }),
+    send: (alert) => deliver(JSON.stringify(alert), { [WEBHOOK_HEADERS.idempotencyKey]: alertIdempotencyKey(alert), [WEBHOOK_HEADERS.alertId]: alert.alertId }),
     sendDigest: (alerts) => {
       const sorted = [...alerts].sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
       const digest: DigestPayload = { schema: DIGEST_SCHEMA, alerts: sorted };

@@ -53,11 +53,27 @@ export async function judgeAuditStage(run: ScanRun, read: AuditRead, context: Ru
   if (read.events) {
     const audits = read.events;
     try {
-      const unseen = new Set(await run.store.filterUnseen(run.tenant.name, STREAM, audits.map((a) => a.id)));
+      const unseen = new Set(
+        await run.store.filterUnseen(
+          run.tenant.name,
+          STREAM,
+          audits.map((a) => a.id),
+        ),
+      );
       const fresh = audits.filter((a) => unseen.has(a.id));
       newAudits = fresh.length;
-      const findings = judge(run.rules, fresh.map((event) => ({ type: 'audit' as const, event })), context, run.logger, ruleErrors);
-      await commitBatch(commit, run.tenant.name, STREAM, findings, { seenIds: fresh.map((a) => a.id), seenExpiresAt: run.seenExpiresAt, watermark: read.window.to });
+      const findings = judge(
+        run.rules,
+        fresh.map((event) => ({ type: 'audit' as const, event })),
+        context,
+        run.logger,
+        ruleErrors,
+      );
+      await commitBatch(commit, run.tenant.name, STREAM, findings, {
+        seenIds: fresh.map((a) => a.id),
+        seenExpiresAt: run.seenExpiresAt,
+        watermark: read.window.to,
+      });
       sources.push({ source: STREAM, status: 'complete', items: audits.length });
     } catch (e: unknown) {
       const failed = stageFailed(run, STREAM, e);

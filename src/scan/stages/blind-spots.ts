@@ -29,7 +29,13 @@ export async function blindSpotStage(run: ScanRun, context: RuleContext, sources
   try {
     const vendors = run.config.vendors.map((v) => v.name);
     const inputs = await collectionHealth(run.store, run.tenant, vendors, sources, run.now);
-    const findings = judge(run.rules, inputs.map((health) => ({ type: 'collectionHealth' as const, health })), context, run.logger, ruleErrors);
+    const findings = judge(
+      run.rules,
+      inputs.map((health) => ({ type: 'collectionHealth' as const, health })),
+      context,
+      run.logger,
+      ruleErrors,
+    );
     if (findings.length > 0) {
       const commit = commitContext(run);
       await commitBatch(commit, run.tenant.name, 'health', [...findings].sort(worstFirst), { seenExpiresAt: run.seenExpiresAt });

@@ -19,7 +19,12 @@ import { commitContext, emptyJudged, stageFailed, type JudgedReport, type ScanRu
 export type InventoryFindingsResult = JudgedReport;
 
 /** Judges the changes and the posture of `inventory`, then stores findings and snapshot together. */
-export async function inventoryFindingsStage(run: ScanRun, inventory: Inventory | undefined, changes: readonly InventoryChange[], context: RuleContext): Promise<InventoryFindingsResult> {
+export async function inventoryFindingsStage(
+  run: ScanRun,
+  inventory: Inventory | undefined,
+  changes: readonly InventoryChange[],
+  context: RuleContext,
+): Promise<InventoryFindingsResult> {
   if (!inventory) return emptyJudged();
   const commit = commitContext(run);
   const ruleErrors = new RuleErrors();

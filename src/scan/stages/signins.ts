@@ -43,7 +43,16 @@ interface PageRun {
  */
 export async function signInStage(run: ReadingRun, context: RuleContext, progress?: PageProgress): Promise<SignInStageResult> {
   const window = scanWindow(await run.store.getWatermark(run.tenant.name, STREAM), run.now, run.config.collection);
-  const reader: PageRun = { run, graph: run.graph, context, commit: commitContext(run), ruleErrors: new RuleErrors(), events: { signIns: 0, newSignIns: 0, quarantined: 0 }, unchecked: new Map(), progress };
+  const reader: PageRun = {
+    run,
+    graph: run.graph,
+    context,
+    commit: commitContext(run),
+    ruleErrors: new RuleErrors(),
+    events: { signIns: 0, newSignIns: 0, quarantined: 0 },
+    unchecked: new Map(),
+    progress,
+  };
   let report: StageReport;
   try {
     await readPages(reader, window.from, window.to);
@@ -81,10 +90,22 @@ async function readPages(p: PageRun, from: Date, to: Date): Promise<void> {
     if (page.quarantined.length > 0) run.logger.warn({ stream: STREAM, quarantined: page.quarantined.slice(0, 10) }, 'sign-in records quarantined');
     // Dedupe within the page too: the same record twice in one page is one event.
     const unique = [...new Map(page.events.map((e) => [e.id, e])).values()];
-    const unseen = new Set(await run.store.filterUnseen(run.tenant.name, STREAM, unique.map((e) => e.id)));
+    const unseen = new Set(
+      await run.store.filterUnseen(
+        run.tenant.name,
+        STREAM,
+        unique.map((e) => e.id),
+      ),
+    );
     const fresh = unique.filter((e) => unseen.has(e.id));
     p.events.newSignIns += fresh.length;
-    const findings = judge(run.rules, fresh.map((event) => ({ type: 'signIn' as const, event })), p.context, run.logger, p.ruleErrors);
+    const findings = judge(
+      run.rules,
+      fresh.map((event) => ({ type: 'signIn' as const, event })),
+      p.context,
+      run.logger,
+      p.ruleErrors,
+    );
     await commitBatch(p.commit, run.tenant.name, STREAM, findings, {
       seenIds: fresh.map((e) => e.id),
       seenExpiresAt: run.seenExpiresAt,

@@ -91,7 +91,17 @@ export function commitContext(run: ScanRun): CommitContext {
  */
 export function windowErrors(stream: string, window: ScanWindow): ScanError[] {
   const errors: ScanError[] = [];
-  if (window.gap) errors.push({ stage: stream, code: 'DATA_GAP', message: `${window.gap.reason}: records from ${window.gap.from.toISOString()} to ${window.gap.to.toISOString()} could not be read` });
-  if (window.futureWatermark) errors.push({ stage: stream, code: 'WATERMARK_IN_FUTURE', message: `stored watermark ${window.futureWatermark.toISOString()} is ahead of the clock; re-read the overlap instead` });
+  if (window.gap)
+    errors.push({
+      stage: stream,
+      code: 'DATA_GAP',
+      message: `${window.gap.reason}: records from ${window.gap.from.toISOString()} to ${window.gap.to.toISOString()} could not be read`,
+    });
+  if (window.futureWatermark)
+    errors.push({
+      stage: stream,
+      code: 'WATERMARK_IN_FUTURE',
+      message: `stored watermark ${window.futureWatermark.toISOString()} is ahead of the clock; re-read the overlap instead`,
+    });
   return errors;
 }

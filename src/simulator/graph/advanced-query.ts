@@ -26,7 +26,10 @@ function searchTerms(search: string): (item: object) => boolean {
     return { property: match[1] ?? '', term: (match[2] ?? '').toLowerCase() };
   });
   const hit = (item: object, t: { property: string; term: string }) =>
-    String(valueAt(item, t.property) ?? '').toLowerCase().split(/[^\p{L}\p{N}]+/u).some((word) => word.startsWith(t.term));
+    String(valueAt(item, t.property) ?? '')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .some((word) => word.startsWith(t.term));
   return (item) => (any ? terms.some((t) => hit(item, t)) : terms.every((t) => hit(item, t)));
 }
 
@@ -38,6 +41,10 @@ export function advancedQuery(endpoint: DocumentedEndpoint, call: GraphCall): Ad
   if (endpoint.family !== 'directory' || (search === undefined && !count)) return { search: undefined, count };
   const eventual = call.request.headers.consistencylevel?.toLowerCase() === 'eventual';
   if (!eventual && count) throw new ODataError('Request_BadRequest', '$count is not currently supported.');
-  if (!eventual) throw new ODataError('Request_BadRequest', "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+  if (!eventual)
+    throw new ODataError(
+      'Request_BadRequest',
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    );
   return { search: search === undefined ? undefined : searchTerms(search), count };
 }

@@ -96,7 +96,8 @@ function parseBatch(text: string): InnerRequest[] | string {
     if (seen.has(id.toLowerCase())) return `Batch request ids must be unique; '${id}' is repeated.`;
     seen.add(id.toLowerCase());
     if (typeof method !== 'string' || !METHODS.includes(method.toUpperCase())) return `Request '${id}' has an invalid method.`;
-    if (typeof url !== 'string' || url === '' || /^[a-z][a-z0-9+.-]*:/i.test(url)) return `Request '${id}' needs a url relative to the version, such as '/users'.`;
+    if (typeof url !== 'string' || url === '' || /^[a-z][a-z0-9+.-]*:/i.test(url))
+      return `Request '${id}' needs a url relative to the version, such as '/users'.`;
     const headers = isRecord(r.headers) ? Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), String(v)])) : {};
     if (r.body !== undefined && !headers['content-type']) return `Request '${id}' has a body but no Content-Type header.`;
     const dependsOn = Array.isArray(r.dependsOn) ? r.dependsOn.map(String) : [];

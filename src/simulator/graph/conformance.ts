@@ -9,8 +9,19 @@ import type { DocumentedEndpoint } from './documented.js';
 
 /** The names ASP.NET OData's AllowedQueryOptions gives the options in its message. */
 const VALIDATOR_NAMES: Readonly<Record<string, string>> = {
-  select: 'Select', filter: 'Filter', top: 'Top', skip: 'Skip', skiptoken: 'SkipToken', orderby: 'OrderBy',
-  count: 'Count', search: 'Search', expand: 'Expand', format: 'Format', deltatoken: 'DeltaToken', apply: 'Apply', compute: 'Compute',
+  select: 'Select',
+  filter: 'Filter',
+  top: 'Top',
+  skip: 'Skip',
+  skiptoken: 'SkipToken',
+  orderby: 'OrderBy',
+  count: 'Count',
+  search: 'Search',
+  expand: 'Expand',
+  format: 'Format',
+  deltatoken: 'DeltaToken',
+  apply: 'Apply',
+  compute: 'Compute',
 };
 
 /** A request reduced to what the documented rules allow. */
@@ -36,8 +47,15 @@ export function optionNotAllowed(endpoint: DocumentedEndpoint, option: string): 
 
 /** The directory's names for the operators, as its errors spell them ("NotEqualsMatch"). */
 const DIRECTORY_OPERATORS: Readonly<Record<string, string>> = {
-  eq: 'EqualsMatch', ne: 'NotEqualsMatch', ge: 'GreaterThanOrEqualsMatch', gt: 'GreaterThanMatch',
-  le: 'LessThanOrEqualsMatch', lt: 'LessThanMatch', startswith: 'StartsWithMatch', any: 'AnyMatch', isof: 'IsOfMatch',
+  eq: 'EqualsMatch',
+  ne: 'NotEqualsMatch',
+  ge: 'GreaterThanOrEqualsMatch',
+  gt: 'GreaterThanMatch',
+  le: 'LessThanOrEqualsMatch',
+  lt: 'LessThanMatch',
+  startswith: 'StartsWithMatch',
+  any: 'AnyMatch',
+  isof: 'IsOfMatch',
 };
 
 /**

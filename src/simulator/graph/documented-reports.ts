@@ -65,9 +65,16 @@ export const SIGN_INS_BETA: DocumentedEndpoint = {
 
 /** Properties v1.0's signIn does not have (as the simulator served them before issue 10). */
 export const SIGN_IN_BETA_ONLY: readonly string[] = [
-  'clientCredentialType', 'servicePrincipalCredentialKeyId', 'servicePrincipalCredentialThumbprint',
-  'federatedCredentialId', 'autonomousSystemNumber', 'uniqueTokenIdentifier', 'signInEventTypes',
-  'servicePrincipalName', 'resourceTenantId', 'homeTenantId',
+  'clientCredentialType',
+  'servicePrincipalCredentialKeyId',
+  'servicePrincipalCredentialThumbprint',
+  'federatedCredentialId',
+  'autonomousSystemNumber',
+  'uniqueTokenIdentifier',
+  'signInEventTypes',
+  'servicePrincipalName',
+  'resourceTenantId',
+  'homeTenantId',
 ];
 
 /** `GET /v1.0/auditLogs/signIns`: the same options; no beta-only property can be filtered. */

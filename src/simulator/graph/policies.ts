@@ -11,8 +11,12 @@ function isRecipientList(value: unknown): boolean {
     value.every((r: unknown) => {
       if (typeof r !== 'object' || r === null || !('emailAddress' in r)) return false;
       const email = (r as { emailAddress: unknown }).emailAddress;
-      return typeof email === 'object' && email !== null && typeof (email as { address?: unknown }).address === 'string' &&
-        /^[^@\s]+@[^@\s]+$/.test((email as { address: string }).address);
+      return (
+        typeof email === 'object' &&
+        email !== null &&
+        typeof (email as { address?: unknown }).address === 'string' &&
+        /^[^@\s]+@[^@\s]+$/.test((email as { address: string }).address)
+      );
     })
   );
 }

@@ -53,7 +53,8 @@ export async function handleGraph(request: SimRequest, context: GraphContext, is
   const clientId = verdict.claims.appid;
 
   const path = decodeURI(versioned[2] ?? '/');
-  if (path === '/$batch') return { ...(await graphBatch(request, context, versioned[1] as 'v1.0' | 'beta', (inner) => handleGraph(inner, context, issuer))), clientId };
+  if (path === '/$batch')
+    return { ...(await graphBatch(request, context, versioned[1] as 'v1.0' | 'beta', (inner) => handleGraph(inner, context, issuer))), clientId };
   const route = ROUTES.find((r) => r.pattern.test(path));
   if (!route) return { ...graphError(request, 400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`, now), clientId };
   if (request.method !== route.method) {
@@ -69,7 +70,13 @@ export async function handleGraph(request: SimRequest, context: GraphContext, is
     // the API answers with the licence error rather than a permission error.
     if (!context.state.licensed || !DIRECTORY_READ.slice(2).some((role) => roles.includes(role))) {
       return {
-        ...graphError(request, 403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license", now),
+        ...graphError(
+          request,
+          403,
+          'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+          "Neither tenant is B2C or tenant doesn't have premium license",
+          now,
+        ),
         clientId,
       };
     }

@@ -48,7 +48,9 @@ export function audit(options: {
       { ...options.target, userPrincipalName: null, groupType: null, modifiedProperties: options.modifiedProperties },
       ...(options.moreTargets ?? []).map((t) => ({ ...t, userPrincipalName: null, groupType: null, modifiedProperties: [] })),
     ],
-    additionalDetails: [{ key: 'User-Agent', value: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' }],
+    additionalDetails: [
+      { key: 'User-Agent', value: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' },
+    ],
   };
 }
 
@@ -69,7 +71,11 @@ export function keyDescription(keyId: string, keyType: 'Password' | 'AsymmetricX
  * API that defines the role; the client is named by ServicePrincipal.ObjectID, DisplayName and
  * AppId, and TargetId.ServicePrincipalNames holds the API's names when `resourceNames` is given.
  */
-export function appRoleAssignmentProperties(role: { id: string; value: string }, client: { id: string; appId: string; displayName: string }, resourceNames?: readonly string[]): Modified {
+export function appRoleAssignmentProperties(
+  role: { id: string; value: string },
+  client: { id: string; appId: string; displayName: string },
+  resourceNames?: readonly string[],
+): Modified {
   const s = (v: string): string => JSON.stringify(v);
   return [
     { displayName: 'AppRole.Id', oldValue: null, newValue: s(role.id) },
@@ -95,7 +101,12 @@ export function consentProperties(
   grant: { clientId: string; resourceId: string; scope: string; consentType?: 'AllPrincipals' | 'Principal'; principalId?: string | null },
   options: { scopeBefore?: string; clientAppId?: string } = {},
 ): Modified {
-  const entry = { clientId: grant.clientId, resourceId: grant.resourceId, consentType: grant.consentType ?? 'AllPrincipals', principalId: grant.principalId ?? null };
+  const entry = {
+    clientId: grant.clientId,
+    resourceId: grant.resourceId,
+    consentType: grant.consentType ?? 'AllPrincipals',
+    principalId: grant.principalId ?? null,
+  };
   const allUsers = entry.consentType === 'AllPrincipals' ? '"True"' : '"False"';
   const before = options.scopeBefore === undefined ? '[]' : `[${consentEntry(entry, options.scopeBefore)}]`;
   return [
@@ -113,7 +124,13 @@ export function consentProperties(
  * lists before and after (the grant is what was added), the client only by object id, its app id
  * and names null, and the API's own service principal names (which include its app id).
  */
-export function delegatedGrantProperties(grant: { scopeBefore: string | null; scopeAfter: string; consentType: 'AllPrincipals' | 'Principal'; clientId: string; resourceNames: readonly string[] }): Modified {
+export function delegatedGrantProperties(grant: {
+  scopeBefore: string | null;
+  scopeAfter: string;
+  consentType: 'AllPrincipals' | 'Principal';
+  clientId: string;
+  resourceNames: readonly string[];
+}): Modified {
   const s = (v: string): string => JSON.stringify(v);
   return [
     { displayName: 'DelegatedPermissionGrant.Scope', oldValue: grant.scopeBefore === null ? null : s(grant.scopeBefore), newValue: s(grant.scopeAfter) },

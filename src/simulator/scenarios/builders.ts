@@ -73,8 +73,12 @@ export function ownApp(options: OwnAppOptions): { app: Application; sp: ServiceP
     keyCredentials: options.keyCredentials ?? [],
     passwordCredentials: options.passwordCredentials ?? [],
     requiredResourceAccess: [
-      ...(options.graphRoles?.length ? [{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: options.graphRoles.map((id) => ({ id, type: 'Role' as const })) }] : []),
-      ...(options.exchangeRoles?.length ? [{ resourceAppId: '00000002-0000-0ff1-ce00-000000000000', resourceAccess: options.exchangeRoles.map((id) => ({ id, type: 'Role' as const })) }] : []),
+      ...(options.graphRoles?.length
+        ? [{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: options.graphRoles.map((id) => ({ id, type: 'Role' as const })) }]
+        : []),
+      ...(options.exchangeRoles?.length
+        ? [{ resourceAppId: '00000002-0000-0ff1-ce00-000000000000', resourceAccess: options.exchangeRoles.map((id) => ({ id, type: 'Role' as const })) }]
+        : []),
     ],
   };
   return { app, sp: servicePrincipalFor(options.tenantId, appId, options.displayName, options.tenantId, 'AzureADMyOrg') };

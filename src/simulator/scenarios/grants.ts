@@ -30,18 +30,37 @@ const USER = { id: guid('northwind/user/dana'), userPrincipalName: 'dana@northwi
 export function grantsScenario(now: Date): Scenario {
   const ms = microsoftServicePrincipals(NORTHWIND_TENANT_ID);
   const { exchange, graph } = ms;
-  const cert = (name: string) => makeScenarioCertificate({ commonName: name, notBefore: daysFrom(now, -20), notAfter: daysFrom(now, 160), keyLabel: `northwind/${name}` });
+  const cert = (name: string) =>
+    makeScenarioCertificate({ commonName: name, notBefore: daysFrom(now, -20), notAfter: daysFrom(now, 160), keyLabel: `northwind/${name}` });
   const mk = (displayName: string) => {
     const c = cert(displayName);
-    return ownApp({ tenantId: NORTHWIND_TENANT_ID, displayName, created: daysFrom(now, -20), domain: DOMAIN, keyCredentials: [certificateCredential(`northwind/${displayName}`, c, `CN=${displayName}`)] });
+    return ownApp({
+      tenantId: NORTHWIND_TENANT_ID,
+      displayName,
+      created: daysFrom(now, -20),
+      domain: DOMAIN,
+      keyCredentials: [certificateCredential(`northwind/${displayName}`, c, `CN=${displayName}`)],
+    });
   };
   const sync = mk('Northwind Mail Sync');
   const helpdesk = mk('Northwind Helpdesk Mail');
   const poller = mk('Northwind IMAP Poller');
 
-  const syncGrant: OAuth2PermissionGrant = { id: guid('northwind/grant/sync'), clientId: sync.sp.id, consentType: 'AllPrincipals', principalId: null, resourceId: graph.id, scope: 'User.Read Mail.ReadWrite' };
+  const syncGrant: OAuth2PermissionGrant = {
+    id: guid('northwind/grant/sync'),
+    clientId: sync.sp.id,
+    consentType: 'AllPrincipals',
+    principalId: null,
+    resourceId: graph.id,
+    scope: 'User.Read Mail.ReadWrite',
+  };
   const helpdeskGrant: OAuth2PermissionGrant = {
-    id: guid('northwind/grant/helpdesk'), clientId: helpdesk.sp.id, consentType: 'Principal', principalId: USER.id, resourceId: graph.id, scope: 'User.Read IMAP.AccessAsUser.All SMTP.Send offline_access',
+    id: guid('northwind/grant/helpdesk'),
+    clientId: helpdesk.sp.id,
+    consentType: 'Principal',
+    principalId: USER.id,
+    resourceId: graph.id,
+    scope: 'User.Read IMAP.AccessAsUser.All SMTP.Send offline_access',
   };
   const graphTarget = { id: graph.id, displayName: graph.displayName, type: 'ServicePrincipal' as const };
 
@@ -54,18 +73,62 @@ export function grantsScenario(now: Date): Scenario {
     namedLocations: [],
     signIns: [],
     directoryAudits: [
-      audit({ label: 'northwind/sync-grant', at: daysFrom(now, -0.5), activity: 'Add delegated permission grant', operationType: 'Assign', actor: ADMIN, target: graphTarget,
-        modifiedProperties: delegatedGrantProperties({ scopeBefore: 'User.Read', scopeAfter: syncGrant.scope, consentType: 'AllPrincipals', clientId: sync.sp.id, resourceNames: graph.servicePrincipalNames }),
-        moreTargets: [{ id: sync.sp.id, displayName: null, type: 'ServicePrincipal' }] }),
-      audit({ label: 'northwind/helpdesk-consent', correlationLabel: 'northwind/helpdesk', at: daysFrom(now, -0.4), activity: 'Consent to application', operationType: 'Assign', actor: USER,
+      audit({
+        label: 'northwind/sync-grant',
+        at: daysFrom(now, -0.5),
+        activity: 'Add delegated permission grant',
+        operationType: 'Assign',
+        actor: ADMIN,
+        target: graphTarget,
+        modifiedProperties: delegatedGrantProperties({
+          scopeBefore: 'User.Read',
+          scopeAfter: syncGrant.scope,
+          consentType: 'AllPrincipals',
+          clientId: sync.sp.id,
+          resourceNames: graph.servicePrincipalNames,
+        }),
+        moreTargets: [{ id: sync.sp.id, displayName: null, type: 'ServicePrincipal' }],
+      }),
+      audit({
+        label: 'northwind/helpdesk-consent',
+        correlationLabel: 'northwind/helpdesk',
+        at: daysFrom(now, -0.4),
+        activity: 'Consent to application',
+        operationType: 'Assign',
+        actor: USER,
         target: { id: helpdesk.sp.id, displayName: helpdesk.sp.displayName, type: 'ServicePrincipal' },
-        modifiedProperties: consentProperties(helpdeskGrant, { scopeBefore: 'User.Read', clientAppId: helpdesk.sp.appId }) }),
-      audit({ label: 'northwind/helpdesk-grant', correlationLabel: 'northwind/helpdesk', at: daysFrom(now, -0.4), activity: 'Add delegated permission grant', operationType: 'Assign', actor: USER, target: graphTarget,
-        modifiedProperties: delegatedGrantProperties({ scopeBefore: ' User.Read', scopeAfter: ` ${helpdeskGrant.scope}`, consentType: 'Principal', clientId: helpdesk.sp.id, resourceNames: graph.servicePrincipalNames }),
-        moreTargets: [{ id: helpdesk.sp.id, displayName: null, type: 'ServicePrincipal' }] }),
-      audit({ label: 'northwind/poller-imap', at: daysFrom(now, -0.2), activity: 'Add app role assignment to service principal', operationType: 'Assign', actor: ADMIN,
+        modifiedProperties: consentProperties(helpdeskGrant, { scopeBefore: 'User.Read', clientAppId: helpdesk.sp.appId }),
+      }),
+      audit({
+        label: 'northwind/helpdesk-grant',
+        correlationLabel: 'northwind/helpdesk',
+        at: daysFrom(now, -0.4),
+        activity: 'Add delegated permission grant',
+        operationType: 'Assign',
+        actor: USER,
+        target: graphTarget,
+        modifiedProperties: delegatedGrantProperties({
+          scopeBefore: ' User.Read',
+          scopeAfter: ` ${helpdeskGrant.scope}`,
+          consentType: 'Principal',
+          clientId: helpdesk.sp.id,
+          resourceNames: graph.servicePrincipalNames,
+        }),
+        moreTargets: [{ id: helpdesk.sp.id, displayName: null, type: 'ServicePrincipal' }],
+      }),
+      audit({
+        label: 'northwind/poller-imap',
+        at: daysFrom(now, -0.2),
+        activity: 'Add app role assignment to service principal',
+        operationType: 'Assign',
+        actor: ADMIN,
         target: { id: exchange.id, displayName: exchange.displayName, type: 'ServicePrincipal' },
-        modifiedProperties: appRoleAssignmentProperties({ id: EXCHANGE_PROTOCOL_ROLE.imapAccessAsApp, value: 'IMAP.AccessAsApp' }, { id: poller.sp.id, appId: poller.sp.appId, displayName: poller.sp.displayName }, exchange.servicePrincipalNames) }),
+        modifiedProperties: appRoleAssignmentProperties(
+          { id: EXCHANGE_PROTOCOL_ROLE.imapAccessAsApp, value: 'IMAP.AccessAsApp' },
+          { id: poller.sp.id, appId: poller.sp.appId, displayName: poller.sp.displayName },
+          exchange.servicePrincipalNames,
+        ),
+      }),
     ],
   };
 }

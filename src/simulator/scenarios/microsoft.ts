@@ -62,12 +62,23 @@ export const SCOPE = {
 } as const;
 
 function role(id: string, value: string, displayName: string): AppRole {
-  return { id, value, displayName, description: `Allows the app to ${displayName.toLowerCase()} without a signed-in user.`, allowedMemberTypes: ['Application'], isEnabled: true, origin: 'Application' };
+  return {
+    id,
+    value,
+    displayName,
+    description: `Allows the app to ${displayName.toLowerCase()} without a signed-in user.`,
+    allowedMemberTypes: ['Application'],
+    isEnabled: true,
+    origin: 'Application',
+  };
 }
 
 function scope(id: string, value: string, displayName: string, type: 'Admin' | 'User'): PermissionScope {
   return {
-    id, value, type, isEnabled: true,
+    id,
+    value,
+    type,
+    isEnabled: true,
     adminConsentDisplayName: displayName,
     adminConsentDescription: `Allows the app to ${displayName.toLowerCase()} on behalf of the signed-in user.`,
     userConsentDisplayName: displayName,
@@ -97,36 +108,50 @@ function firstParty(tenantId: string, appId: string, displayName: string, names:
 
 /** Office 365 Exchange Online, Microsoft Graph and two more first-party service principals. */
 export function microsoftServicePrincipals(tenantId: string): { exchange: ServicePrincipal; graph: ServicePrincipal; all: ServicePrincipal[] } {
-  const exchange = firstParty(tenantId, EXCHANGE_APP_ID, 'Office 365 Exchange Online', ['https://outlook.office365.com/', 'https://outlook.office.com'], [
-    role(ROLE.fullAccessAsApp, 'full_access_as_app', 'Use Exchange Web Services with full access to all mailboxes'),
-    role(ROLE.exchangeManageAsApp, 'Exchange.ManageAsApp', 'Manage Exchange As Application'),
-    role(EXCHANGE_PROTOCOL_ROLE.imapAccessAsApp, 'IMAP.AccessAsApp', 'Access mailboxes via IMAP'),
-    role(EXCHANGE_PROTOCOL_ROLE.popAccessAsApp, 'POP.AccessAsApp', 'Access mailboxes via POP'),
-    role(EXCHANGE_PROTOCOL_ROLE.smtpSendAsApp, 'SMTP.SendAsApp', 'Send mail as any mailbox via SMTP AUTH'),
-  ], [scope(SCOPE.exchangeEwsAccessAsUserAll, 'EWS.AccessAsUser.All', 'Access mailboxes as the signed-in user via Exchange Web Services', 'User')]);
-  const graph = firstParty(tenantId, GRAPH_APP_ID, 'Microsoft Graph', ['https://graph.microsoft.com/', 'https://graph.microsoft.com'], [
-    role(ROLE.mailRead, 'Mail.Read', 'Read mail in all mailboxes'),
-    role(ROLE.mailReadWrite, 'Mail.ReadWrite', 'Read and write mail in all mailboxes'),
-    role(ROLE.mailSend, 'Mail.Send', 'Send mail as any user'),
-    role(ROLE.mailReadBasicAll, 'Mail.ReadBasic.All', 'Read basic mail in all mailboxes'),
-    role(ROLE.mailboxSettingsReadWrite, 'MailboxSettings.ReadWrite', 'Read and write all user mailbox settings'),
-    role(ROLE.calendarsRead, 'Calendars.Read', 'Read calendars in all mailboxes'),
-    role(ROLE.contactsRead, 'Contacts.Read', 'Read contacts in all mailboxes'),
-    role(ROLE.userReadAll, 'User.Read.All', 'Read all users full profiles'),
-    role(ROLE.groupReadAll, 'Group.Read.All', 'Read all groups'),
-    role(ROLE.directoryReadAll, 'Directory.Read.All', 'Read directory data'),
-    role(ROLE.applicationReadAll, 'Application.Read.All', 'Read all applications'),
-    role(ROLE.auditLogReadAll, 'AuditLog.Read.All', 'Read all audit log data'),
-    role(ROLE.policyReadAll, 'Policy.Read.All', "Read your organization's policies"),
-  ], [
-    scope(SCOPE.graphEwsAccessAsUserAll, 'EWS.AccessAsUser.All', 'Access mailboxes as the signed-in user via Exchange Web Services', 'User'),
-    scope(SCOPE.graphMailRead, 'Mail.Read', 'Read user mail', 'User'),
-    scope(SCOPE.graphMailReadWrite, 'Mail.ReadWrite', 'Read and write access to user mail', 'User'),
-    scope(SCOPE.graphUserRead, 'User.Read', 'Sign in and read user profile', 'User'),
-    scope(SCOPE.graphImapAccessAsUserAll, 'IMAP.AccessAsUser.All', 'Read and write access to mailboxes via IMAP', 'User'),
-    scope(SCOPE.graphPopAccessAsUserAll, 'POP.AccessAsUser.All', 'Read and write access to mailboxes via POP', 'User'),
-    scope(SCOPE.graphSmtpSend, 'SMTP.Send', 'Send emails from mailboxes using SMTP AUTH', 'User'),
-  ]);
+  const exchange = firstParty(
+    tenantId,
+    EXCHANGE_APP_ID,
+    'Office 365 Exchange Online',
+    ['https://outlook.office365.com/', 'https://outlook.office.com'],
+    [
+      role(ROLE.fullAccessAsApp, 'full_access_as_app', 'Use Exchange Web Services with full access to all mailboxes'),
+      role(ROLE.exchangeManageAsApp, 'Exchange.ManageAsApp', 'Manage Exchange As Application'),
+      role(EXCHANGE_PROTOCOL_ROLE.imapAccessAsApp, 'IMAP.AccessAsApp', 'Access mailboxes via IMAP'),
+      role(EXCHANGE_PROTOCOL_ROLE.popAccessAsApp, 'POP.AccessAsApp', 'Access mailboxes via POP'),
+      role(EXCHANGE_PROTOCOL_ROLE.smtpSendAsApp, 'SMTP.SendAsApp', 'Send mail as any mailbox via SMTP AUTH'),
+    ],
+    [scope(SCOPE.exchangeEwsAccessAsUserAll, 'EWS.AccessAsUser.All', 'Access mailboxes as the signed-in user via Exchange Web Services', 'User')],
+  );
+  const graph = firstParty(
+    tenantId,
+    GRAPH_APP_ID,
+    'Microsoft Graph',
+    ['https://graph.microsoft.com/', 'https://graph.microsoft.com'],
+    [
+      role(ROLE.mailRead, 'Mail.Read', 'Read mail in all mailboxes'),
+      role(ROLE.mailReadWrite, 'Mail.ReadWrite', 'Read and write mail in all mailboxes'),
+      role(ROLE.mailSend, 'Mail.Send', 'Send mail as any user'),
+      role(ROLE.mailReadBasicAll, 'Mail.ReadBasic.All', 'Read basic mail in all mailboxes'),
+      role(ROLE.mailboxSettingsReadWrite, 'MailboxSettings.ReadWrite', 'Read and write all user mailbox settings'),
+      role(ROLE.calendarsRead, 'Calendars.Read', 'Read calendars in all mailboxes'),
+      role(ROLE.contactsRead, 'Contacts.Read', 'Read contacts in all mailboxes'),
+      role(ROLE.userReadAll, 'User.Read.All', 'Read all users full profiles'),
+      role(ROLE.groupReadAll, 'Group.Read.All', 'Read all groups'),
+      role(ROLE.directoryReadAll, 'Directory.Read.All', 'Read directory data'),
+      role(ROLE.applicationReadAll, 'Application.Read.All', 'Read all applications'),
+      role(ROLE.auditLogReadAll, 'AuditLog.Read.All', 'Read all audit log data'),
+      role(ROLE.policyReadAll, 'Policy.Read.All', "Read your organization's policies"),
+    ],
+    [
+      scope(SCOPE.graphEwsAccessAsUserAll, 'EWS.AccessAsUser.All', 'Access mailboxes as the signed-in user via Exchange Web Services', 'User'),
+      scope(SCOPE.graphMailRead, 'Mail.Read', 'Read user mail', 'User'),
+      scope(SCOPE.graphMailReadWrite, 'Mail.ReadWrite', 'Read and write access to user mail', 'User'),
+      scope(SCOPE.graphUserRead, 'User.Read', 'Sign in and read user profile', 'User'),
+      scope(SCOPE.graphImapAccessAsUserAll, 'IMAP.AccessAsUser.All', 'Read and write access to mailboxes via IMAP', 'User'),
+      scope(SCOPE.graphPopAccessAsUserAll, 'POP.AccessAsUser.All', 'Read and write access to mailboxes via POP', 'User'),
+      scope(SCOPE.graphSmtpSend, 'SMTP.Send', 'Send emails from mailboxes using SMTP AUTH', 'User'),
+    ],
+  );
   const sharePoint = firstParty(tenantId, SHAREPOINT_APP_ID, 'Office 365 SharePoint Online', ['https://microsoft.sharepoint-df.com'], [], []);
   const management = firstParty(tenantId, MANAGEMENT_APIS_APP_ID, 'Office 365 Management APIs', ['https://manage.office.com'], [], []);
   return { exchange, graph, all: [exchange, graph, sharePoint, management] };

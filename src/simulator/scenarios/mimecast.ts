@@ -21,11 +21,31 @@ const ADMIN = { id: guid('contoso/user/admin'), userPrincipalName: 'admin@contos
 function namedLocations(now: Date): NamedLocation[] {
   const at = daysFrom(now, -90).toISOString();
   return [
-    { '@odata.type': '#microsoft.graph.ipNamedLocation', id: guid('contoso/nl/hq'), displayName: 'Contoso HQ', createdDateTime: at, modifiedDateTime: at, isTrusted: true,
-      ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: CONTOSO_OFFICE.cidr }, { '@odata.type': '#microsoft.graph.iPv6CidrRange', cidrAddress: CONTOSO_OFFICE_V6 }] },
+    {
+      '@odata.type': '#microsoft.graph.ipNamedLocation',
+      id: guid('contoso/nl/hq'),
+      displayName: 'Contoso HQ',
+      createdDateTime: at,
+      modifiedDateTime: at,
+      isTrusted: true,
+      ipRanges: [
+        { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: CONTOSO_OFFICE.cidr },
+        { '@odata.type': '#microsoft.graph.iPv6CidrRange', cidrAddress: CONTOSO_OFFICE_V6 },
+      ],
+    },
     // Host bits set on purpose (195.130.217.17/24), as in Microsoft's own example.
-    { '@odata.type': '#microsoft.graph.ipNamedLocation', id: guid('contoso/nl/mimecast-eu'), displayName: 'Mimecast EU', createdDateTime: at, modifiedDateTime: at, isTrusted: false,
-      ipRanges: ['195.130.217.17/24', '91.220.42.0/24', '146.101.78.0/24'].map((cidrAddress) => ({ '@odata.type': '#microsoft.graph.iPv4CidrRange' as const, cidrAddress })) },
+    {
+      '@odata.type': '#microsoft.graph.ipNamedLocation',
+      id: guid('contoso/nl/mimecast-eu'),
+      displayName: 'Mimecast EU',
+      createdDateTime: at,
+      modifiedDateTime: at,
+      isTrusted: false,
+      ipRanges: ['195.130.217.17/24', '91.220.42.0/24', '146.101.78.0/24'].map((cidrAddress) => ({
+        '@odata.type': '#microsoft.graph.iPv4CidrRange' as const,
+        cidrAddress,
+      })),
+    },
   ];
 }
 
@@ -35,8 +55,14 @@ function attackerSignIns(sp: ServicePrincipal, exchange: ServicePrincipal, thumb
     const network = (i % 6 === 5 ? FOREIGN_HOSTING[1] : FOREIGN_HOSTING[0]) ?? CONTOSO_OFFICE;
     const failed = i === 0 || i === 1 || i === 7;
     return signIn({
-      label: `contoso/attacker/${i}`, at: new Date(now.getTime() - DAY_IN_MS + 3_600_000 + i * 7_000_000), sp, resource: exchange, tenantId: CONTOSO_TENANT_ID,
-      ip: addressIn(network, 40 + i), asn: network.asn, location: network.location,
+      label: `contoso/attacker/${i}`,
+      at: new Date(now.getTime() - DAY_IN_MS + 3_600_000 + i * 7_000_000),
+      sp,
+      resource: exchange,
+      tenantId: CONTOSO_TENANT_ID,
+      ip: addressIn(network, 40 + i),
+      asn: network.asn,
+      location: network.location,
       credential: { type: i % 4 === 3 ? 'clientAssertion' : 'certificate', keyId: VENDOR_KEY_ID, thumbprint },
       ...(failed ? { errorCode: 700027, failureReason: 'Client assertion contains an invalid signature.' } : {}),
     });
@@ -44,11 +70,25 @@ function attackerSignIns(sp: ServicePrincipal, exchange: ServicePrincipal, thumb
 }
 
 /** Daily sign-ins of an own app from the Contoso office for the last 7 days. */
-function officeSignIns(sp: ServicePrincipal, resource: ServicePrincipal, credential: { type: SignIn['clientCredentialType']; keyId: string; thumbprint: string }, now: Date): SignIn[] {
-  return Array.from({ length: 7 }, (_, d) => signIn({
-    label: `contoso/${sp.displayName}/${d}`, at: new Date(now.getTime() - (7 - d) * DAY_IN_MS + 5 * 3_600_000), sp, resource, tenantId: CONTOSO_TENANT_ID,
-    ip: addressIn(CONTOSO_OFFICE, 20 + d), asn: CONTOSO_OFFICE.asn, location: CONTOSO_OFFICE.location, credential,
-  }));
+function officeSignIns(
+  sp: ServicePrincipal,
+  resource: ServicePrincipal,
+  credential: { type: SignIn['clientCredentialType']; keyId: string; thumbprint: string },
+  now: Date,
+): SignIn[] {
+  return Array.from({ length: 7 }, (_, d) =>
+    signIn({
+      label: `contoso/${sp.displayName}/${d}`,
+      at: new Date(now.getTime() - (7 - d) * DAY_IN_MS + 5 * 3_600_000),
+      sp,
+      resource,
+      tenantId: CONTOSO_TENANT_ID,
+      ip: addressIn(CONTOSO_OFFICE, 20 + d),
+      asn: CONTOSO_OFFICE.asn,
+      location: CONTOSO_OFFICE.location,
+      credential,
+    }),
+  );
 }
 
 /** The Mimecast-like incident scenario, relative to `now`. */
@@ -69,13 +109,29 @@ export function mimecastScenario(now: Date): Scenario {
 
   const mk = (displayName: string, createdDaysAgo: number, extra: Partial<Parameters<typeof ownApp>[0]>) =>
     ownApp({ tenantId: CONTOSO_TENANT_ID, displayName, created: daysFrom(now, -createdDaysAgo), domain: DOMAIN, ...extra });
-  const hr = mk('Contoso HR Sync', 400, { keyCredentials: [certificateCredential('contoso/hr', hrCert, 'CN=Contoso HR Sync')], passwordCredentials: [hrSecret], graphRoles: [ROLE.userReadAll] });
-  const archiver = mk('Contoso Mail Archiver', 500, { passwordCredentials: [secretCredential('contoso/archiver', 'archiver', daysFrom(now, -170), daysFrom(now, 10), 'Arc')], graphRoles: [ROLE.mailRead] });
-  const legacy = mk('Legacy Reporting', 900, { passwordCredentials: [secretCredential('contoso/legacy', 'reporting', daysFrom(now, -760), daysFrom(now, -30), 'Leg')] });
-  const backup = mk('Contoso Backup', 700, { keyCredentials: [certificateCredential('contoso/backup', backupCert, 'CN=Contoso Backup')], graphRoles: [ROLE.mailReadWrite] });
-  const intranet = mk('Contoso Intranet Sync', 300, { keyCredentials: [certificateCredential('contoso/intranet', sharedCert, 'CN=Contoso Shared Automation')] });
+  const hr = mk('Contoso HR Sync', 400, {
+    keyCredentials: [certificateCredential('contoso/hr', hrCert, 'CN=Contoso HR Sync')],
+    passwordCredentials: [hrSecret],
+    graphRoles: [ROLE.userReadAll],
+  });
+  const archiver = mk('Contoso Mail Archiver', 500, {
+    passwordCredentials: [secretCredential('contoso/archiver', 'archiver', daysFrom(now, -170), daysFrom(now, 10), 'Arc')],
+    graphRoles: [ROLE.mailRead],
+  });
+  const legacy = mk('Legacy Reporting', 900, {
+    passwordCredentials: [secretCredential('contoso/legacy', 'reporting', daysFrom(now, -760), daysFrom(now, -30), 'Leg')],
+  });
+  const backup = mk('Contoso Backup', 700, {
+    keyCredentials: [certificateCredential('contoso/backup', backupCert, 'CN=Contoso Backup')],
+    graphRoles: [ROLE.mailReadWrite],
+  });
+  const intranet = mk('Contoso Intranet Sync', 300, {
+    keyCredentials: [certificateCredential('contoso/intranet', sharedCert, 'CN=Contoso Shared Automation')],
+  });
   const reports = mk('Contoso Reports Export', 250, { keyCredentials: [certificateCredential('contoso/reports', sharedCert, 'CN=Contoso Shared Automation')] });
-  const helpdesk = mk('Contoso Helpdesk Connector', 350, { keyCredentials: [certificateCredential('contoso/helpdesk', expiringCert, 'CN=Contoso Helpdesk Connector')] });
+  const helpdesk = mk('Contoso Helpdesk Connector', 350, {
+    keyCredentials: [certificateCredential('contoso/helpdesk', expiringCert, 'CN=Contoso Helpdesk Connector')],
+  });
   const addIn = mk('Contoso Legacy Outlook Add-in', 1200, {});
   // Reads one support mailbox over IMAP and nothing else: mailbox-capable through IMAP alone.
   const poller = mk('Contoso Support Inbox Poller', 200, {
@@ -89,7 +145,14 @@ export function mimecastScenario(now: Date): Scenario {
     passwordCredentials: [secretCredential('contoso/partner-sp', 'sp-secret', daysFrom(now, -5), daysFrom(now, 360), 'Pc1')],
   };
 
-  const grant: OAuth2PermissionGrant = { id: guid('contoso/grant/ews'), clientId: addIn.sp.id, consentType: 'AllPrincipals', principalId: null, resourceId: exchange.id, scope: 'EWS.AccessAsUser.All' };
+  const grant: OAuth2PermissionGrant = {
+    id: guid('contoso/grant/ews'),
+    clientId: addIn.sp.id,
+    consentType: 'AllPrincipals',
+    principalId: null,
+    resourceId: exchange.id,
+    scope: 'EWS.AccessAsUser.All',
+  };
   const hrCredential = { type: 'certificate' as const, keyId: hr.app.keyCredentials[0]?.keyId ?? '', thumbprint: hrCert.thumbprintSha1 };
   const archiverCredential = { type: 'clientSecret' as const, keyId: archiver.app.passwordCredentials[0]?.keyId ?? '', thumbprint: '' };
 
@@ -114,15 +177,45 @@ export function mimecastScenario(now: Date): Scenario {
       ...officeSignIns(archiver.sp, graph, archiverCredential, now),
     ],
     directoryAudits: [
-      audit({ label: 'contoso/hr-secret', at: hrSecretAdded, activity: CERTIFICATES_AND_SECRETS_ACTIVITY, operationType: 'Update', actor: ADMIN,
-        target: { id: hr.app.id, displayName: hr.app.displayName, type: 'Application' }, modifiedProperties: keyDescription(hrSecret.keyId, 'Password', 'automation') }),
-      audit({ label: 'contoso/partner-sp-secret', at: daysFrom(now, -5), activity: 'Add service principal credentials', operationType: 'Update', actor: ADMIN,
-        target: { id: partner.id, displayName: partner.displayName, type: 'ServicePrincipal' }, modifiedProperties: keyDescription(partner.passwordCredentials[0]?.keyId ?? '', 'Password', 'sp-secret') }),
-      audit({ label: 'contoso/consent-addin', at: daysFrom(now, -6), activity: 'Consent to application', operationType: 'Assign', actor: ADMIN,
-        target: { id: addIn.sp.id, displayName: addIn.sp.displayName, type: 'ServicePrincipal' }, modifiedProperties: consentProperties(grant) }),
-      audit({ label: 'contoso/backup-mail', at: daysFrom(now, -4), activity: 'Add app role assignment to service principal', operationType: 'Assign', actor: ADMIN,
+      audit({
+        label: 'contoso/hr-secret',
+        at: hrSecretAdded,
+        activity: CERTIFICATES_AND_SECRETS_ACTIVITY,
+        operationType: 'Update',
+        actor: ADMIN,
+        target: { id: hr.app.id, displayName: hr.app.displayName, type: 'Application' },
+        modifiedProperties: keyDescription(hrSecret.keyId, 'Password', 'automation'),
+      }),
+      audit({
+        label: 'contoso/partner-sp-secret',
+        at: daysFrom(now, -5),
+        activity: 'Add service principal credentials',
+        operationType: 'Update',
+        actor: ADMIN,
+        target: { id: partner.id, displayName: partner.displayName, type: 'ServicePrincipal' },
+        modifiedProperties: keyDescription(partner.passwordCredentials[0]?.keyId ?? '', 'Password', 'sp-secret'),
+      }),
+      audit({
+        label: 'contoso/consent-addin',
+        at: daysFrom(now, -6),
+        activity: 'Consent to application',
+        operationType: 'Assign',
+        actor: ADMIN,
+        target: { id: addIn.sp.id, displayName: addIn.sp.displayName, type: 'ServicePrincipal' },
+        modifiedProperties: consentProperties(grant),
+      }),
+      audit({
+        label: 'contoso/backup-mail',
+        at: daysFrom(now, -4),
+        activity: 'Add app role assignment to service principal',
+        operationType: 'Assign',
+        actor: ADMIN,
         target: { id: graph.id, displayName: graph.displayName, type: 'ServicePrincipal' },
-        modifiedProperties: appRoleAssignmentProperties({ id: ROLE.mailReadWrite, value: 'Mail.ReadWrite' }, { id: backup.sp.id, appId: backup.sp.appId, displayName: backup.sp.displayName }) }),
+        modifiedProperties: appRoleAssignmentProperties(
+          { id: ROLE.mailReadWrite, value: 'Mail.ReadWrite' },
+          { id: backup.sp.id, appId: backup.sp.appId, displayName: backup.sp.displayName },
+        ),
+      }),
     ],
   };
 }

@@ -15,8 +15,21 @@ const NONE: readonly never[] = Object.freeze([]);
 const NO_COORDINATES: Readonly<GeoCoordinates> = Object.freeze({ altitude: null, latitude: null, longitude: null });
 const SERVICE_PRINCIPAL_EVENT: readonly string[] = Object.freeze(['servicePrincipal']);
 const SUCCESS: Readonly<SignInStatus> = Object.freeze({ errorCode: 0, failureReason: null, additionalDetails: null });
-const NO_DEVICE: Readonly<DeviceDetail> = Object.freeze({ deviceId: '', displayName: '', operatingSystem: '', browser: '', isCompliant: false, isManaged: false, trustType: '' });
-const NO_MANAGED_IDENTITY: Readonly<ManagedServiceIdentity> = Object.freeze({ msiType: 'none', associatedResourceId: null, federatedTokenId: null, federatedTokenIssuer: null });
+const NO_DEVICE: Readonly<DeviceDetail> = Object.freeze({
+  deviceId: '',
+  displayName: '',
+  operatingSystem: '',
+  browser: '',
+  isCompliant: false,
+  isManaged: false,
+  trustType: '',
+});
+const NO_MANAGED_IDENTITY: Readonly<ManagedServiceIdentity> = Object.freeze({
+  msiType: 'none',
+  associatedResourceId: null,
+  federatedTokenId: null,
+  federatedTokenIssuer: null,
+});
 const NO_PRIVATE_LINK: Readonly<PrivateLinkDetails> = Object.freeze({ policyId: '', policyName: '', policyTenantId: '', resourceId: '' });
 const NOT_AGENTIC: Readonly<AgentSignIn> = Object.freeze({ agentType: 'notAgentic', agentSubjectType: 'notAgentic', agentSubjectParentId: null });
 

@@ -35,7 +35,10 @@ function rand(seed: number, a: number, b: number): number {
 
 /** A fast deterministic GUID (no hashing library in the hot loop). */
 function fastGuid(seed: number, kind: number, i: number): string {
-  const hex = (n: number): string => Math.floor(rand(seed, i, kind * 4 + n) * 4_294_967_296).toString(16).padStart(8, '0');
+  const hex = (n: number): string =>
+    Math.floor(rand(seed, i, kind * 4 + n) * 4_294_967_296)
+      .toString(16)
+      .padStart(8, '0');
   const [a, b, c, d] = [hex(0), hex(1), hex(2), hex(3)];
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-a${c.slice(1, 4)}-${c.slice(4)}${d}`;
 }
@@ -57,25 +60,65 @@ export function syntheticScenario(options: SyntheticScenarioOptions): Scenario {
     const own = i < appCount;
     const appId = fastGuid(seed, 1, i);
     const owner = own ? tenantId : `ffffffff-0000-4000-8000-${(Math.floor(rand(seed, i, 2) * 20) + 1).toString(16).padStart(12, '0')}`;
-    const sp: ServicePrincipal = { ...servicePrincipalFor(tenantId, appId, `Synthetic App ${i}`, owner, own ? 'AzureADMyOrg' : 'AzureADMultipleOrgs'), id: fastGuid(seed, 2, i) };
+    const sp: ServicePrincipal = {
+      ...servicePrincipalFor(tenantId, appId, `Synthetic App ${i}`, owner, own ? 'AzureADMyOrg' : 'AzureADMultipleOrgs'),
+      id: fastGuid(seed, 2, i),
+    };
     const created = new Date(now.getTime() - Math.floor(rand(seed, i, 3) * 1000) * DAY_IN_MS);
     const credentialRoll = rand(seed, i, 4);
     if (own) {
       const start = new Date(now.getTime() - Math.floor(rand(seed, i, 5) * 400) * DAY_IN_MS);
       const end = new Date(start.getTime() + (credentialRoll < 0.3 ? 365 : 180) * DAY_IN_MS);
       applications.push({
-        id: fastGuid(seed, 3, i), appId, displayName: sp.displayName, createdDateTime: created.toISOString(), signInAudience: 'AzureADMyOrg',
-        publisherDomain: 'synthetic.onmicrosoft.com', requiredResourceAccess: [],
-        keyCredentials: credentialRoll < 0.3
-          ? [{ keyId: fastGuid(seed, 4, i), customKeyIdentifier: Buffer.from(fastGuid(seed, 5, i).replace(/-/g, '').slice(0, 40), 'hex').toString('base64'), displayName: `CN=${sp.displayName}`,
-              startDateTime: start.toISOString(), endDateTime: end.toISOString(), type: 'AsymmetricX509Cert', usage: 'Verify', key: null }]
-          : [],
-        passwordCredentials: credentialRoll >= 0.3 && credentialRoll < 0.5
-          ? [{ keyId: fastGuid(seed, 6, i), customKeyIdentifier: null, displayName: 'secret', hint: 'Syn', startDateTime: start.toISOString(), endDateTime: end.toISOString(), secretText: null }]
-          : [],
+        id: fastGuid(seed, 3, i),
+        appId,
+        displayName: sp.displayName,
+        createdDateTime: created.toISOString(),
+        signInAudience: 'AzureADMyOrg',
+        publisherDomain: 'synthetic.onmicrosoft.com',
+        requiredResourceAccess: [],
+        keyCredentials:
+          credentialRoll < 0.3
+            ? [
+                {
+                  keyId: fastGuid(seed, 4, i),
+                  customKeyIdentifier: Buffer.from(fastGuid(seed, 5, i).replace(/-/g, '').slice(0, 40), 'hex').toString('base64'),
+                  displayName: `CN=${sp.displayName}`,
+                  startDateTime: start.toISOString(),
+                  endDateTime: end.toISOString(),
+                  type: 'AsymmetricX509Cert',
+                  usage: 'Verify',
+                  key: null,
+                },
+              ]
+            : [],
+        passwordCredentials:
+          credentialRoll >= 0.3 && credentialRoll < 0.5
+            ? [
+                {
+                  keyId: fastGuid(seed, 6, i),
+                  customKeyIdentifier: null,
+                  displayName: 'secret',
+                  hint: 'Syn',
+                  startDateTime: start.toISOString(),
+                  endDateTime: end.toISOString(),
+                  secretText: null,
+                },
+              ]
+            : [],
       });
     } else if (credentialRoll < 0.01) {
-      sp.passwordCredentials = [{ keyId: fastGuid(seed, 6, i), customKeyIdentifier: null, displayName: 'sp-secret', hint: 'Sps', startDateTime: created.toISOString(), endDateTime: new Date(created.getTime() + 730 * DAY_IN_MS).toISOString(), secretText: null }];
+      sp.passwordCredentials = [
+        {
+          keyId: fastGuid(seed, 6, i),
+          customKeyIdentifier: null,
+          displayName: 'sp-secret',
+          hint: 'Sps',
+          startDateTime: created.toISOString(),
+          endDateTime: new Date(created.getTime() + 730 * DAY_IN_MS).toISOString(),
+          secretText: null,
+        },
+      ];
     }
     const roleRoll = rand(seed, i, 7);
     if (roleRoll < 0.005) assignments.push(assignment(sp, ms.exchange, ROLE.fullAccessAsApp, created));
@@ -121,8 +164,11 @@ function lazySignIns(seed: number, now: Date, count: number, pool: ServicePrinci
       return signIn({
         label: `synthetic/${seed}/${index}`,
         at: new Date(start + Math.floor((index * span) / Math.max(1, count))),
-        sp, resource, tenantId: SYNTHETIC_TENANT_ID,
-        ip: network ? addressIn(network, index) : '192.0.2.1', asn: network?.asn ?? 64502,
+        sp,
+        resource,
+        tenantId: SYNTHETIC_TENANT_ID,
+        ip: network ? addressIn(network, index) : '192.0.2.1',
+        asn: network?.asn ?? 64502,
         location: network?.location ?? { city: '', state: '', countryOrRegion: '' },
         credential: { type: certificate ? 'certificate' : 'clientSecret', keyId: keyOf(sp).keyId, thumbprint: certificate ? keyOf(sp).thumbprint : '' },
         ...(rand(seed, index, 24) < 0.03 ? { errorCode: 7000215, failureReason: 'Invalid client secret provided.' } : {}),

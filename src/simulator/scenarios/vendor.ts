@@ -23,7 +23,10 @@ export interface Vendor {
 
 /** Creates the vendor's service principal for `tenantId`. */
 export function vendor(tenantId: string, now: Date): Vendor {
-  const sp = { ...servicePrincipalFor(tenantId, VENDOR_APP_ID, 'Mimecast (simulated)', VENDOR_TENANT_ID, 'AzureADMultipleOrgs'), publisherName: 'Mimecast (simulated)' };
+  const sp = {
+    ...servicePrincipalFor(tenantId, VENDOR_APP_ID, 'Mimecast (simulated)', VENDOR_TENANT_ID, 'AzureADMultipleOrgs'),
+    publisherName: 'Mimecast (simulated)',
+  };
   const certificate = makeScenarioCertificate({
     commonName: 'Mimecast (simulated) EWS',
     notBefore: daysFrom(now, -200),
