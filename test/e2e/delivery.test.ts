@@ -5,10 +5,9 @@ import { runScan } from '../../src/scan/index.js';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { MemoryStateStore } from '../../src/state/index.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { captureLogger, connect, simulatorConfig } from '../helpers/tenant.js';
-import { VENDOR_APP_ID, VENDOR_TENANT_ID } from '../helpers/scan.js';
-import { packageRoot } from '../../src/package-root.js';
-import { join } from 'node:path';
+import { mimecastWebhookConfig } from '../helpers/webhook-tenant.js';
+import { captureLogger, connect } from '../helpers/tenant.js';
+import { VENDOR_APP_ID } from '../helpers/scan.js';
 
 const t0 = new Date('2026-11-26T12:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -24,30 +23,7 @@ describe('alert delivery through an outage of several scans', () => {
     // Report throttling is not what this is about; with it each scan past the fifth report read waits ~10 s.
     sim = await startSimulator({ scenario: mimecastScenario(t0), now: () => t0, enforceThrottling: false });
     receiver = await startReceiver();
-    const config = await simulatorConfig(sim, 'certificate', {
-      extra: {
-        vendors: [
-          {
-            name: 'Mimecast',
-            appIds: [VENDOR_APP_ID],
-            ownerTenantIds: [VENDOR_TENANT_ID],
-            allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
-          },
-        ],
-        channels: [
-          {
-            type: 'webhook',
-            name: 'siem',
-            urlEnv: 'HOOK_URL',
-            secretEnv: 'HOOK_SECRET',
-            allowInsecureTestEndpoint: true,
-            minSeverity: 'high',
-            digestThreshold: 100,
-          },
-        ],
-      },
-      env: { HOOK_URL: receiver.url, HOOK_SECRET: 'test-signing-key-0123456789' },
-    });
+    const config = await mimecastWebhookConfig(sim, receiver.url);
     const store = new MemoryStateStore({ now: () => t0 });
     const { logger } = captureLogger('silent');
     let clock = t0;

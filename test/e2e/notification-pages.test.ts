@@ -2,17 +2,16 @@
  * An attack whose sign-ins fall on three pages of one scan reaches the receiver once, whole; what
  * it adds after delivery goes out once as an update; a scan with nothing new sends nothing.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertPayload } from '../../src/alerts/payload.js';
 import { SIGNIN_PAGE_SIZE } from '../../src/collect/signins.js';
-import { packageRoot } from '../../src/package-root.js';
 import type { SignIn } from '../../src/simulator/scenario.js';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { MemoryStateStore } from '../../src/state/index.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { scanOnce, VENDOR_APP_ID, VENDOR_TENANT_ID } from '../helpers/scan.js';
-import { captureLogger, simulatorConfig } from '../helpers/tenant.js';
+import { scanOnce, VENDOR_APP_ID } from '../helpers/scan.js';
+import { mimecastWebhookConfig } from '../helpers/webhook-tenant.js';
+import { captureLogger } from '../helpers/tenant.js';
 
 const t0 = new Date('2026-11-26T12:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -63,30 +62,7 @@ describe('an attack whose sign-ins span three pages of one scan', () => {
     // Throttling is not what this is about: three scans of three pages each stay under 30 s.
     sim = await startSimulator({ scenario: mimecastScenario(t0), now: () => t0, enforceThrottling: false });
     receiver = await startReceiver();
-    const config = await simulatorConfig(sim, 'certificate', {
-      extra: {
-        vendors: [
-          {
-            name: 'Mimecast',
-            appIds: [VENDOR_APP_ID],
-            ownerTenantIds: [VENDOR_TENANT_ID],
-            allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
-          },
-        ],
-        channels: [
-          {
-            type: 'webhook',
-            name: 'siem',
-            urlEnv: 'HOOK_URL',
-            secretEnv: 'HOOK_SECRET',
-            allowInsecureTestEndpoint: true,
-            minSeverity: 'high',
-            digestThreshold: 100,
-          },
-        ],
-      },
-      env: { HOOK_URL: receiver.url, HOOK_SECRET: 'test-signing-key-0123456789' },
-    });
+    const config = await mimecastWebhookConfig(sim, receiver.url);
     const store = new MemoryStateStore({ now: () => t0 });
     const { logger } = captureLogger('silent');
     const attackMessages = () => receiver!.requests.filter((r) => (JSON.parse(r.body) as AlertPayload).network === 'AS64999');

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toPayload, type AlertPayload, type RuleSummary } from '../../src/alerts/payload.js';
-import { packageRoot } from '../../src/package-root.js';
 import type { SignIn } from '../../src/simulator/scenario.js';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { SqliteStateStore } from '../../src/state/sqlite.js';
 import type { StoredAlert } from '../../src/state/types.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { scanOnce, VENDOR_APP_ID, VENDOR_TENANT_ID } from '../helpers/scan.js';
-import { captureLogger, simulatorConfig } from '../helpers/tenant.js';
+import { scanOnce, VENDOR_APP_ID } from '../helpers/scan.js';
+import { mimecastWebhookConfig } from '../helpers/webhook-tenant.js';
+import { captureLogger } from '../helpers/tenant.js';
 
 const t0 = new Date('2026-11-26T12:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -83,30 +83,7 @@ describe('upgrading over a state file with frozen outbox payloads and alerts wit
     receiver = await startReceiver();
     dir = await mkdtemp(join(tmpdir(), 'credwatch-upgrade-'));
     const path = join(dir, 'state.db');
-    const config = await simulatorConfig(sim, 'certificate', {
-      extra: {
-        vendors: [
-          {
-            name: 'Mimecast',
-            appIds: [VENDOR_APP_ID],
-            ownerTenantIds: [VENDOR_TENANT_ID],
-            allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
-          },
-        ],
-        channels: [
-          {
-            type: 'webhook',
-            name: 'siem',
-            urlEnv: 'HOOK_URL',
-            secretEnv: 'HOOK_SECRET',
-            allowInsecureTestEndpoint: true,
-            minSeverity: 'high',
-            digestThreshold: 100,
-          },
-        ],
-      },
-      env: { HOOK_URL: receiver.url, HOOK_SECRET: 'test-signing-key-0123456789' },
-    });
+    const config = await mimecastWebhookConfig(sim, receiver.url);
     const { logger } = captureLogger('silent');
     const scan = async (when: Date) => {
       const store = SqliteStateStore.open(path, { now: () => when });
