@@ -5,13 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { BlockList } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ipaddr from 'ipaddr.js';
 import { formatAddress, parseCidr, type ParsedCidr } from '../src/networks/cidr.js';
 import { parseAddress, type ParsedAddress } from '../src/networks/address.js';
 import { RangeSet } from '../src/networks/range-set.js';
+import { packageRoot } from '../src/package-root.js';
 
-const SERVICE_TAGS = '/work/shared/data/ip_ranges/azure_ServiceTags_Public_w3c-echidna_change240.json';
+const SERVICE_TAGS = join(packageRoot(), 'bench', 'data', 'azure_ServiceTags_Public_w3c-echidna_change240.json');
 const ADDRESSES = 1024;
 const MEASURE_MS = 200;
 const ROUNDS = 5;

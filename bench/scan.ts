@@ -13,7 +13,7 @@ import { packageRoot } from '../src/package-root.js';
 import { runScan } from '../src/scan/index.js';
 import { openStateStore } from '../src/state/index.js';
 
-const SERVICE_TAGS = join(packageRoot(), '..', 'shared', 'data', 'ip_ranges', 'azure_ServiceTags_Public_w3c-echidna_change240.json');
+const SERVICE_TAGS = join(packageRoot(), 'bench', 'data', 'azure_ServiceTags_Public_w3c-echidna_change240.json');
 
 interface SimInfo {
   url: string;

@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../package-root.js';
 import { activityKind, normalizeAudit } from './audits.js';
 
-const REAL_ROWS = '/work/shared/data/otrf_goldensaml/AADAuditEvents.json';
+// Real Entra audit rows (test/fixtures/real/otrf-goldensaml/README.md).
+const REAL_ROWS = join(packageRoot(), 'test', 'fixtures', 'real', 'otrf-goldensaml', 'AADAuditEvents.json');
 
 describe('activityKind', () => {
   it('matches the credential activity whatever dash and spacing Entra used', () => {
@@ -15,7 +18,7 @@ describe('activityKind', () => {
 });
 
 describe('normalizeAudit', () => {
-  it.skipIf(!existsSync(REAL_ROWS))('reads the credential added in a real Entra audit row (Log Analytics export)', () => {
+  it('reads the credential added in a real Entra audit row (Log Analytics export)', () => {
     // The dataset is one Log Analytics row per line; map it to Graph's directoryAudit shape.
     const rows = readFileSync(REAL_ROWS, 'utf8')
       .split('\n')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nonNegativeInt, positiveInt, strictObject } from './schema-parts.js';
 
-/** Tuning of the detections; defaults follow SPEC.md. */
+/** Tuning of the detections; defaults and their reasons are in docs/configuration.md. */
 export const detectionSchema = strictObject({
   learningPeriodInDays: positiveInt()
     .max(90)

@@ -1,4 +1,4 @@
-/** Well-known ids (FACTS.md). Role ids are never trusted from here: names come from appRoles at runtime. */
+/** Well-known ids of Microsoft's first-party resources, as their service principals carry them (docs/inventory.md). Role ids are never trusted from here: names come from appRoles at runtime. */
 export const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 /** `appOwnerOrganizationId` of Microsoft's first-party apps. */

@@ -1,7 +1,7 @@
 /**
  * Entra named locations as an allowlist source. Read once per resolution, for every vendor that
  * names one: the endpoint allows one request per second per tenant for all apps together, with no
- * Retry-After on 429 (FACTS.md), so one read per vendor would throttle credwatch and others.
+ * Retry-After on 429 (https://learn.microsoft.com/graph/throttling-limits, docs/graph-calls.md), so one read per vendor would throttle credwatch and others.
  *
  * This file reads Graph's JSON itself, an exception to "only graph/ and collect/ know Graph's
  * JSON" kept to this one function; it can move to collect/ without changing the resolver.

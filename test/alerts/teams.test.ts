@@ -9,7 +9,7 @@ import { signinCertOutsideAllowlist as rule } from '../../src/rules/signin-cert-
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const APP_ID = 'bbbbbbbb-0000-4000-8000-0000000000a1';
-const LIMIT = 28_672; // 28 KB, FACTS.md
+const LIMIT = 28_672; // 28 KB: docs/teams.md (Workflows drops larger payloads)
 
 function alert(over: Partial<AlertPayload> = {}): AlertPayload {
   return {

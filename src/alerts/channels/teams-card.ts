@@ -42,7 +42,7 @@ const LADDER: readonly Limits[] = [
 ];
 
 const TITLE_CHARS = 120;
-// The mailbox permissions rules name in summaries (FACTS.md: Exchange and Graph app roles). Only
+// The mailbox permissions rules name in summaries (docs/inventory.md: Exchange and Graph app roles). Only
 // the summary counts: descriptions speak conditionally ("critical when the app holds…").
 const MAILBOX_PERMISSION = /full_access_as_app|Exchange\.ManageAsApp|Mail\.(?:ReadWrite|ReadBasic\.All|Read|Send)\b|MailboxSettings\.ReadWrite/;
 
@@ -152,7 +152,7 @@ function allowlistText(a: AlertPayload, limits: Limits): string {
   return `${cardList(vendors, limits.listItems, 60)} · ${ranges}${stale}`;
 }
 
-/** Graph cannot see Exchange scoping, so an app-wide mailbox role reaches every mailbox unless scoped there (FACTS.md). */
+/** Graph cannot see Exchange scoping, so an app-wide mailbox role reaches every mailbox unless scoped there (docs/inventory.md). */
 function mailboxReach(a: AlertPayload): TextBlock[] {
   const permission = MAILBOX_PERMISSION.exec(a.summary)?.[0];
   if (!permission) return [];

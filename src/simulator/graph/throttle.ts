@@ -10,7 +10,7 @@
  *   https://learn.microsoft.com/graph/throttling#sample-response).
  * - `$select=keyCredentials` on applications and service principals: 150 requests per minute per
  *   tenant (application-list, serviceprincipal-list and their Get pages); whole-second Retry-After.
- * - Named locations: one request per second per tenant, 429 without Retry-After (FACTS.md).
+ * - Named locations: one request per second per tenant, 429 without Retry-After (https://learn.microsoft.com/graph/throttling-limits).
  */
 import { performance } from 'node:perf_hooks';
 import { graphError, type SimRequest, type SimResponse } from '../http.js';

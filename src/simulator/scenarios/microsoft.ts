@@ -1,7 +1,7 @@
 /**
  * Microsoft first-party resource service principals as they appear in every tenant, with the app
  * roles and delegated scopes credwatch resolves by value at runtime. Role ids are Microsoft's real
- * ones (FACTS.md; the others checked against public permission tables, see README.md), except the
+ * ones (the Graph permissions reference, https://learn.microsoft.com/graph/permissions-reference; the others checked against public permission tables, see README.md), except the
  * Exchange IMAP/POP/SMTP roles: see {@link EXCHANGE_PROTOCOL_ROLE}.
  */
 import type { AppRole, PermissionScope, ServicePrincipal } from '../scenario.js';

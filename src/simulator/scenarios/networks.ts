@@ -2,7 +2,7 @@
  * Networks the scenarios sign in from.
  *
  * MIMECAST_RANGES are real: a handful of Mimecast's published outbound ranges, copied at authoring
- * time from /work/shared/data/mimecast/mimecast_netblocks_2021_from_msipdelta2.csv (blankcode/
+ * time from test/fixtures/real/mimecast/mimecast_netblocks_2021_from_msipdelta2.csv (blankcode/
  * msipdelta2, from Mimecast's SPF `_netblocks` records, July 2021). Everything else is fictitious
  * on purpose: RFC 5737 / RFC 3849 documentation prefixes and RFC 5398 documentation AS numbers, so
  * no real company is cast as the attacker or as Contoso.

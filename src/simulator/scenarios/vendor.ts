@@ -38,8 +38,8 @@ export function vendor(tenantId: string, now: Date): Vendor {
 
 /**
  * The vendor's normal traffic: one EWS sign-in every two hours for `days` days, rotating over
- * Mimecast's ranges; every fifth is logged as `clientAssertion` (FACTS.md leaves open which of the
- * two Entra logs for certificate auth, so both appear).
+ * Mimecast's ranges; every fifth is logged as `clientAssertion` (Microsoft's signIn page does not say
+ * which of the two Entra logs for certificate auth, so both appear).
  */
 export function vendorSignIns(v: Vendor, exchange: ServicePrincipal, tenantId: string, now: Date, days: number): SignIn[] {
   const out: SignIn[] = [];
