@@ -61,7 +61,11 @@ describe('the simulated Graph directory', () => {
     const body = json<{ value: { appRoleId: string; principalDisplayName: string }[] }>(
       (await get("/v1.0/servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')/appRoleAssignedTo")).text,
     );
-    expect(body.value).toEqual([expect.objectContaining({ appRoleId: 'dc890d15-9560-4a4c-9b7f-a736ec74ec40', principalDisplayName: 'Mimecast (simulated)' })]);
+    // Mimecast's full_access_as_app and the IMAP-only poller's IMAP.AccessAsApp (scenario-only role id).
+    expect(body.value.map((a) => a.principalDisplayName).sort()).toEqual(['Contoso Support Inbox Poller', 'Mimecast (simulated)']);
+    expect(body.value).toContainEqual(
+      expect.objectContaining({ appRoleId: 'dc890d15-9560-4a4c-9b7f-a736ec74ec40', principalDisplayName: 'Mimecast (simulated)' }),
+    );
   });
 
   it('filters by appId and rejects filters it does not support with 400', async () => {
