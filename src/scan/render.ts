@@ -18,6 +18,9 @@ export function renderScanSummary(s: ScanSummary): string {
   for (const e of s.delivery.errors.slice(0, 5)) lines.push(`  ! delivery to ${e.channel}: ${e.code} ${safeText(e.message, 160)}`);
   for (const x of s.expiredSuppressions) lines.push(`  ! suppression expired, no longer applied: ${safeText(x, 200)}`);
   for (const r of s.ruleErrors) lines.push(`  ! rule ${r.ruleId} failed ${r.count} time(s): ${safeText(r.lastError, 160)}`);
+  for (const x of s.sources.filter((src) => src.status === 'complete' && src.message !== undefined)) {
+    lines.push(`  ! ${safeText(x.source, 100)}: ${safeText(x.message ?? '', 400)}`);
+  }
   const unknown = s.sources.filter((x) => x.status !== 'complete' && x.status !== 'skipped');
   if (unknown.length > 0) {
     lines.push('  NOT COLLECTED OR DEGRADED — unknown, not clean:');

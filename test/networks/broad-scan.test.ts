@@ -82,9 +82,15 @@ describe('a scan whose vendor allowlist allows everything', () => {
   });
 
   it('uses a broad source accepted with a reason, and then the foreign sign-ins are inside: what acceptance costs', async () => {
-    const { byRule, allowlist } = await scanWith([{ type: 'cidrs', cidrs: ['0.0.0.0/0', '::/0'], acceptBroadRanges: { reason: 'test: accepted on purpose' } }]);
+    const { summary, byRule, allowlist } = await scanWith([
+      { type: 'cidrs', cidrs: ['0.0.0.0/0', '::/0'], acceptBroadRanges: { reason: 'test: accepted on purpose' } },
+    ]);
 
-    expect(allowlist).toEqual([expect.objectContaining({ source: 'allowlist:Mimecast:cidrs', status: 'complete' })]);
+    expect(allowlist).toEqual([
+      expect.objectContaining({ source: 'allowlist:Mimecast:cidrs', status: 'complete', message: expect.stringMatching(/^broad source in use/) }),
+    ]);
+    // Every scan summary says it, with the reason, so the exception is never forgotten.
+    expect(renderScanSummary(summary)).toMatch(/! allowlist:Mimecast:cidrs: broad source in use: .*test: accepted on purpose/);
     expect(byRule('signin-cert-outside-allowlist')).toEqual([]);
     expect(byRule('collection-failing')).toEqual([]);
   });

@@ -39,11 +39,14 @@ export async function allowlistStage(run: ScanRun, readers: AllowlistReaders): P
 
 /** `allowlist:<vendor>:<source>`; `ok` is recorded as `complete`, like every other source read in full. */
 function recordOf(s: AllowlistSourceReport): SourceRecord {
+  // A broad source used because the configuration accepted it is said in every scan summary.
+  const accepted = s.broad?.decision === 'accepted' ? s.warnings.find((w) => w.startsWith('broad source in use')) : undefined;
+  const message = s.error ?? accepted;
   return {
     source: `allowlist:${s.vendor}:${s.source}`,
     status: s.status === 'ok' ? 'complete' : s.status,
     items: s.ranges,
     ...(s.errorCode ? { errorCode: s.errorCode } : {}),
-    ...(s.error ? { message: s.error } : {}),
+    ...(message ? { message } : {}),
   };
 }
