@@ -43,9 +43,11 @@ export function protocolLabel(api: MailboxApi | string): string {
 
 /**
  * IMAP, POP and SMTP application permissions reach only the mailboxes Exchange grants the app's
- * Exchange service principal (Add-MailboxPermission, or RBAC for Applications), which Graph cannot
- * read; EWS and Graph roles reach every mailbox unless Exchange scopes them. Either way Graph cannot
- * bound the reach, so both count as every mailbox (docs/inventory.md, "Mailbox reach").
+ * Exchange service principal (Add-MailboxPermission), a list Graph cannot read
+ * (https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth).
+ * Their reach is labelled `grantedMailboxes` to say where the grant lives; since Graph cannot see
+ * how many mailboxes that is, severity and exposure treat it as possibly every mailbox, like
+ * `allMailboxes` (docs/inventory.md, "Mailbox reach").
  */
 export function reachesOnlyExchangeGrantedMailboxes(p: Pick<MailboxPermission, 'api' | 'type'>): boolean {
   return p.type === 'application' && (p.api === 'imap' || p.api === 'pop' || p.api === 'smtp');

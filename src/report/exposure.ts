@@ -9,7 +9,12 @@ import { grantLabel } from './inventory-rows.js';
 
 /** Points per part; the maximum score is their sum (100). */
 export const SCORE_POINTS = Object.freeze({
-  mailboxReach: { allMailboxes: 35, allUsers: 25, grantedMailboxes: 15, someUsers: 10 },
+  /**
+   * `grantedMailboxes` (IMAP/POP/SMTP roles) scores as `allMailboxes`: Exchange grants those
+   * mailboxes (Add-MailboxPermission) and Graph cannot see how many, so it may be every one
+   * (docs/inventory.md, "Mailbox reach").
+   */
+  mailboxReach: { allMailboxes: 35, grantedMailboxes: 35, allUsers: 25, someUsers: 10 },
   credentialType: { secret: 15, certificate: 8, none: 0 },
   /** Per distinct hygiene problem on the app's credentials, capped at `hygieneMax`. */
   hygiene: { expired: 5, weak: 5, expiringSoon: 3, longLived: 4, onServicePrincipal: 4, shared: 4 },
@@ -27,14 +32,14 @@ export interface AppSignIns {
 }
 
 function reachPart(app: InventoryAppRow): ScorePart {
-  const order = ['allMailboxes', 'allUsers', 'grantedMailboxes', 'someUsers'] as const;
+  const order = ['allMailboxes', 'grantedMailboxes', 'allUsers', 'someUsers'] as const;
   const widest = order.find((r) => app.mailboxPermissions.some((p) => p.reach === r));
   if (!widest) return { factor: 'mailboxReach', points: 0, reason: 'no mailbox permission' };
   const labels = app.mailboxPermissions.filter((p) => p.reach === widest).map(grantLabel);
   const why = {
     allMailboxes: 'every mailbox unless scoped in Exchange',
     allUsers: "every user's mailbox (admin consent)",
-    grantedMailboxes: 'the mailboxes Exchange grants the app (IMAP/POP/SMTP)',
+    grantedMailboxes: 'mailboxes granted in Exchange — Graph cannot see how many',
     someUsers: 'the mailboxes of users who consented',
   }[widest];
   return { factor: 'mailboxReach', points: SCORE_POINTS.mailboxReach[widest], reason: `${labels.join(', ')}: ${why}` };

@@ -11,20 +11,27 @@ export function isMailboxCapable(app: InventoryApp | undefined): boolean {
   return app !== undefined && app.mailboxPermissions.length > 0;
 }
 
-/** An application permission that reaches every mailbox (unless Exchange scopes it, which Graph cannot see). */
+/**
+ * An application permission that may reach every mailbox, for severity. `allMailboxes` (EWS and
+ * Graph roles) does unless Exchange scopes it; `grantedMailboxes` (IMAP/POP/SMTP roles) reaches the
+ * mailboxes Exchange granted the app with Add-MailboxPermission, a list Graph cannot read — it may
+ * be every mailbox, so it counts as such (docs/inventory.md, "Mailbox reach"). The label stays
+ * `grantedMailboxes` ({@link mailboxReach}): it says where the grant lives, not that it is small.
+ */
 export function hasMailboxWideAccess(app: InventoryApp | undefined): boolean {
   if (!app) return false;
-  for (const p of app.mailboxPermissions) if (p.type === 'application' && p.reach === 'allMailboxes') return true;
+  for (const p of app.mailboxPermissions) if (p.type === 'application' && (p.reach === 'allMailboxes' || p.reach === 'grantedMailboxes')) return true;
   return false;
 }
 
 /**
- * `allMailboxes`, `grantedMailboxes` (IMAP/POP/SMTP roles: the mailboxes Exchange grants the app),
- * `delegatedOnly`, `none`, or `unknown` when the inventory lacks the app.
+ * `allMailboxes`, `grantedMailboxes` (IMAP/POP/SMTP roles: the mailboxes granted in Exchange, which
+ * Graph cannot count — possibly every mailbox, see {@link hasMailboxWideAccess}), `delegatedOnly`,
+ * `none`, or `unknown` when the inventory lacks the app.
  */
 export function mailboxReach(app: InventoryApp | undefined): string {
   if (!app) return 'unknown';
-  if (hasMailboxWideAccess(app)) return 'allMailboxes';
+  if (app.mailboxPermissions.some((p) => p.type === 'application' && p.reach === 'allMailboxes')) return 'allMailboxes';
   if (app.mailboxPermissions.some((p) => p.reach === 'grantedMailboxes')) return 'grantedMailboxes';
   return app.mailboxPermissions.length > 0 ? 'delegatedOnly' : 'none';
 }

@@ -9,7 +9,10 @@ import { assessInventory } from '../../src/inventory/assess.js';
 import { isMailboxPermission, mailboxPermissions } from '../../src/inventory/mailbox.js';
 import { renderInventoryCsv, renderInventoryJson, renderInventoryTable } from '../../src/inventory/render.js';
 import { EXCHANGE_ONLINE_APP_ID, MICROSOFT_GRAPH_APP_ID } from '../../src/inventory/resources.js';
+import { scoreApp, SCORE_POINTS } from '../../src/report/exposure.js';
 import { hasMailboxWideAccess, mailboxReach } from '../../src/rules/facts.js';
+import { outsideAllowlistSeverity } from '../../src/rules/signin-outside-allowlist.js';
+import type { SignInEvent } from '../../src/events.js';
 
 const now = new Date('2026-11-26T00:00:00Z');
 
@@ -93,9 +96,9 @@ describe('an app whose only mailbox permission is IMAP.AccessAsApp', () => {
   };
   const assessed = assessInventory(inventory, now);
 
-  it('reaches only the mailboxes Exchange grants it, never "every mailbox": its sign-ins are not judged as a full-mailbox app', () => {
+  it('is labelled "granted in Exchange" but judged as possibly every mailbox: Graph cannot see how many Exchange granted', () => {
     expect(imapOnly.mailboxPermissions.map((p) => p.reach)).toEqual(['grantedMailboxes']);
-    expect(hasMailboxWideAccess(imapOnly)).toBe(false);
+    expect(hasMailboxWideAccess(imapOnly)).toBe(true);
     expect(mailboxReach(imapOnly)).toBe('grantedMailboxes');
     const withEws = app({ mailboxPermissions: mailboxPermissions([exchangeRole('IMAP.AccessAsApp'), exchangeRole('full_access_as_app')], []) });
     expect(hasMailboxWideAccess(withEws)).toBe(true);
@@ -122,10 +125,45 @@ describe('an app whose only mailbox permission is IMAP.AccessAsApp', () => {
     expect(first!.split(',')[columns.indexOf('mailboxCapable')]).toBe('true');
   });
 
-  it('shows IMAP in the table, reaching the mailboxes Exchange grants it rather than every mailbox', () => {
+  it('shows IMAP in the table as mailboxes granted in Exchange, where the grant lives', () => {
     const table = renderInventoryTable(inventory, assessed);
     expect(table).toContain('MAILBOXES GRANTED IN EXCHANGE (IMAP.AccessAsApp IMAP)');
     expect(table).not.toContain('ALL MAILBOXES');
     expect(table).toMatch(/2 apps, 1 can reach mailboxes/);
+  });
+});
+
+describe('a stolen IMAP poller certificate used from a foreign network', () => {
+  const poller = app({ mailboxPermissions: mailboxPermissions([exchangeRole('IMAP.AccessAsApp')], []) });
+  const signIn = { outcome: 'success', ipAddress: '198.51.100.41' } as SignInEvent;
+
+  it('is critical, as for an EWS app: the mailboxes granted in Exchange may be all of them', () => {
+    expect(outsideAllowlistSeverity(poller, signIn)).toBe('critical');
+    expect(outsideAllowlistSeverity(app({ mailboxPermissions: mailboxPermissions([exchangeRole('full_access_as_app')], []) }), signIn)).toBe('critical');
+  });
+
+  it('stays high for an app with delegated mailbox scopes only', () => {
+    const delegated = app({
+      mailboxPermissions: mailboxPermissions(
+        [],
+        [{ resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceDisplayName: 'Microsoft Graph', consentType: 'AllPrincipals', scopes: ['IMAP.AccessAsUser.All'] }],
+      ),
+    });
+    expect(outsideAllowlistSeverity(delegated, signIn)).toBe('high');
+  });
+
+  it('scores mailbox reach as high as every mailbox, saying why', () => {
+    const row = {
+      appId: poller.appId,
+      displayName: poller.displayName,
+      ownership: 'own',
+      appOwnerOrganizationId: null,
+      mailboxCapable: true,
+      mailboxPermissions: poller.mailboxPermissions.map((p) => ({ permission: p.permission, type: p.type, reach: p.reach, api: p.api })),
+      credentials: [],
+    } as unknown as Parameters<typeof scoreApp>[0];
+    const reach = scoreApp(row, null).parts.find((p) => p.factor === 'mailboxReach')!;
+    expect(reach.points).toBe(SCORE_POINTS.mailboxReach.allMailboxes);
+    expect(reach.reason).toBe('IMAP.AccessAsApp (application, mailboxes granted in Exchange, IMAP): mailboxes granted in Exchange — Graph cannot see how many');
   });
 });
