@@ -5,6 +5,7 @@ import { ruleById } from '../rules/index.js';
 import type { StoredAlert } from '../state/types.js';
 import { notifiedFactsOf } from './facts.js';
 import { notifiedSeverityOf } from './outbox.js';
+import { alertSubjectOf, legacyAlertHolds } from './subject.js';
 
 /** Bounded lists keep an alert small however many sign-ins it groups (Teams caps a card at 28 KB). */
 export const ALERT_LIST_CAPS = { ips: 20, countries: 20, asns: 20, resources: 10, eventIds: 50, allowlist: 5 } as const;
@@ -28,34 +29,66 @@ export function ruleFamily(ruleId: string): string {
 }
 
 /**
- * The stable alert id: a hash of (tenant, rule, app, credential, network) and the grouping window
- * the finding falls in. The same findings always give the same id, so receivers can drop repeats.
+ * The stable alert id: a hash of (tenant, rule family, app, credential, network), the finding's
+ * subject when its rule names one (subject.ts), and the grouping window the finding falls in. The
+ * same findings always give the same id, so receivers can drop repeats. A finding without a subject
+ * hashes exactly what it did before subjects existed, so those alerts keep their ids.
  */
 export function alertIdFor(finding: Finding, groupingWindowInMs: number, windowsBack = 0): string {
+  return hashedId(finding, groupingWindowInMs, windowsBack, alertSubjectOf(finding));
+}
+
+function hashedId(finding: Finding, groupingWindowInMs: number, windowsBack: number, subject: string | undefined): string {
   const window = isStateRule(finding.ruleId) ? 0 : Math.floor(finding.occurredAt.getTime() / groupingWindowInMs) - windowsBack;
-  const key = [finding.tenant, ruleFamily(finding.ruleId), finding.appId, finding.credentialKeyId ?? '', finding.network ?? '', String(window)].join('\u001f');
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  const parts = [finding.tenant, ruleFamily(finding.ruleId), finding.appId, finding.credentialKeyId ?? '', finding.network ?? '', String(window)];
+  // Appended, never inserted: a key with a subject has one part more, so it cannot hash like a key without.
+  if (subject !== undefined) parts.push(subject);
+  return createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 32);
 }
 
 /** How many earlier windows an ongoing alert may be continued from (an attack across midnight is one alert). */
 export const CONTINUE_WINDOWS = 7;
 
-/** The ids an alert for this finding may already have: this window's, then earlier ones. */
-export function candidateAlertIds(finding: Finding, groupingWindowInMs: number): string[] {
-  if (isStateRule(finding.ruleId)) return [alertIdFor(finding, groupingWindowInMs)];
-  return Array.from({ length: CONTINUE_WINDOWS + 1 }, (_, back) => alertIdFor(finding, groupingWindowInMs, back));
+function windowIds(finding: Finding, groupingWindowInMs: number, subject: string | undefined): string[] {
+  if (isStateRule(finding.ruleId)) return [hashedId(finding, groupingWindowInMs, 0, subject)];
+  return Array.from({ length: CONTINUE_WINDOWS + 1 }, (_, back) => hashedId(finding, groupingWindowInMs, back, subject));
 }
 
-/** Whether a finding continues an alert: within one grouping window of the alert's span. */
+/**
+ * The ids an alert for this finding may already have: this window's, then earlier ones. A finding
+ * with a subject may also continue an alert stored before subjects were keyed (tried last, and only
+ * when {@link continues} finds it holds the subject), so an upgrade does not notify an open grant again.
+ */
+export function candidateAlertIds(finding: Finding, groupingWindowInMs: number): string[] {
+  const subject = alertSubjectOf(finding);
+  const ids = windowIds(finding, groupingWindowInMs, subject);
+  return subject === undefined ? ids : [...ids, ...windowIds(finding, groupingWindowInMs, undefined)];
+}
+
+/**
+ * Whether a finding continues an alert: within one grouping window of the alert's span and, for a
+ * finding with a subject, about that subject — an alert keyed without it (stored before subjects
+ * were keyed) must show it already holds the subject, or a wider grant would be merged away.
+ */
 export function continues(alert: StoredAlert, finding: Finding, groupingWindowInMs: number): boolean {
   const t = finding.occurredAt.getTime();
-  return t >= alert.firstSeen.getTime() - groupingWindowInMs && t <= alert.lastSeen.getTime() + groupingWindowInMs;
+  const inSpan = t >= alert.firstSeen.getTime() - groupingWindowInMs && t <= alert.lastSeen.getTime() + groupingWindowInMs;
+  if (!inSpan) return false;
+  const subject = alertSubjectOf(finding);
+  if (subject === undefined || windowIds(finding, groupingWindowInMs, subject).includes(alert.alertId)) return true;
+  return legacyAlertHolds(alert, finding, subject);
 }
 
-/** A deterministic finding id (rule + events + subject), so a re-read window cannot store it twice. */
+/**
+ * A deterministic finding id (rule + events, else app, credential and summary), so a re-read window
+ * cannot store it twice. A finding with an alert subject adds it: one grant row adding two
+ * permissions gives two findings from the same event, and each must keep its own row.
+ */
 export function findingIdFor(finding: Finding): string {
-  const subject = finding.eventIds.length > 0 ? [...finding.eventIds].sort().join(',') : `${finding.appId}|${finding.credentialKeyId ?? ''}|${finding.summary}`;
-  return createHash('sha256').update(`${finding.tenant}\u001f${finding.ruleId}\u001f${subject}`).digest('hex').slice(0, 32);
+  const events = finding.eventIds.length > 0 ? [...finding.eventIds].sort().join(',') : `${finding.appId}|${finding.credentialKeyId ?? ''}|${finding.summary}`;
+  const subject = alertSubjectOf(finding);
+  const key = `${finding.tenant}\u001f${finding.ruleId}\u001f${events}${subject === undefined ? '' : `\u001f${subject}`}`;
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 function addCapped<T>(list: T[], values: ReadonlyArray<T | undefined>, cap: number): T[] {

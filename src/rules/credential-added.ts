@@ -1,3 +1,4 @@
+import { ALERT_SUBJECT_DETAIL } from '../alerts/subject.js';
 import type { AuditEvent, InventoryApp } from '../events.js';
 import { CREDENTIAL_ADDED_META, credentialAddedSeverity, credentialAddedSummary } from './credential-added-common.js';
 import { defineRule, NO_FINDINGS } from './define.js';
@@ -45,6 +46,10 @@ export const credentialAdded = defineRule({
         summary: `${credentialAddedSummary(kind, holder, name)} by ${by}`,
         details: {
           activity: event.activity,
+          // A key id keys the alert already; an add whose key list could not be parsed has none,
+          // and two such adds to one app would fold into one alert with nothing new to notify.
+          // Each is its own alert, keyed on its audit row (src/alerts/subject.ts).
+          ...(change?.keyId ? {} : { [ALERT_SUBJECT_DETAIL]: `audit:${event.id}` }),
           holder,
           credentialKind: kind,
           keyDisplayName: change?.displayName ?? null,

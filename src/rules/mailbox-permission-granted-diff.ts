@@ -1,3 +1,4 @@
+import { ALERT_SUBJECT_DETAIL } from '../alerts/subject.js';
 import type { InventoryApp, MailboxApi } from '../events.js';
 import { isMailboxPermission, mailboxApiOf, protocolLabel } from '../inventory/mailbox.js';
 import { defineRule, NO_FINDINGS } from './define.js';
@@ -36,7 +37,9 @@ export const mailboxPermissionGrantedDiff = defineRule({
         occurredAt: context.now,
         eventIds: [`inventory:${app.appId}:${change.type}:${change.permission}`],
         summary: `${change.permission} (${change.type}, ${protocolLabel(api)}) granted to "${app.displayName}" (found by comparing inventory snapshots)`,
-        details: { permission: change.permission, type: change.type, protocols: api, ownership: app.ownership },
+        // The permission is the alert's subject, as in the audit-log rule: one grant seen two ways
+        // lands in one alert, and each new permission opens its own (src/alerts/subject.ts).
+        details: { [ALERT_SUBJECT_DETAIL]: change.permission, permission: change.permission, type: change.type, protocols: api, ownership: app.ownership },
       }),
     ];
   },

@@ -1,3 +1,4 @@
+import { ALERT_SUBJECT_DETAIL } from '../alerts/subject.js';
 import type { AuditEvent } from '../events.js';
 import type { RuleCaseKit } from './case-kit.js';
 import { defineRule, NO_FINDINGS } from './define.js';
@@ -45,26 +46,35 @@ export const mailboxPermissionGranted = defineRule({
     if (grant.mailbox.length === 0) return NO_FINDINGS;
     const by = event.initiatedBy.name ?? event.initiatedBy.id ?? 'an unknown actor';
     const on = grant.resourceName ? ` on ${grant.resourceName}` : '';
-    const finding = appFinding(ID, 'high', context, {
-      appId: grant.appId,
-      appDisplayName: grant.appDisplayName,
-      credentialKeyId: undefined,
-      occurredAt: event.activityAt,
-      eventIds: [event.id],
-      summary: `${describeGranted(grant.mailbox)} granted to "${grant.appDisplayName}"${on} by ${by}`,
-      details: {
-        activity: event.activity,
-        permissions: grant.mailbox.map((m) => m.permission).join(' '),
-        protocols: [...new Set(grant.mailbox.map((m) => m.api))].join(' '),
-        initiatedBy: by,
-        resource: grant.resourceName ?? null,
-        clientServicePrincipalId: grant.clientServicePrincipalId ?? null,
-        appKnown: grant.app !== undefined,
-        ownership: grant.app?.ownership ?? null,
-      },
+    const all = grant.mailbox.map((m) => m.permission).join(' ');
+    // One finding per permission, each its own alert (src/alerts/subject.ts): a wider permission
+    // granted later in the window must notify, not fold silently into the first grant's alert.
+    // The inventory diff sees grants one permission at a time, so it lands in the same alerts.
+    return grant.mailbox.map((m) => {
+      const finding = appFinding(ID, 'high', context, {
+        appId: grant.appId,
+        appDisplayName: grant.appDisplayName,
+        credentialKeyId: undefined,
+        occurredAt: event.activityAt,
+        eventIds: [event.id],
+        summary: `${describeGranted([m])} granted to "${grant.appDisplayName}"${on} by ${by}`,
+        details: {
+          activity: event.activity,
+          [ALERT_SUBJECT_DETAIL]: m.permission,
+          permission: m.permission,
+          protocols: m.api,
+          // Everything the change added, so each alert shows what came with its permission.
+          permissions: all,
+          initiatedBy: by,
+          resource: grant.resourceName ?? null,
+          clientServicePrincipalId: grant.clientServicePrincipalId ?? null,
+          appKnown: grant.app !== undefined,
+          ownership: grant.app?.ownership ?? null,
+        },
+      });
+      // The API the permissions are for, shown with the alert like a sign-in's resource.
+      return { ...finding, resource: grant.resourceName };
     });
-    // The API the permissions are for, shown with the alert like a sign-in's resource.
-    return [{ ...finding, resource: grant.resourceName }];
   },
   cases: (kit) => {
     const { audit, inventoryApp, ownApp, withApps } = kit;
