@@ -79,6 +79,11 @@ export const ERROR_CATALOGUE = {
     fix: "Narrow the source to the vendor's documented ranges, or set acceptBroadRanges with a reason on that source (or a looser broadRangeLimits with a reason on the vendor); see docs/allowlists.md.",
     retryable: false,
   },
+  SIGNINS_DEFERRED: {
+    title: 'Sign-ins were read but could not be judged yet (no inventory could be read, now or in an earlier scan), so the sign-in window stays open.',
+    fix: 'Fix the inventory read (see its own error: usually Application.Read.All or throttling); the next scan that reads it judges every deferred sign-in. Nothing is cleared meanwhile.',
+    retryable: true,
+  },
   GRAPH_CALL_UNDOCUMENTED: {
     title:
       'credwatch was about to send a Graph request its endpoint contract does not document (a path, query option, filter or page size the reference page does not list).',

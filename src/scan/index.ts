@@ -4,6 +4,8 @@
  * delivery. `runScan` only wires them in order and builds the summary from their results.
  */
 import type { TenantConfig } from '../config/types.js';
+import type { Inventory } from '../contract.js';
+import { parseInventory } from '../inventory/snapshot.js';
 import { RULES } from '../rules/index.js';
 import { buildRuleContext } from './context.js';
 import { purgeIfDue } from './maintenance.js';
@@ -20,6 +22,14 @@ import type { ScanDeps, ScanSummary } from './types.js';
 import { seenExpiry } from './window.js';
 
 export { emptySummary } from './summary.js';
+
+/** The inventory of the last snapshot stored for the tenant, if any. */
+async function lastStoredInventory(run: ReadingRun): Promise<Inventory | undefined> {
+  const snapshot = await run.store.getLatestSnapshot(run.tenant.name);
+  if (!snapshot) return undefined;
+  run.logger.warn({ takenAt: snapshot.takenAt }, 'inventory not read: sign-ins are attributed from the last stored snapshot');
+  return parseInventory(snapshot.json);
+}
 export type { ScanDeps, ScanSummary } from './types.js';
 
 /**
@@ -48,13 +58,16 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
   };
 
   const inventory = await inventoryStage(run);
+  // Without this scan's inventory, sign-ins are attributed (vendor, mailbox reach) from the last
+  // stored one rather than read as belonging to nobody; with neither, they wait for a later scan.
+  const judgingInventory = inventory.inventory ?? (await lastStoredInventory(run));
   const allowlists = await allowlistStage(run, { graph, fetch: deps.fetch });
   const auditRead = await readAuditStage(run);
   const context = buildRuleContext({
     tenant: tenant.name,
     now,
     config: deps.config,
-    inventory: inventory.inventory,
+    inventory: judgingInventory,
     allowlists: allowlists.allowlists,
     audits: auditRead.events ?? [],
     changes: inventory.changes,
@@ -62,7 +75,10 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
   });
   const audits = await judgeAuditStage(run, auditRead, context);
   const progress = deps.progress;
-  const signIns = await signInStage(run, context, progress && ((p) => progress({ tenant: tenant.name, ...p })));
+  const signIns = await signInStage(run, context, {
+    ...(progress ? { progress: (p) => progress({ tenant: tenant.name, ...p }) } : {}),
+    noInventory: judgingInventory === undefined,
+  });
   const inventoryFindings = await inventoryFindingsStage(run, inventory.inventory, inventory.changes, context);
   const blindSpots = await blindSpotStage(run, context, sourcesOf([inventory, allowlists, audits, signIns, inventoryFindings]));
   const delivery = await deliveryStage(run, { channels: deps.channels, now: deps.now, deliver: deps.deliver });
