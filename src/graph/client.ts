@@ -117,9 +117,7 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
         );
       }
     }
-    const slots: Slot[] = [];
-    for (const r of inner) slots.push(await limiter.acquire(r.endpoint, r.keyCredentials));
-    return slots;
+    return [await limiter.acquireAll(inner.map((r) => ({ endpoint: r.endpoint, selectsKeyCredentials: r.keyCredentials })))];
   }
 
   async function send<T>(url: string, method: 'GET' | 'POST', options: SendOptions = {}): Promise<T> {

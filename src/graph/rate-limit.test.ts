@@ -97,6 +97,19 @@ describe('RateLimiter', () => {
     expect(clock.slept).toEqual([10_000]);
   });
 
+  it('takes all the slots of a batch at once, so two concurrent batches of four report reads both go instead of waiting for each other', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter(clock);
+    const batch = Array.from({ length: 4 }, () => ({ endpoint: SIGN_INS, selectsKeyCredentials: false }));
+    const first = limiter.acquireAll(batch);
+    const second = limiter.acquireAll(batch);
+    const slot = await first;
+    slot.release();
+    (await second).release();
+    // The second batch needed 4 of 5 slots with 4 held: it waited for the first batch's answers to age out.
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10_000);
+  });
+
   it('spaces named-location reads one second apart because Graph sends no Retry-After for them', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter(clock);

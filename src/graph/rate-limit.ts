@@ -39,12 +39,14 @@ export class RateWindow {
 
   constructor(readonly budget: RateBudget) {}
 
-  /** Milliseconds until one more request may start (0: now). */
-  waitInMs(now: number): number {
+  /** Milliseconds until `count` more requests may start together (0: now). */
+  waitInMs(now: number, count = 1): number {
     while (this.answered.length > 0 && (this.answered[0] ?? 0) <= now - this.budget.perMs) this.answered.shift();
-    if (this.answered.length + this.inFlight < this.budget.requests) return 0;
-    const oldest = this.answered[0];
-    return oldest === undefined ? IN_FLIGHT_POLL_IN_MS : Math.max(1, oldest + this.budget.perMs - now);
+    const excess = this.answered.length + this.inFlight + count - this.budget.requests;
+    if (excess <= 0) return 0;
+    // The `excess` oldest answers must age out; answers still to come are waited for by polling.
+    const freeing = this.answered[excess - 1];
+    return freeing === undefined ? IN_FLIGHT_POLL_IN_MS : Math.max(1, freeing + this.budget.perMs - now);
   }
 
   take(): void {
@@ -130,21 +132,33 @@ export class RateLimiter {
 
   /** Waits until the request may be sent and takes its slots. */
   async acquire(endpoint: GraphEndpoint | undefined, selectsKeyCredentials = false): Promise<Slot> {
-    const windows = this.enforceBudgets ? this.windowsFor(endpoint, selectsKeyCredentials) : [];
+    return this.acquireAll([{ endpoint, selectsKeyCredentials }]);
+  }
+
+  /**
+   * Takes the slots of several requests sent as one (a JSON `$batch`: each inner request counts
+   * against its own limit) all at once, or none: taking them one by one while holding the earlier
+   * ones would let two batches each hold part of a budget and wait for each other forever.
+   */
+  async acquireAll(requests: ReadonlyArray<{ endpoint: GraphEndpoint | undefined; selectsKeyCredentials: boolean }>): Promise<Slot> {
+    const needed = new Map<RateWindow, number>();
+    if (this.enforceBudgets) {
+      for (const r of requests) for (const w of this.windowsFor(r.endpoint, r.selectsKeyCredentials)) needed.set(w, (needed.get(w) ?? 0) + 1);
+    }
     for (;;) {
       const now = this.clock.now().getTime();
-      const wait = Math.max(this.notBefore - now, ...windows.map((w) => w.waitInMs(now)));
+      const wait = Math.max(this.notBefore - now, ...[...needed].map(([w, n]) => w.waitInMs(now, n)));
       if (wait <= 0) break;
       await this.clock.sleep(wait);
     }
-    for (const w of windows) w.take();
+    for (const [w, n] of needed) for (let i = 0; i < n; i += 1) w.take();
     let released = false;
     return {
       release: () => {
         if (released) return;
         released = true;
         const at = this.clock.now().getTime();
-        for (const w of windows) w.answer(at);
+        for (const [w, n] of needed) for (let i = 0; i < n; i += 1) w.answer(at);
       },
     };
   }
