@@ -22,7 +22,7 @@ const acceptBroadRanges = strictObject({
 })
   .optional()
   .describe(
-    "Use this source even though it is broader than the vendor's broadRangeLimits (by default: a prefix shorter than /8 or /16, or more than 1 % of the IPv4 or IPv6 space). Any host in those networks then counts as the vendor's own; the source is reported as a warning.",
+    "Use this source even though it is broader than the vendor's broadRangeLimits (by default: a prefix shorter than /8 or /16, more than 1 % of the IPv4 space, or more IPv6 than one /32). It is then also left out of the vendor's total. Any host in those networks counts as the vendor's own; the source is reported as a warning.",
   );
 
 const urlSourceSchema = strictObject({
@@ -70,7 +70,7 @@ export const rangeSourceSchema = z.discriminatedUnion('type', [
 const D = DEFAULT_BREADTH_LIMITS;
 
 /**
- * How broad each of a vendor's sources may be. Per vendor rather than global: an exception is
+ * How broad each of a vendor's sources, and all of them together, may be. Per vendor rather than global: an exception is
  * reviewed for the vendor it is about, and a global loosening would also cover vendors added
  * later. Stricter than the defaults needs nothing; looser needs a reason, and every source that
  * uses the extra room is reported as a warning.
@@ -95,13 +95,24 @@ export const broadRangeLimitsSchema = strictObject({
     .positive()
     .max(100)
     .default(D.maxIPv4Percent)
-    .describe('A source allowing more than this share of the IPv4 space in total (overlaps counted once, IPv4-mapped IPv6 as IPv4) is refused.'),
+    .describe(
+      "A source, or the vendor's sources together, allowing more than this share of the IPv4 space (overlaps counted once, IPv4-mapped IPv6 as IPv4) is refused.",
+    ),
   maxIPv6Percent: z
     .number()
     .positive()
     .max(100)
     .default(D.maxIPv6Percent)
-    .describe('A source allowing more than this share of the IPv6 space in total is refused.'),
+    .describe('A source allowing more than this share of the IPv6 space in total is refused. Kept for older files: maxIPv6Slash32s is far stricter.'),
+  // A count of /32s rather than a share: 1 % of IPv6 is more than every provider holds together.
+  maxIPv6Slash32s: z
+    .number()
+    .positive()
+    .max(2 ** 96)
+    .default(D.maxIPv6Slash32s)
+    .describe(
+      "A source, or the vendor's sources together, allowing more IPv6 than this many /32s (a provider allocation; 0.0625 is a /36) is refused. The default 1 also refuses any single prefix shorter than /32.",
+    ),
   reason: reason("this vendor's limits are looser than the defaults").optional().describe('Required when a limit is looser than its default.'),
 }).superRefine((value, ctx) => {
   if (value === null || typeof value !== 'object') return;
@@ -153,7 +164,11 @@ export const vendorSchema = strictObject({
   appIds: z.array(guid()).default([]).describe("Application (client) ids of the vendor's apps."),
   ownerTenantIds: z.array(guid()).default([]).describe("Tenant ids that own the vendor's apps (appOwnerOrganizationId)."),
   allowedRanges: z.array(rangeSourceSchema).default([]).describe("Where the vendor's apps may sign in from."),
-  broadRangeLimits: broadRangeLimitsSchema.optional().describe('How broad each allowlist source may be before it is refused; defaults /8, /16, 1 % and 1 %.'),
+  broadRangeLimits: broadRangeLimitsSchema
+    .optional()
+    .describe(
+      'How broad each allowlist source, and all of them together, may be before it is refused; defaults /8, /16, 1 % of IPv4, 1 % of IPv6 and one /32 of IPv6.',
+    ),
 }).superRefine(checkVendor, ALWAYS);
 
 /** The file's view of a vendor, after defaults. */

@@ -1,5 +1,7 @@
 /**
  * How much of the IPv4 and IPv6 address space a set of ranges allows, and which limits it breaks.
+ * IPv4 is counted as a share of the space; IPv6 also in /32s, since any share of IPv6 a person
+ * would write (1 % is 2^121 addresses) is more than all providers hold.
  *
  * Counted the way the matcher matches (range-set.ts), so the number is what the allowlist really
  * lets through: a range written in the IPv4-mapped space (`::ffff:0:0/104`) was already read as
@@ -38,6 +40,8 @@ export interface Coverage {
 
 const BITS = { 4: 32, 6: 128 } as const;
 const ALL_IPV4 = 0xffffffffn;
+/** Host bits of an IPv6 /32: the unit of the IPv6 total, a provider allocation. */
+const SLASH32_BITS = 96;
 /** How many ranges a message names before saying how many there are instead. */
 const NAMED_RANGES = 3;
 
@@ -103,25 +107,71 @@ export function formatPercent(coverage: FamilyCoverage): string {
 }
 
 /** `0.0.0.0/1, 128.0.0.0/1`, or `5,922 ranges, widest 13.64.0.0/11` when there are many. */
-function nameRanges(ranges: readonly { cidr: string }[]): string {
+export function nameRanges(ranges: readonly { cidr: string }[]): string {
   if (ranges.length <= NAMED_RANGES) return ranges.map((r) => r.cidr).join(', ');
   return `${ranges.length.toLocaleString('en-US')} ranges, widest ${ranges[0]?.cidr ?? ''}`;
 }
 
+/** How many /32s of IPv6 `coverage` amounts to, for display: `1,048,576`, `1.5`, `0.0202`. */
+export function formatSlash32s(coverage: FamilyCoverage): string {
+  const count = Number(coverage.addresses) / 2 ** SLASH32_BITS;
+  if (count >= 1000) return Math.round(count).toLocaleString('en-US');
+  return count === 0 ? '0' : String(Number(count.toPrecision(3)));
+}
+
+/** Whether IPv6 `coverage` holds more addresses than `slash32s` /32s, decided exactly. */
+export function exceedsSlash32s(coverage: FamilyCoverage, slash32s: number): boolean {
+  const { num, den } = toFraction(slash32s);
+  return coverage.addresses * den > num << BigInt(SLASH32_BITS);
+}
+
+/** A family's total over a limit: the amount in the limit's unit and the limit, ready for a sentence. */
+export interface TotalExcess {
+  readonly family: 4 | 6;
+  /** `1.56 %` or `the equivalent of 65,536 /32s`. */
+  readonly amount: string;
+  /** `limit 1 %` or `limit 1 /32`. */
+  readonly limit: string;
+  /** The same amount for another coverage of this family (a source inside the total). */
+  readonly amountOf: (coverage: FamilyCoverage) => string;
+}
+
+const inPercent = (c: FamilyCoverage): string => `${formatPercent(c)} %`;
+const inSlash32s = (c: FamilyCoverage): string => {
+  const count = formatSlash32s(c);
+  return `the equivalent of ${count} /32${count === '1' ? '' : 's'}`;
+};
+
 /**
- * What in `coverage` breaks `limits`, one phrase per family: the total share when it is too large
- * (it says the most), else the ranges with too short a prefix. Empty when within the limits.
+ * The totals in `coverage` over `limits`, at most one per family. For IPv6 the share is said when it
+ * is over (it says the most: `100 %`), else the count of /32s, which is the IPv6 limit that bites.
+ */
+export function totalExcessesOf(coverage: Coverage, limits: BreadthLimits): TotalExcess[] {
+  const excesses: TotalExcess[] = [];
+  if (exceedsShare(coverage.ipv4, limits.maxIPv4Percent))
+    excesses.push({ family: 4, amount: inPercent(coverage.ipv4), limit: `limit ${limits.maxIPv4Percent} %`, amountOf: inPercent });
+  if (exceedsShare(coverage.ipv6, limits.maxIPv6Percent))
+    excesses.push({ family: 6, amount: inPercent(coverage.ipv6), limit: `limit ${limits.maxIPv6Percent} %`, amountOf: inPercent });
+  else if (exceedsSlash32s(coverage.ipv6, limits.maxIPv6Slash32s))
+    excesses.push({ family: 6, amount: inSlash32s(coverage.ipv6), limit: `limit ${limits.maxIPv6Slash32s} /32`, amountOf: inSlash32s });
+  return excesses;
+}
+
+/**
+ * What in `coverage` breaks `limits`, one phrase per family: the total when it is too large (it
+ * says the most), else the ranges with too short a prefix. Empty when within the limits.
  */
 export function excessesOf(coverage: Coverage, limits: BreadthLimits): string[] {
+  const totals = totalExcessesOf(coverage, limits);
   const phrases: string[] = [];
   const families = [
-    { c: coverage.ipv4, maxPercent: limits.maxIPv4Percent, shortest: limits.shortestIPv4Prefix },
-    { c: coverage.ipv6, maxPercent: limits.maxIPv6Percent, shortest: limits.shortestIPv6Prefix },
+    { c: coverage.ipv4, shortest: limits.shortestIPv4Prefix },
+    { c: coverage.ipv6, shortest: limits.shortestIPv6Prefix },
   ];
-  for (const { c, maxPercent, shortest } of families) {
-    const space = `the IPv${c.family} address space`;
-    if (exceedsShare(c, maxPercent)) {
-      phrases.push(`allows ${formatPercent(c)} % of ${space} (${nameRanges(c.ranges)}; limit ${maxPercent} %)`);
+  for (const { c, shortest } of families) {
+    const total = totals.find((t) => t.family === c.family);
+    if (total) {
+      phrases.push(`allows ${total.amount} of the IPv${c.family} address space (${nameRanges(c.ranges)}; ${total.limit})`);
       continue;
     }
     const short = c.ranges.filter((r) => r.prefix < shortest);

@@ -11,7 +11,7 @@
  */
 import type { RangeSource, VendorConfig } from '../config/types.js';
 import { CredwatchError } from '../errors.js';
-import { DEFAULT_BREADTH_LIMITS, looserThanDefault, type BreadthLimits } from '../config/breadth-limits.js';
+import { BREADTH_LIMIT_KEYS, DEFAULT_BREADTH_LIMITS, looserThanDefault, type BreadthLimits } from '../config/breadth-limits.js';
 import { coverageOf, excessesOf, type Coverage } from './breadth.js';
 import type { ParsedCidr } from './cidr.js';
 import { failed, type SourceOutcome } from './outcome.js';
@@ -22,7 +22,7 @@ export interface BroadRangeAcceptance {
   readonly reason: string;
 }
 
-/** `broadRangeLimits` on a vendor: limits for each of its sources; looser than the defaults only with a reason. */
+/** `broadRangeLimits` on a vendor: limits for each of its sources and for all of them together; looser than the defaults only with a reason. */
 export type VendorBreadthLimits = Partial<BreadthLimits> & { readonly reason?: string };
 
 /** A source as this module reads it: the configured source and its optional acceptance. */
@@ -40,6 +40,13 @@ export interface BroadSourceReport {
   /** Share of each address space the source allows, in percent (overlaps once, mapped IPv6 as IPv4). */
   ipv4Percent: number;
   ipv6Percent: number;
+  /** The source's IPv6 in /32s, the unit of the IPv6 limit (`maxIPv6Slash32s`). */
+  ipv6Slash32s: number;
+  /**
+   * `source`: the source alone broke a limit. `vendor`: the vendor's sources together did, and this
+   * one was among the broadest (refused), or it is accepted and not held to the vendor's total.
+   */
+  scope: 'source' | 'vendor';
   /** What was too broad, one phrase per family. */
   excesses: string[];
   /** For an accepted source: the setting that accepted it and the reason it gives. */
@@ -56,7 +63,8 @@ export type BreadthDecision =
 /** Judges the ranges one source yielded. */
 export type BreadthScreen = (ranges: readonly ParsedCidr[]) => BreadthDecision;
 
-const nonEmpty = (text: string | undefined): string | undefined => (text !== undefined && text.trim() !== '' ? text.trim() : undefined);
+/** The text trimmed, or undefined when blank: a blank reason accepts nothing. */
+export const nonEmpty = (text: string | undefined): string | undefined => (text !== undefined && text.trim() !== '' ? text.trim() : undefined);
 
 /**
  * The limits that apply to a vendor's sources. Looser than the defaults only with a reason: the
@@ -66,20 +74,27 @@ export function effectiveLimits(vendor: Pick<AllowlistVendor, 'broadRangeLimits'
   const { reason, ...given } = vendor.broadRangeLimits ?? {};
   const limits: BreadthLimits = { ...DEFAULT_BREADTH_LIMITS, ...given };
   if (nonEmpty(reason) !== undefined || looserThanDefault(limits).length === 0) return { limits, reason: nonEmpty(reason) };
-  return {
-    limits: {
-      shortestIPv4Prefix: Math.max(limits.shortestIPv4Prefix, DEFAULT_BREADTH_LIMITS.shortestIPv4Prefix),
-      shortestIPv6Prefix: Math.max(limits.shortestIPv6Prefix, DEFAULT_BREADTH_LIMITS.shortestIPv6Prefix),
-      maxIPv4Percent: Math.min(limits.maxIPv4Percent, DEFAULT_BREADTH_LIMITS.maxIPv4Percent),
-      maxIPv6Percent: Math.min(limits.maxIPv6Percent, DEFAULT_BREADTH_LIMITS.maxIPv6Percent),
-    },
-    reason: undefined,
-  };
+  // Each limit no looser than its default: a prefix limit no shorter, a total no larger.
+  const clamped = { ...limits };
+  for (const key of BREADTH_LIMIT_KEYS) {
+    const base = DEFAULT_BREADTH_LIMITS[key];
+    clamped[key] = key.startsWith('shortest') ? Math.max(limits[key], base) : Math.min(limits[key], base);
+  }
+  return { limits: clamped, reason: undefined };
 }
 
-function report(decision: BroadSourceReport['decision'], coverage: Coverage, excesses: string[]): BroadSourceReport {
-  return { decision, ipv4Percent: coverage.ipv4.percent, ipv6Percent: coverage.ipv6.percent, excesses };
+/** The report of a source with `coverage`; `scope` says whether it was judged alone or with the vendor's other sources. */
+export function breadthReport(
+  decision: BroadSourceReport['decision'],
+  coverage: Coverage,
+  excesses: string[],
+  scope: BroadSourceReport['scope'] = 'source',
+): BroadSourceReport {
+  return { decision, ipv4Percent: coverage.ipv4.percent, ipv6Percent: coverage.ipv6.percent, ipv6Slash32s: slash32s(coverage), scope, excesses };
 }
+
+/** The IPv6 of `coverage` in /32s, as a number for the report. */
+const slash32s = (coverage: Coverage): number => Number(coverage.ipv6.addresses) / 2 ** 96;
 
 /** The screen for source `index` (0-based) of `vendor`. */
 export function breadthScreen(vendor: AllowlistVendor, index: number): BreadthScreen {
@@ -96,7 +111,7 @@ export function breadthScreen(vendor: AllowlistVendor, index: number): BreadthSc
       if (acceptance !== undefined) {
         return {
           kind: 'accepted',
-          report: { ...report('accepted', coverage, overLimits), acceptedBy: 'acceptBroadRanges', reason: acceptance },
+          report: { ...breadthReport('accepted', coverage, overLimits), acceptedBy: 'acceptBroadRanges', reason: acceptance },
           warning: `broad source in use: it ${overLimits.join(' and ')}; accepted by acceptBroadRanges: ${JSON.stringify(acceptance)}. Any host in those networks counts as ${vendor.name}'s own.`,
         };
       }
@@ -105,7 +120,7 @@ export function breadthScreen(vendor: AllowlistVendor, index: number): BreadthSc
         `Any host in those networks, a rented cloud VM included, would count as ${vendor.name}'s own and raise no alert.`;
       return {
         kind: 'refused',
-        report: report('refused', coverage, overLimits),
+        report: breadthReport('refused', coverage, overLimits),
         error: new CredwatchError('ALLOWLIST_TOO_BROAD', message, {
           retryable: false,
           details: { vendor: vendor.name, source: index + 1, type: source?.type ?? null, refused: 'broadRanges', excesses: overLimits, limits: { ...limits } },
@@ -117,7 +132,7 @@ export function breadthScreen(vendor: AllowlistVendor, index: number): BreadthSc
     if (overDefaults.length === 0) return { kind: 'within' };
     return {
       kind: 'accepted',
-      report: { ...report('accepted', coverage, overDefaults), acceptedBy: 'broadRangeLimits', reason: limitsReason ?? '' },
+      report: { ...breadthReport('accepted', coverage, overDefaults), acceptedBy: 'broadRangeLimits', reason: limitsReason ?? '' },
       warning: `broad source in use: it ${overDefaults.join(' and ')}; accepted by the vendor's broadRangeLimits: ${JSON.stringify(limitsReason ?? '')}. Any host in those networks counts as ${vendor.name}'s own.`,
     };
   };

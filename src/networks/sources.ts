@@ -2,7 +2,8 @@
  * Turns each vendor's configured sources into one matcher, with a per-source report. The rule that
  * shapes it: a vendor whose allowlist could not be read has no matcher at all, so callers report
  * its sign-ins as unknown, never as clean and never as "everything is outside". A source that
- * allows too much of the internet is refused the same way (broad-sources.ts).
+ * allows too much of the internet is refused the same way, alone (broad-sources.ts) or as the
+ * broadest of sources that do together (vendor-total.ts).
  */
 import type { RangeSource } from '../config/types.js';
 import { CredwatchError, type ErrorCode } from '../errors.js';
@@ -19,6 +20,7 @@ import type { AllowlistSourceStatus } from '../contract.js';
 import { failed, type SourceOutcome } from './outcome.js';
 import { RangeSet } from './range-set.js';
 import { readUrlSource } from './url-source.js';
+import { screenVendorTotal } from './vendor-total.js';
 
 /** What resolving needs; `graph` only when a vendor uses named locations. */
 export interface AllowlistDeps {
@@ -140,15 +142,16 @@ export async function resolveAllowlists(
   };
 
   const perVendor = await Promise.all(
-    vendors.map(async (vendor) => ({
-      vendor,
-      outcomes: await Promise.all(
+    vendors.map(async (vendor) => {
+      const screened = await Promise.all(
         vendor.allowedRanges.map(async (s, index) => {
           const screen = breadthScreen(vendor, index);
           return applyBreadth(await read(s, vendor.name, screen), screen);
         }),
-      ),
-    })),
+      );
+      // Then together: a broad list split over several sources is as broad as in one.
+      return { vendor, outcomes: screenVendorTotal(vendor, screened) };
+    }),
   );
 
   const resolution: AllowlistResolution = { byVendor: new Map(), health: new Map(), sources: [] };

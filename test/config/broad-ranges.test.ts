@@ -20,7 +20,7 @@ describe('configuring broad allowlist sources', () => {
     ]);
     const [v] = config.vendors as unknown as [{ allowedRanges: unknown[]; broadRangeLimits: unknown }];
     expect(v.allowedRanges).toEqual([{ type: 'cidrs', cidrs: ['0.0.0.0/0'], acceptBroadRanges: { reason: 'lab tenant (SEC-1234)' } }]);
-    expect(v.broadRangeLimits).toEqual({ shortestIPv4Prefix: 16, shortestIPv6Prefix: 16, maxIPv4Percent: 0.01, maxIPv6Percent: 1 });
+    expect(v.broadRangeLimits).toEqual({ shortestIPv4Prefix: 16, shortestIPv6Prefix: 16, maxIPv4Percent: 0.01, maxIPv6Percent: 1, maxIPv6Slash32s: 1 });
   });
 
   it('requires a non-blank reason to accept a broad source, naming the path', async () => {
@@ -41,13 +41,14 @@ describe('configuring broad allowlist sources', () => {
   it('requires a reason for limits looser than the defaults, and keeps limits in range', async () => {
     const problems = await problemsOf(
       load([
-        vendor([{ type: 'cidrs', cidrs: ['10.0.0.0/7'] }], { broadRangeLimits: { shortestIPv4Prefix: 7, maxIPv6Percent: 2 } }),
-        { ...vendor([], { broadRangeLimits: { shortestIPv4Prefix: 33, maxIPv4Percent: 0 } }), name: 'Other' },
+        vendor([{ type: 'cidrs', cidrs: ['10.0.0.0/7'] }], { broadRangeLimits: { shortestIPv4Prefix: 7, maxIPv6Percent: 2, maxIPv6Slash32s: 8 } }),
+        { ...vendor([], { broadRangeLimits: { shortestIPv4Prefix: 33, maxIPv4Percent: 0, maxIPv6Slash32s: 0 } }), name: 'Other' },
       ]),
     );
     expect(lines(problems)).toEqual([
-      'vendors[0].broadRangeLimits.reason: required because a limit is looser than its default: shortestIPv4Prefix is 7 (default 8), maxIPv6Percent is 2 (default 1). Say why, or accept only the source that needs it with acceptBroadRanges',
+      'vendors[0].broadRangeLimits.reason: required because a limit is looser than its default: shortestIPv4Prefix is 7 (default 8), maxIPv6Percent is 2 (default 1), maxIPv6Slash32s is 8 (default 1). Say why, or accept only the source that needs it with acceptBroadRanges',
       'vendors[1].broadRangeLimits.maxIPv4Percent: must be greater than 0',
+      'vendors[1].broadRangeLimits.maxIPv6Slash32s: must be greater than 0',
       'vendors[1].broadRangeLimits.shortestIPv4Prefix: must be at most 32',
     ]);
   });

@@ -87,8 +87,8 @@ describe('an allowlist source that allows (nearly) everything is refused', () =>
     expect(report).toMatchObject({ status: 'failed', broad: { ipv4Percent: 0.78125, excesses: ['holds a prefix shorter than /8 (10.0.0.0/7)'] } });
   });
 
-  it('refuses an IPv6 prefix shorter than /16', async () => {
-    const { report } = await resolve(vendor([inline('2a00::/12')]));
+  it('refuses an IPv6 prefix shorter than /16 even when the /32 total is loosened', async () => {
+    const { report } = await resolve(vendor([inline('2a00::/12')], { maxIPv6Slash32s: 2 ** 20, reason: 'test: only the prefix may refuse' }));
     expect(report?.broad?.excesses).toEqual(['holds a prefix shorter than /16 (2a00::/12)']);
   });
 
@@ -113,11 +113,12 @@ describe('an allowlist source that allows (nearly) everything is refused', () =>
   });
 
   it('decides the share exactly: a limit of exactly one /8 takes the /8 and refuses one address more', async () => {
-    const limits = { maxIPv4Percent: 100 / 256, maxIPv6Percent: 100 / 65_536 };
+    const limits = { maxIPv4Percent: 100 / 256, maxIPv6Slash32s: 1 / 16 };
     expect((await resolve(vendor([inline('10.0.0.0/8')], limits))).report?.status).toBe('ok');
     expect((await resolve(vendor([inline('10.0.0.0/8', '11.0.0.0/32')], limits))).report?.status).toBe('failed');
-    expect((await resolve(vendor([inline('2001::/16')], limits))).report?.status).toBe('ok');
-    expect((await resolve(vendor([inline('2001::/16', '2002::/128')], limits))).report?.status).toBe('failed');
+    // 1/16 of a /32 is exactly a /36.
+    expect((await resolve(vendor([inline('2a01:4f8::/36')], limits))).report?.status).toBe('ok');
+    expect((await resolve(vendor([inline('2a01:4f8::/36', '2a02::/128')], limits))).report?.status).toBe('failed');
   });
 
   it("keeps the vendor's other sources: one refused source makes it partial, and its range is outside", async () => {
