@@ -65,7 +65,7 @@ export function connectTenant(tenant: TenantConfig, options: ConnectOptions): Te
 /** The app Graph counts requests against: its client id, or the managed identity's. */
 function appKeyOf(tenant: TenantConfig): string {
   const auth = tenant.auth;
-  return auth.mode === 'managedIdentity' ? `managedIdentity:${auth.clientId ?? 'system'}` : auth.clientId.toLowerCase();
+  return auth.mode === 'managedIdentity' ? `managedIdentity:${(auth.clientId ?? 'system').toLowerCase()}` : auth.clientId.toLowerCase();
 }
 
 /** The one place a secret leaves its wrapper: on its way into MSAL. */
