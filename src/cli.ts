@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { cliContext, cliLogger, type GlobalOptions } from './cli/context.js';
-import { doctorCommand } from './cli/doctor.js';
+import type { CliContext, GlobalOptions } from './cli/context.js';
 import { EXIT } from './cli/exit-codes.js';
-import { inventoryCommand } from './cli/inventory.js';
-import { reportCommand } from './cli/report.js';
-import { scanCommand } from './cli/scan.js';
-import { toCredwatchError } from './errors.js';
+import { cliVersion } from './cli/version.js';
 
 /**
  * The credwatch command. Each subcommand only loads configuration, builds dependencies and calls
  * one function; everything it prints goes to stdout, logs go to stderr.
+ *
+ * Only commander is imported up front. A command's module — and the context, which brings config
+ * validation, MSAL, the Graph client and pino — is imported when that command runs, so `--help`,
+ * `--version` and a mistyped command cost little more than starting Node (`npm run bench cli`).
  */
 const write = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
@@ -18,6 +18,7 @@ async function run(action: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await action();
   } catch (e: unknown) {
+    const { toCredwatchError } = await import('./errors.js');
     const err = toCredwatchError(e);
     // CONFIG_INVALID's message already lists every problem with its path, one per line.
     process.stderr.write(`credwatch: ${err.code}: ${err.message}\nFix: ${err.fix}\n`);
@@ -28,9 +29,19 @@ async function run(action: () => Promise<number>): Promise<void> {
 
 const program = new Command('credwatch')
   .description('Watches Microsoft 365 app credentials: mailbox exposure inventory and vendor sign-in correlation.')
+  .version(cliVersion(), '-V, --version', 'print the version')
   .option('-c, --config <path>', 'configuration file (default: $CREDWATCH_CONFIG)')
   .option('--log-level <level>', 'override the configured log level (logs go to stderr)')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander exits 1 on a mistyped command, option or choice; the exit codes promise 2 for a
+  // wrong command line (README), so a scheduler can tell it from a tenant that failed.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.CONFIG));
+
+/** The configuration, logger and Graph connections every tenant command starts from. */
+async function context(): Promise<CliContext> {
+  const { cliContext } = await import('./cli/context.js');
+  return cliContext(program.opts<GlobalOptions>());
+}
 
 program
   .command('inventory')
@@ -40,7 +51,10 @@ program
   .option('--all', 'also list apps without credentials or mailbox access')
   .option('-o, --out <file>', 'write to a file instead of stdout')
   .action((options: { tenant?: string; format: 'table' | 'json' | 'csv'; all?: boolean; out?: string }) =>
-    run(async () => inventoryCommand(await cliContext(program.opts<GlobalOptions>()), options, write)),
+    run(async () => {
+      const { inventoryCommand } = await import('./cli/inventory.js');
+      return inventoryCommand(await context(), options, write);
+    }),
   );
 
 program
@@ -50,9 +64,10 @@ program
   .option('--json', 'print the scan summaries as JSON')
   .action((options: { tenant?: string; json?: boolean }) =>
     run(async () => {
+      const { scanCommand } = await import('./cli/scan.js');
       // A counter on a terminal for long backfills; nothing when stderr is a file or a pipe.
       const progress = process.stderr.isTTY ? (text: string) => process.stderr.write(text) : undefined;
-      return scanCommand(await cliContext(program.opts<GlobalOptions>()), options, write, progress);
+      return scanCommand(await context(), options, write, progress);
     }),
   );
 
@@ -63,7 +78,10 @@ program
   .option('-w, --week <YYYY-Www>', 'ISO week to report on (default: the last complete week)')
   .option('-o, --out <dir>', 'directory to write the files to', './reports')
   .action((options: { tenant?: string; week?: string; out: string }) =>
-    run(async () => reportCommand(await cliContext(program.opts<GlobalOptions>()), options, write)),
+    run(async () => {
+      const { reportCommand } = await import('./cli/report.js');
+      return reportCommand(await context(), options, write);
+    }),
   );
 
 program
@@ -74,7 +92,7 @@ program
   .action((options: { reportDir: string; grace: string }) =>
     run(async () => {
       const { serveCommand } = await import('./cli/serve.js');
-      return serveCommand(await cliContext(program.opts<GlobalOptions>()), { reportDir: options.reportDir, graceInMs: Number(options.grace) * 1000 }, write);
+      return serveCommand(await context(), { reportDir: options.reportDir, graceInMs: Number(options.grace) * 1000 }, write);
     }),
   );
 
@@ -85,21 +103,26 @@ program
   .action((options: { staleAfter: string }) =>
     run(async () => {
       const { statusCommand } = await import('./cli/status.js');
-      return statusCommand(await cliContext(program.opts<GlobalOptions>()), { staleAfterInMinutes: Number(options.staleAfter) }, write);
+      return statusCommand(await context(), { staleAfterInMinutes: Number(options.staleAfter) }, write);
     }),
   );
 
 program
   .command('doctor')
   .description('check configuration, token, granted permissions, licence and reachability, with a fix for each problem')
-  .action(() => run(async () => doctorCommand(await cliContext(program.opts<GlobalOptions>()), write)));
+  .action(() =>
+    run(async () => {
+      const { doctorCommand } = await import('./cli/doctor.js');
+      return doctorCommand(await context(), write);
+    }),
+  );
 
 program
   .command('demo')
   .description('start the built-in tenant simulator with the Mimecast-like scenario and run credwatch against it')
   .action(() =>
     run(async () => {
-      const { runDemo } = await import('./demo.js');
+      const [{ runDemo }, { cliLogger }] = await Promise.all([import('./demo.js'), import('./cli/context.js')]);
       return runDemo({ write, logger: cliLogger(program.opts<GlobalOptions>().logLevel ?? 'warn') });
     }),
   );

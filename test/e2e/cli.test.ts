@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/package-root.js';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 
 const run = promisify(execFile);
@@ -71,7 +72,6 @@ describe('the credwatch command', () => {
     const out = join(dir, 'inventory.csv');
     const result = await credwatch(['inventory', '--format', 'csv', '--out', out], { CREDWATCH_CONFIG: config, CW_SECRET: sim.credwatchApp.clientSecret });
     expect(result.code).toBe(0);
-    const { readFile } = await import('node:fs/promises');
     expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^appId,displayName/);
   });
 
@@ -88,6 +88,59 @@ describe('the credwatch command', () => {
     expect(result.stderr).toContain('tenants[0].auth.clientId');
     expect(result.stderr).toContain('tenantz');
     expect(result.stderr).not.toContain('inline!');
+  });
+
+  it('lists every command in --help, prints the version and exits 0 for both', async () => {
+    const help = await credwatch(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['inventory', 'scan', 'report', 'serve', 'status', 'doctor', 'demo', 'simulator']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+    const version = await credwatch(['--version']);
+    expect(version.code).toBe(0);
+    const { version: expected } = JSON.parse(await readFile(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+    expect(version.stdout.trim()).toBe(expected);
+  });
+
+  it("prints a command's own options with its --help, without needing a configuration", async () => {
+    const result = await credwatch(['report', '--help'], { CREDWATCH_CONFIG: join(dir, 'does-not-exist.json') });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: credwatch report [options]');
+    expect(result.stdout).toContain('--week <YYYY-Www>');
+  });
+
+  it('exits 2 on a mistyped command or a choice that does not exist, and shows the usage', async () => {
+    const command = await credwatch(['scna']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain("unknown command 'scna'");
+    expect(command.stderr).toContain('Usage: credwatch');
+    const choice = await credwatch(['inventory', '--format', 'xml']);
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toMatch(/argument 'xml' is invalid/);
+  });
+
+  it('runs scan, status and report through their lazily imported modules', async () => {
+    const config = await writeConfig('commands.json', {
+      mode: 'certificate',
+      clientId: sim.credwatchApp.clientId,
+      certificatePath: 'app.crt',
+      privateKeyPath: 'app.key',
+    });
+    const scan = await credwatch(['--config', config, 'scan']);
+    // The scenario's posture findings (an expired secret, a password on a vendor's principal…) raise alerts.
+    expect(scan.code).toBe(3);
+    expect(scan.stdout).toMatch(/^Scan of contoso: .*Graph requests$/m);
+    expect(scan.stdout).toContain('[LOW] Expired credential still on an app');
+    // The memory store lives as long as one process: the next command finds no scan history.
+    const status = await credwatch(['--config', config, 'status']);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain('contoso: NO SCAN in the last 30 days');
+    const out = join(dir, 'reports');
+    const report = await credwatch(['--config', config, 'report', '--week', '2026-W47', '--out', out]);
+    // Nothing was collected that week in this store: the report is written and says so (exit 4, unknown, not clean).
+    expect(report.code).toBe(4);
+    expect(report.stdout).toContain('contoso 2026-W47:');
+    expect(report.stdout).toContain(join(out, 'contoso'));
   });
 
   it('doctor exits 1 and says how to fix a credential the tenant rejects', async () => {
