@@ -1,7 +1,8 @@
 /**
  * The Azure Functions entry point (v4 Node programming model). It only registers the functions:
- * everything else (the Graph, storage and report code, ~2.5 MB bundled) is imported on the first
- * invocation, so indexing the app stays cheap and a config or token problem surfaces inside an
+ * everything else (the Graph, storage, scan and report code, ~3.8 MB bundled) is imported on the
+ * first invocation — the runtime here, the scan or the report path by the handler that needs it
+ * (handlers.ts) — so indexing the app stays cheap and a config or token problem surfaces inside an
  * invocation's log, with its error code, rather than as a worker that fails to start.
  */
 import { dirname, join } from 'node:path';

@@ -65,6 +65,14 @@ describe('the Function app package', () => {
     for (const name of ['scanTimer', 'scanTenant', 'reportTimer', 'reportTenant']) expect(run.stderr).toContain(`"${name}"`);
   });
 
+  it('keeps the scan and the report paths in files of their own, imported only by the invocations that need them', () => {
+    expect(pkg.entryChunks['src/functions/app.ts']).toBe('dist/app.js');
+    for (const lazy of ['src/functions/handlers.ts', 'src/functions/runtime.ts', 'src/functions/scan.ts', 'src/functions/report.ts']) {
+      expect(pkg.entryChunks[lazy]).toMatch(/^dist\/chunks\/[\w-]+\.js$/);
+    }
+    expect(pkg.entryChunks['src/functions/scan.ts']).not.toBe(pkg.entryChunks['src/functions/report.ts']);
+  });
+
   it('keeps every function registered when a schedule setting is not 6-field NCRONTAB (the timer runs on its default and says so)', () => {
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', "await import('./dist/app.js'); console.log('loaded')"], {
       cwd: extracted,
