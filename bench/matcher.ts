@@ -13,19 +13,36 @@ import { parseAddress, type ParsedAddress } from '../src/networks/address.js';
 import { RangeSet } from '../src/networks/range-set.js';
 import { packageRoot } from '../src/package-root.js';
 
-const SERVICE_TAGS = join(packageRoot(), 'bench', 'data', 'azure_ServiceTags_Public_w3c-echidna_change240.json');
+/** Azure's public service tags, kept in the repository (bench/data/README.md says where they come from). */
+export const SERVICE_TAGS = join(packageRoot(), 'bench', 'data', 'azure_ServiceTags_Public_w3c-echidna_change240.json');
 const ADDRESSES = 1024;
 const MEASURE_MS = 200;
 const ROUNDS = 5;
 
-interface TagEntry {
+/** One prefix of the service tags file, with the tag it belongs to. */
+export interface TagEntry {
   cidr: string;
   tag: string;
 }
 
-function loadServiceTags(): TagEntry[] {
-  const document = JSON.parse(readFileSync(SERVICE_TAGS, 'utf8')) as { values?: { name?: string; properties?: { addressPrefixes?: string[] } }[] };
-  return (document.values ?? []).flatMap((v) => (v.properties?.addressPrefixes ?? []).map((cidr) => ({ cidr, tag: v.name ?? '?' })));
+/**
+ * Every prefix of the service tags file, or an error naming the file and how to get it back. A
+ * benchmark without its data must stop (non-zero exit): run on an empty allowlist it would print
+ * figures that look real and measure nothing.
+ */
+export function loadServiceTags(): TagEntry[] {
+  const restore = 'the file is part of the repository (bench/data/README.md); restore it with `git checkout -- bench/data`';
+  if (!existsSync(SERVICE_TAGS)) throw new Error(`Azure's service tags are missing: ${SERVICE_TAGS}; ${restore}`);
+  let document: { values?: { name?: string; properties?: { addressPrefixes?: string[] } }[] };
+  try {
+    document = JSON.parse(readFileSync(SERVICE_TAGS, 'utf8')) as typeof document;
+  } catch (e: unknown) {
+    // A Git LFS pointer or a truncated copy reads as text that is not JSON.
+    throw new Error(`${SERVICE_TAGS} is not Azure's service tags JSON (${e instanceof Error ? e.message : String(e)}); ${restore}`);
+  }
+  const entries = (document.values ?? []).flatMap((v) => (v.properties?.addressPrefixes ?? []).map((cidr) => ({ cidr, tag: v.name ?? '?' })));
+  if (entries.length === 0) throw new Error(`${SERVICE_TAGS} holds no address prefixes (values[].properties.addressPrefixes); ${restore}`);
+  return entries;
 }
 
 /** Deterministic PRNG (mulberry32) so every run measures the same addresses. */
@@ -176,9 +193,8 @@ async function benchSize(all: readonly TagEntry[], count: number): Promise<Recor
   };
 }
 
-/** Lookups per second at 50 and 50,000 ranges; skips with a message when the prefix file is absent. */
+/** Lookups per second at 50 and 50,000 ranges; throws when the service tags file is missing or empty. */
 export async function benchMatcher(): Promise<Record<string, number | string>[]> {
-  if (!existsSync(SERVICE_TAGS)) return [{ bench: 'matcher', skipped: `${SERVICE_TAGS} not found` }];
   const all = loadServiceTags();
   return [await benchSize(all, 50), await benchSize(all, 50_000)];
 }
