@@ -22,16 +22,31 @@ import { objects, type Json } from './values.js';
  */
 const FEDERATED_SELECT = ['id', 'name', 'issuer', 'subject', 'audiences'] as const;
 
+/** The `credentialDetails` source and the ids of the apps whose read failed. */
+export interface FederatedRead {
+  status: SourceStatus;
+  notRead: string[];
+}
+
 /**
  * Reads the federated credentials of every app in `apps` that has a registration here (a vendor's
  * multi-tenant app has none: its credentials live in the vendor's tenant). A read that fails
  * leaves the source `partial` (or `failed` when none succeeded): unknown, never clean.
  */
 export async function readFederatedCredentials(graph: GraphApi, apps: readonly InventoryApp[], logger: Logger, stats?: BatchStats): Promise<SourceStatus> {
+  return (await readFederated(graph, apps, logger, stats)).status;
+}
+
+/**
+ * {@link readFederatedCredentials}, also naming the apps not read: the inventory diff must not take
+ * their missing federated credentials for removed ones, nor next scan's for added ones.
+ */
+export async function readFederated(graph: GraphApi, apps: readonly InventoryApp[], logger: Logger, stats?: BatchStats): Promise<FederatedRead> {
   const targets = apps.filter((a) => a.applicationObjectId !== undefined);
   const requests: BatchGet[] = targets.map((a) => ({ path: federatedPath(a), query: { select: FEDERATED_SELECT } }));
   const results = await batchGet<Json>(graph, requests, stats ? { stats } : {});
   let failures = 0;
+  const notRead: string[] = [];
   let lastError: CredwatchError | undefined;
   for (const [i, app] of targets.entries()) {
     const result = results[i];
@@ -43,11 +58,12 @@ export async function readFederatedCredentials(graph: GraphApi, apps: readonly I
       const err = toCredwatchError(e);
       if (err.code === 'INTERNAL') throw err;
       failures += 1;
+      notRead.push(app.appId);
       lastError = err;
       logger.warn({ err, appId: app.appId }, 'federated credentials not collected');
     }
   }
-  return {
+  const status: SourceStatus = {
     source: 'credentialDetails',
     status: failures === 0 ? 'complete' : failures === targets.length ? 'failed' : 'partial',
     items: targets.length - failures,
@@ -55,6 +71,7 @@ export async function readFederatedCredentials(graph: GraphApi, apps: readonly I
       ? { errorCode: lastError.code, message: `${failures} of ${targets.length} apps not read; last: ${lastError.code}: ${lastError.message}` }
       : {}),
   };
+  return { status, notRead };
 }
 
 function federatedPath(app: InventoryApp): string {

@@ -8,6 +8,7 @@ import type { RoleAssignment, SourceStatus } from '../events.js';
 import { CredwatchError, toCredwatchError } from '../errors.js';
 import type { GraphApi } from '../graph/client.js';
 import type { Logger } from '../logging.js';
+import type { UnreadReach } from '../inventory/carryover.js';
 import { MAILBOX_RESOURCES } from '../inventory/resources.js';
 import { grantOf, type GrantRecord } from './directory.js';
 import { appRoleAssignedToRequest, GRANTS_REQUEST, resourceRequest } from './inventory-requests.js';
@@ -25,6 +26,8 @@ export interface ResourceInfo {
 export interface MailboxReach {
   assignments: Map<string, RoleAssignment[]>;
   grants: Map<string, GrantRecord[]>;
+  /** What failed: the caller carries it over from the previous snapshot (inventory/carryover.ts). */
+  unread: UnreadReach;
 }
 
 /**
@@ -34,39 +37,46 @@ export interface MailboxReach {
  */
 export async function readMailboxReach(graph: GraphApi, sources: SourceStatus[], logger: Logger): Promise<MailboxReach> {
   const resources = await readResources(graph, sources);
-  const reach: MailboxReach = { assignments: new Map(), grants: new Map() };
+  const unreadResources = new Set<string>();
+  const reach: MailboxReach = { assignments: new Map(), grants: new Map(), unread: { resources: unreadResources, grants: false } };
   for (const resource of resources) {
-    await collectOptional(sources, `appRoleAssignedTo:${resource.displayName}`, logger, async () => {
-      let n = 0;
+    // Kept aside until the read completes: a read that fails on page 2 adds nothing, so what is
+    // carried over from the snapshot for this resource is never mixed with half a read.
+    const read: Array<[string, RoleAssignment]> = [];
+    const ok = await collectOptional(sources, `appRoleAssignedTo:${resource.displayName}`, logger, async () => {
       const request = appRoleAssignedToRequest(resource.appId);
       for await (const a of graph.list<Json>(request.path, request.query)) {
         const principalId = str(a.principalId);
         const roleId = str(a.appRoleId);
         if (!principalId || !roleId) continue;
-        push(reach.assignments, principalId, {
-          resourceAppId: resource.appId,
-          resourceDisplayName: resource.displayName,
-          appRoleId: roleId,
-          roleValue: resource.roleNames.get(roleId.toLowerCase()),
-          createdDateTime: date(a.createdDateTime),
-        });
-        n += 1;
+        read.push([
+          principalId,
+          {
+            resourceAppId: resource.appId,
+            resourceDisplayName: resource.displayName,
+            appRoleId: roleId,
+            roleValue: resource.roleNames.get(roleId.toLowerCase()),
+            createdDateTime: date(a.createdDateTime),
+          },
+        ]);
       }
-      return n;
+      return read.length;
     });
+    if (ok) for (const [principalId, assignment] of read) push(reach.assignments, principalId, assignment);
+    else unreadResources.add(resource.appId);
   }
   // Grants to the mailbox resources are named now (they decide reach); the rest after the SP pass.
   const named = new Map(resources.map((r) => [r.servicePrincipalId, { appId: r.appId, displayName: r.displayName }]));
-  await collectOptional(sources, 'oauth2PermissionGrants', logger, async () => {
-    let n = 0;
+  const grants: GrantRecord[] = [];
+  const grantsRead = await collectOptional(sources, 'oauth2PermissionGrants', logger, async () => {
     for await (const g of graph.list<Json>(GRANTS_REQUEST.path, GRANTS_REQUEST.query)) {
       const record = grantOf(g, named);
-      if (!record) continue;
-      push(reach.grants, record.clientId, record);
-      n += 1;
+      if (record) grants.push(record);
     }
-    return n;
+    return grants.length;
   });
+  if (grantsRead) for (const record of grants) push(reach.grants, record.clientId, record);
+  else reach.unread.grants = true;
   return reach;
 }
 
@@ -109,16 +119,18 @@ async function readResources(graph: GraphApi, sources: SourceStatus[]): Promise<
 
 /**
  * Runs a collection whose failure degrades the inventory instead of voiding it: the source is
- * recorded as failed so reports say "unknown" for what it would have shown.
+ * recorded as failed so reports say "unknown" for what it would have shown. True when it was read.
  */
-async function collectOptional(sources: SourceStatus[], source: string, logger: Logger, run: () => Promise<number>): Promise<void> {
+async function collectOptional(sources: SourceStatus[], source: string, logger: Logger, run: () => Promise<number>): Promise<boolean> {
   try {
     const items = await run();
     sources.push({ source, status: 'complete', items });
+    return true;
   } catch (e: unknown) {
     const err = toCredwatchError(e);
     if (!err.retryable && err.code !== 'GRAPH_PERMISSION_MISSING' && err.code !== 'GRAPH_REQUEST_REJECTED') throw err;
     logger.warn({ err, source }, 'inventory source not collected');
     sources.push({ source, status: 'failed', errorCode: err.code, message: err.message });
+    return false;
   }
 }

@@ -1,15 +1,20 @@
-import type { Inventory, InventoryApp } from '../events.js';
-import type { InventoryChange } from '../events.js';
+/**
+ * The inventory snapshot kept between scans, and the diff of two snapshots (docs/inventory.md).
+ */
+import type { AppCredential, Inventory, InventoryApp, InventoryChange } from '../events.js';
+import { federatedKnown, reachFailed, type CollectedInventory } from './carryover.js';
 
-const DATE_KEYS = new Set(['collectedAt', 'startDateTime', 'endDateTime', 'createdDateTime', 'grantedAt', 'notBefore', 'notAfter']);
+// snapshotTakenAt: when a carried-over reach was read (carryover.ts).
+const DATE_KEYS = new Set(['collectedAt', 'startDateTime', 'endDateTime', 'createdDateTime', 'grantedAt', 'notBefore', 'notAfter', 'snapshotTakenAt']);
 
-/** The inventory as stored between runs (dates as ISO strings). */
+/** The inventory as stored between runs (dates as ISO strings), with what it could not read. */
 export function serializeInventory(inventory: Inventory): string {
   return JSON.stringify(inventory);
 }
 
-export function parseInventory(json: string): Inventory {
-  return JSON.parse(json, (key, value: unknown) => (DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value)) as Inventory;
+/** A stored inventory back, with its dates; `reachCarriedOver` and `federatedNotRead` when it had them. */
+export function parseInventory(json: string): CollectedInventory {
+  return JSON.parse(json, (key, value: unknown) => (DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value)) as CollectedInventory;
 }
 
 const credentialKey = (holder: string, keyId: string) => `${holder}:${keyId.toLowerCase()}`;
@@ -18,44 +23,51 @@ const permissionKey = (p: { permission: string; type: string }) => `${p.type}:${
 /**
  * What changed since the previous snapshot: the safety net for credential and permission changes
  * when audit data is missing, late or not licensed. The first run has no previous snapshot and
- * reports nothing (it is the baseline).
+ * reports nothing (it is the baseline). What either side could not read is not compared: a
+ * failed or carried-over mailbox reach, federated credentials not read (carryover.ts).
  */
-export function diffInventories(previous: Inventory | undefined, current: Inventory): InventoryChange[] {
+export function diffInventories(previous: CollectedInventory | undefined, current: CollectedInventory): InventoryChange[] {
   if (!previous) return [];
-  // A source that failed now or then would make everything it covers look added or removed.
-  const failed = (inv: Inventory, source: string) => inv.sources.some((s) => s.source.startsWith(source) && s.status === 'failed');
+  // A reach source that failed now or then would make every permission it covers look added.
+  const comparable = !reachFailed(previous) && !reachFailed(current);
   const before = new Map(previous.apps.map((a) => [a.appId, a]));
   const changes: InventoryChange[] = [];
   for (const app of current.apps) {
     const old = before.get(app.appId);
     if (!old) changes.push({ kind: 'appAdded', app });
-    const oldCreds = new Set((old?.credentials ?? []).map((c) => credentialKey(c.holder, c.keyId)));
-    for (const c of app.credentials) {
+    // Federated credentials are read for mailbox-capable apps only: when either side did not read
+    // this app's, their absence there is not a change.
+    const federated = !old || (federatedKnown(previous, old) && federatedKnown(current, app));
+    const compared = (c: AppCredential) => federated || c.kind !== 'federated';
+    const oldCreds = new Set((old?.credentials ?? []).filter(compared).map((c) => credentialKey(c.holder, c.keyId)));
+    for (const c of app.credentials.filter(compared)) {
       if (!oldCreds.has(credentialKey(c.holder, c.keyId))) {
         changes.push({ kind: 'credentialAdded', app, credentialKeyId: c.keyId, credentialKind: c.kind, holder: c.holder });
       }
     }
     if (old) {
-      const nowCreds = new Set(app.credentials.map((c) => credentialKey(c.holder, c.keyId)));
-      for (const c of old.credentials)
+      const nowCreds = new Set(app.credentials.filter(compared).map((c) => credentialKey(c.holder, c.keyId)));
+      for (const c of old.credentials.filter(compared))
         if (!nowCreds.has(credentialKey(c.holder, c.keyId))) changes.push({ kind: 'credentialRemoved', app, credentialKeyId: c.keyId });
     }
-    const comparable =
-      !failed(previous, 'appRoleAssignedTo') &&
-      !failed(current, 'appRoleAssignedTo') &&
-      !failed(previous, 'oauth2PermissionGrants') &&
-      !failed(current, 'oauth2PermissionGrants');
-    if (comparable) {
-      const oldPerms = new Set((old?.mailboxPermissions ?? []).map(permissionKey));
-      for (const p of dedupe(app))
-        if (!oldPerms.has(permissionKey(p))) changes.push({ kind: 'mailboxPermissionAdded', app, permission: p.permission, type: p.type });
-    }
+    if (comparable) changes.push(...permissionsAdded(old, app));
   }
   return changes;
 }
 
-function dedupe(app: InventoryApp): Array<{ permission: string; type: 'application' | 'delegated' }> {
-  const seen = new Map<string, { permission: string; type: 'application' | 'delegated' }>();
-  for (const p of app.mailboxPermissions) seen.set(permissionKey(p), { permission: p.permission, type: p.type });
-  return [...seen.values()];
+/**
+ * Mailbox permissions `app` holds that `old` did not, once per type and name. A delegated scope
+ * consented for one user (`Principal`, reach someUsers) that is now consented for everyone
+ * (`AllPrincipals`, reach allUsers) is added as well: it reaches every user's mailbox now
+ * (https://learn.microsoft.com/graph/api/resources/oauth2permissiongrant, consentType).
+ */
+function permissionsAdded(old: InventoryApp | undefined, app: InventoryApp): InventoryChange[] {
+  const held = new Set((old?.mailboxPermissions ?? []).map(permissionKey));
+  const heldByAll = new Set((old?.mailboxPermissions ?? []).filter((p) => p.reach === 'allUsers').map(permissionKey));
+  const added = new Map<string, { permission: string; type: 'application' | 'delegated' }>();
+  for (const p of app.mailboxPermissions) {
+    const key = permissionKey(p);
+    if (!held.has(key) || (p.reach === 'allUsers' && !heldByAll.has(key))) added.set(key, { permission: p.permission, type: p.type });
+  }
+  return [...added.values()].map((p) => ({ kind: 'mailboxPermissionAdded', app, permission: p.permission, type: p.type }));
 }

@@ -26,17 +26,19 @@ export interface InventoryStageResult extends StageReport {
  * cannot be read fails the scan, as every stage's store reads do.
  */
 export async function inventoryStage(run: ReadingRun): Promise<InventoryStageResult> {
+  // Read first: mailbox reach this scan cannot read is carried over from it (inventory/carryover.ts).
+  const stored = await run.store.getLatestSnapshot(run.tenant.name);
+  const previous = stored ? { inventory: parseInventory(stored.json), takenAt: stored.takenAt } : undefined;
   let inventory: Inventory | undefined;
   let report: StageReport;
   try {
-    inventory = await collectInventory({ graph: run.graph, logger: run.logger, now: () => run.now }, run.tenant.tenantId);
+    inventory = await collectInventory({ graph: run.graph, logger: run.logger, now: () => run.now, previous }, run.tenant.tenantId);
     report = { sources: inventory.sources.map(recordOf), errors: [] };
   } catch (e: unknown) {
     report = stageFailed(run, 'inventory', e);
   }
   if (!inventory) return { ...report, inventory, changes: [], learned: new Map() };
-  const previous = await run.store.getLatestSnapshot(run.tenant.name);
-  const changes = diffInventories(previous ? parseInventory(previous.json) : undefined, inventory);
+  const changes = diffInventories(previous?.inventory, inventory);
   const learned = new Map<string, LearnedNetwork[]>();
   for (const app of inventory.apps) {
     if (app.mailboxPermissions.length > 0) learned.set(app.appId.toLowerCase(), await run.store.getLearnedNetworks(run.tenant.name, app.appId));
