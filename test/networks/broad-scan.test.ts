@@ -81,6 +81,22 @@ describe('a scan whose vendor allowlist allows everything', () => {
     expect(byRule('collection-failing')).toEqual([]);
   });
 
+  it('still raises the critical alert when a broad list is split so each part is within the limits', async () => {
+    // 0.78 % holding the foreign hosting network, and 0.39 %: each passes alone, together 1.17 %.
+    const hosting = { type: 'cidrs', cidrs: ['198.0.0.0/8', '199.0.0.0/8'] };
+    const { summary, byRule, allowlist } = await scanWith([MIMECAST_FILE, hosting, { type: 'cidrs', cidrs: ['200.0.0.0/8'] }]);
+
+    expect(allowlist.map((s) => s.status)).toEqual(['complete', 'failed', 'complete']);
+    expect(allowlist[1]).toMatchObject({ errorCode: 'ALLOWLIST_TOO_BROAD' });
+    expect(renderScanSummary(summary)).toMatch(
+      /allowlist:Mimecast:cidrs: failed \(ALLOWLIST_TOO_BROAD\) Vendor "Mimecast", allowlist source 2 \(cidrs\) refused: the vendor's sources 1, 2, 3 together allow 1\.17 % of the IPv4 address space/,
+    );
+    expect(byRule('signin-cert-outside-allowlist')).toEqual([
+      expect.objectContaining({ severity: 'critical', app: expect.objectContaining({ displayName: 'Mimecast (simulated)' }) }),
+    ]);
+    expect(byRule('collection-failing')).toEqual([]);
+  });
+
   it('uses a broad source accepted with a reason, and then the foreign sign-ins are inside: what acceptance costs', async () => {
     const { summary, byRule, allowlist } = await scanWith([
       { type: 'cidrs', cidrs: ['0.0.0.0/0', '::/0'], acceptBroadRanges: { reason: 'test: accepted on purpose' } },
