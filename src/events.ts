@@ -264,7 +264,14 @@ export type InventoryChange =
       holder: 'application' | 'servicePrincipal';
     }
   | { kind: 'credentialRemoved'; app: InventoryApp; credentialKeyId: string }
-  | { kind: 'mailboxPermissionAdded'; app: InventoryApp; permission: string; type: 'application' | 'delegated' }
+  | {
+      kind: 'mailboxPermissionAdded';
+      app: InventoryApp;
+      permission: string;
+      type: 'application' | 'delegated';
+      /** Set when an existing per-user delegated grant now covers every user. */
+      widenedToAllUsers?: boolean;
+    }
   | { kind: 'appAdded'; app: InventoryApp };
 
 /** Certificate and client assertion are both certificate-like (https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta). */

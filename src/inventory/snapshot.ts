@@ -64,10 +64,17 @@ export function diffInventories(previous: CollectedInventory | undefined, curren
 function permissionsAdded(old: InventoryApp | undefined, app: InventoryApp): InventoryChange[] {
   const held = new Set((old?.mailboxPermissions ?? []).map(permissionKey));
   const heldByAll = new Set((old?.mailboxPermissions ?? []).filter((p) => p.reach === 'allUsers').map(permissionKey));
-  const added = new Map<string, { permission: string; type: 'application' | 'delegated' }>();
+  const added = new Map<string, { permission: string; type: 'application' | 'delegated'; widened: boolean }>();
   for (const p of app.mailboxPermissions) {
     const key = permissionKey(p);
-    if (!held.has(key) || (p.reach === 'allUsers' && !heldByAll.has(key))) added.set(key, { permission: p.permission, type: p.type });
+    if (!held.has(key)) added.set(key, { permission: p.permission, type: p.type, widened: false });
+    else if (p.reach === 'allUsers' && !heldByAll.has(key)) added.set(key, { permission: p.permission, type: p.type, widened: true });
   }
-  return [...added.values()].map((p) => ({ kind: 'mailboxPermissionAdded', app, permission: p.permission, type: p.type }));
+  return [...added.values()].map((p) => ({
+    kind: 'mailboxPermissionAdded',
+    app,
+    permission: p.permission,
+    type: p.type,
+    ...(p.widened ? { widenedToAllUsers: true } : {}),
+  }));
 }

@@ -35,8 +35,9 @@ export const mailboxPermissionGrantedDiff = defineRule({
         credentialKeyId: undefined,
         // A diff has no event time; the scan time is when we learned it.
         occurredAt: context.now,
-        eventIds: [`inventory:${app.appId}:${change.type}:${change.permission}`],
-        summary: `${change.permission} (${change.type}, ${protocolLabel(api)}) granted to "${app.displayName}" (found by comparing inventory snapshots)`,
+        // A widening to every user is a change of its own, not the earlier per-user grant again.
+        eventIds: [`inventory:${app.appId}:${change.type}:${change.permission}${change.widenedToAllUsers ? ':allUsers' : ''}`],
+        summary: `${change.permission} (${change.type}, ${protocolLabel(api)}) ${change.widenedToAllUsers ? 'now granted for every user' : 'granted'} to "${app.displayName}" (found by comparing inventory snapshots)`,
         // The permission is the alert's subject, as in the audit-log rule: one grant seen two ways
         // lands in one alert, and each new permission opens its own (src/alerts/subject.ts).
         details: { [ALERT_SUBJECT_DETAIL]: change.permission, permission: change.permission, type: change.type, protocols: api, ownership: app.ownership },
@@ -52,6 +53,11 @@ export const mailboxPermissionGrantedDiff = defineRule({
     {
       name: 'IMAP.AccessAsApp appears: mailbox access over IMAP alone',
       input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'IMAP.AccessAsApp', type: 'application' }),
+      expect: ['high'],
+    },
+    {
+      name: 'a per-user delegated Mail.Read now consented for every user',
+      input: inventoryChange({ kind: 'mailboxPermissionAdded', app: ownApp(), permission: 'Mail.Read', type: 'delegated', widenedToAllUsers: true }),
       expect: ['high'],
     },
     {

@@ -126,6 +126,10 @@ describe('a delegated mailbox grant', () => {
     expect(changes.map(describeChange)).toEqual(['mailboxPermissionAdded:addin:delegated:Mail.Read']);
     expect(changes[0]!.app.mailboxPermissions).toEqual([expect.objectContaining({ permission: 'Mail.Read', reach: 'allUsers' })]);
     expect(diffInventories(oneUser, both).map(describeChange)).toEqual(['mailboxPermissionAdded:addin:delegated:Mail.Read']);
+    // Marked as a widening, so the rule gives it an event of its own rather than the earlier grant's.
+    expect(changes[0]).toMatchObject({ widenedToAllUsers: true });
+    const none = inv([app('addin', { mailboxPermissions: [] })]);
+    expect(diffInventories(none, everyone)).toEqual([expect.not.objectContaining({ widenedToAllUsers: true })]);
   });
 
   it('narrowed to one user, or unchanged, is not', () => {
