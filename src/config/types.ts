@@ -82,6 +82,8 @@ export interface BroadRangeLimits {
   readonly shortestIPv6Prefix?: number;
   readonly maxIPv4Percent?: number;
   readonly maxIPv6Percent?: number;
+  /** Total IPv6 a vendor's sources may allow, in /32s (a registry's smallest provider allocation). */
+  readonly maxIPv6Slash32s?: number;
   /** Required when a limit is looser than the default. */
   readonly reason?: string;
 }
