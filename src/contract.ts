@@ -126,3 +126,12 @@ export interface ScanError {
 // ─── Events the stages exchange, defined with the other normalized types ──────────────────────
 
 export type { AuditEvent, Finding, Inventory, InventoryChange, SignInEvent } from './events.js';
+
+// ─── Alert subjects ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * The finding `details` key a rule sets to the finding's subject (a permission name, an event id):
+ * what, besides rule family, app, credential and network, makes it an alert of its own
+ * (src/alerts/subject.ts, docs/alerts.md). Findings without it group as before.
+ */
+export const ALERT_SUBJECT_DETAIL = 'alertSubject';

@@ -7,17 +7,15 @@
  * permission a new alert, notified at once, the way the credential key id already does for
  * credentials (docs/alerts.md, "The alert schema", `alertId`).
  *
- * Leaf module: rules import {@link ALERT_SUBJECT_DETAIL} to name their subject, so it must not
- * import the rule catalogue.
+ * Rules name their subject with `ALERT_SUBJECT_DETAIL` from the contract module (src/contract.ts),
+ * so they need not import alerts/ (which reads the rule catalogue).
  */
 import type { Finding } from '../events.js';
 import type { StoredAlert } from '../state/types.js';
 
-/**
- * The `details` key a rule sets to the finding's subject (a permission name, an event id). Findings
- * without it group as before, so the ids of every other alert stay what they were.
- */
-export const ALERT_SUBJECT_DETAIL = 'alertSubject';
+import { ALERT_SUBJECT_DETAIL } from '../contract.js';
+
+export { ALERT_SUBJECT_DETAIL } from '../contract.js';
 
 /**
  * The finding's subject, as the alert key uses it; undefined when the rule names none. Lower-cased:

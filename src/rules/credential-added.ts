@@ -1,4 +1,4 @@
-import { ALERT_SUBJECT_DETAIL } from '../alerts/subject.js';
+import { ALERT_SUBJECT_DETAIL } from '../contract.js';
 import type { AuditEvent, InventoryApp } from '../events.js';
 import { CREDENTIAL_ADDED_META, credentialAddedSeverity, credentialAddedSummary } from './credential-added-common.js';
 import { defineRule, NO_FINDINGS } from './define.js';

@@ -1,4 +1,4 @@
-import { ALERT_SUBJECT_DETAIL } from '../alerts/subject.js';
+import { ALERT_SUBJECT_DETAIL } from '../contract.js';
 import type { InventoryApp, MailboxApi } from '../events.js';
 import { isMailboxPermission, mailboxApiOf, protocolLabel } from '../inventory/mailbox.js';
 import { defineRule, NO_FINDINGS } from './define.js';

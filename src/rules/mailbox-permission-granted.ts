@@ -1,4 +1,4 @@
-import { ALERT_SUBJECT_DETAIL } from '../alerts/subject.js';
+import { ALERT_SUBJECT_DETAIL } from '../contract.js';
 import type { AuditEvent } from '../events.js';
 import type { RuleCaseKit } from './case-kit.js';
 import { defineRule, NO_FINDINGS } from './define.js';
