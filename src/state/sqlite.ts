@@ -17,7 +17,7 @@ import {
   type OutboxPatch,
 } from './codec-rows.js';
 import { decodeScan, encodeScan, scanCutoffMs } from './codec-scans.js';
-import { commitHeader, commitOps, distinctIds } from './commit.js';
+import { commitHeader, commitOps, distinctIds, type CommitHeader } from './commit.js';
 import { requireLimit } from './order.js';
 import { mapSqliteError } from './sqlite-errors.js';
 import { openDatabase } from './sqlite-schema.js';
@@ -117,10 +117,14 @@ export class SqliteStateStore implements StateStore {
   #writeWindow(c: WindowCommit): void {
     const h = commitHeader(c);
     const s = this.#s;
+    // Seen ids are collected and written in one sorted statement (see markSeen) when the next kind
+    // of row, or the end, is reached.
+    const seen: string[] = [];
     for (const op of commitOps(c)) {
+      if (op.kind !== 'seen' && seen.length > 0) this.#markSeen(h, seen.splice(0));
       switch (op.kind) {
         case 'seen':
-          s.markSeen.run(h.tenant, h.stream, op.id, h.seenExpiresAtMs);
+          seen.push(op.id);
           break;
         case 'finding':
           s.insertFinding.run(op.row);
@@ -142,8 +146,13 @@ export class SqliteStateStore implements StateStore {
           break;
       }
     }
+    if (seen.length > 0) this.#markSeen(h, seen);
     // Last, so a watermark can only exist next to everything its window produced.
     if (h.watermarkMs !== null) s.raiseWatermark.run(h.tenant, h.stream, h.watermarkMs);
+  }
+
+  #markSeen(h: CommitHeader, ids: readonly string[]): void {
+    this.#s.markSeen.run(h.tenant, h.stream, h.seenExpiresAtMs, JSON.stringify(ids));
   }
 
   async getAlerts(alertIds: readonly string[]): Promise<StoredAlert[]> {

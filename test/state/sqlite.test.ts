@@ -97,16 +97,25 @@ describe('sqlite state file', () => {
     await once(worker, 'exit');
   });
 
-  it('migrates a database written by the previous schema version, keeping its data', async () => {
-    expect(SCHEMA_VERSION).toBe(2);
-    const path = join(dir, 'state.db');
-    // A version-1 file as the previous release created it (schema_version, then V1), with data
-    // written straight into its tables, without going through this build's code.
+  /**
+   * A file as the release with schema `version` created it (schema_version, then each migration up
+   * to it), written without going through this build's code.
+   */
+  function oldFile(path: string, version: number): Database.Database {
     const old = new Database(path);
     old.pragma('journal_mode = WAL');
     old.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT');
-    old.exec(MIGRATIONS[0]!.sql);
-    old.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(1, MIGRATIONS[0]!.description, 1);
+    for (const m of MIGRATIONS.slice(0, version)) {
+      old.exec(m.sql);
+      old.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(m.version, m.description, 1);
+    }
+    return old;
+  }
+
+  it('migrates a database written by the first schema version, keeping its data', async () => {
+    expect(SCHEMA_VERSION).toBe(3);
+    const path = join(dir, 'state.db');
+    const old = oldFile(path, 1);
     old.prepare('INSERT INTO watermarks VALUES (?, ?, ?)').run(TENANT, STREAM, at(30).getTime());
     const seen = old.prepare('INSERT INTO seen_ids VALUES (?, ?, ?, ?)');
     for (const id of eventIds(0, 3)) seen.run(TENANT, STREAM, id, Date.now() + 86_400_000);
@@ -131,12 +140,41 @@ describe('sqlite state file', () => {
       expect(db.prepare('SELECT version, description FROM schema_version ORDER BY version').all()).toEqual([
         { version: 1, description: 'initial schema' },
         { version: 2, description: 'scan history' },
+        { version: 3, description: 'seen ids without the expiry index' },
       ]);
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'scans' ORDER BY name").all()).toEqual([
         { name: 'scans' },
         { name: 'scans_by_started' },
         { name: 'sqlite_autoindex_scans_1' },
       ]);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    });
+  });
+
+  it('migrates a version-2 file: its seen ids stay seen (or expired) without the expiry index, and new ones are added beside them', async () => {
+    const path = join(dir, 'state.db');
+    const old = oldFile(path, 2);
+    const seen = old.prepare('INSERT INTO seen_ids VALUES (?, ?, ?, ?)');
+    // Plain Graph ids, as every release before time-ordered sign-in keys stored them.
+    for (const id of eventIds(0, 3)) seen.run(TENANT, STREAM, id, Date.now() + 86_400_000);
+    seen.run(TENANT, STREAM, 'expired', Date.now() - 60_000);
+    old.close();
+
+    const store = SqliteStateStore.open(path);
+    try {
+      expect(await store.filterUnseen(TENANT, STREAM, [...eventIds(0, 4), 'expired'])).toEqual(['evt-3', 'expired']);
+      const keyed = ['1764000000000:b', '1764000000000:a', '1763999999000:c'];
+      await store.commitWindow(windowCommit({ seenIds: [...keyed, 'evt-0'] }));
+      expect(await store.filterUnseen(TENANT, STREAM, [...keyed, ...eventIds(0, 4)])).toEqual(['evt-3']);
+      expect(await store.purgeExpired(new Date())).toBe(1);
+      expect(await store.filterUnseen(TENANT, STREAM, ['expired', 'evt-1'])).toEqual(['expired']);
+    } finally {
+      await store.close();
+    }
+    inspect(path, (db) => {
+      expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 3 });
+      expect(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'seen_ids' ORDER BY name").all()).toEqual([{ name: 'seen_ids' }]);
+      expect(db.prepare('SELECT count(*) AS n FROM seen_ids').get()).toEqual({ n: 6 });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     });
   });
@@ -223,7 +261,6 @@ describe('sqlite state file', () => {
     await SqliteStateStore.open(path).close();
     const queries = [
       "SELECT id FROM seen_ids WHERE tenant = 't' AND stream = 's' AND expires_at_ms > 0 AND id IN (SELECT value FROM json_each('[\"a\"]'))",
-      'DELETE FROM seen_ids WHERE expires_at_ms <= 0',
       "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at_ms <= 0 ORDER BY created_at_ms, id LIMIT 10",
       "SELECT * FROM findings WHERE tenant = 't' AND occurred_at_ms >= 0 AND occurred_at_ms < 1",
       "SELECT * FROM alerts WHERE tenant = 't' AND last_seen_ms >= 0 AND first_seen_ms < 1",
@@ -241,6 +278,10 @@ describe('sqlite state file', () => {
           .join(' | ');
         expect(plan, sql).not.toMatch(/SCAN (seen_ids|outbox|findings|alerts|aggregates|learned_networks|scans)\b/);
       }
+      // The one deliberate exception: the daily purge reads seen_ids whole rather than every window
+      // writing each id into an expiry index too (schema version 3, docs/state.md).
+      const purge = db.prepare<[], { detail: string }>('EXPLAIN QUERY PLAN DELETE FROM seen_ids WHERE expires_at_ms <= 0').all();
+      expect(purge.map((r) => r.detail)).toEqual(['SCAN seen_ids']);
     });
   });
 

@@ -13,6 +13,7 @@ import type { LearnedNetwork, SignInAggregate } from '../../state/types.js';
 import { commitBatch, type CommitContext } from '../commit.js';
 import { judge, RuleErrors } from '../rules-run.js';
 import { RETENTION_IN_DAYS, scanWindow } from '../window.js';
+import { openSeenIds, seenKey, unseenSignIns, type SeenIds } from './signin-seen.js';
 import { commitContext, stageFailed, windowErrors, type JudgedReport, type ReadingRun, type ScanRun, type StageReport } from './stage.js';
 
 const STREAM = 'signIns';
@@ -55,7 +56,8 @@ export interface SignInStageOptions {
  * kept, and so is everything those pages committed.
  */
 export async function signInStage(run: ReadingRun, context: RuleContext, options: SignInStageOptions = {}): Promise<SignInStageResult> {
-  const window = scanWindow(await run.store.getWatermark(run.tenant.name, STREAM), run.now, run.config.collection);
+  const watermark = await run.store.getWatermark(run.tenant.name, STREAM);
+  const window = scanWindow(watermark, run.now, run.config.collection);
   const reader: PageRun = {
     run,
     graph: run.graph,
@@ -70,7 +72,7 @@ export async function signInStage(run: ReadingRun, context: RuleContext, options
   };
   let report: StageReport;
   try {
-    await readPages(reader, window.from, window.to);
+    await readPages(reader, await openSeenIds(run.store, run.tenant.name, STREAM, run.now, watermark), window);
     // Every page is stored: only now may the watermark move — and not past sign-ins left for later,
     // so the next scan reads them again and judges them once it can (seen ids skip the rest).
     const deferred = [...reader.deferred.values()].reduce((a, b) => a + b, 0);
@@ -140,24 +142,17 @@ function seenExpiryFor(run: ReadingRun, from: Date): Date {
   return reread > normal + 3_600_000 ? new Date(run.now.getTime() + (RETENTION_IN_DAYS + 1) * 86_400_000) : run.seenExpiresAt;
 }
 
-async function readPages(p: PageRun, from: Date, to: Date): Promise<void> {
+async function readPages(p: PageRun, seen: SeenIds, window: { from: Date; to: Date }): Promise<void> {
   const { run } = p;
   let pages = 0;
-  for await (const page of readSignInPages(p.graph, from, to)) {
+  for await (const page of readSignInPages(p.graph, window.from, window.to)) {
     pages += 1;
     p.events.signIns += page.events.length;
     p.events.quarantined += page.quarantined.length;
     if (page.quarantined.length > 0) run.logger.warn({ stream: STREAM, quarantined: page.quarantined.slice(0, 10) }, 'sign-in records quarantined');
     // Dedupe within the page too: the same record twice in one page is one event.
     const unique = [...new Map(page.events.map((e) => [e.id, e])).values()];
-    const unseen = new Set(
-      await run.store.filterUnseen(
-        run.tenant.name,
-        STREAM,
-        unique.map((e) => e.id),
-      ),
-    );
-    const unseenEvents = unique.filter((e) => unseen.has(e.id));
+    const unseenEvents = await unseenSignIns(seen, unique);
     const fresh: SignInEvent[] = [];
     for (const e of unseenEvents) {
       const why = deferral(p, e);
@@ -175,7 +170,7 @@ async function readPages(p: PageRun, from: Date, to: Date): Promise<void> {
       p.ruleErrors,
     );
     await commitBatch(p.commit, run.tenant.name, STREAM, findings, {
-      seenIds: fresh.map((e) => e.id),
+      seenIds: fresh.map(seenKey),
       seenExpiresAt: p.seenExpiresAt,
       aggregates: aggregate(p, fresh),
       learnedNetworks: learn(p, fresh, findings),
