@@ -124,10 +124,12 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
     const path = new URL(url).pathname;
     const endpoint = endpointOf(url, method, options.built ?? true, options.body);
     const responseType = method === 'GET' || options.json ? ResponseType.JSON : ResponseType.TEXT;
+    const signal = options.signal;
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       const slots = await acquire(endpoint, url, options.body);
       try {
+        signal?.throwIfAborted();
         const token = await tokenSource.getToken({ forceRefresh: refreshed });
         const request = client
           .api(url)
@@ -136,8 +138,12 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
           // POSTs such as sendMail answer 202 with an empty body; reading that as JSON would count as
           // an unreadable answer and resend the mail.
           .responseType(responseType);
+        // Passed on to our fetch (transport.ts) with the request's other options.
+        if (signal) request.option('signal', signal);
         return (method === 'GET' ? await request.get() : await request.post(options.body)) as T;
       } catch (e: unknown) {
+        // Nobody wants this answer any more: no retry, no token refresh.
+        if (signal?.aborted) throw e;
         const decision = classifyGraphFailure(e, path);
         if (decision.action === 'fail') throw decision.error;
         if (decision.action === 'refreshToken') {
@@ -166,19 +172,54 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
     }
   }
 
+  /** One page of a collection and Graph's link to the next, not yet checked. */
+  async function readPage<T>(url: string, options: SendOptions): Promise<{ value: T[]; next: unknown }> {
+    const page: unknown = await send<unknown>(url, 'GET', options);
+    if (!page || typeof page !== 'object' || !Array.isArray((page as { value?: unknown }).value)) {
+      throw new CredwatchError('GRAPH_BAD_RESPONSE', `Graph returned a page without a value array for ${new URL(url).pathname}.`);
+    }
+    return { value: (page as { value: T[] }).value, next: (page as { '@odata.nextLink'?: unknown })['@odata.nextLink'] };
+  }
+
+  /**
+   * Pages follow each other, and the next one is requested the moment a page is handed out, so
+   * Graph and the network work while the caller judges and stores it instead of after (a sign-in
+   * page takes as long to fetch and parse as to judge and commit). One request ahead at most: the
+   * caller's page and the one in flight are all this holds. The prefetch is an ordinary request —
+   * it takes its budget slot when sent, retries, refreshes the token — whose failure reaches the
+   * caller when it asks for that page, after it finished the one it has. A caller that stops early
+   * aborts it, and its outcome is observed here so it cannot surface as an unhandled rejection.
+   */
   async function* listPages<T>(path: string, query: GraphQuery = {}): AsyncGenerator<T[], void, undefined> {
     const seen = new Set<string>();
-    let url: string | undefined = buildUrl(base, path, query);
     const headers = query.headers ?? {};
-    while (url) {
+    const abandoned = new AbortController();
+    const request = (url: string, built: boolean) => {
       seen.add(url);
-      const page: unknown = await send<unknown>(url, 'GET', { headers, built: seen.size === 1 });
-      if (!page || typeof page !== 'object' || !Array.isArray((page as { value?: unknown }).value)) {
-        throw new CredwatchError('GRAPH_BAD_RESPONSE', `Graph returned a page without a value array for ${new URL(url).pathname}.`);
+      const pending = readPage<T>(url, { headers, built, signal: abandoned.signal });
+      pending.catch(() => undefined);
+      return pending;
+    };
+    let pending: ReturnType<typeof request> | undefined = request(buildUrl(base, path, query), true);
+    try {
+      while (pending) {
+        const page = await pending;
+        pending = undefined;
+        // A bad nextLink fails after this page is handed out, as it did before the prefetch.
+        let badLink: unknown;
+        if (page.next !== undefined && page.next !== null) {
+          try {
+            pending = request(checkNextLink(base, page.next, seen), false);
+          } catch (e: unknown) {
+            badLink = e;
+          }
+        }
+        yield page.value;
+        if (badLink !== undefined) throw badLink;
       }
-      const next = (page as { '@odata.nextLink'?: unknown })['@odata.nextLink'];
-      yield (page as { value: T[] }).value;
-      url = next === undefined || next === null ? undefined : checkNextLink(base, next, seen);
+    } finally {
+      // Only matters when the caller stopped early (break, return, a throw) with a request in flight.
+      abandoned.abort();
     }
   }
 
@@ -211,6 +252,8 @@ interface SendOptions {
   json?: boolean;
   /** False for a nextLink: Graph built it, so only its budget is looked up. */
   built?: boolean;
+  /** Aborts the request and stops its retries (a prefetched page nobody will read). */
+  signal?: AbortSignal;
 }
 
 function headersOf(query: GraphQuery): { headers?: Record<string, string> } {
