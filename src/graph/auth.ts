@@ -40,11 +40,61 @@ export interface CreateTokenSourceOptions {
   logger: Logger;
 }
 
+/** How long before its expiry a kept token is replaced (MSAL refreshes its cache as early). */
+export const TOKEN_REFRESH_MARGIN_IN_MS = 5 * 60_000;
+
+/** Options of {@link reuseTokens}. */
+export interface ReuseTokensOptions {
+  /** Epoch ms now (default `Date.now`). */
+  now?: () => number;
+  /** Default {@link TOKEN_REFRESH_MARGIN_IN_MS}. */
+  refreshMarginInMs?: number;
+}
+
+/**
+ * Hands out the last token until it is within the margin of its expiry instead of asking MSAL for
+ * every Graph request: even a cache hit costs ~0.75 ms (the cache lookup, the account filter, the
+ * result built again), and a scan of a million sign-ins makes a thousand requests. A
+ * `forceRefresh` — Graph answered 401 — always goes to MSAL and replaces the kept token; callers
+ * arriving while a token is being acquired share that acquisition. A token without an expiry is
+ * never kept.
+ */
+export function reuseTokens(source: TokenSource, options: ReuseTokensOptions = {}): TokenSource {
+  const now = options.now ?? Date.now;
+  const margin = options.refreshMarginInMs ?? TOKEN_REFRESH_MARGIN_IN_MS;
+  let kept: AccessToken | undefined;
+  let acquiring: Promise<AccessToken> | undefined;
+  return {
+    async getToken({ forceRefresh = false } = {}) {
+      if (!forceRefresh) {
+        if (kept?.expiresOn && kept.expiresOn.getTime() - margin > now()) return kept;
+        if (acquiring) return acquiring;
+      }
+      kept = undefined;
+      const current = source.getToken({ forceRefresh });
+      acquiring = current;
+      try {
+        const token = await current;
+        // A forced refresh that started meanwhile wins: its token is the one Graph accepts.
+        if (acquiring === current) kept = token;
+        return token;
+      } finally {
+        if (acquiring === current) acquiring = undefined;
+      }
+    },
+  };
+}
+
 /**
  * One MSAL application per tenant, kept for the life of the process so its in-memory token cache
- * serves every call until the token nears expiry.
+ * serves every call until the token nears expiry; the last token is reused without asking MSAL
+ * ({@link reuseTokens}).
  */
 export function createTokenSource(options: CreateTokenSourceOptions): TokenSource {
+  return reuseTokens(msalTokenSource(options));
+}
+
+function msalTokenSource(options: CreateTokenSourceOptions): TokenSource {
   const { credential, graphBaseUrl } = options;
   const system = msalSystemOptions(options.fetch, options.logger);
   if (credential.mode === 'managedIdentity') {
