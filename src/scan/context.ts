@@ -49,6 +49,9 @@ export function buildRuleContext(input: ContextInputs): RuleContext {
     }
   }
 
+  /** Each app's allowlist view, by app id then owner tenant ('' for none), filled as apps are asked about. */
+  const viewsByApp = new Map<string, Map<string, AllowlistView>>();
+
   const adds = new Map<string, Array<{ keyId: string | undefined; at: Date; eventId: string }>>();
   const remember = (appId: string | undefined, entry: { keyId: string | undefined; at: Date; eventId: string }) => {
     if (!appId) return;
@@ -74,8 +77,19 @@ export function buildRuleContext(input: ContextInputs): RuleContext {
     app: (appId) => byAppId.get(appId.toLowerCase()),
     appByObjectId: (objectId) => byObjectId.get(objectId.toLowerCase()),
     allowlist: (app, appId) => {
-      const vendor = vendorForApp(input.config.vendors, appId, app?.appOwnerOrganizationId);
-      return vendor ? (views.get(vendor.name) ?? { status: 'none' }) : { status: 'none' };
+      // Asked several times per sign-in (deferral, aggregates, three rules), and vendorForApp walks
+      // every vendor's app and owner lists, lower-casing each id: an app's answer cannot change
+      // within a scan, so it is worked out once per app id and owner.
+      const owner = app?.appOwnerOrganizationId ?? '';
+      let byOwner = viewsByApp.get(appId);
+      if (!byOwner) viewsByApp.set(appId, (byOwner = new Map()));
+      let view = byOwner.get(owner);
+      if (!view) {
+        const vendor = vendorForApp(input.config.vendors, appId, owner || undefined);
+        view = vendor ? (views.get(vendor.name) ?? { status: 'none' }) : { status: 'none' };
+        byOwner.set(owner, view);
+      }
+      return view;
     },
     recentCredentialAdds: (appId) => adds.get(appId.toLowerCase()) ?? [],
     learnedNetworks: (appId) => {
