@@ -7,6 +7,7 @@
  * deleted after everything else.
  */
 import { casPartition, casRow } from './azure-table-cas.js';
+import { addCoverage } from './azure-table-coverage.js';
 import { BATCH_CONCURRENCY, byPartition, mapLimit, submitAll, type Tables } from './azure-table-client.js';
 import { switchPointer } from './azure-table-chunks.js';
 import { deleteJournal, type JournalPayload } from './azure-table-journal.js';
@@ -61,12 +62,15 @@ export function planApply(t: Tables, p: JournalPayload): () => Promise<void> {
     );
   }
   const watermarkMs = p.watermarkMs;
+  const covered = (p.covered ?? []).map(([fromMs, toMs]) => ({ fromMs, toMs }));
 
   return async () => {
     // allSettled, not all: a failed step must not return while the others still write.
     const settled = await Promise.allSettled(steps.map((step) => step()));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
+    // After the window's records, like the watermark: covered time only ever names stored records.
+    if (covered.length > 0) await addCoverage(t.Watermarks, p.tenant, p.stream, covered);
     if (watermarkMs !== null) {
       await casRow(
         t.Watermarks,

@@ -9,6 +9,7 @@ import type { TableClient } from '@azure/data-tables';
 import { CredwatchError } from '../errors.js';
 import type { AlertRow, FindingRow } from './codec-alerts.js';
 import type { AggregateRow, LearnedNetworkRow, OutboxRow } from './codec-rows.js';
+import { encodeIntervals } from './coverage.js';
 import { commitHeader, commitOps } from './commit.js';
 import type { BlobRef } from './azure-table-chunks.js';
 import { deleteRows, queryRows, type NewEntity } from './azure-table-client.js';
@@ -58,6 +59,8 @@ export interface JournalPayload {
   stream: string;
   seenExpiresAtMs: number;
   watermarkMs: number | null;
+  /** Covered intervals as `[fromMs, toMs]` pairs; absent in journals written before they existed. */
+  covered?: Array<[number, number]>;
   seen: string[];
   findings: FindingRow[];
   alerts: AlertRow[];
@@ -116,6 +119,7 @@ export function stageCommit(commit: WindowCommit): {
   const payload = {
     v: JOURNAL_VERSION,
     ...h,
+    covered: encodeIntervals(commit.covered).map((i): [number, number] => [i.fromMs, i.toMs]),
     seen: [...seen],
     findings: [...findings.values()],
     alerts: [...alerts.values()],

@@ -35,7 +35,9 @@ import { prepareBlob, writeChunks } from './azure-table-chunks.js';
 import { createTables, mapLimit, requireTablePrefix, TABLE_NAMES, type AzureTableLocation, type Tables } from './azure-table-client.js';
 import { mapTableError } from './azure-table-errors.js';
 import { encodeJournal, JournalClock, listJournals, readJournal, stageCommit, writeJournal, type JournalPayload } from './azure-table-journal.js';
+import { readCoverage } from './azure-table-coverage.js';
 import { keyPart } from './azure-table-keys.js';
+import { toTimeIntervals } from './coverage.js';
 import { collectOrphanChunks, purgeScans, purgeSeen } from './azure-table-maintenance.js';
 import { dueOutboxEntries, listOutboxEntries, updateOutboxEntry } from './azure-table-outbox.js';
 import { listAggregatesBetween, listAlertsBetween, listFindingsBetween, listLearnedNetworks, listScansBetween } from './azure-table-reads.js';
@@ -54,6 +56,7 @@ import type {
   StateStoreOptions,
   StoredAlert,
   StoredFinding,
+  TimeInterval,
   WindowCommit,
 } from './types.js';
 import { toMs } from './validate.js';
@@ -107,6 +110,10 @@ export class AzureTableStateStore implements StateStore {
 
   async getWatermark(tenant: string, stream: string): Promise<Date | undefined> {
     return this.#read('getWatermark', (t) => readWatermark(t.Watermarks, tenant, stream));
+  }
+
+  async getCoverage(tenant: string, stream: string): Promise<TimeInterval[]> {
+    return this.#read('getCoverage', async (t) => toTimeIntervals(await readCoverage(t.Watermarks, tenant, stream)));
   }
 
   async filterUnseen(tenant: string, stream: string, ids: readonly string[]): Promise<string[]> {

@@ -22,6 +22,7 @@ import {
 } from './codec-rows.js';
 import { decodeScan, encodeScan, scanCutoffMs, type ScanRow } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds, type CommitOp } from './commit.js';
+import { encodeIntervals, toTimeIntervals, unionIntervals, type MsInterval } from './coverage.js';
 import { byKeys, requireLimit } from './order.js';
 import type {
   CacheEntry,
@@ -35,6 +36,7 @@ import type {
   StateStoreOptions,
   StoredAlert,
   StoredFinding,
+  TimeInterval,
   WindowCommit,
 } from './types.js';
 import { invalidInput, toMs } from './validate.js';
@@ -45,6 +47,7 @@ const key = (...parts: readonly (string | number)[]): string => JSON.stringify(p
 export class MemoryStateStore implements StateStore {
   readonly #now: () => Date;
   readonly #watermarks = new Map<string, number>();
+  readonly #coverage = new Map<string, MsInterval[]>();
   /** Seen id key → expiry in epoch ms. */
   readonly #seen = new Map<string, number>();
   readonly #findings = new Map<string, FindingRow>();
@@ -67,6 +70,11 @@ export class MemoryStateStore implements StateStore {
     return ms === undefined ? undefined : new Date(ms);
   }
 
+  async getCoverage(tenant: string, stream: string): Promise<TimeInterval[]> {
+    this.#open();
+    return toTimeIntervals(this.#coverage.get(key(tenant, stream)) ?? []);
+  }
+
   async filterUnseen(tenant: string, stream: string, ids: readonly string[]): Promise<string[]> {
     this.#open();
     const nowMs = toMs(this.#now(), 'clock');
@@ -78,8 +86,13 @@ export class MemoryStateStore implements StateStore {
     // Stage: every check that can throw runs here, before anything is applied.
     const header = commitHeader(commit);
     const ops: CommitOp[] = [...commitOps(commit)];
+    const covered = encodeIntervals(commit.covered);
     // Apply: only Map writes from here on, which cannot fail halfway, so the window lands whole.
     for (const op of ops) this.#apply(op, header.tenant, header.stream, header.seenExpiresAtMs);
+    if (covered.length > 0) {
+      const k = key(header.tenant, header.stream);
+      this.#coverage.set(k, unionIntervals(this.#coverage.get(k) ?? [], covered));
+    }
     if (header.watermarkMs !== null) {
       const k = key(header.tenant, header.stream);
       this.#watermarks.set(k, Math.max(this.#watermarks.get(k) ?? -Infinity, header.watermarkMs));

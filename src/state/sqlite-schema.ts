@@ -81,11 +81,21 @@ const V3 = `
 DROP INDEX seen_ids_by_expiry;
 `;
 
+// Covered log time per stream (docs/state.md, "Covered intervals"): one small JSON list per
+// tenant and stream, rewritten by union inside the window's transaction.
+const V4 = `
+CREATE TABLE coverage (
+  tenant TEXT NOT NULL, stream TEXT NOT NULL, intervals TEXT NOT NULL CHECK (json_valid(intervals)),
+  PRIMARY KEY (tenant, stream)
+) STRICT, WITHOUT ROWID;
+`;
+
 /** Every migration, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', sql: V1 },
   { version: 2, description: 'scan history', sql: V2 },
   { version: 3, description: 'seen ids without the expiry index', sql: V3 },
+  { version: 4, description: 'covered intervals', sql: V4 },
 ];
 
 /** The schema version this build writes. */

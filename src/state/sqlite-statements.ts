@@ -21,6 +21,11 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO watermarks (tenant, stream, watermark_ms) VALUES (?, ?, ?)
        ON CONFLICT (tenant, stream) DO UPDATE SET watermark_ms = max(watermark_ms, excluded.watermark_ms)`,
     ),
+    getCoverage: db.prepare<[string, string], { intervals: string }>('SELECT intervals FROM coverage WHERE tenant = ? AND stream = ?'),
+    putCoverage: db.prepare<[string, string, string]>(
+      `INSERT INTO coverage (tenant, stream, intervals) VALUES (?, ?, ?)
+       ON CONFLICT (tenant, stream) DO UPDATE SET intervals = excluded.intervals`,
+    ),
     // One statement for any number of ids: json_each turns the JSON array into a row source that
     // SQLite probes against the primary key, so there is no chunking and no temp table to manage.
     seenAmong: db.prepare<[string, string, number, string], { id: string }>(

@@ -18,6 +18,7 @@ import {
 } from './codec-rows.js';
 import { decodeScan, encodeScan, scanCutoffMs } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds, type CommitHeader } from './commit.js';
+import { encodeIntervals, parseIntervals, stringifyIntervals, toTimeIntervals, unionIntervals } from './coverage.js';
 import { requireLimit } from './order.js';
 import { mapSqliteError } from './sqlite-errors.js';
 import { openDatabase } from './sqlite-schema.js';
@@ -34,6 +35,7 @@ import type {
   StateStoreOptions,
   StoredAlert,
   StoredFinding,
+  TimeInterval,
   WindowCommit,
 } from './types.js';
 import { invalidInput, toMs } from './validate.js';
@@ -98,6 +100,13 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
+  async getCoverage(tenant: string, stream: string): Promise<TimeInterval[]> {
+    return this.#run('getCoverage', (s) => {
+      const row = s.getCoverage.get(tenant, stream);
+      return row === undefined ? [] : toTimeIntervals(parseIntervals(row.intervals, `coverage of ${tenant}/${stream}`));
+    });
+  }
+
   async filterUnseen(tenant: string, stream: string, ids: readonly string[]): Promise<string[]> {
     return this.#run('filterUnseen', (s) => {
       const distinct = distinctIds(ids);
@@ -147,6 +156,13 @@ export class SqliteStateStore implements StateStore {
       }
     }
     if (seen.length > 0) this.#markSeen(h, seen);
+    // Inside the transaction, so the union reads what the last committer wrote (the write lock is held).
+    const covered = encodeIntervals(c.covered);
+    if (covered.length > 0) {
+      const row = s.getCoverage.get(h.tenant, h.stream);
+      const stored = row === undefined ? [] : parseIntervals(row.intervals, `coverage of ${h.tenant}/${h.stream}`);
+      s.putCoverage.run(h.tenant, h.stream, stringifyIntervals(unionIntervals(stored, covered)));
+    }
     // Last, so a watermark can only exist next to everything its window produced.
     if (h.watermarkMs !== null) s.raiseWatermark.run(h.tenant, h.stream, h.watermarkMs);
   }

@@ -129,6 +129,12 @@ export interface CacheEntry {
   fetchedAt: Date;
 }
 
+/** A half-open interval of log time, `[from, to)`. */
+export interface TimeInterval {
+  from: Date;
+  to: Date;
+}
+
 /** Everything one window of one stream commits together. */
 export interface WindowCommit {
   tenant: string;
@@ -136,6 +142,11 @@ export interface WindowCommit {
   stream: string;
   /** New watermark; the store keeps the later of this and the stored one (never moves back). */
   watermark: Date | undefined;
+  /**
+   * Log time this commit finished reading, added to the stream's covered intervals by union (see
+   * `getCoverage`). Optional; an absent or empty list leaves the coverage as it is.
+   */
+  covered?: readonly TimeInterval[];
   seenIds: readonly string[];
   /** When the seen ids may be forgotten (longer than the longest re-read horizon). */
   seenExpiresAt: Date;
@@ -185,6 +196,12 @@ export interface StateStoreOptions {
  */
 export interface StateStore {
   getWatermark(tenant: string, stream: string): Promise<Date | undefined>;
+  /**
+   * The stream's covered log time: the union of every committed `covered` interval, sorted,
+   * disjoint, touching intervals joined; empty when none was committed. Past a few hundred
+   * fragments the oldest are joined (src/state/coverage.ts).
+   */
+  getCoverage(tenant: string, stream: string): Promise<TimeInterval[]>;
   /**
    * The ids among `ids` not seen before for this tenant and stream (expired ones count as unseen,
    * against the store's clock). Each id is returned once, in the order first given.

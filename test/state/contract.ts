@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { StateStore } from '../../src/state/types.js';
+import { coverageContract } from './contract-coverage.js';
 import { lifecycleContract } from './contract-lifecycle.js';
 import { outboxContract } from './contract-outbox.js';
 import { recordsContract } from './contract-records.js';
@@ -49,6 +50,7 @@ export function runStateStoreContract(name: string, factory: StoreFactory): void
       },
     };
     windowContract(ctx);
+    coverageContract(ctx);
     recordsContract(ctx);
     outboxContract(ctx);
     scansContract(ctx);

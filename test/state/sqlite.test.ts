@@ -113,7 +113,7 @@ describe('sqlite state file', () => {
   }
 
   it('migrates a database written by the first schema version, keeping its data', async () => {
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     const path = join(dir, 'state.db');
     const old = oldFile(path, 1);
     old.prepare('INSERT INTO watermarks VALUES (?, ?, ?)').run(TENANT, STREAM, at(30).getTime());
@@ -141,6 +141,7 @@ describe('sqlite state file', () => {
         { version: 1, description: 'initial schema' },
         { version: 2, description: 'scan history' },
         { version: 3, description: 'seen ids without the expiry index' },
+        { version: 4, description: 'covered intervals' },
       ]);
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'scans' ORDER BY name").all()).toEqual([
         { name: 'scans' },
@@ -172,7 +173,7 @@ describe('sqlite state file', () => {
       await store.close();
     }
     inspect(path, (db) => {
-      expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 3 });
+      expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: SCHEMA_VERSION });
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'seen_ids' ORDER BY name").all()).toEqual([{ name: 'seen_ids' }]);
       expect(db.prepare('SELECT count(*) AS n FROM seen_ids').get()).toEqual({ n: 6 });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
