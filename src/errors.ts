@@ -84,6 +84,17 @@ export const ERROR_CATALOGUE = {
     fix: 'Fix the inventory read (see its own error: usually Application.Read.All or throttling); the next scan that reads it judges every deferred sign-in. Nothing is cleared meanwhile.',
     retryable: true,
   },
+  SIGNINS_BACKLOG: {
+    title:
+      'A scan stopped at its deadline (collection.maxRunMinutes) with sign-in log time left to read: a first backfill or a catch-up after an outage. The newest sign-ins were read first; the message names what is left and how long it should take.',
+    fix: 'Nothing, if the next scans make it shrink: each continues where the last stopped, and nothing is skipped or read twice. `credwatch status` shows what is left.',
+    retryable: true,
+  },
+  SIGNINS_BACKLOG_GROWING: {
+    title: 'The sign-in backlog grew in each of the last scans: the tenant logs service-principal sign-ins faster than credwatch can read them in the time it is given.',
+    fix: 'Give scans more time (collection.maxRunMinutes, under the runner\'s limit) or run them more often; on the Function app, fewer tenants per app or a second app (docs/deploy-azure.md, "How many tenants one app can scan"). Until then, sign-ins older than the log\'s 30-day retention are lost (DATA_GAP).',
+    retryable: false,
+  },
   GRAPH_CALL_UNDOCUMENTED: {
     title:
       'credwatch was about to send a Graph request its endpoint contract does not document (a path, query option, filter or page size the reference page does not list).',

@@ -58,6 +58,10 @@ const collectionSchema = strictObject({
   overlapInMinutes: nonNegativeInt().default(120).describe('How far each scan re-reads before the last watermark, for late log records.'),
   settleInMinutes: nonNegativeInt().default(5).describe('Records newer than this are left for the next scan.'),
   backfillInDays: positiveInt().max(30).default(7).describe('How far back the first scan of a tenant reads.'),
+  maxRunMinutes: positiveInt()
+    .max(24 * 60)
+    .default(20)
+    .describe('How long one scan may read sign-ins before it stops and leaves the rest of a backlog to the next scans (the Function app stops a run at 30).'),
 }).prefault({});
 
 const postureSchema = strictObject({

@@ -161,6 +161,8 @@ export interface CollectionConfig {
   readonly overlapInMinutes: number;
   readonly settleInMinutes: number;
   readonly backfillInDays: number;
+  /** A scan's reading deadline (sign-ins stop at it; the rest of a backlog waits for the next scans). */
+  readonly maxRunMinutes: number;
 }
 
 /** Thresholds of the posture findings. */

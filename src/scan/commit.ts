@@ -59,6 +59,8 @@ export interface CommitContext {
 /** What a batch commits besides its findings: ids, watermark, aggregates, learned networks, snapshot. */
 export interface CommitExtras {
   watermark?: Date | undefined;
+  /** Log time this batch finished reading for good (docs/state.md, "Covered intervals"). */
+  covered?: WindowCommit['covered'];
   seenIds?: readonly string[];
   seenExpiresAt: Date;
   aggregates?: readonly SignInAggregate[];
@@ -122,6 +124,7 @@ export async function commitBatch(ctx: CommitContext, tenant: string, stream: st
     tenant,
     stream,
     watermark: extras.watermark,
+    ...(extras.covered ? { covered: extras.covered } : {}),
     seenIds: extras.seenIds ?? [],
     seenExpiresAt: extras.seenExpiresAt,
     findings: stored,

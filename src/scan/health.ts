@@ -108,9 +108,15 @@ function observe(sources: readonly RecordedSource[], vendors: readonly string[])
   return out;
 }
 
+/**
+ * Codes that make a source that was read count as failing: it was read, but not enough of it.
+ * A sign-in backlog that grows scan after scan ends in records lost to the log's retention.
+ */
+const BLINDING_CODES: ReadonlySet<string> = new Set(['SIGNINS_BACKLOG_GROWING']);
+
 /** Failed when any record failed; the code that needs a person wins over a transient one. */
 function summarise(records: readonly RecordedSource[]): Observation {
-  const failed = records.filter((r) => r.status === 'failed');
+  const failed = records.filter((r) => r.status === 'failed' || (r.errorCode !== undefined && BLINDING_CODES.has(r.errorCode)));
   if (failed.length === 0) return { failed: false, code: '', message: '' };
   const worst = [...failed].sort((a, b) => Number(isTransientCode(a.errorCode)) - Number(isTransientCode(b.errorCode)))[0]!;
   const parts =

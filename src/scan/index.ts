@@ -78,6 +78,7 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
   const signIns = await signInStage(run, context, {
     ...(progress ? { progress: (p) => progress({ tenant: tenant.name, ...p }) } : {}),
     noInventory: judgingInventory === undefined,
+    clock: deps.now,
   });
   const inventoryFindings = await inventoryFindingsStage(run, inventory.inventory, inventory.changes, context);
   const blindSpots = await blindSpotStage(run, context, sourcesOf([inventory, allowlists, audits, signIns, inventoryFindings]));

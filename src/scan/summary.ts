@@ -60,6 +60,7 @@ export function emptySummary(tenant: string, now: Date): ScanSummary {
     ruleErrors: [],
     errors: [],
     watermarkLagInMinutes: {},
+    backlog: {},
     graphRequests: 0,
   };
 }
@@ -105,6 +106,7 @@ export function assembleSummary(facts: ScanFacts, stages: StageResults): ScanSum
     ruleErrors: ruleErrors.list(),
     errors: reports.flatMap((s) => s.errors),
     watermarkLagInMinutes: facts.watermarkLagInMinutes,
+    backlog: stages.signIns.backlog ? { signIns: stages.signIns.backlog } : {},
     graphRequests: facts.graphRequests,
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../logging.js';
 import type { Rule } from '../rules/types.js';
 import type { StateStore } from '../state/types.js';
 import type { RuleErrorCount } from './rules-run.js';
+import type { BacklogReport } from './stages/signins.js';
 
 /** Everything runScan needs, injected: the CLI, node-cron, Azure Functions and tests build this. */
 export interface ScanDeps {
@@ -47,5 +48,10 @@ export interface ScanSummary {
   errors: ScanError[];
   /** Minutes between now and each stream's committed watermark (undefined: never committed). */
   watermarkLagInMinutes: Record<string, number | undefined>;
+  /**
+   * Log time that should have been read for good and was not yet, per stream (src/scan/stages/signins.ts):
+   * a first backfill or a catch-up worked through over several deadline-bounded scans.
+   */
+  backlog: { signIns?: BacklogReport };
   graphRequests: number;
 }

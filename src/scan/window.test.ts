@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scanWindow } from './window.js';
 
-const collection = { overlapInMinutes: 120, settleInMinutes: 5, backfillInDays: 7 };
+const collection = { overlapInMinutes: 120, settleInMinutes: 5, backfillInDays: 7, maxRunMinutes: 20 };
 const now = new Date('2026-11-26T12:00:00Z');
 
 describe('scanWindow', () => {

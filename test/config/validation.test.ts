@@ -18,7 +18,7 @@ describe('config validation', () => {
     expect(config.channels).toEqual([{ type: 'stdout', name: 'stdout', minSeverity: 'informational', digestThreshold: 10 }]);
     expect(config.state).toEqual({ type: 'sqlite', path: '/srv/credwatch/.credwatch/state.db' });
     expect(config.schedules).toEqual({ scan: '*/15 * * * *', report: '0 8 * * 1', refreshAllowlists: '0 */6 * * *', timeZone: 'UTC' });
-    expect(config.collection).toEqual({ overlapInMinutes: 120, settleInMinutes: 5, backfillInDays: 7 });
+    expect(config.collection).toEqual({ overlapInMinutes: 120, settleInMinutes: 5, backfillInDays: 7, maxRunMinutes: 20 });
     expect(config.posture).toEqual({ expiringWithinDays: 30, certificateMaxLifetimeInDays: 365, secretMaxLifetimeInDays: 180, unusedAfterDays: 30 });
     expect(config.logging).toEqual({ level: 'info' });
     expect(config.vendors).toEqual([]);

@@ -56,14 +56,16 @@ describe('sign-ins that cannot be judged yet', () => {
     const first = await scan(now);
     expect(first.sources.find((s) => s.source === 'signIns')).toMatchObject({ status: 'partial', message: expect.stringMatching(/left for a later scan/) });
     expect(first.errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/sign-ins of Mimecast's apps were NOT checked yet/));
-    expect(await store.getWatermark('contoso', 'signIns')).toBeUndefined();
+    // The time that was read stays unread: nothing after the backfill's start is covered.
+    const backfillStart = now.getTime() - config.collection.backfillInDays * 86_400_000;
+    expect((await store.getCoverage('contoso', 'signIns')).every((c) => c.to.getTime() <= backfillStart)).toBe(true);
 
     feedUp = true;
     const second = await scan(later(15));
     expect(second.sources.find((s) => s.source === 'signIns')).toMatchObject({ status: 'complete' });
     const critical = (await deliveredAlerts(path)).filter((a) => a.rule.id === 'signin-cert-outside-allowlist');
     expect(critical.map((a) => a.severity)).toEqual(['critical']);
-    expect(await store.getWatermark('contoso', 'signIns')).toBeDefined();
+    expect((await store.getCoverage('contoso', 'signIns')).some((c) => c.to.getTime() > backfillStart)).toBe(true);
   });
 
   it('wait for the inventory when none was ever read, then raise the critical for a vendor known only by its tenant id', async () => {

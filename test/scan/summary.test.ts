@@ -49,6 +49,7 @@ function stages(): StageResults {
       sources: [{ source: 'signIns', status: 'complete', items: 100 }],
       tally: tally({ findings: 12, newAlerts: 1, notifications: 1, raised: 1, bySeverity: { critical: 12 } }),
       events: { signIns: 100, newSignIns: 40, quarantined: 2 },
+      backlog: undefined,
     },
     inventoryFindings: { ...judged, ruleErrors: [{ ruleId: 'credential-added', count: 1, lastError: 'last' }] },
     blindSpots: { ...judged, tally: tally({ findings: 1, newAlerts: 1, notifications: 2, bySeverity: { critical: 1 } }) },

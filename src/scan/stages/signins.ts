@@ -1,47 +1,65 @@
 /**
- * The sign-in stage: service-principal sign-ins over `[watermark − overlap, now − settle]`, page
- * by page (README, "Detection"). Each page is judged and committed on its own — its new event ids,
- * findings, alerts, outbox entries, aggregates and learned networks in one transaction — so memory
- * stays bounded by a page and a crash repeats at most the page in flight. The watermark moves only
- * after the last page is stored (docs/state.md, "Crash guarantees").
+ * The sign-in stage: service-principal sign-ins, read as slices of log time (src/scan/slices.ts,
+ * docs/state.md "Covered intervals"). The live edge first, so a fresh attack is seen whatever the
+ * backlog; then unread time oldest first, until the run's deadline (`collection.maxRunMinutes`).
+ * Each slice is judged and committed whole — its findings, alerts, outbox entries, aggregates,
+ * learned networks, the seen ids of what may be read again, and its time as covered — so memory is
+ * bounded by a slice's findings and a crash or a deadline repeats at most the slice in flight.
  */
-import { readSignInPages } from '../../collect/signins.js';
-import type { Finding, ScanError, SignInEvent } from '../../contract.js';
-import type { GraphApi } from '../../graph/client.js';
+import type { ScanError, SignInEvent } from '../../contract.js';
 import type { RuleContext } from '../../rules/types.js';
-import type { LearnedNetwork, SignInAggregate } from '../../state/types.js';
+import { mergeIntervals, type MsInterval } from '../../state/coverage.js';
 import { commitBatch, type CommitContext } from '../commit.js';
-import { judge, RuleErrors } from '../rules-run.js';
-import { RETENTION_IN_DAYS, scanWindow } from '../window.js';
-import { openSeenIds, seenKey, unseenSignIns, type SeenIds } from './signin-seen.js';
-import { commitContext, stageFailed, windowErrors, type JudgedReport, type ReadingRun, type ScanRun, type StageReport } from './stage.js';
+import { RuleErrors } from '../rules-run.js';
+import {
+  isGrowing,
+  observeDensity,
+  readPace,
+  recordsIn,
+  SLICE_MAX_RECORDS,
+  SLICE_TARGET_RECORDS,
+  spanFor,
+  writePace,
+  CEILING_RECORDS_PER_SECOND,
+  GROWING_RUNS,
+  type Pace,
+} from '../pace.js';
+import { backlogOf, finalPart, lengthOf, planRead, putBack, runTimes, takeLiveEdge, takeOldest, type RunTimes } from '../slices.js';
+import { RETENTION_IN_DAYS } from '../window.js';
+import { openSeenIds } from './signin-seen.js';
+import { readSlice, type SliceRead, type SliceReader } from './signin-slice.js';
+import { commitContext, stageFailed, type JudgedReport, type ReadingRun } from './stage.js';
 
 const STREAM = 'signIns';
+const DAY = 86_400_000;
+
+/** Unread sign-in time that should have been read for good by now, and what it will take. */
+export interface BacklogReport {
+  /** Minutes of log time left, in `intervals` pieces, the oldest starting at `oldest`. */
+  minutes: number;
+  intervals: number;
+  oldest: Date | undefined;
+  /** Sign-ins expected in it, at the tenant's observed density (undefined while unknown). */
+  estimatedRecords: number | undefined;
+  /** Minutes of reading it takes at the rate this run read (or Graph's ceiling before any was measured). */
+  estimatedMinutes: number | undefined;
+  /** True when this run stopped at its deadline with time left to read. */
+  stoppedAtDeadline: boolean;
+  /** True when the backlog grew at each of the last runs (docs/errors.md, SIGNINS_BACKLOG_GROWING). */
+  growing: boolean;
+}
 
 /** What the sign-in stage read, judged and stored. */
 export interface SignInStageResult extends JudgedReport {
   events: { signIns: number; newSignIns: number; quarantined: number };
+  /** Undefined when the stage failed before it could plan. */
+  backlog: BacklogReport | undefined;
 }
 
 /** Progress after each page, for a counter on a terminal. */
 export type PageProgress = (p: { stream: string; pages: number; events: number }) => void;
 
-interface PageRun {
-  run: ScanRun;
-  graph: GraphApi;
-  context: RuleContext;
-  commit: CommitContext;
-  ruleErrors: RuleErrors;
-  events: SignInStageResult['events'];
-  /** Sign-ins left unjudged for a later scan, by why (a vendor's unknown allowlist, no inventory). */
-  deferred: Map<string, number>;
-  /** No inventory at all (neither read now nor kept from an earlier scan): nothing can be attributed. */
-  deferAll: boolean;
-  seenExpiresAt: Date;
-  progress: PageProgress | undefined;
-}
-
-/** How the stage judges when part of what it needs is missing. */
+/** How the stage judges when part of what it needs is missing, and its clock. */
 export interface SignInStageOptions {
   progress?: PageProgress;
   /**
@@ -49,64 +67,227 @@ export interface SignInStageOptions {
    * attributed to its vendor or its mailbox reach, so every one waits for a scan that can.
    */
   noInventory?: boolean;
+  /** The clock the deadline is read on (the scan's injected clock); default real time. */
+  clock?: () => Date;
+}
+
+/** One run of the stage: what it has read so far and how fast. */
+interface Progress {
+  events: SignInStageResult['events'];
+  /** Sign-ins not judged yet, by why (a vendor's unknown allowlist, no inventory). */
+  deferred: Map<string, number>;
+  /** Slices read whose time stays unread because something in them was deferred. */
+  leftOpen: MsInterval[];
+  recordsPerHour: number | undefined;
+  /** Records and ms spent reading them, this run. */
+  readRecords: number;
+  readMs: number;
+  pages: number;
 }
 
 /**
- * Reads, judges and commits the sign-in window. Counts of the pages read before a failure are
- * kept, and so is everything those pages committed.
+ * Plans, reads, judges and commits the sign-ins of this run. Counts of the slices read before a
+ * failure are kept, and so is everything those slices committed.
  */
 export async function signInStage(run: ReadingRun, context: RuleContext, options: SignInStageOptions = {}): Promise<SignInStageResult> {
-  const watermark = await run.store.getWatermark(run.tenant.name, STREAM);
-  const window = scanWindow(watermark, run.now, run.config.collection);
-  const reader: PageRun = {
-    run,
-    graph: run.graph,
-    context,
-    commit: commitContext(run),
-    ruleErrors: new RuleErrors(),
+  const clock = options.clock ?? (() => new Date());
+  const collection = run.config.collection;
+  const t = runTimes(run.now.getTime(), collection, RETENTION_IN_DAYS);
+  const commit = commitContext(run);
+  const ruleErrors = new RuleErrors();
+  const p: Progress = {
     events: { signIns: 0, newSignIns: 0, quarantined: 0 },
     deferred: new Map(),
-    deferAll: options.noInventory === true,
-    seenExpiresAt: seenExpiryFor(run, window.from),
-    progress: options.progress,
+    leftOpen: [],
+    recordsPerHour: undefined,
+    readRecords: 0,
+    readMs: 0,
+    pages: 0,
   };
-  let report: StageReport;
+  const errors: ScanError[] = [];
+  let backlog: BacklogReport | undefined;
+  let status: { status: 'complete' | 'partial'; errorCode?: string; message?: string } = { status: 'complete' };
   try {
-    await readPages(reader, await openSeenIds(run.store, run.tenant.name, STREAM, run.now, watermark), window);
-    // Every page is stored: only now may the watermark move — and not past sign-ins left for later,
-    // so the next scan reads them again and judges them once it can (seen ids skip the rest).
-    const deferred = [...reader.deferred.values()].reduce((a, b) => a + b, 0);
-    if (deferred === 0) await commitBatch(reader.commit, run.tenant.name, STREAM, [], { watermark: window.to, seenExpiresAt: reader.seenExpiresAt });
-    report = {
-      sources: [
-        deferred === 0
-          ? { source: STREAM, status: 'complete', items: reader.events.signIns }
-          : {
-              source: STREAM,
-              status: 'partial',
-              items: reader.events.signIns - deferred,
-              message: `${deferred} sign-ins left for a later scan; the window stays open`,
-            },
-      ],
-      errors: [],
+    const [covered, watermark, pace] = await Promise.all([
+      run.store.getCoverage(run.tenant.name, STREAM),
+      run.store.getWatermark(run.tenant.name, STREAM),
+      readPace(run.store, run.tenant.name),
+    ]);
+    p.recordsPerHour = pace.recordsPerHour;
+    const plan = planRead(
+      covered.map((c) => ({ fromMs: c.from.getTime(), toMs: c.to.getTime() })),
+      watermark?.getTime(),
+      t,
+      collection.backfillInDays,
+      collection.overlapInMinutes * 60_000,
+    );
+    for (const gap of plan.lost) errors.push(lostError(gap));
+    if (plan.adopt.length + plan.lost.length > 0) {
+      // Recorded first: the backfill's start, an earlier release's watermark, and time the log no
+      // longer holds (reported once, above) are not read.
+      await commitBatch(commit, run.tenant.name, STREAM, [], { covered: toDates([...plan.adopt, ...plan.lost]), seenExpiresAt: run.seenExpiresAt });
+    }
+    const reader: SliceReader = {
+      tenant: run.tenant.name,
+      graph: run.graph,
+      context,
+      rules: run.rules,
+      logger: run.logger,
+      ruleErrors,
+      seen: await openSeenIds(run.store, run.tenant.name, STREAM, run.now, watermark),
+      deferral: deferralOf(context, options.noInventory === true),
+      clock,
+      deadlineMs: run.now.getTime() + collection.maxRunMinutes * 60_000,
+      maxRecords: pace.recordsPerHour === undefined ? SLICE_TARGET_RECORDS : SLICE_MAX_RECORDS,
+      onPage: (records) => {
+        p.pages += 1;
+        p.events.signIns += records;
+        options.progress?.({ stream: STREAM, pages: p.pages, events: p.events.signIns });
+      },
     };
+    const unread = plan.unread;
+    const stoppedAtDeadline = await readUnread(run, reader, commit, p, unread, t);
+    const remaining = mergeIntervals([...unread, ...p.leftOpen]);
+    const pending = backlogOf(remaining, t);
+    const backlogMs = lengthOf(pending);
+    const readPerSecond = p.readMs >= 1_000 && p.readRecords > 0 ? p.readRecords / (p.readMs / 1_000) : pace.readPerSecond;
+    const next: Pace = { recordsPerHour: p.recordsPerHour, readPerSecond, backlogMs: [...pace.backlogMs, backlogMs] };
+    await writePace(run.store, run.tenant.name, next, run.now);
+    backlog = backlogReport(pending, next, stoppedAtDeadline);
+    if (backlog.growing) {
+      status = { status: 'partial', errorCode: 'SIGNINS_BACKLOG_GROWING', message: growingMessage(backlog) };
+      errors.push({ stage: STREAM, code: 'SIGNINS_BACKLOG_GROWING', message: growingMessage(backlog) });
+    } else if (stoppedAtDeadline && backlogMs > 0) {
+      status = { status: 'partial', errorCode: 'SIGNINS_BACKLOG', message: backlogMessage(backlog, collection.maxRunMinutes) };
+      errors.push({ stage: STREAM, code: 'SIGNINS_BACKLOG', message: backlogMessage(backlog, collection.maxRunMinutes) });
+    }
   } catch (e: unknown) {
-    report = stageFailed(run, STREAM, e);
+    const failed = stageFailed(run, STREAM, e);
+    return {
+      sources: failed.sources,
+      errors: [...errors, ...failed.errors, ...deferredErrors(p)],
+      tally: commit.tally,
+      ruleErrors: ruleErrors.list(),
+      events: p.events,
+      backlog,
+    };
   }
-  return {
-    sources: report.sources,
-    errors: [...report.errors, ...windowErrors(STREAM, window), ...deferredErrors(reader)],
-    tally: reader.commit.tally,
-    ruleErrors: reader.ruleErrors.list(),
-    events: reader.events,
+  const deferred = [...p.deferred.values()].reduce((a, b) => a + b, 0);
+  const judgedAll = p.events.signIns - deferred;
+  const source =
+    deferred > 0
+      ? { source: STREAM, status: 'partial' as const, items: judgedAll, message: `${deferred} sign-ins left for a later scan; their time stays unread` }
+      : { source: STREAM, ...status, items: p.events.signIns };
+  return { sources: [source], errors: [...errors, ...deferredErrors(p)], tally: commit.tally, ruleErrors: ruleErrors.list(), events: p.events, backlog };
+}
+
+/**
+ * The live edge, then unread time oldest first, slice by slice, while the next slice is expected
+ * to finish before the deadline. Returns true when it stopped with time left to read.
+ */
+async function readUnread(run: ReadingRun, reader: SliceReader, commit: CommitContext, p: Progress, unread: MsInterval[], t: RunTimes): Promise<boolean> {
+  const live = takeLiveEdge(unread, t.runToMs, spanFor(p.recordsPerHour));
+  if (live !== undefined && (await readAndCommit(run, reader, commit, p, live, t, unread)) === 'deadline') return true;
+  for (;;) {
+    if (unread.length === 0) return false;
+    const span = spanFor(p.recordsPerHour);
+    const expectedMs = expectedReadMs(p, span);
+    if (reader.clock().getTime() + expectedMs > reader.deadlineMs) return true;
+    const slice = takeOldest(unread, span);
+    if (slice === undefined) return false;
+    if ((await readAndCommit(run, reader, commit, p, slice, t, unread)) === 'deadline') return true;
+  }
+}
+
+/** How long a slice of `spanMs` is expected to take to read, at this run's rate (or Graph's ceiling). */
+function expectedReadMs(p: Progress, spanMs: number): number {
+  const records = recordsIn(spanMs, p.recordsPerHour) ?? 0;
+  const rate = p.readMs >= 1_000 && p.readRecords > 0 ? p.readRecords / (p.readMs / 1_000) : CEILING_RECORDS_PER_SECOND;
+  return (records / rate) * 1_000;
+}
+
+/**
+ * Reads one slice and commits it whole, or puts it back unread when it stopped (deadline, or too
+ * many records: then the density it showed shrinks the next slices).
+ */
+async function readAndCommit(
+  run: ReadingRun,
+  reader: SliceReader,
+  commit: CommitContext,
+  p: Progress,
+  slice: MsInterval,
+  t: RunTimes,
+  unread: MsInterval[],
+): Promise<'done' | 'deadline' | 'oversize'> {
+  const started = reader.clock().getTime();
+  const read = await readSlice(reader, slice);
+  p.readMs += reader.clock().getTime() - started;
+  p.readRecords += read.records;
+  // A first slice may hold only the target; once a density is known slices may hold more.
+  reader.maxRecords = SLICE_MAX_RECORDS;
+  const spanMs = slice.toMs - slice.fromMs;
+  if (read.stopped !== undefined) {
+    // Nothing of it was stored; what it read counts only as reading done.
+    p.events.signIns -= read.records - read.quarantined;
+    putBack(unread, slice);
+    if (read.stopped === 'oversize') {
+      // Graph returns a window newest first, so the records read span `[oldest read, to)`: their
+      // density sizes the next slices. In another order the estimate is only lower, and a second
+      // stop corrects it again.
+      const readSpanMs = Math.max(1, slice.toMs - (read.oldestMs ?? slice.fromMs));
+      p.recordsPerHour = Math.max(p.recordsPerHour ?? 0, (read.records / readSpanMs) * 3_600_000);
+    }
+    return read.stopped;
+  }
+  p.recordsPerHour = observeDensity(p.recordsPerHour, read.records, spanMs);
+  p.events.quarantined += read.quarantined;
+  p.events.newSignIns += read.judged.length;
+  await commitSlice(run, commit, p, slice, read, t);
+  return 'done';
+}
+
+/**
+ * Commits a slice. Its final part becomes covered — unless something in it was deferred: then its
+ * time stays unread, every sign-in judged now keeps its seen id until the log's retention ends,
+ * and later scans read it again and judge only what waited. Otherwise only the sign-ins in time
+ * that is not final yet keep seen ids: covered time is never read again.
+ */
+async function commitSlice(run: ReadingRun, commit: CommitContext, p: Progress, slice: MsInterval, read: SliceRead, t: RunTimes): Promise<void> {
+  const deferredHere = [...read.deferred.values()].reduce((a, b) => a + b, 0);
+  for (const [why, n] of read.deferred) p.deferred.set(why, (p.deferred.get(why) ?? 0) + n);
+  const final = deferredHere === 0 ? finalPart(slice, t) : undefined;
+  if (deferredHere > 0) p.leftOpen.push(slice);
+  const keep = deferredHere > 0 ? read.judged : read.judged.filter((j) => j.createdAtMs >= t.finalBeforeMs);
+  await commitBatch(commit, run.tenant.name, STREAM, read.findings, {
+    seenIds: keep.map((j) => j.key),
+    seenExpiresAt: deferredHere > 0 ? new Date(t.nowMs + (RETENTION_IN_DAYS + 1) * DAY) : run.seenExpiresAt,
+    aggregates: read.aggregates,
+    learnedNetworks: read.learned,
+    ...(final ? { covered: toDates([final]) } : {}),
+    ...(slice.toMs === t.runToMs ? { watermark: new Date(slice.toMs) } : {}),
+  });
+}
+
+function toDates(list: readonly MsInterval[]): Array<{ from: Date; to: Date }> {
+  return list.map((i) => ({ from: new Date(i.fromMs), to: new Date(i.toMs) }));
+}
+
+const NO_INVENTORY = '\u0000no inventory';
+
+/** Why a sign-in cannot be judged now, or undefined when it can. */
+function deferralOf(context: RuleContext, noInventory: boolean): (e: SignInEvent) => string | undefined {
+  return (e) => {
+    if (noInventory) return NO_INVENTORY;
+    const view = context.allowlist(context.app(e.appId), e.appId);
+    return view.status === 'unknown' ? view.vendor : undefined;
   };
 }
 
 /**
- * Said out loud: sign-ins that could not be judged were neither cleared nor flagged; they are read
- * again and judged by the first scan that can, because the watermark did not move past them.
+ * Said out loud: sign-ins that could not be judged were neither cleared nor flagged; their time
+ * stays unread, and the first scan that can judge them does.
  */
-function deferredErrors(p: PageRun): ScanError[] {
+function deferredErrors(p: Progress): ScanError[] {
   return [...p.deferred].map(([why, count]) =>
     why === NO_INVENTORY
       ? {
@@ -122,99 +303,40 @@ function deferredErrors(p: PageRun): ScanError[] {
   );
 }
 
-const NO_INVENTORY = '\u0000no inventory';
-
-/** Why a sign-in cannot be judged now, or undefined when it can. */
-function deferral(p: PageRun, e: SignInEvent): string | undefined {
-  if (p.deferAll) return NO_INVENTORY;
-  const view = p.context.allowlist(p.context.app(e.appId), e.appId);
-  return view.status === 'unknown' ? view.vendor : undefined;
+function lostError(gap: MsInterval): ScanError {
+  return {
+    stage: STREAM,
+    code: 'DATA_GAP',
+    message: `sign-ins from ${new Date(gap.fromMs).toISOString()} to ${new Date(gap.toMs).toISOString()} were never read and are beyond the log's ${RETENTION_IN_DAYS}-day retention: they could not be checked`,
+  };
 }
 
-/**
- * Seen ids must outlive every re-read of their time: normally the overlap (plus margin), but while
- * the watermark is held back (sign-ins deferred, a backlog) a later scan re-reads from further back,
- * up to the log's retention.
- */
-function seenExpiryFor(run: ReadingRun, from: Date): Date {
-  const reread = run.now.getTime() - from.getTime();
-  const normal = (run.config.collection.overlapInMinutes + run.config.collection.settleInMinutes) * 60_000;
-  return reread > normal + 3_600_000 ? new Date(run.now.getTime() + (RETENTION_IN_DAYS + 1) * 86_400_000) : run.seenExpiresAt;
+function backlogReport(pending: readonly MsInterval[], pace: Pace, stoppedAtDeadline: boolean): BacklogReport {
+  const ms = lengthOf(pending);
+  const estimatedRecords = recordsIn(ms, pace.recordsPerHour);
+  const rate = pace.readPerSecond ?? CEILING_RECORDS_PER_SECOND;
+  return {
+    minutes: Math.round(ms / 60_000),
+    intervals: pending.length,
+    oldest: pending[0] ? new Date(pending[0].fromMs) : undefined,
+    estimatedRecords,
+    estimatedMinutes: estimatedRecords === undefined ? undefined : Math.ceil(estimatedRecords / rate / 60),
+    stoppedAtDeadline,
+    growing: isGrowing(pace.backlogMs),
+  };
 }
 
-async function readPages(p: PageRun, seen: SeenIds, window: { from: Date; to: Date }): Promise<void> {
-  const { run } = p;
-  let pages = 0;
-  for await (const page of readSignInPages(p.graph, window.from, window.to)) {
-    pages += 1;
-    p.events.signIns += page.events.length;
-    p.events.quarantined += page.quarantined.length;
-    if (page.quarantined.length > 0) run.logger.warn({ stream: STREAM, quarantined: page.quarantined.slice(0, 10) }, 'sign-in records quarantined');
-    // Dedupe within the page too: the same record twice in one page is one event.
-    const unique = [...new Map(page.events.map((e) => [e.id, e])).values()];
-    const unseenEvents = await unseenSignIns(seen, unique);
-    const fresh: SignInEvent[] = [];
-    for (const e of unseenEvents) {
-      const why = deferral(p, e);
-      if (why === undefined) fresh.push(e);
-      else p.deferred.set(why, (p.deferred.get(why) ?? 0) + 1);
-    }
-    // A deferral means later scans re-read from this window's start: keep the ids that long.
-    if (p.deferred.size > 0) p.seenExpiresAt = new Date(Math.max(p.seenExpiresAt.getTime(), p.run.now.getTime() + (RETENTION_IN_DAYS + 1) * 86_400_000));
-    p.events.newSignIns += fresh.length;
-    const findings = judge(
-      run.rules,
-      fresh.map((event) => ({ type: 'signIn' as const, event })),
-      p.context,
-      run.logger,
-      p.ruleErrors,
-    );
-    await commitBatch(p.commit, run.tenant.name, STREAM, findings, {
-      seenIds: fresh.map(seenKey),
-      seenExpiresAt: p.seenExpiresAt,
-      aggregates: aggregate(p, fresh),
-      learnedNetworks: learn(p, fresh, findings),
-    });
-    p.progress?.({ stream: STREAM, pages, events: p.events.signIns });
-  }
+function describe(b: BacklogReport): string {
+  const hours = (b.minutes / 60).toFixed(1);
+  const records = b.estimatedRecords === undefined ? '' : ` (≈${b.estimatedRecords.toLocaleString('en-US')} sign-ins)`;
+  const eta = b.estimatedMinutes === undefined ? '' : `; ≈${b.estimatedMinutes} min of reading at the current rate`;
+  return `${hours} h of sign-in log${records} not read yet, oldest from ${b.oldest?.toISOString() ?? '?'}${eta}`;
 }
 
-/** Sign-ins per day, app, network and allowed-or-not: the weekly report's conformity chart (docs/report.md). */
-function aggregate(p: PageRun, events: readonly SignInEvent[]): SignInAggregate[] {
-  const byKey = new Map<string, SignInAggregate>();
-  for (const e of events) {
-    const network = p.context.networkKey(e.ipAddress, e.asn) ?? 'unknown';
-    const view = p.context.allowlist(p.context.app(e.appId), e.appId);
-    const allowed = view.status === 'ok' && e.ipAddress ? view.match(e.ipAddress) !== undefined : null;
-    const day = e.createdAt.toISOString().slice(0, 10);
-    const key = `${day}|${e.appId}|${network}|${String(allowed)}`;
-    const agg = byKey.get(key) ?? { tenant: p.run.tenant.name, day, appId: e.appId, network, allowed, count: 0, successCount: 0, failureCount: 0 };
-    agg.count += 1;
-    // An unknown outcome (a status without errorCode) is counted in `count` only: neither kind.
-    if (e.outcome === 'success') agg.successCount += 1;
-    else if (e.outcome === 'failure') agg.failureCount += 1;
-    byKey.set(key, agg);
-  }
-  return [...byKey.values()];
+function backlogMessage(b: BacklogReport, maxRunMinutes: number): string {
+  return `stopped at the ${maxRunMinutes}-minute run deadline after the newest sign-ins: ${describe(b)}; the next scans continue`;
 }
 
-/**
- * Networks of mailbox-capable apps without an allowlist: what signin-new-network compares with. A
- * sign-in that raised a finding does not teach its network: otherwise the attacker's network,
- * flagged once, would be "known" for its next (successful) sign-in.
- */
-function learn(p: PageRun, events: readonly SignInEvent[], findings: readonly Finding[]): LearnedNetwork[] {
-  const flagged = new Set(findings.flatMap((f) => f.eventIds));
-  const out = new Map<string, LearnedNetwork>();
-  for (const e of events) {
-    if (flagged.has(e.id)) continue;
-    const app = p.context.app(e.appId);
-    if (!app || app.mailboxPermissions.length === 0 || p.context.allowlist(app, e.appId).status !== 'none') continue;
-    const network = p.context.networkKey(e.ipAddress, e.asn);
-    if (!network) continue;
-    const key = `${e.appId}|${network}`;
-    const prev = out.get(key);
-    if (!prev || e.createdAt < prev.firstSeen) out.set(key, { tenant: p.run.tenant.name, appId: e.appId, network, firstSeen: e.createdAt });
-  }
-  return [...out.values()];
+function growingMessage(b: BacklogReport): string {
+  return `the sign-in backlog grew in each of the last ${GROWING_RUNS} scans: ${describe(b)}; the tenant logs sign-ins faster than one app can read them (scan more often, raise maxRunMinutes, or see docs/deploy-azure.md)`;
 }
