@@ -55,6 +55,12 @@ export interface StartSimulatorOptions {
    * Benchmarks that measure credwatch rather than Graph's limits turn them off.
    */
   enforceThrottling?: boolean;
+  /**
+   * The clock the rate limits measure arrivals on, in ms (default: the wall clock). A test that runs
+   * credwatch on a virtual clock — its rate limiter and Retry-After waits sleeping virtual time —
+   * gives the same clock here, so Graph's limits hold on the time both sides agree on.
+   */
+  throttleClock?: () => number;
 }
 
 /** A running simulator. */
@@ -114,7 +120,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
   const issuer = await TokenIssuer.create(state.tenantId, options.tokenLifetimeInSeconds ?? 3599);
 
   let baseUrl = '';
-  const throttles = new Throttles(options.enforceThrottling ?? true);
+  const throttles = new Throttles(options.enforceThrottling ?? true, options.throttleClock);
   const graphContext: GraphContext = { baseUrl: '', state, now, skipTokens: new SkipTokens(now), throttles };
   const notFound = (request: SimRequest): SimResponse =>
     graphError(request, 404, 'UnknownError', `No simulator endpoint for ${request.method} ${request.url.pathname}.`, now());

@@ -186,8 +186,15 @@ export async function signInStage(run: ReadingRun, context: RuleContext, options
  * to finish before the deadline. Returns true when it stopped with time left to read.
  */
 async function readUnread(run: ReadingRun, reader: SliceReader, commit: CommitContext, p: Progress, unread: MsInterval[], t: RunTimes): Promise<boolean> {
-  const live = takeLiveEdge(unread, t.runToMs, spanFor(p.recordsPerHour));
-  if (live !== undefined && (await readAndCommit(run, reader, commit, p, live, t, unread)) === 'deadline') return true;
+  // The live edge until it is read: a first slice that held too much shows the density, and the
+  // edge is taken again, narrower, before anything older.
+  for (;;) {
+    const live = takeLiveEdge(unread, t.runToMs, spanFor(p.recordsPerHour));
+    if (live === undefined) break;
+    const outcome = await readAndCommit(run, reader, commit, p, live, t, unread);
+    if (outcome === 'deadline') return true;
+    if (outcome === 'done') break;
+  }
   for (;;) {
     if (unread.length === 0) return false;
     const span = spanFor(p.recordsPerHour);

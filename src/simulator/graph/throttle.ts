@@ -55,25 +55,29 @@ export class Throttles {
   private readonly keyCredentials = new SlidingWindow(150, 60_000);
   private readonly namedLocations = new SlidingWindow(1, 1_000);
 
-  constructor(enabled: boolean) {
+  /** `clockMs` measures arrivals: the wall clock, or a test's virtual clock that its client waits on too. */
+  constructor(
+    enabled: boolean,
+    private readonly clockMs: () => number = () => performance.now(),
+  ) {
     this.enabled = enabled;
   }
 
   /** A report read by `clientId`: undefined when allowed, else the 429. */
   report(request: SimRequest, clientId: string, now: Date): SimResponse | undefined {
-    const wait = this.enabled ? this.reports.take(clientId, performance.now()) : 0;
+    const wait = this.enabled ? this.reports.take(clientId, this.clockMs()) : 0;
     return wait === 0 ? undefined : tooManyRequests(request, now, { 'retry-after': fractionalSeconds(wait) });
   }
 
   /** A read that `$select`s keyCredentials (any app, this tenant). */
   keyCredentialsRead(request: SimRequest, now: Date): SimResponse | undefined {
-    const wait = this.enabled ? this.keyCredentials.take('tenant', performance.now()) : 0;
+    const wait = this.enabled ? this.keyCredentials.take('tenant', this.clockMs()) : 0;
     return wait === 0 ? undefined : tooManyRequests(request, now, { 'retry-after': String(Math.ceil(wait / 1000)) });
   }
 
   /** A named-locations read (any app, this tenant): the 429 carries no Retry-After. */
   namedLocationsRead(request: SimRequest, now: Date): SimResponse | undefined {
-    const wait = this.enabled ? this.namedLocations.take('tenant', performance.now()) : 0;
+    const wait = this.enabled ? this.namedLocations.take('tenant', this.clockMs()) : 0;
     return wait === 0 ? undefined : graphError(request, 429, 'TooManyRequests', 'Too many requests.', now);
   }
 }
