@@ -1,19 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createChannels } from '../src/alerts/channels/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { connectTenant, tenantFetch } from '../src/graph/connect.js';
-import { createFetch } from '../src/graph/http.js';
 import { createLogger } from '../src/logging.js';
 import { packageRoot } from '../src/package-root.js';
-import { runScan } from '../src/scan/index.js';
 import { scanWindow } from '../src/scan/window.js';
-import { openStateStore } from '../src/state/index.js';
-import { fetchAndParseFloor, readPagesOnce, signInWindowUrl } from './floor.js';
+import { buildWithEntries, type BenchBuild } from './build.js';
+import { readPagesOnce, signInWindowUrl } from './floor.js';
 import { loadServiceTags } from './matcher.js';
+import type { ScanChildJob, ScanChildResult } from './scan-child.js';
 
 interface SimInfo {
   url: string;
@@ -24,10 +23,16 @@ interface SimInfo {
 }
 
 /**
- * Extra Node flags for the simulator child, e.g. `--cpu-prof --cpu-prof-dir=prof/sim`: the scan
- * process is profiled with `node --cpu-prof`, the server it talks to only through this.
+ * Extra Node flags for the simulator child, e.g. `--cpu-prof --cpu-prof-dir=prof/sim`, and for the
+ * scan and floor children (`CREDWATCH_BENCH_SCAN_FLAGS`, e.g. `--cpu-prof --cpu-prof-dir=prof/scan`
+ * or `--heapsnapshot-signal=SIGUSR2`): none by default, so the figures are those of plain `node`.
  */
-const SIM_NODE_FLAGS = (process.env.CREDWATCH_BENCH_SIM_FLAGS ?? '').split(' ').filter((f) => f !== '');
+const SIM_NODE_FLAGS = flagsFrom('CREDWATCH_BENCH_SIM_FLAGS');
+const SCAN_NODE_FLAGS = flagsFrom('CREDWATCH_BENCH_SCAN_FLAGS');
+
+function flagsFrom(name: string): string[] {
+  return (process.env[name] ?? '').split(' ').filter((f) => f !== '');
+}
 
 /** A synthetic sign-in serializes to about 3,000 characters; the child keeps every page it built. */
 const CHARACTERS_PER_SIGN_IN = 3_200;
@@ -43,22 +48,62 @@ async function startChild(servicePrincipals: number, signIns: number): Promise<{
   return { child, info: JSON.parse(line) as SimInfo };
 }
 
+/** The built code the scan and floor children run: compiled once per bench process, removed at its exit. */
+let built: Promise<BenchBuild> | undefined;
+
+function buildOnce(): Promise<BenchBuild> {
+  built ??= buildWithEntries(['bench/scan-child.ts']).then((b) => {
+    process.once('exit', () => rmSync(b.dir, { recursive: true, force: true }));
+    return b;
+  });
+  return built;
+}
+
+/** Runs one job in a fresh `node` process on the built code and returns its result line. */
+async function runChild(build: BenchBuild, dir: string, job: ScanChildJob): Promise<ScanChildResult> {
+  const jobPath = join(dir, `${job.mode}-job.json`);
+  await writeFile(jobPath, JSON.stringify(job));
+  // No NODE_OPTIONS either: tsx or a debugger the bench runs under must not ride along.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, [...SCAN_NODE_FLAGS, build.entry('bench/scan-child.ts'), jobPath], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  let stdout = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const last = stdout.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !last.startsWith('{')) throw new Error(`bench scan: the ${job.mode} child exited ${String(code)}: ${stdout.slice(-500)}`);
+  return JSON.parse(last) as ScanChildResult;
+}
+
 /**
  * A full scan of N synthetic sign-ins served by the simulator in another process: time, sign-ins
- * per second and the scan process's peak memory. Graph's report budget (5 requests/10 s) is off
- * here — the simulator has none — so this measures credwatch itself; the note gives the budget's
- * floor for real Graph. The vendor allowlist is Azure's real service tags plus Mimecast's netblocks.
+ * per second and peak memory. Graph's report budget (5 requests/10 s) is off here — the simulator
+ * has none — so this measures credwatch itself; the note gives the budget's floor for real Graph.
+ * The vendor allowlist is Azure's real service tags plus Mimecast's netblocks.
  *
- * Before the scan, the sign-in window is read once so the simulator builds and keeps its pages;
- * after it (and after memory sampling stops), the same window is read again by the
- * fetch-and-parse floor (bench/floor.ts): `floorRatio` is the scan's time over the floor's, the
- * number issue 12 sets a goal for (≤ 3 at 1M sign-ins). Both read pages the simulator already
- * built, so both measure the client.
+ * What is measured: the scan runs in a child process of its own, credwatch compiled with the
+ * build's settings (bench/build.ts) and run by plain `node` without flags — as `credwatch scan`
+ * and the Function app ship — with the store, channels and Graph client the CLI builds, the clock
+ * pinned and Graph budgets off. `peakRssMiB` is that process's kernel high-water mark
+ * (ru_maxrss) over its whole life: Node, credwatch's modules, the configuration and the scan, and
+ * nothing of this harness (tsx compiling TypeScript in memory, the warm-up, the simulator), which
+ * used to be ~200 MiB of the figure when the scan ran in the bench process.
+ *
+ * Before the scan, the sign-in window is read once (here) so the simulator builds and keeps its
+ * pages; after it, the same window is read again by the fetch-and-parse floor (bench/floor.ts) in
+ * another fresh child on the same built code: `floorRatio` is the scan's time over the floor's,
+ * the number issue 12 sets a goal for (≤ 3 at 1M sign-ins). Both read pages the simulator already
+ * built and both are timed from inside their process, start-up excluded, so both measure the client.
  */
 export async function benchScan(signIns: number): Promise<Record<string, number | string>> {
   // Before the simulator starts: without the service tags the scan would judge every sign-in against
   // Mimecast's few ranges alone and still print figures, so a missing file stops the benchmark.
   const prefixes = loadServiceTags().map((e) => e.cidr);
+  // A failed build stops the benchmark before the simulator spends a minute building pages.
+  const build = await buildOnce();
   const { child, info } = await startChild(2000, signIns);
   try {
     const dir = await mkdtemp(join(tmpdir(), 'credwatch-bench-scan-'));
@@ -67,89 +112,71 @@ export async function benchScan(signIns: number): Promise<Record<string, number 
     await writeFile(join(dir, 'app.key'), info.app.privateKeyPem);
     await writeFile(join(dir, 'azure.txt'), `${[...new Set(prefixes)].join('\n')}\n`);
     const owners = Array.from({ length: 20 }, (_, i) => `ffffffff-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`);
-    const config = await parseConfig(
-      {
-        tenants: [
-          {
-            name: 'synthetic',
-            tenantId: info.tenantId,
-            endpoints: { authorityHost: info.url, graphBaseUrl: info.url, caCertificatePath: 'ca.crt' },
-            auth: { mode: 'certificate', clientId: info.app.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
-          },
-        ],
-        vendors: [
-          {
-            name: 'Synthetic vendors',
-            ownerTenantIds: owners,
-            allowedRanges: [
-              { type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') },
-              { type: 'file', path: 'azure.txt' },
-            ],
-          },
-        ],
-        channels: [{ type: 'jsonl', path: 'alerts.jsonl' }],
-        state: { type: 'sqlite', path: 'state.db' },
-        collection: { backfillInDays: 30 },
-      },
-      { baseDir: dir, env: {} },
-    );
+    const rawConfig = {
+      tenants: [
+        {
+          name: 'synthetic',
+          tenantId: info.tenantId,
+          endpoints: { authorityHost: info.url, graphBaseUrl: info.url, caCertificatePath: 'ca.crt' },
+          auth: { mode: 'certificate', clientId: info.app.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
+        },
+      ],
+      vendors: [
+        {
+          name: 'Synthetic vendors',
+          ownerTenantIds: owners,
+          allowedRanges: [
+            { type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') },
+            { type: 'file', path: 'azure.txt' },
+          ],
+        },
+      ],
+      channels: [{ type: 'jsonl', path: 'alerts.jsonl' }],
+      state: { type: 'sqlite', path: 'state.db' },
+      collection: { backfillInDays: 30 },
+    };
+    const config = await parseConfig(rawConfig, { baseDir: dir, env: {} });
     const logger = createLogger({ level: 'warn' });
     const tenant = config.tenants[0]!;
     // The scan's clock stands still at this instant, so its window selects exactly the records the
     // warm-up had the simulator build (a later `now` would shift every page boundary by a record or two).
     const scanAt = new Date();
     const window = scanWindow(undefined, scanAt, config.collection);
-    const reader = {
+    const warmUp = await readPagesOnce({
       firstUrl: signInWindowUrl(tenant.endpoints.graphBaseUrl, window.from, window.to),
       token: (await connectTenant(tenant, { logger }).tokens.getToken()).token,
       fetch: tenantFetch(tenant),
-    };
-    const warmUp = await readPagesOnce(reader);
-    const store = await openStateStore(config.state, { baseDir: dir });
-    const { channels } = createChannels(config.channels, { logger });
-    const before = process.memoryUsage();
-    let peakRss = before.rss;
-    let peakHeap = before.heapUsed;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakRss = Math.max(peakRss, m.rss);
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-    }, 50);
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    const summary = await runScan(
-      { config, store, connect: (t) => connectTenant(t, { logger, enforceBudgets: false }), channels, fetch: createFetch(), logger, now: () => scanAt },
-      tenant,
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    clearInterval(sampler);
-    await store.close();
-    const floor = await fetchAndParseFloor(reader);
+    });
+    const job = { config: rawConfig, baseDir: dir, scanAt: scanAt.toISOString() };
+    const scan = await runChild(build, dir, { ...job, mode: 'scan' });
+    const floor = await runChild(build, dir, { ...job, mode: 'floor' });
+    const summary = scan.scan!;
     return {
-      signIns: summary.events.signIns,
+      signIns: summary.signIns,
       allowlistRanges: prefixes.length,
-      seconds: Number(seconds.toFixed(1)),
-      signInsPerSecond: Math.round(summary.events.signIns / seconds),
-      // CPU time of this process (all its threads) during the scan: steadier than wall time on a shared machine.
-      cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
+      seconds: Number(scan.seconds.toFixed(1)),
+      signInsPerSecond: Math.round(summary.signIns / scan.seconds),
+      // CPU time of the scan process (all its threads) during the scan: steadier than wall time on a shared machine.
+      cpuSeconds: Number(scan.cpuSeconds.toFixed(1)),
       floorSeconds: Number(floor.seconds.toFixed(1)),
-      floorCpuSeconds: floor.cpuSeconds,
-      floorRatio: Number((seconds / floor.seconds).toFixed(2)),
+      floorCpuSeconds: Number(floor.cpuSeconds.toFixed(1)),
+      floorRatio: Number((scan.seconds / floor.seconds).toFixed(2)),
       // Must equal signIns: the floor read the scan's window.
-      floorRecords: floor.records,
-      floorPages: floor.pages,
+      floorRecords: floor.floor!.records,
+      floorPages: floor.floor!.pages,
       // The warm-up: the simulator generating and serializing every page (not part of either time).
       warmUpSeconds: Number(warmUp.seconds.toFixed(1)),
-      // What the process held before the scan started (modules, the bench's own data), for reading the peak.
-      rssBeforeMiB: Math.round(before.rss / 1048576),
-      peakRssMiB: Math.round(peakRss / 1048576),
-      peakHeapMiB: Math.round(peakHeap / 1048576),
-      findings: Object.values(summary.findings).reduce((a, b) => a + b, 0),
-      alerts: summary.alerts.new,
+      // The scan process before the scan started (Node, modules, configuration), for reading the peak.
+      rssBeforeMiB: scan.rssBeforeMiB,
+      peakRssMiB: scan.peakRssMiB,
+      peakHeapMiB: scan.peakHeapMiB,
+      floorPeakRssMiB: floor.peakRssMiB,
+      findings: summary.findings,
+      alerts: summary.alerts,
       graphRequests: summary.graphRequests,
       realGraphFloorMinutes: Number((((summary.graphRequests / 5) * 10) / 60).toFixed(1)),
-      errors: summary.errors.length,
+      errors: summary.errors,
+      ...(SCAN_NODE_FLAGS.length > 0 ? { scanNodeFlags: SCAN_NODE_FLAGS.join(' ') } : {}),
     };
   } finally {
     child.kill('SIGTERM');

@@ -81,6 +81,11 @@ export function rangeFilter(pk: string, from: string, to: string): string {
   return `${partitionFilter(pk)} and RowKey ge ${literal(from)} and RowKey lt ${literal(to)}`;
 }
 
+/** Rows of one partition with `from <= RowKey <= to`. */
+export function betweenFilter(pk: string, from: string, to: string): string {
+  return `${partitionFilter(pk)} and RowKey ge ${literal(from)} and RowKey le ${literal(to)}`;
+}
+
 /** Rows of one partition whose RowKey starts with `prefix` + {@link SEP}. */
 export function prefixFilter(pk: string, prefix: string): string {
   return rangeFilter(pk, prefix + SEP, prefix + SEP + SEP);

@@ -29,10 +29,13 @@ async function deleteAll(client: TableClient, rows: readonly Entity[]): Promise<
 }
 
 /**
- * Deletes seen ids with `expiresAt <= now`. This scans the Seen table (Table Storage has no index
- * but the keys), which a daily purge can afford. A transaction cannot delete on condition, so an
- * id re-committed between the scan and the delete may be forgotten early; it is then judged
- * again if read again, and findings and outbox entries are stored once by id regardless.
+ * Deletes seen ids with `expiresAt <= now` in both layouts (azure-table-seen.ts): every seen row,
+ * in a day partition or a hash bucket, holds its expiry in `e`. This scans the Seen table (Table
+ * Storage has no index but the keys), which a daily purge can afford. The layout markers have no
+ * `e`, so the filter never matches them (azure-table-seen-layout.ts). A transaction cannot delete
+ * on condition, so an id re-committed between the scan and the delete may be forgotten early; it
+ * is then judged again if read again, and findings and outbox entries are stored once by id
+ * regardless.
  */
 export async function purgeSeen(client: TableClient, nowMs: number): Promise<number> {
   const rows = await queryRows(client, `e le ${doubleLiteral(nowMs)}`, ['PartitionKey', 'RowKey']);

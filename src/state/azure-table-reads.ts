@@ -10,18 +10,7 @@ import { prepareBlob, readPointed, switchPointer, writeChunks } from './azure-ta
 import { getRow, mapLimit, queryRows, READ_CONCURRENCY } from './azure-table-client.js';
 import { doubleLiteral, eqFilter, keyPart, msKey, partitionFilter, rangeFilter, SEP } from './azure-table-keys.js';
 import { corrupt, double, numberColumn, packText, unpackText } from './azure-table-pack.js';
-import {
-  ALERT_ROW,
-  alertOf,
-  findingsPartition,
-  findingTimeKey,
-  jidOf,
-  learnedPartition,
-  rowOf,
-  seenAt,
-  seenPartition,
-  sumAggregates,
-} from './azure-table-rows.js';
+import { ALERT_ROW, alertOf, findingsPartition, findingTimeKey, jidOf, learnedPartition, rowOf, sumAggregates } from './azure-table-rows.js';
 import { byKeys } from './order.js';
 import type { CacheEntry, InventorySnapshot, LearnedNetwork, ScanRecord, SignInAggregate, StoredAlert, StoredFinding } from './types.js';
 
@@ -30,12 +19,8 @@ export async function readWatermark(client: TableClient, tenant: string, stream:
   return row === undefined ? undefined : new Date(numberColumn(row, 'ms', 'watermark'));
 }
 
-/** The distinct `ids` not seen at `nowMs`, in order. */
-export async function unseenIds(client: TableClient, tenant: string, stream: string, ids: readonly string[], nowMs: number): Promise<string[]> {
-  // Point reads: a filter of `RowKey eq … or …` makes Table Storage scan the whole partition.
-  const rows = await mapLimit(ids, READ_CONCURRENCY, (id) => getRow(client, seenPartition(tenant, stream, id), keyPart(id)));
-  return ids.filter((id, i) => !seenAt(rows[i], id, nowMs));
-}
+/** The distinct `ids` not seen at `nowMs`, in order: see azure-table-seen-reads.ts. */
+export { unseenIds } from './azure-table-seen-reads.js';
 
 /** The alerts among the distinct `ids` that exist, in order; `observe` sees each version's journal id. */
 export async function readAlerts(client: TableClient, ids: readonly string[], observe: (jid: string) => void): Promise<StoredAlert[]> {

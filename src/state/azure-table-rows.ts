@@ -3,16 +3,14 @@
  * keys that the read paths can range over, a few columns the service filters on, and the row itself
  * as JSON in `d`. Decoding goes back through the same codecs, so all stores round-trip alike.
  */
-import { createHash } from 'node:crypto';
 import type { TransactionAction } from '@azure/data-tables';
 import type { AlertRow, FindingRow } from './codec-alerts.js';
 import type { AggregateRow, LearnedNetworkRow } from './codec-rows.js';
 import type { ScanRow } from './codec-scans.js';
 import type { Entity, NewEntity } from './azure-table-client.js';
 import type { CasItem } from './azure-table-cas.js';
-import { writeOver } from './azure-table-cas.js';
-import { isHashedPart, joinKey, keyPart, msKey } from './azure-table-keys.js';
-import { corrupt, double, numberColumn, packText, unpackText } from './azure-table-pack.js';
+import { joinKey, keyPart, msKey } from './azure-table-keys.js';
+import { corrupt, double, packText, unpackText } from './azure-table-pack.js';
 import { parseBody } from './validate.js';
 
 /** The row as JSON in `d` (plain, or gzipped when long). */
@@ -25,35 +23,9 @@ export function rowOf<T>(entity: Entity, what: string): T {
   return parseBody<T>(unpackText(entity, 'd', what), what);
 }
 
-// Seen ids: one row per id holding its expiry, spread over SEEN_BUCKETS partitions per tenant and
-// stream by a hash of the id. Table Storage serves about 2,000 entities a second per partition, and
-// a scan checks thousands of ids by point reads (a filter of `RowKey eq … or …` would scan the
-// whole partition), so one partition per stream would cap how fast a big tenant can be read.
+// Seen ids: see azure-table-seen.ts (re-exported, as the commit path imports them from here).
 
-const SEEN_BUCKETS = 16;
-
-/** The partition holding `id`'s seen row. */
-export function seenPartition(tenant: string, stream: string, id: string): string {
-  const bucket = (createHash('sha256').update(id, 'utf16le').digest()[0] as number) % SEEN_BUCKETS;
-  return joinKey(keyPart(tenant), keyPart(stream), bucket.toString(16));
-}
-
-/** Whether the seen row at `keyPart(id)` is unexpired at `nowMs`, checking a hashed key's original. */
-export function seenAt(row: Entity | undefined, id: string, nowMs: number): boolean {
-  if (row === undefined) return false;
-  if (isHashedPart(row.rowKey ?? '') && unpackText(row, 'id', 'seen id') !== id) throw corrupt('a hashed seen-id key holds another id', 'seen id');
-  return numberColumn(row, 'e', 'seen id') > nowMs;
-}
-
-/** Marks an id seen until `expiresMs`, keeping a later expiry already stored. */
-export function seenItem(pk: string, id: string, expiresMs: number): CasItem {
-  const rowKey = keyPart(id);
-  const entity: NewEntity = { partitionKey: pk, rowKey, e: double(expiresMs), ...(isHashedPart(rowKey) ? packText('id', id, 'seen id') : {}) };
-  return {
-    rowKey,
-    plan: (current) => (current !== undefined && numberColumn(current, 'e', 'seen id') >= expiresMs ? [] : [writeOver(entity, current)]),
-  };
-}
+export { seenAt, seenItem, seenPartition } from './azure-table-seen.js';
 
 // Findings: one partition per tenant; `i~<id>` marks an id as stored, `t~<ms>~<id>` holds the
 // finding in time order. Both are written in one transaction, so the marker never lies.

@@ -10,6 +10,7 @@ import { lifecycleContract } from './contract-lifecycle.js';
 import { outboxContract } from './contract-outbox.js';
 import { recordsContract } from './contract-records.js';
 import { scansContract } from './contract-scans.js';
+import { seenKeysContract } from './contract-seen-keys.js';
 import { windowContract } from './contract-window.js';
 
 /** What a store factory hands the suite. */
@@ -51,6 +52,7 @@ export function runStateStoreContract(name: string, factory: StoreFactory): void
     };
     windowContract(ctx);
     coverageContract(ctx);
+    seenKeysContract(ctx);
     recordsContract(ctx);
     outboxContract(ctx);
     scansContract(ctx);
