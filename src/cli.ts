@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext, GlobalOptions } from './cli/context.js';
 import { EXIT } from './cli/exit-codes.js';
 import { cliVersion } from './cli/version.js';
@@ -37,6 +37,13 @@ const program = new Command('credwatch')
   // wrong command line (README), so a scheduler can tell it from a tenant that failed.
   .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.CONFIG));
 
+/** A whole number of minutes, 1 to 1440, or a usage error (exit 2). */
+function minutes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > 1440) throw new InvalidArgumentError('expected whole minutes from 1 to 1440');
+  return n;
+}
+
 /** The configuration, logger and Graph connections every tenant command starts from. */
 async function context(): Promise<CliContext> {
   const { cliContext } = await import('./cli/context.js');
@@ -62,7 +69,12 @@ program
   .description('run one detection cycle for every configured tenant: sign-ins, audits, inventory changes, alerts')
   .option('-t, --tenant <name>', 'only this tenant')
   .option('--json', 'print the scan summaries as JSON')
-  .action((options: { tenant?: string; json?: boolean }) =>
+  .option(
+    '--max-run-minutes <minutes>',
+    'read sign-ins for at most this long per tenant, leaving the rest of a backlog to the next scans (default: collection.maxRunMinutes)',
+    minutes,
+  )
+  .action((options: { tenant?: string; json?: boolean; maxRunMinutes?: number }) =>
     run(async () => {
       const { scanCommand } = await import('./cli/scan.js');
       // A counter on a terminal for long backfills; nothing when stderr is a file or a pipe.

@@ -91,7 +91,8 @@ export const ERROR_CATALOGUE = {
     retryable: true,
   },
   SIGNINS_BACKLOG_GROWING: {
-    title: 'The sign-in backlog grew in each of the last scans: the tenant logs service-principal sign-ins faster than credwatch can read them in the time it is given.',
+    title:
+      'The sign-in backlog grew in each of the last scans: the tenant logs service-principal sign-ins faster than credwatch can read them in the time it is given.',
     fix: 'Give scans more time (collection.maxRunMinutes, under the runner\'s limit) or run them more often; on the Function app, fewer tenants per app or a second app (docs/deploy-azure.md, "How many tenants one app can scan"). Until then, sign-ins older than the log\'s 30-day retention are lost (DATA_GAP).',
     retryable: false,
   },

@@ -11,6 +11,8 @@ import { EXIT } from './exit-codes.js';
 export interface ScanCommandOptions {
   tenant?: string;
   json?: boolean;
+  /** Overrides `collection.maxRunMinutes` for this run. */
+  maxRunMinutes?: number;
 }
 
 /**
@@ -26,13 +28,15 @@ export async function scanCommand(
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
   const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor: ctx.graphFor });
   const summaries: ScanSummary[] = [];
+  const config =
+    options.maxRunMinutes === undefined ? ctx.config : { ...ctx.config, collection: { ...ctx.config.collection, maxRunMinutes: options.maxRunMinutes } };
   try {
     for (const tenant of selectTenants(ctx.config, options.tenant)) {
       try {
         summaries.push(
           await runScan(
             {
-              config: ctx.config,
+              config,
               store,
               connect: ctx.connect,
               channels,

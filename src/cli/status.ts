@@ -1,7 +1,15 @@
 import { safeText } from '../render/text.js';
+import { describeBacklog, recordedBacklog, type BacklogReport } from '../scan/backlog.js';
 import { openStateStore } from '../state/index.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
+
+/** What is left of a first backfill or a catch-up (src/scan/backlog.ts). */
+function backlogLine(b: BacklogReport | undefined): string {
+  if (b === undefined) return 'not recorded';
+  if (b.minutes === 0) return 'none';
+  return `${describeBacklog(b)}${b.growing ? ' — GROWING' : ''}`;
+}
 
 /**
  * `credwatch status`: per tenant, the last scan's time and result and the watermark lag, from the
@@ -30,6 +38,7 @@ export async function statusCommand(ctx: CliContext, options: { staleAfterInMinu
         [
           `${tenant.name}: last scan ${last.finishedAt.toISOString()} (${ageInMinutes} min ago${stale ? ', OVERDUE' : ''}), ${last.errors.length === 0 ? 'ok' : `${last.errors.length} error(s)`}`,
           `  sign-in watermark lag: ${lag ? `${Math.round((now.getTime() - lag.getTime()) / 60_000)} min` : 'never committed'}`,
+          `  sign-in backlog: ${backlogLine(recordedBacklog(last.summaryJson))}`,
           ...last.errors.slice(0, 5).map((e) => `  ! ${e.stage}: ${e.code} ${safeText(e.message, 160)}`),
         ].join('\n'),
       );

@@ -32,6 +32,16 @@ function history(...scans: Array<[minutesAgo: number, sources: Sources]>) {
 }
 
 describe('collectionHealth', () => {
+  it('counts a sign-in backlog that keeps growing as failing, and one that merely waits for the next run as read', async () => {
+    const growing = { source: 'signIns', status: 'partial', errorCode: 'SIGNINS_BACKLOG_GROWING', message: 'the sign-in backlog grew' };
+    const waiting = { source: 'signIns', status: 'partial', errorCode: 'SIGNINS_BACKLOG', message: 'stopped at the deadline' };
+    expect(await collectionHealth(history(), tenant, [], [waiting], now)).toEqual([]);
+    const store = history([15, [growing]], [30, [waiting]]);
+    expect(await collectionHealth(store, tenant, [], [growing], now)).toEqual([
+      expect.objectContaining({ source: 'signIns', code: 'SIGNINS_BACKLOG_GROWING', consecutiveFailures: 2, failingSince: minutesAgo(15) }),
+    ]);
+  });
+
   it('reads no history when every source was collected', async () => {
     const store = history();
     expect(await collectionHealth(store, tenant, [], [ok('signIns'), ok('directoryAudits'), ok('inventory:applications')], now)).toEqual([]);

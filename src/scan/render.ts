@@ -1,4 +1,5 @@
 import { safeText } from '../render/text.js';
+import { describeBacklog } from './backlog.js';
 import type { ScanSummary } from './types.js';
 
 /** The summary `credwatch scan` prints per tenant: what was read, found, sent, and what failed. */
@@ -15,6 +16,8 @@ export function renderScanSummary(s: ScanSummary): string {
     `  Delivery:  ${s.delivery.sent} sent, ${s.delivery.retrying} retrying, ${s.delivery.failed} failed`,
     `  Watermark: ${lag || 'n/a'}`,
   ];
+  const backlog = s.backlog.signIns;
+  if (backlog !== undefined && backlog.minutes > 0) lines.push(`  Backlog:   ${describeBacklog(backlog)}${backlog.growing ? ' — GROWING' : ''}`);
   for (const e of s.delivery.errors.slice(0, 5)) lines.push(`  ! delivery to ${e.channel}: ${e.code} ${safeText(e.message, 160)}`);
   for (const x of s.expiredSuppressions) lines.push(`  ! suppression expired, no longer applied: ${safeText(x, 200)}`);
   for (const r of s.ruleErrors) lines.push(`  ! rule ${r.ruleId} failed ${r.count} time(s): ${safeText(r.lastError, 160)}`);

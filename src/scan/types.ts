@@ -8,7 +8,7 @@ import type { Logger } from '../logging.js';
 import type { Rule } from '../rules/types.js';
 import type { StateStore } from '../state/types.js';
 import type { RuleErrorCount } from './rules-run.js';
-import type { BacklogReport } from './stages/signins.js';
+import type { BacklogReport } from './backlog.js';
 
 /** Everything runScan needs, injected: the CLI, node-cron, Azure Functions and tests build this. */
 export interface ScanDeps {

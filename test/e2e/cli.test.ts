@@ -117,6 +117,11 @@ describe('the credwatch command', () => {
     const choice = await credwatch(['inventory', '--format', 'xml']);
     expect(choice.code).toBe(2);
     expect(choice.stderr).toMatch(/argument 'xml' is invalid/);
+    for (const bad of ['0', '1h', 'abc', '1441']) {
+      const deadline = await credwatch(['scan', '--max-run-minutes', bad]);
+      expect(deadline.code).toBe(2);
+      expect(deadline.stderr).toContain('expected whole minutes from 1 to 1440');
+    }
   });
 
   it('runs scan, status and report through their lazily imported modules', async () => {

@@ -86,6 +86,7 @@ describe('credwatch serve', () => {
     expect(fresh.code).toBe(0);
     expect(fresh.out).toMatch(/^contoso: last scan .* ok$/m);
     expect(fresh.out).toMatch(/sign-in watermark lag: \d+ min/);
+    expect(fresh.out).toContain('sign-in backlog: none');
     await new Promise((r) => setTimeout(r, 61_000 / 60));
     const overdue = await status(['--stale-after', '0']);
     expect(overdue.code).toBe(1);

@@ -25,6 +25,7 @@ import {
   type Pace,
 } from '../pace.js';
 import { backlogOf, finalPart, lengthOf, planRead, putBack, runTimes, takeLiveEdge, takeOldest, type RunTimes } from '../slices.js';
+import { describeBacklog, type BacklogReport } from '../backlog.js';
 import { RETENTION_IN_DAYS } from '../window.js';
 import { openSeenIds } from './signin-seen.js';
 import { readSlice, type SliceRead, type SliceReader } from './signin-slice.js';
@@ -33,21 +34,7 @@ import { commitContext, stageFailed, type JudgedReport, type ReadingRun } from '
 const STREAM = 'signIns';
 const DAY = 86_400_000;
 
-/** Unread sign-in time that should have been read for good by now, and what it will take. */
-export interface BacklogReport {
-  /** Minutes of log time left, in `intervals` pieces, the oldest starting at `oldest`. */
-  minutes: number;
-  intervals: number;
-  oldest: Date | undefined;
-  /** Sign-ins expected in it, at the tenant's observed density (undefined while unknown). */
-  estimatedRecords: number | undefined;
-  /** Minutes of reading it takes at the rate this run read (or Graph's ceiling before any was measured). */
-  estimatedMinutes: number | undefined;
-  /** True when this run stopped at its deadline with time left to read. */
-  stoppedAtDeadline: boolean;
-  /** True when the backlog grew at each of the last runs (docs/errors.md, SIGNINS_BACKLOG_GROWING). */
-  growing: boolean;
-}
+export type { BacklogReport } from '../backlog.js';
 
 /** What the sign-in stage read, judged and stored. */
 export interface SignInStageResult extends JudgedReport {
@@ -333,17 +320,10 @@ function backlogReport(pending: readonly MsInterval[], pace: Pace, stoppedAtDead
   };
 }
 
-function describe(b: BacklogReport): string {
-  const hours = (b.minutes / 60).toFixed(1);
-  const records = b.estimatedRecords === undefined ? '' : ` (≈${b.estimatedRecords.toLocaleString('en-US')} sign-ins)`;
-  const eta = b.estimatedMinutes === undefined ? '' : `; ≈${b.estimatedMinutes} min of reading at the current rate`;
-  return `${hours} h of sign-in log${records} not read yet, oldest from ${b.oldest?.toISOString() ?? '?'}${eta}`;
-}
-
 function backlogMessage(b: BacklogReport, maxRunMinutes: number): string {
-  return `stopped at the ${maxRunMinutes}-minute run deadline after the newest sign-ins: ${describe(b)}; the next scans continue`;
+  return `stopped at the ${maxRunMinutes}-minute run deadline after the newest sign-ins: ${describeBacklog(b)}; the next scans continue`;
 }
 
 function growingMessage(b: BacklogReport): string {
-  return `the sign-in backlog grew in each of the last ${GROWING_RUNS} scans: ${describe(b)}; the tenant logs sign-ins faster than one app can read them (scan more often, raise maxRunMinutes, or see docs/deploy-azure.md)`;
+  return `the sign-in backlog grew in each of the last ${GROWING_RUNS} scans: ${describeBacklog(b)}; the tenant logs sign-ins faster than one app can read them (scan more often, raise maxRunMinutes, or see docs/deploy-azure.md)`;
 }
