@@ -1,0 +1,107 @@
+/**
+ * The sign-in stage's bookkeeping of log time (docs/state.md, "Covered intervals"), given a Graph
+ * that answers a sign-in filter from a list of records: what is covered, what is kept unread, what
+ * the deadline leaves. The real client against the simulator is tested in test/e2e and test/backlog.
+ */
+import { describe, expect, it } from 'vitest';
+import type { GraphApi } from '../../src/graph/client.js';
+import { signInStage } from '../../src/scan/stages/signins.js';
+import { minutesAgo, NOW, stageRun, TENANT, emptyContext } from './run.js';
+
+const DAY = 86_400_000;
+const APP = 'dddddddd-0000-4000-8000-0000000000d1';
+
+function record(id: string, at: Date): Record<string, unknown> {
+  return { id, createdDateTime: at.toISOString(), appId: APP, ipAddress: '198.51.100.7', status: { errorCode: 0 }, clientCredentialType: 'certificate' };
+}
+
+/** A Graph holding `records`; answers `createdDateTime ge … and … le …` in pages of `pageSize`, and moves `clock` per page. */
+function fakeGraph(records: Array<Record<string, unknown>>, onPage: () => void = () => undefined, pageSize = 1000): GraphApi & { filters: string[] } {
+  const filters: string[] = [];
+  const api = {
+    filters,
+    async *listPages<T>(_path: string, query?: { filter?: string }): AsyncGenerator<T[], void, undefined> {
+      const filter = query?.filter ?? '';
+      filters.push(filter);
+      const from = Date.parse(/ge (\S+)/.exec(filter)![1]!);
+      const to = Date.parse(/le (\S+)/.exec(filter)![1]!);
+      const hits = records.filter((r) => Date.parse(String(r.createdDateTime)) >= from && Date.parse(String(r.createdDateTime)) <= to).reverse();
+      for (let i = 0; i < hits.length; i += pageSize) {
+        onPage();
+        yield hits.slice(i, i + pageSize) as T[];
+      }
+    },
+    stats: { requests: 0 },
+  };
+  return api as unknown as GraphApi & { filters: string[] };
+}
+
+describe('the sign-in stage, reading log time', () => {
+  it('covers the backfill up to the overlap, keeps the overlap unread, and judges each record once across runs', async () => {
+    const run = await stageRun();
+    const records = [record('old', minutesAgo(3 * 24 * 60)), record('recent', minutesAgo(60)), record('edge', minutesAgo(10))];
+    const graph = fakeGraph(records);
+    const first = await signInStage({ ...run, graph }, emptyContext(run));
+    expect(first.events).toMatchObject({ signIns: 3, newSignIns: 3 });
+    expect(first.sources).toEqual([{ source: 'signIns', status: 'complete', items: 3 }]);
+    const finalBefore = NOW.getTime() - (5 + 120) * 60_000;
+    expect(await run.store.getCoverage(TENANT, 'signIns')).toEqual([{ from: new Date(0), to: new Date(finalBefore) }]);
+    // Only the records in the overlap keep seen ids.
+    const keys = records.map((r) => `${String(Date.parse(String(r.createdDateTime))).padStart(13, '0')}:${String(r.id)}`);
+    expect(await run.store.filterUnseen(TENANT, 'signIns', keys)).toEqual([keys[0]]);
+
+    const later = { ...run, now: new Date(NOW.getTime() + 15 * 60_000), graph };
+    const second = await signInStage(later, emptyContext(later));
+    expect(second.events).toMatchObject({ signIns: 2, newSignIns: 0 });
+    expect(graph.filters[1]).toContain(`createdDateTime ge ${new Date(finalBefore).toISOString()}`);
+  });
+
+  it('keeps a record at exactly a slice boundary for the later slice only', async () => {
+    const run = await stageRun();
+    const boundary = new Date(NOW.getTime() - 5 * 60_000);
+    const graph = fakeGraph([record('at-to', boundary)]);
+    const result = await signInStage({ ...run, graph }, emptyContext(run));
+    // `le to` returns it, the slice [from, to) does not keep it: the next run reads it.
+    expect(result.events.signIns).toBe(0);
+  });
+
+  it('stops at the deadline with nothing of the slice stored, and says what is left', async () => {
+    const run = await stageRun();
+    const config = { ...run.config, collection: { ...run.config.collection, maxRunMinutes: 1 } };
+    let clockMs = NOW.getTime();
+    // 30,000 records over the backfill; every page takes 40 s of the run's clock.
+    const records = Array.from({ length: 30_000 }, (_, i) => record(`r${i}`, new Date(NOW.getTime() - 7 * DAY + i * 20_000)));
+    const graph = fakeGraph(records, () => void (clockMs += 40_000));
+    const result = await signInStage({ ...run, config, graph }, emptyContext(run), { clock: () => new Date(clockMs) });
+    expect(result.events.newSignIns).toBe(0);
+    expect(result.errors.map((e) => e.code)).toEqual(['SIGNINS_BACKLOG']);
+    expect(result.sources[0]).toMatchObject({ source: 'signIns', status: 'partial', errorCode: 'SIGNINS_BACKLOG' });
+    expect(result.backlog).toMatchObject({ stoppedAtDeadline: true, intervals: 1 });
+    expect(result.backlog!.minutes).toBeGreaterThan(6 * 24 * 60);
+    // Only the time before the backfill is covered: the stopped slice stored nothing.
+    expect(await run.store.getCoverage(TENANT, 'signIns')).toEqual([{ from: new Date(0), to: new Date(NOW.getTime() - 7 * DAY) }]);
+    expect(await run.store.listAggregates(TENANT, '2000-01-01', '2999-12-31')).toEqual([]);
+  });
+
+  it('says so when read time reaches past its clock', async () => {
+    const run = await stageRun();
+    await run.store.commitWindow({
+      tenant: TENANT,
+      stream: 'signIns',
+      watermark: undefined,
+      covered: [{ from: new Date(0), to: new Date(NOW.getTime() + DAY) }],
+      seenIds: [],
+      seenExpiresAt: NOW,
+      findings: [],
+      alerts: [],
+      outbox: [],
+      aggregates: [],
+      learnedNetworks: [],
+      snapshot: undefined,
+    });
+    const graph = fakeGraph([record('x', minutesAgo(30))]);
+    const result = await signInStage({ ...run, graph }, emptyContext(run));
+    expect(result.errors).toEqual([expect.objectContaining({ code: 'WATERMARK_IN_FUTURE' })]);
+    expect(graph.filters).toEqual([]);
+  });
+});
