@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { GraphApi } from '../../src/graph/client.js';
+import { RULES } from '../../src/rules/index.js';
+import { signInFinding } from '../../src/rules/findings.js';
+import type { Rule } from '../../src/rules/types.js';
 import { signInStage } from '../../src/scan/stages/signins.js';
 import { minutesAgo, NOW, stageRun, TENANT, emptyContext } from './run.js';
 
@@ -103,5 +106,37 @@ describe('the sign-in stage, reading log time', () => {
     const result = await signInStage({ ...run, graph }, emptyContext(run));
     expect(result.errors).toEqual([expect.objectContaining({ code: 'WATERMARK_IN_FUTURE' })]);
     expect(graph.filters).toEqual([]);
+  });
+
+  it('stores an attack flood in parts as it reads, and a slice read again after a stop judges nothing twice', async () => {
+    const run = await stageRun();
+    // A rule that flags every sign-in: 4,500 findings in one slice.
+    const every: Rule = {
+      ...RULES[0]!,
+      id: 'test-every-signin',
+      match: (input, context) =>
+        input.type === 'signIn' ? [signInFinding('test-every-signin', 'high', input.event, undefined, context, { summary: 'seen', details: {} })] : [],
+    };
+    let clockMs = NOW.getTime();
+    const records = Array.from({ length: 4_500 }, (_, i) => record(`f${i}`, new Date(NOW.getTime() - DAY + i * 1_000)));
+    // The last page arrives after the deadline: the slice stops before its end.
+    let pages = 0;
+    const graph = fakeGraph(records, () => {
+      pages += 1;
+      if (pages === 5) clockMs = NOW.getTime() + 21 * 60_000;
+    });
+    const first = await signInStage({ ...run, rules: [every], graph }, emptyContext(run), { clock: () => new Date(clockMs) });
+    expect(first.errors.map((e) => e.code)).toContain('SIGNINS_BACKLOG');
+    // Two parts of 2,000 were stored before the stop; the rest of the slice was not.
+    expect(first.events.newSignIns).toBe(4_000);
+    expect((await run.store.listFindings(TENANT, new Date(0), NOW)).length).toBe(4_000);
+
+    const later = { ...run, now: new Date(NOW.getTime() + 30 * 60_000), rules: [every], graph };
+    clockMs = later.now.getTime();
+    const second = await signInStage(later, emptyContext(later), { clock: () => new Date(clockMs) });
+    expect(second.events.newSignIns).toBe(500);
+    expect((await run.store.listFindings(TENANT, new Date(0), later.now)).length).toBe(4_500);
+    const counted = (await run.store.listAggregates(TENANT, '2000-01-01', '2999-12-31')).reduce((sum, a) => sum + a.count, 0);
+    expect(counted).toBe(4_500);
   });
 });

@@ -34,6 +34,13 @@ export interface SliceReader {
   maxRecords: number;
   /** Called after each page. */
   onPage: (records: number) => void;
+  /**
+   * Stores what a slice has produced so far when it holds this many findings: an attack flood
+   * fills a slice with findings, and one commit must stay small (an Azure Table commit holds about
+   * 20 MB of JSON). What was flushed keeps its seen ids, so a slice read again skips it.
+   */
+  flushFindings: number;
+  flush: (part: SliceRead) => Promise<void>;
 }
 
 /** A slice as read, ready to commit (unless stopped). */
@@ -70,8 +77,8 @@ export async function readSlice(r: SliceReader, slice: MsInterval): Promise<Slic
     learned: [],
     stopped: undefined,
   };
-  const aggregates = new Map<string, SignInAggregate>();
-  const learned = new Map<string, LearnedNetwork>();
+  let aggregates = new Map<string, SignInAggregate>();
+  let learned = new Map<string, LearnedNetwork>();
   for await (const page of readSignInPages(r.graph, new Date(slice.fromMs), new Date(slice.toMs))) {
     const inSlice = page.events.filter((e) => e.createdAt.getTime() >= slice.fromMs && e.createdAt.getTime() < slice.toMs);
     out.records += inSlice.length + page.quarantined.length;
@@ -98,6 +105,13 @@ export async function readSlice(r: SliceReader, slice: MsInterval): Promise<Slic
     addAggregates(aggregates, r, fresh);
     addLearned(learned, r, fresh, findings);
     r.onPage(inSlice.length);
+    if (out.findings.length >= r.flushFindings) {
+      await r.flush({ ...out, aggregates: [...aggregates.values()], learned: [...learned.values()] });
+      out.findings = [];
+      out.judged = [];
+      aggregates = new Map();
+      learned = new Map();
+    }
     if (r.clock().getTime() >= r.deadlineMs) {
       out.stopped = 'deadline';
       break;

@@ -33,6 +33,8 @@ import { commitContext, stageFailed, type JudgedReport, type ReadingRun } from '
 
 const STREAM = 'signIns';
 const DAY = 86_400_000;
+/** Findings a slice holds before they are stored ahead of the slice's end (see SliceReader.flushFindings). */
+const FLUSH_FINDINGS = 2_000;
 
 export type { BacklogReport } from '../backlog.js';
 
@@ -138,6 +140,8 @@ export async function signInStage(run: ReadingRun, context: RuleContext, options
       clock,
       deadlineMs: run.now.getTime() + collection.maxRunMinutes * 60_000,
       maxRecords: pace.recordsPerHour === undefined ? SLICE_TARGET_RECORDS : SLICE_MAX_RECORDS,
+      flushFindings: FLUSH_FINDINGS,
+      flush: (part) => flushPart(run, commit, p, part),
       onPage: (records) => {
         p.pages += 1;
         p.events.signIns += records;
@@ -271,6 +275,21 @@ async function commitSlice(run: ReadingRun, commit: CommitContext, p: Progress, 
     learnedNetworks: read.learned,
     ...(final ? { covered: toDates([final]) } : {}),
     ...(slice.toMs === t.runToMs ? { watermark: new Date(slice.toMs) } : {}),
+  });
+}
+
+/**
+ * Stores part of a slice before its end: its findings, alerts, aggregates and learned networks,
+ * and the seen ids of every sign-in judged in it (the slice is not covered yet, so it may be read
+ * again, and then those are skipped). Kept until the retention ends, like a deferred slice's.
+ */
+async function flushPart(run: ReadingRun, commit: CommitContext, p: Progress, part: SliceRead): Promise<void> {
+  p.events.newSignIns += part.judged.length;
+  await commitBatch(commit, run.tenant.name, STREAM, part.findings, {
+    seenIds: part.judged.map((j) => j.key),
+    seenExpiresAt: new Date(run.now.getTime() + (RETENTION_IN_DAYS + 1) * DAY),
+    aggregates: part.aggregates,
+    learnedNetworks: part.learned,
   });
 }
 
