@@ -22,8 +22,9 @@ import { backlogTenant, deliveredIds, GraphBudgets, indexAt, MINUTES, recordsBef
 
 const RECORDS = Number(process.env.CREDWATCH_BACKLOG_RECORDS ?? 5_000_000);
 const T0 = new Date('2026-12-01T00:00:00Z');
-/** The backlog fills the two days before the first run; the log keeps filling at the same rate. */
+/** The backlog fills the two days before the first run (an outage of a busy tenant); then one sign-in a second. */
 const BACKLOG_MS = 2 * 86_400_000;
+const LIVE_STEP_MS = 1_000;
 const INTERVAL = 15 * MINUTES;
 const COLLECTION = { overlapInMinutes: 5, settleInMinutes: 5, backfillInDays: 2, maxRunMinutes: 10 };
 /** Graph's report ceiling: 5 pages of 1,000 per 10 s. */
@@ -56,7 +57,7 @@ async function workThrough(openStore: (clock: VirtualClock) => Promise<StateStor
   const maxRuns = 60;
   const runAt = (k: number) => new Date(T0.getTime() + k * INTERVAL);
   const liveAttacks: Outcome['liveAttacks'] = [];
-  const spec: BacklogSpec = { start, stepMs, attacks };
+  const spec: BacklogSpec = { start, stepMs, backlog: RECORDS, liveFrom: T0, liveStepMs: LIVE_STEP_MS, attacks };
   for (let k = 0; k < maxRuns; k++) {
     const i = indexAt(spec, new Date(runAt(k).getTime() - (COLLECTION.settleInMinutes + 2) * MINUTES));
     attacks.add(i);
@@ -117,7 +118,7 @@ function expectWorkedThrough(o: Outcome): void {
   // Exactly once: more would be a record judged twice, fewer one skipped.
   expect(judged).toBe(o.judgedBefore);
   expect(o.aggregateTotal).toBe(o.judgedBefore);
-  expect(o.judgedBefore).toBeGreaterThanOrEqual(RECORDS * 0.99);
+  expect(o.judgedBefore).toBeGreaterThanOrEqual(RECORDS);
   // The live edge in every run, whatever the backlog.
   expect(o.foundLive.every(Boolean)).toBe(true);
   // Several deadline-bounded runs, each stopped at or just after 10 minutes of simulated time.

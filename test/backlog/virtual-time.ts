@@ -44,13 +44,29 @@ export class VirtualClock implements Clock {
   }
 }
 
-/** The backlog: how many records, how densely, and which of them are the attacker's. */
+/**
+ * The backlog: `backlog` records every `stepMs` from `start`, then the live log from `liveFrom` on,
+ * one record every `liveStepMs`, each visible once the clock reaches it; and which are the attacker's.
+ */
 export interface BacklogSpec {
-  /** First record's time; records follow every `stepMs`, forever, visible once the clock reaches them. */
   start: Date;
   stepMs: number;
+  backlog: number;
+  liveFrom: Date;
+  liveStepMs: number;
   /** Indexes of sign-ins with the vendor's certificate from outside its allowlist, each from its own network. */
   attacks: ReadonlySet<number>;
+}
+
+/** The time of record `i`. */
+export function timeOf(spec: BacklogSpec, i: number): number {
+  return i < spec.backlog ? spec.start.getTime() + i * spec.stepMs : spec.liveFrom.getTime() + (i - spec.backlog) * spec.liveStepMs;
+}
+
+/** Records with a time before `ms`. */
+function countBefore(spec: BacklogSpec, ms: number): number {
+  if (ms <= spec.liveFrom.getTime()) return Math.min(spec.backlog, Math.max(0, Math.ceil((ms - spec.start.getTime()) / spec.stepMs)));
+  return spec.backlog + Math.ceil((ms - spec.liveFrom.getTime()) / spec.liveStepMs);
 }
 
 const ALLOWED_IP = '205.139.110.';
@@ -64,13 +80,13 @@ function guidOf(i: number): string {
 export function lazySignIns(spec: BacklogSpec, clock: VirtualClock, vendor: { servicePrincipalId: string; keyId: string }): LazySignIns {
   return {
     get count() {
-      return Math.max(0, Math.floor((clock.ms() - spec.start.getTime()) / spec.stepMs) + 1);
+      return countBefore(spec, clock.ms() + 1);
     },
     at(i: number): SignIn {
       const attack = spec.attacks.has(i);
       const record = {
         id: guidOf(i),
-        createdDateTime: new Date(spec.start.getTime() + i * spec.stepMs).toISOString(),
+        createdDateTime: new Date(timeOf(spec, i)).toISOString(),
         appId: VENDOR_APP_ID,
         appDisplayName: 'Mimecast (simulated)',
         servicePrincipalId: vendor.servicePrincipalId,
@@ -92,12 +108,12 @@ export function lazySignIns(spec: BacklogSpec, clock: VirtualClock, vendor: { se
 
 /** The index of the record at or just after `at`. */
 export function indexAt(spec: BacklogSpec, at: Date): number {
-  return Math.ceil((at.getTime() - spec.start.getTime()) / spec.stepMs);
+  return countBefore(spec, at.getTime());
 }
 
 /** Records with `createdDateTime < before`. */
 export function recordsBefore(spec: BacklogSpec, before: Date): number {
-  return Math.max(0, Math.ceil((before.getTime() - spec.start.getTime()) / spec.stepMs));
+  return countBefore(spec, before.getTime());
 }
 
 /** A simulator serving the Mimecast scenario's directory with the backlog as its sign-ins, throttled on the virtual clock. */
