@@ -7,9 +7,7 @@
  * and measured at the simulator in simulated time, while the test itself runs as fast as credwatch
  * can judge.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createChannels } from '../../src/alerts/channels/index.js';
 import type { Config } from '../../src/config/types.js';
 import { connectTenant } from '../../src/graph/connect.js';
@@ -17,13 +15,11 @@ import { createFetch } from '../../src/graph/http.js';
 import type { Clock } from '../../src/graph/rate-limit.js';
 import { GraphBudgets } from '../../src/graph/rate-limit.js';
 import type { Logger } from '../../src/logging.js';
-import { packageRoot } from '../../src/package-root.js';
 import { runScan, type ScanSummary } from '../../src/scan/index.js';
 import type { LazySignIns, SignIn } from '../../src/simulator/scenario.js';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import type { StateStore } from '../../src/state/types.js';
-import { VENDOR_APP_ID, VENDOR_TENANT_ID } from '../helpers/scan.js';
-import { simulatorConfig } from '../helpers/tenant.js';
+import { scanConfig, VENDOR_APP_ID } from '../helpers/scan.js';
 
 const MINUTE = 60_000;
 
@@ -131,21 +127,9 @@ export async function backlogTenant(
     now: clock.now,
     throttleClock: clock.ms,
   });
-  const alertsFile = join(await mkdtemp(join(tmpdir(), 'credwatch-backlog-')), 'alerts.jsonl');
-  const config = await simulatorConfig(sim, 'secret', {
-    extra: {
-      vendors: [
-        {
-          name: 'Mimecast',
-          appIds: [VENDOR_APP_ID],
-          ownerTenantIds: [VENDOR_TENANT_ID],
-          allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
-        },
-      ],
-      channels: [{ type: 'jsonl', name: 'file', path: alertsFile, minSeverity: 'informational' }],
-      collection,
-    },
-  });
+  // Secret, not certificate: MSAL stamps its client assertion on the wall clock, which the
+  // simulator, on the virtual clock, would find expired hours into the run.
+  const { config, alertsFile } = await scanConfig(sim, { mode: 'secret', extra: { collection } });
   return { sim, config, alertsFile };
 }
 

@@ -15,10 +15,13 @@ export const VENDOR_APP_ID = 'bbbbbbbb-0000-4000-8000-0000000000a1';
 export const VENDOR_TENANT_ID = 'bbbbbbbb-0000-4000-8000-000000000002';
 
 /** A scan configuration as a user writes it: the Mimecast vendor with its real 2021 netblocks file, alerts to a JSON-lines file. */
-export async function scanConfig(sim: RunningSimulator): Promise<{ config: Config; alertsFile: string }> {
+export async function scanConfig(
+  sim: RunningSimulator,
+  options: { mode?: 'certificate' | 'secret'; extra?: Record<string, unknown> } = {},
+): Promise<{ config: Config; alertsFile: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'credwatch-scan-'));
   const alertsFile = join(dir, 'alerts.jsonl');
-  const config = await simulatorConfig(sim, 'certificate', {
+  const config = await simulatorConfig(sim, options.mode ?? 'certificate', {
     extra: {
       vendors: [
         {
@@ -29,6 +32,7 @@ export async function scanConfig(sim: RunningSimulator): Promise<{ config: Confi
         },
       ],
       channels: [{ type: 'jsonl', name: 'file', path: alertsFile, minSeverity: 'informational' }],
+      ...options.extra,
     },
   });
   return { config, alertsFile };

@@ -9,6 +9,7 @@ import { RULES } from '../../src/rules/index.js';
 import { signInFinding } from '../../src/rules/findings.js';
 import type { Rule } from '../../src/rules/types.js';
 import { signInStage } from '../../src/scan/stages/signins.js';
+import { windowCommit } from '../state/records.js';
 import { minutesAgo, NOW, stageRun, TENANT, emptyContext } from './run.js';
 
 const DAY = 86_400_000;
@@ -88,20 +89,7 @@ describe('the sign-in stage, reading log time', () => {
 
   it('says so when read time reaches past its clock', async () => {
     const run = await stageRun();
-    await run.store.commitWindow({
-      tenant: TENANT,
-      stream: 'signIns',
-      watermark: undefined,
-      covered: [{ from: new Date(0), to: new Date(NOW.getTime() + DAY) }],
-      seenIds: [],
-      seenExpiresAt: NOW,
-      findings: [],
-      alerts: [],
-      outbox: [],
-      aggregates: [],
-      learnedNetworks: [],
-      snapshot: undefined,
-    });
+    await run.store.commitWindow(windowCommit({ covered: [{ from: new Date(0), to: new Date(NOW.getTime() + DAY) }] }));
     const graph = fakeGraph([record('x', minutesAgo(30))]);
     const result = await signInStage({ ...run, graph }, emptyContext(run));
     expect(result.errors).toEqual([expect.objectContaining({ code: 'WATERMARK_IN_FUTURE' })]);
