@@ -68,7 +68,7 @@ export class SharedSignInValues {
   private readonly ips = new Map<string, string | undefined>();
 
   /** `str(value)`, as the copy already held when the same text was seen before. */
-  string(value: unknown): string | undefined {
+  readonly string = (value: unknown): string | undefined => {
     const text = str(value);
     if (text === undefined) return undefined;
     const held = this.values.get(text);
@@ -76,17 +76,17 @@ export class SharedSignInValues {
     if (this.values.size >= MAX_SHARED_VALUES) this.values.clear();
     this.values.set(text, text);
     return text;
-  }
+  };
 
   /** `normalizeIp(raw)`, computed once per distinct raw address. */
-  ip(raw: string | undefined): string | undefined {
+  readonly ip = (raw: string | undefined): string | undefined => {
     if (raw === undefined) return undefined;
     if (this.ips.has(raw)) return this.ips.get(raw);
     const ip = normalizeIp(raw);
     if (this.ips.size >= MAX_SHARED_VALUES) this.ips.clear();
     this.ips.set(raw, ip);
     return ip;
-  }
+  };
 }
 
 /**
@@ -111,11 +111,7 @@ export function normalizeSignIn(row: Json): SignInEvent | { quarantined: string;
 
 /** {@link normalizeSignIn}, with the repeated values taken from `shared`. */
 export function normalizeSignInSharing(row: Json, shared: SharedSignInValues): SignInEvent | { quarantined: string; id: string | undefined } {
-  return normalizeWith(
-    row,
-    (v) => shared.string(v),
-    (raw) => shared.ip(raw),
-  );
+  return normalizeWith(row, shared.string, shared.ip);
 }
 
 function normalizeWith(

@@ -130,8 +130,14 @@ export class JsonArrayMemberSplitter {
       const c = chunk.charCodeAt(i);
       if (depth > 2) {
         // Inside an element (or another member's value): only strings and nesting matter.
-        if (c === QUOTE) inString = true;
-        else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth += 1;
+        if (c === QUOTE) {
+          // The common string, without a backslash before its end, is skipped here at once.
+          const quote = chunk.indexOf('"', i + 1);
+          if (backslash <= i) backslash = chunk.indexOf('\\', i + 1);
+          if (backslash < 0) backslash = n;
+          if (quote >= 0 && quote < backslash) i = quote;
+          else inString = true;
+        } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth += 1;
         else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth -= 1;
         continue;
       }
