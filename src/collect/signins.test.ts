@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeIp, normalizeSignIn } from './signins.js';
+import { createGraphApi } from '../graph/client.js';
+import { createLogger } from '../logging.js';
+import { normalizeIp, normalizeSignIn, normalizeSignInSharing, readSignInPages, SharedSignInValues } from './signins.js';
 
 const row = {
   id: '2f1b9c7e-0000-4000-8000-000000000001',
@@ -92,5 +94,58 @@ describe('normalizeSignIn', () => {
   it('quarantines a row without id or time, with a reason', () => {
     expect(normalizeSignIn({ ...row, id: '' })).toEqual({ quarantined: 'missing id, createdDateTime or appId', id: undefined });
     expect(normalizeSignIn({ ...row, createdDateTime: 'yesterday' })).toMatchObject({ quarantined: expect.any(String) });
+  });
+});
+
+describe('normalizeSignInSharing', () => {
+  it('makes the same event as normalizeSignIn, with repeated values shared between events', () => {
+    const shared = new SharedSignInValues();
+    // Copies made at run time, as JSON.parse makes one per record.
+    const copy = (text: string) => [...text].join('');
+    const first = normalizeSignInSharing({ ...row, appId: copy(row.appId), ipAddress: copy(row.ipAddress) }, shared);
+    const second = normalizeSignInSharing({ ...row, id: 'other', appId: copy(row.appId), ipAddress: copy(row.ipAddress) }, shared);
+    expect(first).toEqual(normalizeSignIn(row));
+    expect(second).toEqual({ ...normalizeSignIn(row), id: 'other' });
+    expect(shared.string(copy(row.appId))).toBe((first as { appId: string }).appId);
+    expect(normalizeSignInSharing({ ...row, ipAddress: '::ffff:203.0.113.7' }, shared)).toMatchObject({ ipAddress: '203.0.113.7' });
+    expect(normalizeSignInSharing({ ...row, id: '' }, shared)).toEqual(normalizeSignIn({ ...row, id: '' }));
+  });
+
+  it('makes events that are plain objects', () => {
+    const event = normalizeSignInSharing(row, new SharedSignInValues());
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    expect(event).toStrictEqual({ ...normalizeSignIn(row) });
+    expect(Object.keys(event)).toEqual(Object.keys({ ...normalizeSignIn(row) }));
+  });
+});
+
+describe('readSignInPages', () => {
+  it('normalizes each record of each page and quarantines what cannot be used', async () => {
+    const BASE = 'https://graph.test';
+    const bodies = [
+      { value: [row, { ...row, id: '' }, 'not a record'], '@odata.nextLink': `${BASE}/beta/auditLogs/signIns?$skiptoken=2` },
+      { value: [{ ...row, id: 'second' }] },
+    ];
+    let calls = 0;
+    const graph = createGraphApi({
+      graphBaseUrl: BASE,
+      tokens: { getToken: () => Promise.resolve({ token: 't', expiresOn: undefined, roles: [], appId: undefined }) },
+      fetch: () => Promise.resolve(new Response(JSON.stringify(bodies[calls++]), { headers: { 'content-type': 'application/json' } })),
+      logger: createLogger({ level: 'silent' }),
+      enforceBudgets: false,
+    });
+    const pages = [];
+    for await (const page of readSignInPages(graph, new Date('2026-11-25T00:00:00Z'), new Date('2026-11-26T00:00:00Z'))) pages.push(page);
+    expect(pages).toEqual([
+      {
+        events: [normalizeSignIn(row)],
+        quarantined: [
+          { id: undefined, reason: 'missing id, createdDateTime or appId' },
+          { id: undefined, reason: 'not a JSON object' },
+        ],
+        raw: 3,
+      },
+      { events: [{ ...normalizeSignIn(row), id: 'second' }], quarantined: [], raw: 1 },
+    ]);
   });
 });

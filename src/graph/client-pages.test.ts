@@ -130,3 +130,152 @@ describe('listPages prefetch', () => {
     await pages.return(undefined);
   });
 });
+
+describe('listPages with mapItem (pages read as they stream in)', () => {
+  /** A body released piece by piece, recording whether anyone has started reading it. */
+  function streamedBody(text: string, options: { failAfter?: number } = {}) {
+    const bytes = new TextEncoder().encode(text);
+    let offset = 0;
+    const body = {
+      pulled: false,
+      stream: new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            body.pulled = true;
+            if (options.failAfter !== undefined && offset >= options.failAfter) {
+              controller.error(new TypeError('terminated'));
+              return;
+            }
+            if (offset >= bytes.length) {
+              controller.close();
+              return;
+            }
+            controller.enqueue(bytes.slice(offset, offset + 7));
+            offset += 7;
+          },
+        },
+        // Nothing is pulled before a reader asks.
+        { highWaterMark: 0 },
+      ),
+    };
+    return body;
+  }
+  const json = { 'content-type': 'application/json' };
+  const link = (n: number) => `${BASE}/beta/auditLogs/signIns?$top=1000&$skiptoken=${n}`;
+
+  function mappedPages(fetch: FetchLike, mapItem: (item: { n: number }) => unknown = (item) => item.n * 10) {
+    return createGraphApi({ graphBaseUrl: BASE, tokens, fetch, logger, enforceBudgets: false }).listPages(
+      '/auditLogs/signIns',
+      { version: 'beta', top: 1000 },
+      mapItem,
+    );
+  }
+
+  it('maps every item, requests the next page when one is handed out and reads its body only when the caller asks', async () => {
+    const bodies = [
+      streamedBody(JSON.stringify({ value: [{ n: 1 }, { n: 2 }], '@odata.nextLink': link(1) })),
+      streamedBody(JSON.stringify({ '@odata.nextLink': link(2), value: [{ n: 3 }] })),
+      streamedBody(JSON.stringify({ value: [] })),
+    ];
+    const urls: string[] = [];
+    const fetch: FetchLike = (url) => {
+      urls.push(url);
+      return Promise.resolve(new Response(bodies[urls.length - 1]!.stream, { headers: json }));
+    };
+    const pages = mappedPages(fetch);
+    expect(await pages.next()).toEqual({ done: false, value: [10, 20] });
+    await settle();
+    // Page 2 is requested and answered, and waits unread until the caller asks for it.
+    expect(urls).toEqual([expect.stringContaining('/beta/auditLogs/signIns'), link(1)]);
+    expect(bodies[1]!.pulled).toBe(false);
+    expect(await pages.next()).toEqual({ done: false, value: [30] });
+    expect(await pages.next()).toEqual({ done: false, value: [] });
+    expect(await pages.next()).toEqual({ done: true, value: undefined });
+    expect(urls).toHaveLength(3);
+  });
+
+  it('asks again for a page whose body breaks off, and hands out only the complete one', async () => {
+    const text = JSON.stringify({ value: [{ n: 1 }, { n: 2 }, { n: 3 }] });
+    const bodies = [streamedBody(text, { failAfter: 14 }), streamedBody(text)];
+    let calls = 0;
+    const fetch: FetchLike = () => Promise.resolve(new Response(bodies[calls++]!.stream, { headers: json }));
+    const api = createGraphApi({ graphBaseUrl: BASE, tokens, fetch, logger, enforceBudgets: false, random: () => 0, retry: { baseDelayInMs: 1 } });
+    const pages: unknown[] = [];
+    for await (const value of api.listPages<{ n: number }, number>('/auditLogs/signIns', { version: 'beta' }, (item) => item.n)) pages.push(value);
+    expect(pages).toEqual([[1, 2, 3]]);
+    expect(calls).toBe(2);
+    expect(api.stats.retries).toBe(1);
+  });
+
+  it('asks again for an HTML error page served with 200 and for a body cut short, then gives up with GRAPH_BAD_RESPONSE', async () => {
+    const good = JSON.stringify({ value: [{ n: 1 }, { n: 2 }] });
+    const answers = [
+      () => new Response('<html><body>Service unavailable</body></html>', { headers: { 'content-type': 'text/html' } }),
+      () => new Response(good.slice(0, 20), { headers: json }),
+      () => new Response(good, { headers: json }),
+    ];
+    let calls = 0;
+    const fetch: FetchLike = () => Promise.resolve(answers[Math.min(calls++, answers.length - 1)]!());
+    const options = { graphBaseUrl: BASE, tokens, logger, enforceBudgets: false, random: () => 0, retry: { baseDelayInMs: 1 } };
+    const api = createGraphApi({ ...options, fetch });
+    const read: unknown[] = [];
+    for await (const value of api.listPages<{ n: number }, number>('/auditLogs/signIns', { version: 'beta' }, (item) => item.n)) read.push(value);
+    expect(read).toEqual([[1, 2]]);
+    expect(calls).toBe(3);
+    const alwaysCut = createGraphApi({ ...options, retry: { baseDelayInMs: 1, maxAttempts: 3 }, fetch: () => Promise.resolve(answers[1]!()) });
+    await expect(alwaysCut.listPages('/auditLogs/signIns', { version: 'beta' }, (item) => item).next()).rejects.toMatchObject({ code: 'GRAPH_BAD_RESPONSE' });
+  });
+
+  it('retries a throttled or failing page like any request, and reports a refusal with its Graph error', async () => {
+    const answers = [
+      new Response(JSON.stringify({ error: { code: 'UnknownError', message: 'busy' } }), { status: 503, headers: { ...json, 'retry-after': '0' } }),
+      new Response(JSON.stringify({ value: [{ n: 1 }], '@odata.nextLink': link(1) }), { headers: json }),
+      new Response(JSON.stringify({ error: { code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', message: 'no licence' } }), {
+        status: 403,
+        headers: json,
+      }),
+    ];
+    let calls = 0;
+    const fetch: FetchLike = () => Promise.resolve(answers[calls++]!);
+    const pages = mappedPages(fetch);
+    expect(await pages.next()).toEqual({ done: false, value: [10] });
+    await expect(pages.next()).rejects.toMatchObject({ code: 'GRAPH_LICENSE_MISSING' });
+    expect(calls).toBe(3);
+  });
+
+  it('passes on an error of mapItem as it is, without asking Graph again', async () => {
+    let calls = 0;
+    const fetch: FetchLike = () => {
+      calls += 1;
+      return Promise.resolve(new Response(JSON.stringify({ value: [{ n: 1 }] }), { headers: json }));
+    };
+    const pages = mappedPages(fetch, () => {
+      throw new RangeError('mapper bug');
+    });
+    await expect(pages.next()).rejects.toThrow(RangeError);
+    expect(calls).toBe(1);
+  });
+
+  it('fails a page without a value array, as when it was parsed whole', async () => {
+    const fetch: FetchLike = () => Promise.resolve(new Response(JSON.stringify({ items: [] }), { headers: json }));
+    await expect(mappedPages(fetch).next()).rejects.toMatchObject({ code: 'GRAPH_BAD_RESPONSE' });
+  });
+
+  it('aborts an answered page nobody will read when the caller stops early', async () => {
+    const signals: AbortSignal[] = [];
+    const fetch: FetchLike = (_url, init) => {
+      signals.push(init!.signal!);
+      const more = signals.length === 1;
+      return Promise.resolve(
+        new Response(JSON.stringify({ value: [{ n: signals.length }], ...(more ? { '@odata.nextLink': link(1) } : {}) }), { headers: json }),
+      );
+    };
+    for await (const value of mappedPages(fetch)) {
+      expect(value).toEqual([10]);
+      await settle();
+      break;
+    }
+    expect(signals).toHaveLength(2);
+    expect(signals[1]!.aborted).toBe(true);
+  });
+});

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, ResponseType } from '@microsoft/microsoft-graph-client';
+import { Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
 import { CredwatchError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { TokenSource } from './auth.js';
 import { classifyGraphFailure } from './classify.js';
-import type { FetchLike } from './http.js';
+import { MalformedJsonError, readJsonArrayMember, type FetchLike } from './http.js';
 import { checkGraphRequest, findEndpoint, selectsKeyCredentials, splitVersion } from './contract.js';
 import type { GraphEndpoint } from './endpoints.js';
 import {
@@ -25,8 +25,13 @@ export type { GraphQuery } from './url.js';
 export interface GraphApi {
   /** One object (or any JSON) from a path relative to the Graph base. */
   get<T>(path: string, query?: GraphQuery): Promise<T>;
-  /** Every page of a collection, following @odata.nextLink, one array per page. */
-  listPages<T>(path: string, query?: GraphQuery): AsyncGenerator<T[], void, undefined>;
+  /**
+   * Every page of a collection, following @odata.nextLink, one array per page. With `mapItem`, a
+   * page's items are parsed one by one as its body streams in and each is replaced at once by what
+   * `mapItem` makes of it, so the page is only ever held as the mapped items (for pages of large
+   * records of which little is kept, such as sign-ins); without it the page arrives as parsed.
+   */
+  listPages<T, U = T>(path: string, query?: GraphQuery, mapItem?: (item: T) => U): AsyncGenerator<U[], void, undefined>;
   /** Every item of a collection, page by page, never the whole list in memory. */
   list<T>(path: string, query?: GraphQuery): AsyncGenerator<T, void, undefined>;
   post(path: string, body: unknown, query?: GraphQuery): Promise<void>;
@@ -123,7 +128,8 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
   async function send<T>(url: string, method: 'GET' | 'POST', options: SendOptions = {}): Promise<T> {
     const path = new URL(url).pathname;
     const endpoint = endpointOf(url, method, options.built ?? true, options.body);
-    const responseType = method === 'GET' || options.json ? ResponseType.JSON : ResponseType.TEXT;
+    // An opened page's body is read later, by readMappedPage; anything else by the Graph client.
+    const responseType = options.open ? ResponseType.RAW : method === 'GET' || options.json ? ResponseType.JSON : ResponseType.TEXT;
     const signal = options.signal;
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
@@ -140,7 +146,8 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
           .responseType(responseType);
         // Passed on to our fetch (transport.ts) with the request's other options.
         if (signal) request.option('signal', signal);
-        return (method === 'GET' ? await request.get() : await request.post(options.body)) as T;
+        const answer: unknown = method === 'GET' ? await request.get() : await request.post(options.body);
+        return (options.open ? await checkStatus(answer as Response) : answer) as T;
       } catch (e: unknown) {
         // Nobody wants this answer any more: no retry, no token refresh.
         if (signal?.aborted) throw e;
@@ -173,12 +180,32 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
   }
 
   /** One page of a collection and Graph's link to the next, not yet checked. */
-  async function readPage<T>(url: string, options: SendOptions): Promise<{ value: T[]; next: unknown }> {
-    const page: unknown = await send<unknown>(url, 'GET', options);
-    if (!page || typeof page !== 'object' || !Array.isArray((page as { value?: unknown }).value)) {
-      throw new CredwatchError('GRAPH_BAD_RESPONSE', `Graph returned a page without a value array for ${new URL(url).pathname}.`);
+  async function readPage<T>(url: string, options: SendOptions): Promise<Page<T>> {
+    return pageOf<T>(await send<unknown>(url, 'GET', options), url);
+  }
+
+  /**
+   * A page whose items are mapped as its body streams in, from the answer `opened` (status and
+   * headers, body unread) or from a new request. A body that breaks off or is not JSON is asked for
+   * again after a backoff, as the Graph client's unreadable answers are, up to the same number of
+   * attempts; an error of `mapItem` is passed on as it is.
+   */
+  async function readMappedPage<T>(url: string, options: SendOptions, mapItem: (item: unknown) => unknown, opened?: Response): Promise<Page<T>> {
+    const path = new URL(url).pathname;
+    for (let attempt = 1; ; attempt += 1) {
+      const response = opened ?? (await send<Response>(url, 'GET', { ...options, open: true }));
+      opened = undefined;
+      try {
+        return pageOf<T>(await readStreamedPage(response, mapItem), url);
+      } catch (e: unknown) {
+        if (options.signal?.aborted || !(e instanceof GraphError)) throw e;
+        if (attempt >= policy.maxAttempts) throw exhausted('badResponse', path, attempt, e);
+        const wait = backoffDelay(attempt, policy, random);
+        stats.retries += 1;
+        limiter.pauseUntil(clock.now().getTime() + wait);
+        logger.debug({ path, attempt, status: e.statusCode, reason: 'badResponse', waitInMs: wait }, 'graph retry');
+      }
     }
-    return { value: (page as { value: T[] }).value, next: (page as { '@odata.nextLink'?: unknown })['@odata.nextLink'] };
   }
 
   /**
@@ -189,21 +216,39 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
    * it takes its budget slot when sent, retries, refreshes the token — whose failure reaches the
    * caller when it asks for that page, after it finished the one it has. A caller that stops early
    * aborts it, and its outcome is observed here so it cannot surface as an unhandled rejection.
+   *
+   * With `mapItem`, the prefetch stops at Graph's answer (status and headers): its body is read and
+   * mapped when the caller asks for the page, flowing from the connection as it is parsed. Until
+   * then it waits in the socket — the operating system's buffers, not this process's heap — so the
+   * caller's page is the only one in memory, and its items are made just before the caller judges
+   * them: they die young instead of living through two pages and filling V8's old generation.
    */
-  async function* listPages<T>(path: string, query: GraphQuery = {}): AsyncGenerator<T[], void, undefined> {
+  async function* listPages<T, U = T>(path: string, query: GraphQuery = {}, mapItem?: (item: T) => U): AsyncGenerator<U[], void, undefined> {
     const seen = new Set<string>();
     const headers = query.headers ?? {};
     const abandoned = new AbortController();
-    const request = (url: string, built: boolean) => {
+    const request = (url: string, built: boolean): Promise<() => Promise<Page<U>>> => {
       seen.add(url);
-      const pending = readPage<T>(url, { headers, built, signal: abandoned.signal });
+      const options: SendOptions = { headers, built, signal: abandoned.signal };
+      let pending: Promise<() => Promise<Page<U>>>;
+      if (mapItem) {
+        const map = mapItem as (item: unknown) => unknown;
+        pending = send<Response>(url, 'GET', { ...options, open: true }).then((opened) => () => readMappedPage<U>(url, options, map, opened));
+      } else {
+        pending = readPage<U>(url, options).then((page) => () => Promise.resolve(page));
+      }
       pending.catch(() => undefined);
       return pending;
     };
+    const next = async (answer: ReturnType<typeof request>): Promise<Page<U>> => (await answer)();
     let pending: ReturnType<typeof request> | undefined = request(buildUrl(base, path, query), true);
+    // The page lives in a variable emptied before the next one is read: a suspended generator keeps
+    // whatever its registers last held, dead or not, and a page kept there would live through the
+    // reading of the next.
+    let page: Page<U> | undefined;
     try {
       while (pending) {
-        const page = await pending;
+        page = await next(pending);
         pending = undefined;
         // A bad nextLink fails after this page is handed out, as it did before the prefetch.
         let badLink: unknown;
@@ -215,6 +260,7 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
           }
         }
         yield page.value;
+        page = undefined;
         if (badLink !== undefined) throw badLink;
       }
     } finally {
@@ -254,6 +300,66 @@ interface SendOptions {
   built?: boolean;
   /** Aborts the request and stops its retries (a prefetched page nobody will read). */
   signal?: AbortSignal;
+  /** Answer with the response once its status is a success, its body unread (read by readMappedPage). */
+  open?: boolean;
+}
+
+/** A collection page's items and Graph's link to the next, not yet checked. */
+interface Page<T> {
+  value: T[];
+  next: unknown;
+}
+
+function pageOf<T>(page: unknown, url: string): Page<T> {
+  if (!page || typeof page !== 'object' || !Array.isArray((page as { value?: unknown }).value)) {
+    throw new CredwatchError('GRAPH_BAD_RESPONSE', `Graph returned a page without a value array for ${new URL(url).pathname}.`);
+  }
+  return { value: (page as { value: T[] }).value, next: (page as { '@odata.nextLink'?: unknown })['@odata.nextLink'] };
+}
+
+/**
+ * The response of a successful status; otherwise the error the Graph client would have raised for
+ * it. No message of our own: classifyGraphFailure takes code and message from Graph's error body
+ * (https://learn.microsoft.com/graph/errors), as it does for the client's own errors.
+ */
+async function checkStatus(response: Response): Promise<Response> {
+  if (response.ok) return response;
+  const error = new GraphError(response.status);
+  error.headers = response.headers;
+  error.body = await response.text().catch(() => '');
+  throw error;
+}
+
+/**
+ * A collection page read from a successful answer as its body streams in: each item of `value` is
+ * parsed and mapped on arrival (http.ts, JsonArrayMemberSplitter), so neither the body's text nor
+ * the parsed page exists at any moment. A body that breaks off or is not JSON fails with a
+ * GraphError carrying the answer's status, as the Graph client's own reading would; an error of
+ * `mapItem` is passed on as it is.
+ */
+async function readStreamedPage(response: Response, mapItem: (item: unknown) => unknown): Promise<unknown> {
+  const value: unknown[] = [];
+  let mapFailure: { error: unknown } | undefined;
+  let rest: Record<string, unknown>;
+  try {
+    if (!response.body) throw new MalformedJsonError('no body');
+    rest = await readJsonArrayMember(response.body as unknown as AsyncIterable<Uint8Array>, 'value', (json) => {
+      const item: unknown = JSON.parse(json);
+      try {
+        value.push(mapItem(item));
+      } catch (e: unknown) {
+        mapFailure = { error: e };
+        throw e;
+      }
+    });
+  } catch (e: unknown) {
+    if (mapFailure) throw mapFailure.error;
+    const error = new GraphError(response.status, e instanceof Error ? e.message : String(e), e instanceof Error ? e : undefined);
+    error.headers = response.headers;
+    throw error;
+  }
+  // `value` is `[]` in the rest when the page had the array; anything else fails readPage's check.
+  return Array.isArray(rest.value) ? { ...rest, value } : rest;
 }
 
 function headersOf(query: GraphQuery): { headers?: Record<string, string> } {
