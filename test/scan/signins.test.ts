@@ -24,7 +24,7 @@ function fakeGraph(records: Array<Record<string, unknown>>, onPage: () => void =
   const filters: string[] = [];
   const api = {
     filters,
-    async *listPages<T>(_path: string, query?: { filter?: string }): AsyncGenerator<T[], void, undefined> {
+    async *listPages<T, U = T>(_path: string, query?: { filter?: string }, mapItem?: (item: T) => U): AsyncGenerator<U[], void, undefined> {
       const filter = query?.filter ?? '';
       filters.push(filter);
       const from = Date.parse(/ge (\S+)/.exec(filter)![1]!);
@@ -32,7 +32,8 @@ function fakeGraph(records: Array<Record<string, unknown>>, onPage: () => void =
       const hits = records.filter((r) => Date.parse(String(r.createdDateTime)) >= from && Date.parse(String(r.createdDateTime)) <= to).reverse();
       for (let i = 0; i < hits.length; i += pageSize) {
         onPage();
-        yield hits.slice(i, i + pageSize) as T[];
+        const page = hits.slice(i, i + pageSize) as T[];
+        yield mapItem ? page.map(mapItem) : (page as unknown as U[]);
       }
     },
     stats: { requests: 0 },
