@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseConfig } from '../src/config/index.js';
@@ -90,7 +90,10 @@ async function runChild(build: BenchBuild, dir: string, job: ScanChildJob): Prom
  * pinned and Graph budgets off. `peakRssMiB` is that process's kernel high-water mark
  * (ru_maxrss) over its whole life: Node, credwatch's modules, the configuration and the scan, and
  * nothing of this harness (tsx compiling TypeScript in memory, the warm-up, the simulator), which
- * used to be ~200 MiB of the figure when the scan ran in the bench process.
+ * used to be ~200 MiB of the figure when the scan ran in the bench process. V8 lets the old
+ * generation grow to 1.1–4 times the live heap, more the faster objects are promoted relative to
+ * the collector's measured speed, which drops when other processes take the cores: the row gives
+ * the load average the peak was measured under.
  *
  * Before the scan, the sign-in window is read once (here) so the simulator builds and keeps its
  * pages; after it, the same window is read again by the fetch-and-parse floor (bench/floor.ts) in
@@ -104,6 +107,7 @@ export async function benchScan(signIns: number): Promise<Record<string, number 
   const prefixes = loadServiceTags().map((e) => e.cidr);
   // A failed build stops the benchmark before the simulator spends a minute building pages.
   const build = await buildOnce();
+  const loadBefore = loadavg()[0] ?? 0;
   const { child, info } = await startChild(2000, signIns);
   try {
     const dir = await mkdtemp(join(tmpdir(), 'credwatch-bench-scan-'));
@@ -176,6 +180,7 @@ export async function benchScan(signIns: number): Promise<Record<string, number 
       graphRequests: summary.graphRequests,
       realGraphFloorMinutes: Number((((summary.graphRequests / 5) * 10) / 60).toFixed(1)),
       errors: summary.errors,
+      loadAverage1m: `${loadBefore.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)} on ${availableParallelism()} cores`,
       ...(SCAN_NODE_FLAGS.length > 0 ? { scanNodeFlags: SCAN_NODE_FLAGS.join(' ') } : {}),
     };
   } finally {
