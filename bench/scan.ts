@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -109,8 +109,9 @@ export async function benchScan(signIns: number): Promise<Record<string, number 
   const build = await buildOnce();
   const loadBefore = loadavg()[0] ?? 0;
   const { child, info } = await startChild(2000, signIns);
+  // The scan's state (a 1M scan leaves ~300 MB of SQLite) goes with the run.
+  const dir = await mkdtemp(join(tmpdir(), 'credwatch-bench-scan-'));
   try {
-    const dir = await mkdtemp(join(tmpdir(), 'credwatch-bench-scan-'));
     await writeFile(join(dir, 'ca.crt'), info.ca);
     await writeFile(join(dir, 'app.crt'), info.app.certificatePem);
     await writeFile(join(dir, 'app.key'), info.app.privateKeyPem);
@@ -185,5 +186,6 @@ export async function benchScan(signIns: number): Promise<Record<string, number 
     };
   } finally {
     child.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
   }
 }
