@@ -109,8 +109,8 @@ export const ERROR_CATALOGUE = {
     retryable: true,
   },
   STATE_CORRUPT: {
-    title: 'The state database (or an Azure Table row or journal) is damaged or is not credwatch state.',
-    fix: 'SQLite: stop credwatch, move the file named in the message aside and restore the latest backup (docs/state.md). Azure Table: the message names the table and row; restore it or remove that row. credwatch never replaces state with an empty store by itself.',
+    title: 'The state database (or an Azure Table row or journal) is damaged, empty (0 bytes or no tables) or is not credwatch state.',
+    fix: "SQLite: stop credwatch and look at the file named in the message. Another application's database: point state.path at credwatch's own file. Damaged or empty: move it aside and restore the latest backup (docs/state.md), or remove an empty file to start afresh on purpose. Azure Table: the message names the table and row; restore it or remove that row. credwatch never replaces state with an empty store by itself.",
     retryable: false,
   },
   STATE_VERSION_UNSUPPORTED: {

@@ -2,11 +2,10 @@
  * Opening the SQLite state file: pragmas, then forward-only migrations recorded in
  * `schema_version`. A migration is never edited once released; a change is a new, higher version.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CredwatchError } from '../errors.js';
 import { mapSqliteError } from './sqlite-errors.js';
+import { createStateFile, stateFileExists } from './sqlite-file.js';
 
 interface Migration {
   readonly version: number;
@@ -101,29 +100,49 @@ export const MIGRATIONS: readonly Migration[] = [
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** At most this many of a foreign database's tables are named in the error. */
+const NAMED_TABLES = 5;
+
+/**
+ * The schema version of a credwatch state database, read before anything is written to it (the
+ * WAL switch included), so a file that is not credwatch's, or is from a newer credwatch, is left
+ * byte for byte as it was. `fresh` accepts the database without tables that credwatch is creating.
+ */
+function schemaVersionOf(db: Database.Database, path: string, fresh: boolean): number {
+  const tables = db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all()
+    .map((t) => t.name);
+  if (fresh && tables.length === 0) return 0;
+  // Someone else's database: adding our tables to it would hide the misconfiguration. An empty
+  // one is refused too: credwatch creates its tables with the file, so an existing database
+  // without them is a replaced state file, and starting over from it would alert on everything.
+  if (!tables.includes('schema_version')) {
+    const found = tables.length === 0 ? 'no tables' : `the tables ${tables.slice(0, NAMED_TABLES).join(', ')}${tables.length > NAMED_TABLES ? ', …' : ''}`;
+    throw new CredwatchError('STATE_CORRUPT', `${path} is a SQLite database but not a credwatch state database (no schema_version table; it has ${found})`, {
+      details: { path, tables: tables.slice(0, NAMED_TABLES) },
+    });
+  }
+  const current = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_version').get()?.v ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new CredwatchError(
+      'STATE_VERSION_UNSUPPORTED',
+      `state database ${path} has schema version ${current}; this credwatch understands up to ${SCHEMA_VERSION}`,
+      { details: { path, version: current, supported: SCHEMA_VERSION } },
+    );
+  }
+  return current;
+}
+
 /**
  * Brings the schema up to {@link SCHEMA_VERSION} inside one BEGIN IMMEDIATE transaction, so two
- * processes opening a new file at once apply each migration exactly once.
+ * processes upgrading a file at once apply each migration exactly once.
  */
-function migrate(db: Database.Database, path: string, nowMs: number): void {
+function migrate(db: Database.Database, path: string, nowMs: number, fresh: boolean): void {
   db.transaction(() => {
-    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
-    if (!tables.some((t) => t.name === 'schema_version')) {
-      // Someone else's database: adding our tables to it would hide the misconfiguration.
-      if (tables.length > 0) {
-        throw new CredwatchError('STATE_CORRUPT', `${path} is a SQLite database but not a credwatch state database (no schema_version table)`, {
-          details: { path },
-        });
-      }
-      db.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT');
-    }
-    const current = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_version').get()?.v ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw new CredwatchError(
-        'STATE_VERSION_UNSUPPORTED',
-        `state database ${path} has schema version ${current}; this credwatch understands up to ${SCHEMA_VERSION}`,
-        { details: { path, version: current, supported: SCHEMA_VERSION } },
-      );
+    const current = schemaVersionOf(db, path, fresh);
+    if (current === 0) {
+      db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL) STRICT');
     }
     const record = db.prepare<[number, string, number]>('INSERT INTO schema_version (version, description, applied_at_ms) VALUES (?, ?, ?)');
     for (const m of MIGRATIONS) {
@@ -161,36 +180,52 @@ function enableWal(db: Database.Database, busyTimeoutInMs: number): unknown {
 }
 
 /**
- * Opens (creating if missing, with its directory) and migrates the state file. WAL lets reports
- * read while a scan writes; `synchronous = FULL` fsyncs the WAL at every commit, because a commit
- * is followed by sending alerts, and a commit that a power cut could still undo (what NORMAL
- * allows in WAL mode) would let credwatch act on state it then forgets. A scan commits a handful
- * of windows, so the extra fsync costs milliseconds per run.
+ * WAL lets reports read while a scan writes; `synchronous = FULL` fsyncs the WAL at every commit,
+ * because a commit is followed by sending alerts, and a commit that a power cut could still undo
+ * (what NORMAL allows in WAL mode) would let credwatch act on state it then forgets. A scan
+ * commits a handful of windows, so the extra fsync costs milliseconds per run.
+ */
+function prepare(db: Database.Database, path: string, busyTimeoutInMs: number, nowMs: number, fresh: boolean): void {
+  const mode = enableWal(db, busyTimeoutInMs);
+  if (mode !== 'wal' && path !== ':memory:') {
+    throw new CredwatchError(
+      'STATE_UNAVAILABLE',
+      `state database ${path}: the file system refused WAL mode (got "${String(mode)}"); use a local disk, not a network share`,
+      {
+        details: { path },
+      },
+    );
+  }
+  db.pragma('synchronous = FULL');
+  migrate(db, path, nowMs, fresh);
+}
+
+/**
+ * Opens and migrates the state file. Only a missing file is created (whole, 0600, in a directory
+ * created 0700; see sqlite-file.ts); an empty, foreign, damaged or newer file fails with its path
+ * and is left as it was.
  */
 export function openDatabase(path: string, busyTimeoutInMs: number, nowMs: number): Database.Database {
   let db: Database.Database | undefined;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { timeout: busyTimeoutInMs });
-    // The first statement reads the header, so a file that is not SQLite fails here as NOTADB.
-    const mode = enableWal(db, busyTimeoutInMs);
-    if (mode !== 'wal' && path !== ':memory:') {
-      throw new CredwatchError(
-        'STATE_UNAVAILABLE',
-        `state database ${path}: the file system refused WAL mode (got "${String(mode)}"); use a local disk, not a network share`,
-        {
-          details: { path },
-        },
-      );
+    if (path === ':memory:') {
+      db = new Database(path);
+      prepare(db, path, busyTimeoutInMs, nowMs, true);
+      return db;
     }
-    db.pragma('synchronous = FULL');
-    migrate(db, path, nowMs);
+    if (!stateFileExists(path)) createStateFile(path, (fresh) => prepare(fresh, path, busyTimeoutInMs, nowMs, true));
+    db = new Database(path, { timeout: busyTimeoutInMs, fileMustExist: true });
+    // Read-only first: the first read of the header fails on a file that is not SQLite (NOTADB) or
+    // is truncated (CORRUPT), and the schema check refuses a foreign or newer file, all before the
+    // WAL switch below writes to the header.
+    schemaVersionOf(db, path, false);
+    prepare(db, path, busyTimeoutInMs, nowMs, false);
     return db;
   } catch (e: unknown) {
     db?.close();
     if (e instanceof Error && 'code' in e && typeof e.code === 'string' && !(e instanceof Database.SqliteError) && !(e instanceof CredwatchError)) {
-      // mkdir failed (EACCES, ENOTDIR, …).
-      throw new CredwatchError('STATE_UNAVAILABLE', `state database ${path}: cannot create its directory: ${e.message}`, { cause: e, details: { path } });
+      // Creating the directory or the file failed (EACCES, ENOTDIR, ENOSPC, …).
+      throw new CredwatchError('STATE_UNAVAILABLE', `state database ${path}: cannot create it: ${e.message}`, { cause: e, details: { path } });
     }
     throw mapSqliteError(e, path, 'open');
   }

@@ -57,10 +57,16 @@ describe('sqlite state file', () => {
   });
 
   /**
-   * Another process (a worker thread with its own connection) holding the write lock of a file
-   * still in rollback mode, as a process does while it switches a brand-new file to WAL.
+   * Another process (a worker thread with its own connection) holding the write lock of a
+   * credwatch file in rollback mode, as a backup restored with `VACUUM INTO` or copied from a
+   * rollback-mode file is, while this process switches it to WAL. (A new file is never seen in
+   * rollback mode: credwatch creates it in WAL mode under another name and links it into place.)
    */
   async function holdRollbackWriteLock(path: string, holdMs: number): Promise<Worker> {
+    await SqliteStateStore.open(path).close();
+    const restored = new Database(path);
+    restored.pragma('journal_mode = DELETE');
+    restored.close();
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');
       const Database = require(workerData.module);
@@ -76,7 +82,7 @@ describe('sqlite state file', () => {
     return worker;
   }
 
-  it("waits out another process that holds a new file's lock while switching it to WAL", async () => {
+  it("waits out another process that holds a rollback-mode file's lock while switching it to WAL", async () => {
     const path = join(dir, 'state.db');
     const worker = await holdRollbackWriteLock(path, 300);
     // SQLite answers this pragma with SQLITE_BUSY at once, without its busy handler; the store waits.
