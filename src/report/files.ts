@@ -1,10 +1,13 @@
 /**
  * Writes a report's files: `<tenant>-<week>.json`, `-inventory.csv`, `-findings.csv` and, when a
  * renderer is given, `.html`. Each file is written to a temporary name and renamed, so a reader
- * polling the directory (a mail job, a blob sync) never picks up half a file.
+ * polling the directory (a mail job, a blob sync) never picks up half a file. The files (and a
+ * directory created for them) are readable by credwatch's account only: a report lists every
+ * credential and what it can reach.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, writePrivateFile } from '../private-files.js';
 import { renderFindingsCsv, renderInventoryCsv } from './csv.js';
 import { renderReportJson } from './json.js';
 import type { WeeklyReport } from './types.js';
@@ -26,7 +29,7 @@ export function reportBaseName(report: Pick<WeeklyReport, 'tenant' | 'week'>): s
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text, 'utf8');
+  await writePrivateFile(temporary, text);
   await rename(temporary, path);
 }
 
@@ -57,7 +60,7 @@ export function renderReportFiles(report: WeeklyReport, renderHtml?: (report: We
  * choose it (and tests can leave it out); its output is written last, after the machine files.
  */
 export async function writeReportFiles(report: WeeklyReport, outDir: string, renderHtml?: (report: WeeklyReport) => string): Promise<ReportFiles> {
-  await mkdir(outDir, { recursive: true });
+  await ensurePrivateDir(outDir);
   const written: Partial<ReportFiles> = {};
   for (const file of renderReportFiles(report, renderHtml)) {
     const path = join(outDir, file.name);
