@@ -7,7 +7,9 @@
 //   - a storage account with shared-key access disabled, so the identity is the only way in;
 //   - the deployment container, credwatch's queues (and their poison queues) and report container;
 //   - a Log Analytics workspace and a workspace-based Application Insights resource;
-//   - the Flex Consumption plan (FC1) and the function app.
+//   - the Flex Consumption plan (FC1) and the function app;
+//   - alert rules that page alertEmail when credwatch itself fails: failed function invocations,
+//     and a message moved to a poison queue (a tenant whose scan or report failed every retry).
 // Microsoft Graph application permissions are NOT granted here: they are Entra ID app role
 // assignments, not Azure RBAC; docs/deploy-azure.md gives the commands.
 //
@@ -55,8 +57,13 @@ param extraAppSettings object = {}
 ])
 param instanceMemoryMB int = 2048
 
-@description('Upper bound on instances. Graph allows 122 report requests per 10 s per app across all tenants, and the scan timer starts at most 24 tenants of one app at once (docs/deploy-azure.md), so more instances than that buy nothing.')
-@minValue(1)
+@description('Upper bound on instances of each function group, 40 to 1000. A full plan of scan waves keeps about 36 instances of 6 scans busy (docs/deploy-azure.md, "Inside the Function app"); a cap costs nothing until used.')
+// 40 is the lowest maximum instance count Microsoft documented for Flex Consumption while the plan
+// was in preview; the page now says the platform accepts 1
+// (https://learn.microsoft.com/azure/azure-functions/event-driven-scaling#limit-scale-out). The
+// floor is kept as this template's own: below about 36 instances a full plan of scan waves queues
+// behind itself, and on Flex Consumption an unused cap costs nothing.
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
@@ -67,6 +74,14 @@ param appInsightsEntraAuth bool = true
 @minValue(30)
 @maxValue(730)
 param logRetentionInDays int = 30
+
+@description('Who is paged when credwatch itself fails (failed invocations, a message in a poison queue): an email address or distribution list. Required: a monitor that fails silently looks exactly like a quiet tenant.')
+@minLength(3)
+param alertEmail string
+
+@description('Failed function invocations within an hour that page alertEmail. A broken timer fails 4 times an hour at the default schedule; one tenant that always fails, 5 times (maxDequeueCount) per scan; a retry that later succeeds, once.')
+@minValue(1)
+param failedInvocationThreshold int = 3
 
 @description('Tags put on every resource.')
 param tags object = {}
@@ -86,6 +101,7 @@ var planName = '${prefix}-plan-${token}'
 var identityName = '${prefix}-id-${token}'
 var workspaceName = '${prefix}-log-${token}'
 var appInsightsName = '${prefix}-appi-${token}'
+var actionGroupName = '${prefix}-ag-${token}'
 
 // Flex Consumption runs the package it finds in this blob container ("one deploy" uploads it there).
 // https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#deployment
@@ -300,6 +316,15 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
+// The storage endpoints in the cloud this deployment runs in: environment().suffixes.storage is
+// core.windows.net in Azure, core.usgovcloudapi.net in Azure Government, core.chinacloudapi.cn in
+// Azure operated by 21Vianet. https://learn.microsoft.com/azure/azure-resource-manager/bicep/bicep-functions-deployment#environment
+var storageServiceUri = {
+  blob: 'https://${storage.name}.blob.${environment().suffixes.storage}'
+  queue: 'https://${storage.name}.queue.${environment().suffixes.storage}'
+  table: 'https://${storage.name}.table.${environment().suffixes.storage}'
+}
+
 // The settings credwatch and the host read. On Flex Consumption the runtime and its version are
 // properties of functionAppConfig, not app settings: FUNCTIONS_WORKER_RUNTIME,
 // FUNCTIONS_EXTENSION_VERSION, WEBSITE_RUN_FROM_PACKAGE, WEBSITE_NODE_DEFAULT_VERSION and the
@@ -308,9 +333,13 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 // https://learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations
 // https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer
 var appSettingsBase = {
-  // Identity-based host storage: account name + managed identity + which (user-assigned) identity.
-  // https://learn.microsoft.com/azure/azure-functions/functions-reference
-  AzureWebJobsStorage__accountName: storage.name
+  // Identity-based host storage: service URIs + managed identity + which (user-assigned) identity.
+  // URIs rather than AzureWebJobsStorage__accountName, which assumes core.windows.net and does not
+  // work in a sovereign cloud (US Government, China); credwatch reads the same settings.
+  // https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity
+  AzureWebJobsStorage__blobServiceUri: storageServiceUri.blob
+  AzureWebJobsStorage__queueServiceUri: storageServiceUri.queue
+  AzureWebJobsStorage__tableServiceUri: storageServiceUri.table
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.properties.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
@@ -381,6 +410,150 @@ resource functionAppSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
   properties: union(appSettingsBase, appInsightsEntraAuth ? appSettingsEntraAuth : {}, extraAppSettings)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts on credwatch itself: a monitor that stopped working must page someone
+// ---------------------------------------------------------------------------------------------
+
+// https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: actionGroupName
+  location: 'global'
+  tags: tags
+  properties: {
+    // At most 12 characters; it starts the SMS and email subject lines.
+    groupShortName: take(prefix, 12)
+    enabled: true
+    emailReceivers: [
+      {
+        name: 'credwatch-operator'
+        emailAddress: alertEmail
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+// Every function invocation is a request in Application Insights, failed when the function threw:
+// the timers (a bad configuration fails every tick) and the queue triggers (each failed attempt
+// of a tenant's scan or report). A retry that later succeeds fails once, hence the threshold.
+// https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-insights-components-metrics
+resource failedInvocationsAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: '${prefix}-failed-invocations-${token}'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'credwatch function invocations failed ${failedInvocationThreshold} or more times in an hour: scans or reports are not running. Look at the exceptions in ${appInsightsName} (docs/deploy-azure.md, Monitoring).'
+    severity: 1
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'failed-invocations'
+          metricNamespace: 'microsoft.insights/components'
+          metricName: 'requests/failed'
+          operator: 'GreaterThanOrEqual'
+          threshold: failedInvocationThreshold
+          timeAggregation: 'Count'
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: [
+      {
+        actionGroupId: actionGroup.id
+      }
+    ]
+  }
+}
+
+// The poison queues. Azure Storage's queue metric (QueueMessageCount) counts the messages of the
+// whole account, hourly, with no per-queue dimension, so it cannot tell a poison message from a
+// wave of scan messages waiting their turn.
+// https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-storage-storageaccounts-queueservices-metrics
+// Instead the queue service's write log goes to the workspace, and a log alert fires on every
+// message the host puts into a -poison queue (a PutMessage on it), which is the moment a tenant's
+// scan or report has failed every retry. Only StorageWrite is sent (puts, updates), not the polls.
+// https://learn.microsoft.com/azure/azure-monitor/reference/tables/storagequeuelogs
+// diagnosticSettings has no API version newer than this preview.
+// https://learn.microsoft.com/azure/templates/microsoft.insights/change-log/diagnosticsettings
+resource queueWriteLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'credwatch-queue-writes'
+  scope: queueService
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+    ]
+  }
+}
+
+var poisonQuery = 'StorageQueueLogs | where OperationName == "PutMessage" and Uri has "-poison/messages" | extend queue = tostring(split(tostring(parse_url(Uri).Path), "/")[1]) | summarize messages = count() by queue'
+
+// https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-log-alert-rule
+resource poisonMessageAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${prefix}-poison-message-${token}'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    description: 'A message reached a credwatch poison queue: a tenant\'s scan or report failed every retry. Read the message (it names the tenant) and that tenant\'s exceptions in ${appInsightsName}, then delete it (docs/deploy-azure.md, Monitoring).'
+    severity: 1
+    enabled: true
+    scopes: [
+      workspace.id
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: poisonQuery
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'messages'
+          dimensions: [
+            {
+              name: 'queue'
+              operator: 'Include'
+              values: [
+                '*'
+              ]
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    // A new workspace has no StorageQueueLogs table until the first write is logged, and a query
+    // on a table that does not exist yet fails validation.
+    skipQueryValidation: true
+    autoMitigate: false
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+  // The table exists in the workspace only once the diagnostic setting sends to it.
+  dependsOn: [
+    queueWriteLogs
+  ]
 }
 
 // ---------------------------------------------------------------------------------------------

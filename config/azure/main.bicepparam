@@ -12,6 +12,10 @@ param namePrefix = 'credwatch'
 param scanSchedule = '0 */15 * * * *'
 param reportSchedule = '0 0 8 * * 1'
 
+// Paged when credwatch itself fails (failed invocations, a poison-queue message). Use a mailbox
+// someone reads: a silent monitor looks exactly like a quiet tenant.
+param alertEmail = 'secops-oncall@contoso.com'
+
 // An existing vault (Azure RBAC permission model) holding the secrets named below.
 param keyVaultName = 'kv-credwatch'
 

@@ -291,7 +291,12 @@ describe('config/azure Bicep files parse', () => {
   it('every resource has a dated, non-preview API version', () => {
     const all = [...resources(main), ...resources(keyVault)];
     expect(all.length).toBeGreaterThan(10);
-    for (const r of all) expect(r.apiVersion, `${r.symbol} (${r.type})`).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const r of all) {
+      // diagnosticSettings has no API version newer than this preview (its change log on
+      // learn.microsoft.com lists none), and no GA version with the properties used here.
+      if (r.type === 'Microsoft.Insights/diagnosticSettings') expect(r.apiVersion).toBe('2021-05-01-preview');
+      else expect(r.apiVersion, `${r.symbol} (${r.type})`).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
   });
 
   it('every parameter is used, and every module file exists', () => {
@@ -351,9 +356,7 @@ describe('main.bicep matches the Function app (src/functions/names.ts)', () => {
   });
 
   it('connects the host to storage with the user-assigned identity, never a key', () => {
-    expect(templateAppSettings).toEqual(
-      expect.arrayContaining(['AzureWebJobsStorage__accountName', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId']),
-    );
+    expect(templateAppSettings).toEqual(expect.arrayContaining(['AzureWebJobsStorage__credential', 'AzureWebJobsStorage__clientId']));
     const base = varBody(main, 'appSettingsBase');
     expect(base).toMatch(/AzureWebJobsStorage__credential: 'managedidentity'/);
     expect(base).toMatch(/AzureWebJobsStorage__clientId: identity\.properties\.clientId/);
@@ -384,6 +387,85 @@ describe('main.bicep matches the Function app (src/functions/names.ts)', () => {
 
   it('outputs what the guide needs', () => {
     expect(outputs(main)).toEqual(expect.arrayContaining(['functionAppName', 'identityClientId', 'identityPrincipalId', 'storageAccountName']));
+  });
+});
+
+/** A resource declaration's text, from `resource <symbol>` to its closing brace at column 0. */
+function resourceBody(src: string, symbol: string): string {
+  const code = mask(src).code;
+  const start = code.search(new RegExp(`^resource ${symbol} '`, 'm'));
+  if (start < 0) return '';
+  const end = code.indexOf('\n}', start);
+  return code.slice(start, end < 0 ? undefined : end + 2);
+}
+
+/** The decorator lines directly above `param <name>`. */
+function decorators(src: string, name: string): string[] {
+  const lines = mask(src).code.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`param ${name} `));
+  const above: string[] = [];
+  for (let i = at - 1; i >= 0 && (lines[i]?.startsWith('@') || lines[i]?.trim() === ''); i--) {
+    if (lines[i]?.startsWith('@')) above.unshift(lines[i] ?? '');
+  }
+  return above;
+}
+
+describe('main.bicep deploys to every Azure cloud', () => {
+  it('builds the storage endpoints from the suffix of the cloud, never a hard-coded core.windows.net', () => {
+    // AzureWebJobsStorage__accountName makes the host assume core.windows.net, which is wrong in
+    // Azure Government and Azure in China; the service URIs work everywhere, and credwatch reads them too.
+    expect(templateAppSettings).not.toContain('AzureWebJobsStorage__accountName');
+    const base = varBody(main, 'appSettingsBase');
+    for (const service of ['blob', 'queue', 'table']) {
+      expect(base).toMatch(new RegExp(`AzureWebJobsStorage__${service}ServiceUri: storageServiceUri\\.${service}\\b`));
+      expect(varBody(main, 'storageServiceUri')).toContain(`${service}: 'https://\${storage.name}.${service}.\${environment().suffixes.storage}'`);
+    }
+    expect(mask(main).code).not.toMatch(/core\.windows\.net|usgovcloudapi|chinacloudapi/);
+  });
+});
+
+describe('main.bicep pages someone when credwatch itself fails', () => {
+  it('keeps maximumInstanceCount at 40 or more, citing where the 40 comes from', () => {
+    expect(decorators(main, 'maximumInstanceCount')).toEqual(expect.arrayContaining(['@minValue(40)', '@maxValue(1000)']));
+    expect(Number(paramDefault('maximumInstanceCount'))).toBeGreaterThanOrEqual(40);
+    // The comment must say where the number comes from: Microsoft's page on limiting scale-out.
+    expect(main).toContain('https://learn.microsoft.com/azure/azure-functions/event-driven-scaling#limit-scale-out');
+  });
+
+  it('emails an action group whose receiver is a required parameter', () => {
+    // No default: a deployment that pages nobody is refused instead of looking monitored.
+    expect(mainParams.find((p) => p.name === 'alertEmail')).toMatchObject({ type: 'string', defaultValue: undefined });
+    const group = resourceBody(main, 'actionGroup');
+    expect(group).toContain("'Microsoft.Insights/actionGroups@");
+    expect(group).toMatch(/emailReceivers: \[\s*\{[^}]*emailAddress: alertEmail\b/);
+    expect(mask(bicepparam).code).toMatch(/^param alertEmail = '[^']+@[^']+'$/m);
+  });
+
+  it('alerts on failed function invocations through Application Insights', () => {
+    const rule = resourceBody(main, 'failedInvocationsAlert');
+    expect(rule).toContain("'Microsoft.Insights/metricAlerts@");
+    expect(rule).toMatch(/scopes: \[\s*appInsights\.id\s*\]/);
+    expect(rule).toContain("metricName: 'requests/failed'");
+    expect(rule).toContain('threshold: failedInvocationThreshold');
+    expect(rule).toMatch(/actionGroupId: actionGroup\.id/);
+  });
+
+  it('alerts on a message moved to a poison queue, from the queue write log (queue metrics are per account)', () => {
+    const logs = resourceBody(main, 'queueWriteLogs');
+    expect(logs).toMatch(/scope: queueService\b/);
+    expect(logs).toMatch(/workspaceId: workspace\.id\b/);
+    expect(logs).toContain("category: 'StorageWrite'");
+    const rule = resourceBody(main, 'poisonMessageAlert');
+    expect(rule).toContain("'Microsoft.Insights/scheduledQueryRules@");
+    expect(rule).toMatch(/scopes: \[\s*workspace\.id\s*\]/);
+    expect(rule).toContain('query: poisonQuery');
+    expect(rule).toMatch(/actionGroups: \[\s*actionGroup\.id\s*\]/);
+    const query = /^var poisonQuery = '(.*)'$/m.exec(main)?.[1] ?? '';
+    expect(query).toMatch(/^StorageQueueLogs \|/);
+    expect(query).toContain('OperationName == "PutMessage"');
+    // The suffix the host gives poison queues (poisonQueueOf in src/functions/names.ts).
+    expect(poisonQueueOf(SCAN_QUEUE).endsWith('-poison')).toBe(true);
+    expect(query).toContain('"-poison/messages"');
   });
 });
 
