@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RangeSource } from '../../src/config/types.js';
-import type { FetchLike } from '../../src/graph/http.js';
+import { allowlistHttp } from '../../src/networks/allowlist-http.js';
 import { resolveAllowlists } from '../../src/networks/sources.js';
 import { cacheKeyOf } from '../../src/networks/url-source.js';
 import { captureLogger } from '../helpers/tenant.js';
@@ -34,7 +33,7 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
 
 let server: Server;
 let base: string;
-const fetch: FetchLike = (url, init) => undiciFetch(url, init as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+const http = allowlistHttp();
 
 beforeAll(async () => {
   server = createServer((req, res) => (routes[req.url ?? ''] ?? ((_q, r: ServerResponse) => r.writeHead(404).end()))(req, res));
@@ -54,12 +53,14 @@ const urlSource = (path: string, extra: Partial<Extract<RangeSource, { type: 'ur
   format: 'list',
   timeoutInMs: 2_000,
   staleAfterInDays: 7,
+  // The test's server is on loopback, which a real vendor feed never is (test/faults/allowlists.test.ts).
+  allowPrivateNetwork: true,
   ...extra,
 });
 
 async function resolveOne(source: RangeSource, cache = memoryCache()) {
   const log = captureLogger('debug');
-  const resolution = await resolveAllowlists([vendor('Vendor', [source])], { fetch, cache, now: () => now, logger: log.logger });
+  const resolution = await resolveAllowlists([vendor('Vendor', [source])], { http, cache, now: () => now, logger: log.logger });
   return { resolution, report: resolution.sources[0], set: resolution.byVendor.get('Vendor'), cache, lines: log.lines };
 }
 
