@@ -160,6 +160,17 @@ export const ERROR_CATALOGUE = {
     fix: "Check the path, URL or named location name in the vendor's allowedRanges (and Policy.Read.All for named locations). Until a source can be read, that vendor's sign-ins are reported as unknown, never clean.",
     retryable: true,
   },
+  ALLOWLIST_URL_REFUSED: {
+    title:
+      'An allowlist URL, or a redirect it sent, leads to a loopback, private, link-local or metadata address, to another host or to plain http; nothing was sent there.',
+    fix: "Point the source at the vendor's public https URL. For a feed on your own network set allowPrivateNetwork: true on that source; to follow a redirect to another https host set allowRedirects: true (docs/allowlists.md). Until then the source is unread and the vendor's sign-ins are unknown.",
+    retryable: false,
+  },
+  ALLOWLIST_RESPONSE_TOO_LARGE: {
+    title: 'An allowlist URL sent a body larger than the source allows (maxBodyInBytes, 16 MiB by default); reading stopped there.',
+    fix: "Check that the URL serves the vendor's range list and not something else; if the list really is that large, raise maxBodyInBytes on that source.",
+    retryable: false,
+  },
   DATA_GAP: {
     title: 'Log records in an interval could not be read (the monitor was down longer than the log retention); the interval is named.',
     fix: 'Investigate that interval by other means (Entra exports, Sentinel); keep credwatch running at least every few days.',

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { BREADTH_LIMIT_KEYS, DEFAULT_BREADTH_LIMITS, looserThanDefault } from './breadth-limits.js';
 import { cidrProblem } from './cidr.js';
+import { DEFAULT_MAX_BODY_IN_BYTES, MAX_BODY_IN_BYTES_LIMIT } from './url-limits.js';
 import { ALWAYS, filePath, guid, httpsUrl, positiveInt, strictObject } from './schema-parts.js';
 
 /** A reason a person wrote: an empty or blank one would accept a broad source without saying why. */
@@ -36,8 +37,27 @@ const urlSourceSchema = strictObject({
     })
     .optional()
     .describe('Where the CIDRs are in a JSON document; omit when the document is an array of CIDR strings.'),
-  timeoutInMs: positiveInt().max(120_000).default(10_000).describe('How long one fetch may take.'),
+  timeoutInMs: positiveInt()
+    .max(120_000)
+    .default(10_000)
+    .describe('How long one fetch may take in all: resolving the host, redirects and reading the whole body.'),
   staleAfterInDays: positiveInt().default(7).describe('Age after which the last good copy is reported as stale.'),
+  allowRedirects: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Follow a redirect to another https host (its addresses are checked like the first). Redirects within the same origin are always followed; a redirect to plain http never is.',
+    ),
+  allowPrivateNetwork: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Connect even when the host resolves to a loopback, private, link-local, CGNAT or cloud metadata address. Only for a feed served from your own network.',
+    ),
+  maxBodyInBytes: positiveInt()
+    .max(MAX_BODY_IN_BYTES_LIMIT)
+    .default(DEFAULT_MAX_BODY_IN_BYTES)
+    .describe("Largest response read; a larger one fails the fetch (16 MiB by default, several times the size of Azure's ServiceTags file)."),
   acceptBroadRanges,
 }).superRefine((value: unknown, ctx) => {
   if (value === null || typeof value !== 'object') return;

@@ -70,8 +70,15 @@ export type RangeSource = BroadRangesAcceptance &
         readonly url: string;
         readonly format: 'list' | 'json';
         readonly jsonPath?: string;
+        /** For the whole fetch: lookups, redirects and body. */
         readonly timeoutInMs: number;
         readonly staleAfterInDays: number;
+        /** Follow redirects to another https host; unset: only redirects within the URL's own origin. */
+        readonly allowRedirects?: boolean;
+        /** Connect to loopback, private and link-local addresses (a feed on your own network, tests). */
+        readonly allowPrivateNetwork?: boolean;
+        /** Unset: DEFAULT_MAX_BODY_IN_BYTES (16 MiB). */
+        readonly maxBodyInBytes?: number;
       }
     | { readonly type: 'namedLocation'; readonly displayName: string }
   );

@@ -3,6 +3,8 @@
  * matching sign-in addresses against them. See docs/allowlists.md.
  */
 export { parseAddress, type ParsedAddress } from './address.js';
+export { refusedAddress } from './address-policy.js';
+export { allowlistHttp, type AllowlistHttp, type AllowlistHttpOptions, type HostLookup, type ResolvedAddress } from './allowlist-http.js';
 export { networkKey, parseCidr, parseCidrList, type CidrParseResult, type ParsedCidr } from './cidr.js';
 export { DEFAULT_BREADTH_LIMITS, type BreadthLimits } from '../config/breadth-limits.js';
 export { coverageOf, type Coverage, type FamilyCoverage } from './breadth.js';

@@ -9,9 +9,9 @@ import type { RangeSource } from '../config/types.js';
 import { CredwatchError, type ErrorCode } from '../errors.js';
 import type { RangeProvenance } from '../events.js';
 import type { GraphApi } from '../graph/client.js';
-import type { FetchLike } from '../graph/http.js';
 import type { Logger } from '../logging.js';
 import type { StateStore } from '../state/types.js';
+import type { AllowlistHttp } from './allowlist-http.js';
 import { applyBreadth, breadthScreen, type AllowlistVendor, type BreadthScreen, type BroadSourceReport } from './broad-sources.js';
 import type { ParsedCidr } from './cidr.js';
 import { readFileSource, readInlineSource } from './local-sources.js';
@@ -25,7 +25,8 @@ import { screenVendorTotal } from './vendor-total.js';
 /** What resolving needs; `graph` only when a vendor uses named locations. */
 export interface AllowlistDeps {
   graph?: GraphApi;
-  fetch: FetchLike;
+  /** How URL sources reach the network: `allowlistHttp()` with the tenant's trust anchors. */
+  http: AllowlistHttp;
   cache: Pick<StateStore, 'getCache' | 'putCache'>;
   now: () => Date;
   logger: Logger;
@@ -118,7 +119,7 @@ export async function resolveAllowlists(
         case 'url':
           // The screen goes in too: a refused list must not replace the last good cached copy.
           return await readUrlSource(source, {
-            fetch: deps.fetch,
+            http: deps.http,
             cache: deps.cache,
             now: deps.now,
             screen,

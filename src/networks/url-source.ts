@@ -5,14 +5,18 @@
  * good body is cached and used when the vendor's server is down, and marked stale past its age.
  * A list the breadth screen refuses (broad-sources.ts) is not "good": it is never cached, so a
  * feed that starts serving 0.0.0.0/0 cannot replace the last sane copy, which is used instead and
- * marked stale at once — the list in use is no longer the one the vendor publishes.
+ * marked stale at once — the list in use is no longer the one the vendor publishes. The fetch itself
+ * is guarded (guarded-get.ts): a URL that leads to an internal address, an unexpected redirect or
+ * an oversized or endless body fails like any other fetch, so the last good copy is used if any.
  */
+import { DEFAULT_MAX_BODY_IN_BYTES } from '../config/url-limits.js';
 import type { RangeSource } from '../config/types.js';
 import { CredwatchError, toCredwatchError } from '../errors.js';
-import type { FetchLike } from '../graph/http.js';
 import type { StateStore } from '../state/types.js';
+import type { AllowlistHttp } from './allowlist-http.js';
 import type { BreadthScreen, BroadSourceReport } from './broad-sources.js';
 import { parseCidrList, type ParsedCidr } from './cidr.js';
+import { guardedGet, readCapped } from './guarded-get.js';
 import { readJsonPath } from './json-path.js';
 import { listEntries, listProblems, noRanges, type SourceOutcome } from './outcome.js';
 
@@ -21,7 +25,7 @@ export type UrlRangeSource = Extract<RangeSource, { type: 'url' }>;
 
 /** What fetching needs. */
 export interface UrlSourceDeps {
-  fetch: FetchLike;
+  http: AllowlistHttp;
   cache: Pick<StateStore, 'getCache' | 'putCache'>;
   now: () => Date;
   abortSignal?: AbortSignal;
@@ -30,8 +34,6 @@ export interface UrlSourceDeps {
 }
 
 const DAY_IN_MS = 86_400_000;
-/** Azure's ServiceTags file is about 3 MB; anything far past that is not a range list. */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /** The state-store key of a URL's last good body. */
 export function cacheKeyOf(url: string): string {
@@ -60,46 +62,31 @@ function parseBody(source: UrlRangeSource, body: string): { ranges: ParsedCidr[]
   return { ranges: parsed.ranges, warnings: [...warnings, ...parsed.warnings] };
 }
 
-async function readCapped(response: Response): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES || !response.body) {
-    await response.body?.cancel();
-    if (declared > MAX_BODY_BYTES) throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `The response is larger than ${MAX_BODY_BYTES} bytes.`);
-    return '';
-  }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  for (let total = 0; ;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `The response is larger than ${MAX_BODY_BYTES} bytes.`);
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
-}
-
 async function fetchBody(source: UrlRangeSource, deps: UrlSourceDeps): Promise<string> {
+  // One limit for the whole fetch (lookups, redirects and body): a feed that trickles bytes forever
+  // must end as surely as one that never answers.
   const timeout = AbortSignal.timeout(source.timeoutInMs);
   const signal = deps.abortSignal ? AbortSignal.any([deps.abortSignal, timeout]) : timeout;
+  const policy = { allowRedirects: source.allowRedirects ?? false, allowPrivateNetwork: source.allowPrivateNetwork ?? false };
+  let answered = false;
   try {
-    const response = await deps.fetch(source.url, { signal, headers: { accept: source.format === 'json' ? 'application/json' : 'text/plain, */*' } });
-    // A redirect to plain http would let anyone on the path add their own network to the allowlist.
-    if (source.url.startsWith('https:') && response.url !== '' && !response.url.startsWith('https:')) {
-      await response.body?.cancel();
-      throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `${source.url} redirected to a non-https URL.`, { retryable: false });
-    }
+    const response = await guardedGet(source.url, {
+      http: deps.http,
+      policy,
+      signal,
+      accept: source.format === 'json' ? 'application/json' : 'text/plain, */*',
+    });
+    answered = true;
     if (!response.ok) {
       await response.body?.cancel();
       throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `${source.url} answered HTTP ${response.status}.`);
     }
-    return await readCapped(response);
+    return await readCapped(response, source.url, source.maxBodyInBytes ?? DEFAULT_MAX_BODY_IN_BYTES);
   } catch (e: unknown) {
-    if (timeout.aborted) throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `${source.url} did not answer within ${source.timeoutInMs} ms.`, { cause: e });
+    if (timeout.aborted) {
+      const what = answered ? 'did not send its whole response' : 'did not answer';
+      throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `${source.url} ${what} within ${source.timeoutInMs} ms.`, { cause: e });
+    }
     if (e instanceof CredwatchError) throw e;
     const reason = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
     throw new CredwatchError('ALLOWLIST_SOURCE_FAILED', `Could not fetch ${source.url}: ${reason}.`, { cause: e });

@@ -6,6 +6,7 @@
 import type { TenantConfig } from '../config/types.js';
 import type { Inventory } from '../contract.js';
 import { parseInventory } from '../inventory/snapshot.js';
+import { allowlistHttp } from '../networks/index.js';
 import { RULES } from '../rules/index.js';
 import { buildRuleContext } from './context.js';
 import { purgeIfDue } from './maintenance.js';
@@ -61,7 +62,9 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
   // Without this scan's inventory, sign-ins are attributed (vendor, mailbox reach) from the last
   // stored one rather than read as belonging to nobody; with neither, they wait for a later scan.
   const judgingInventory = inventory.inventory ?? (await lastStoredInventory(run));
-  const allowlists = await allowlistStage(run, { graph, fetch: deps.fetch });
+  // The tenant's trust anchors, as for Graph: a TLS-inspecting proxy re-signs vendor feeds too.
+  const http = deps.allowlistHttp ?? allowlistHttp({ caCertificatePem: tenant.endpoints.caCertificatePem });
+  const allowlists = await allowlistStage(run, { graph, http });
   const auditRead = await readAuditStage(run);
   const context = buildRuleContext({
     tenant: tenant.name,

@@ -5,6 +5,7 @@ import type { ScanError, Severity, SourceRecord } from '../contract.js';
 import type { TenantConnection } from '../graph/connect.js';
 import type { FetchLike } from '../graph/http.js';
 import type { Logger } from '../logging.js';
+import type { AllowlistHttp } from '../networks/index.js';
 import type { Rule } from '../rules/types.js';
 import type { StateStore } from '../state/types.js';
 import type { RuleErrorCount } from './rules-run.js';
@@ -17,8 +18,14 @@ export interface ScanDeps {
   connect: (tenant: TenantConfig) => TenantConnection;
   /** The channels that can deliver (see createChannels). */
   channels: ReadonlyMap<string, Channel>;
-  /** For url allowlist sources. */
-  fetch: FetchLike;
+  /**
+   * @deprecated Unused. URL allowlist sources connect through their own guarded client (see
+   * `allowlistHttp`), which no `fetch` can be: it must connect to the address it checked. Kept
+   * optional so entry points compile until they stop passing it.
+   */
+  fetch?: FetchLike;
+  /** How URL allowlist sources reach the network; by default the system resolver and the tenant's trust anchors. */
+  allowlistHttp?: AllowlistHttp;
   logger: Logger;
   now: () => Date;
   rules?: readonly Rule[];

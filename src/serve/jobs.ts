@@ -1,6 +1,6 @@
 import { tenantFetch } from '../graph/connect.js';
 import type { Logger } from '../logging.js';
-import { resolveAllowlists } from '../networks/index.js';
+import { allowlistHttp, resolveAllowlists } from '../networks/index.js';
 import { runReport } from '../report/run.js';
 import { renderReportHtml } from '../report/html.js';
 import { sendWeeklyReport } from '../report/send.js';
@@ -73,11 +73,11 @@ export async function refreshAllowlists(deps: JobDeps, logger: Logger): Promise<
   const parts: string[] = [];
   let ok = true;
   for (const tenant of deps.config.tenants) {
-    const fetch = tenantFetch(tenant);
+    const http = allowlistHttp({ caCertificatePem: tenant.endpoints.caCertificatePem });
     const needsGraph = deps.config.vendors.some((v) => v.allowedRanges.some((r) => r.type === 'namedLocation'));
     const result = await resolveAllowlists(deps.config.vendors, {
       ...(needsGraph ? { graph: deps.connect(tenant).graph } : {}),
-      fetch,
+      http,
       cache: deps.store,
       now: deps.now,
       logger,

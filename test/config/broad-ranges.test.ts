@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import type { FetchLike } from '../../src/graph/http.js';
 import { resolveAllowlists } from '../../src/networks/index.js';
 import { captureLogger } from '../helpers/tenant.js';
-import { memoryCache } from '../networks/helpers.js';
+import { memoryCache, noHttp } from '../networks/helpers.js';
 import { lines, makeTempDir, managedIdentityTenant, problemsOf } from './fixtures.js';
 
 const GUID = '11111111-2222-3333-4444-555555555555';
-const noFetch: FetchLike = () => Promise.reject(new Error('no network in this test'));
 const vendor = (allowedRanges: unknown[], extra: Record<string, unknown> = {}) => ({ name: 'Mimecast', appIds: [GUID], allowedRanges, ...extra });
 const load = (vendors: unknown[], baseDir = '/srv/credwatch') => parseConfig({ tenants: [managedIdentityTenant()], vendors }, { env: {}, baseDir });
 
@@ -56,7 +54,7 @@ describe('configuring broad allowlist sources', () => {
   it("carries an inline source's acceptance from the file to the matcher", async () => {
     const config = await load([vendor([{ type: 'cidrs', cidrs: ['0.0.0.0/0'], acceptBroadRanges: { reason: 'lab tenant' } }])]);
     const resolution = await resolveAllowlists(config.vendors, {
-      fetch: noFetch,
+      http: noHttp,
       cache: memoryCache(),
       now: () => new Date(),
       logger: captureLogger('silent').logger,
@@ -71,7 +69,7 @@ describe('configuring broad allowlist sources', () => {
     await dir.write('everything.txt', '0.0.0.0/0\n');
     const config = await load([vendor([{ type: 'file', path: 'everything.txt', acceptBroadRanges: { reason: 'lab tenant' } }])], dir.path);
     const resolution = await resolveAllowlists(config.vendors, {
-      fetch: noFetch,
+      http: noHttp,
       cache: memoryCache(),
       now: () => new Date(),
       logger: captureLogger('silent').logger,

@@ -1,30 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { FetchLike } from '../../src/graph/http.js';
+import type { AllowlistHttp } from '../../src/networks/allowlist-http.js';
 import type { AllowlistSource, AllowlistVendor, VendorBreadthLimits } from '../../src/networks/broad-sources.js';
 import { resolveAllowlists } from '../../src/networks/sources.js';
 import { packageRoot } from '../../src/package-root.js';
 import { captureLogger } from '../helpers/tenant.js';
-import { memoryCache } from './helpers.js';
+import { cannedHttp, memoryCache, noHttp } from './helpers.js';
 
 const MIMECAST_FILE = `${packageRoot()}/config/vendors/mimecast-2021.txt`;
 const AZURE_WEST_EUROPE = new URL('./fixtures/azure-servicetags-westeurope-change240.json', import.meta.url);
-const noFetch: FetchLike = () => Promise.reject(new Error('no network in this test'));
 
 function vendor(allowedRanges: AllowlistSource[], broadRangeLimits?: VendorBreadthLimits): AllowlistVendor {
   return { name: 'Mimecast', appIds: [], ownerTenantIds: [], allowedRanges, ...(broadRangeLimits ? { broadRangeLimits } : {}) };
 }
 
-async function resolve(v: AllowlistVendor, fetch: FetchLike = noFetch) {
+async function resolve(v: AllowlistVendor, http: AllowlistHttp = noHttp) {
   const log = captureLogger('debug');
-  const resolution = await resolveAllowlists([v], { fetch, cache: memoryCache(), now: () => new Date('2026-11-26T12:00:00Z'), logger: log.logger });
+  const resolution = await resolveAllowlists([v], { http, cache: memoryCache(), now: () => new Date('2026-11-26T12:00:00Z'), logger: log.logger });
   return { resolution, report: resolution.sources[0], set: resolution.byVendor.get('Mimecast'), health: resolution.health.get('Mimecast'), lines: log.lines };
 }
 
 const inline = (...cidrs: string[]): AllowlistSource => ({ type: 'cidrs', cidrs });
 
 /** The Azure West Europe service tag, served as the vendor's JSON feed. */
-async function azureFeed(): Promise<{ source: AllowlistSource; fetch: FetchLike }> {
+async function azureFeed(): Promise<{ source: AllowlistSource; http: AllowlistHttp }> {
   const body = await readFile(AZURE_WEST_EUROPE, 'utf8');
   return {
     source: {
@@ -35,7 +34,7 @@ async function azureFeed(): Promise<{ source: AllowlistSource; fetch: FetchLike 
       timeoutInMs: 2_000,
       staleAfterInDays: 7,
     },
-    fetch: () => Promise.resolve(new Response(body, { status: 200 })),
+    http: cannedHttp(() => new Response(body, { status: 200 })),
   };
 }
 
@@ -140,8 +139,8 @@ describe('real vendor allowlists are accepted', () => {
   });
 
   it('accepts the Azure West Europe service tag (321 prefixes, 0.082 % of IPv4), the feed of a vendor hosted in one region', async () => {
-    const { source, fetch } = await azureFeed();
-    const { report, set } = await resolve(vendor([source]), fetch);
+    const { source, http } = await azureFeed();
+    const { report, set } = await resolve(vendor([source]), http);
     expect(report).toMatchObject({ status: 'ok', ranges: 321, warnings: [] });
     expect(set?.contains('13.95.0.1')).toBe(true);
   });
@@ -166,8 +165,8 @@ describe('a broad source can be accepted, never silently', () => {
   });
 
   it('refuses what a stricter vendor limit does not allow: Azure West Europe under maxIPv4Percent 0.01', async () => {
-    const { source, fetch } = await azureFeed();
-    const { report, health } = await resolve(vendor([source], { maxIPv4Percent: 0.01 }), fetch);
+    const { source, http } = await azureFeed();
+    const { report, health } = await resolve(vendor([source], { maxIPv4Percent: 0.01 }), http);
     expect(health).toBe('unknown');
     expect(report?.broad?.excesses).toEqual(['allows 0.0824 % of the IPv4 address space (303 ranges, widest 13.80.0.0/15; limit 0.01 %)']);
   });

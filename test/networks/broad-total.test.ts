@@ -1,27 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { FetchLike } from '../../src/graph/http.js';
+import type { AllowlistHttp } from '../../src/networks/allowlist-http.js';
 import type { AllowlistSource, AllowlistVendor, VendorBreadthLimits } from '../../src/networks/broad-sources.js';
 import { resolveAllowlists } from '../../src/networks/sources.js';
 import { packageRoot } from '../../src/package-root.js';
 import { captureLogger } from '../helpers/tenant.js';
-import { memoryCache } from './helpers.js';
+import { cannedHttp, memoryCache, noHttp } from './helpers.js';
 
 // The review's cases: a broad list split over several sources, and IPv6 limited by a share that
 // let RIPE's whole block through. A Hetzner VPS (2a01:4f8::/32 is Hetzner's) must not be "inside".
 const MIMECAST_FILE: AllowlistSource = { type: 'file', path: `${packageRoot()}/config/vendors/mimecast-2021.txt` };
 const HETZNER_VPS = '2a01:4f8:c17:1234::1';
 const RIPE_AS_SIXTEEN_16S = Array.from({ length: 16 }, (_, i) => `2a0${i.toString(16)}::/16`);
-const noFetch: FetchLike = () => Promise.reject(new Error('no network in this test'));
 const inline = (...cidrs: string[]): AllowlistSource => ({ type: 'cidrs', cidrs });
 
 // Microsoft's ServiceTags file, change 240 (bench/data/README.md): every public Azure prefix.
 const AZURE_PUBLIC = `${packageRoot()}/bench/data/azure_ServiceTags_Public_w3c-echidna_change240.json`;
 
-async function resolve(allowedRanges: AllowlistSource[], broadRangeLimits?: VendorBreadthLimits, fetch: FetchLike = noFetch) {
+async function resolve(allowedRanges: AllowlistSource[], broadRangeLimits?: VendorBreadthLimits, http: AllowlistHttp = noHttp) {
   const v: AllowlistVendor = { name: 'Mimecast', appIds: [], ownerTenantIds: [], allowedRanges, ...(broadRangeLimits ? { broadRangeLimits } : {}) };
   const resolution = await resolveAllowlists([v], {
-    fetch,
+    http,
     cache: memoryCache(),
     now: () => new Date('2026-11-26T12:00:00Z'),
     logger: captureLogger('silent').logger,
@@ -145,7 +144,7 @@ describe('real allowlists pass the vendor total', () => {
       timeoutInMs: 2_000,
       staleAfterInDays: 7,
     };
-    const serve: FetchLike = () => Promise.resolve(new Response(body, { status: 200 }));
+    const serve = cannedHttp(() => new Response(body, { status: 200 }));
 
     const { sources, health, set } = await resolve([MIMECAST_FILE, azureIPv6, allOfAzure], undefined, serve);
     expect(health).toBe('complete');
@@ -170,7 +169,7 @@ describe('real allowlists pass the vendor total', () => {
       timeoutInMs: 2_000,
       staleAfterInDays: 7,
     };
-    const serve: FetchLike = () => Promise.resolve(new Response(body, { status: 200 }));
+    const serve = cannedHttp(() => new Response(body, { status: 200 }));
     const { sources, health } = await resolve([MIMECAST_FILE, allOfAzure], { maxIPv4Percent: 0.1, maxIPv6Slash32s: 0.01 }, serve);
     expect(health).toBe('partial');
     expect(sources[1]?.broad?.excesses).toEqual([

@@ -4,17 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/package-root.js';
 import { describe, expect, it } from 'vitest';
-import type { FetchLike } from '../../src/graph/http.js';
 import { resolveAllowlists } from '../../src/networks/sources.js';
 import { FOREIGN_HOSTING, MIMECAST_RANGES } from '../../src/simulator/scenarios/networks.js';
 import { captureLogger } from '../helpers/tenant.js';
-import { memoryCache, vendor } from './helpers.js';
+import { memoryCache, noHttp, vendor } from './helpers.js';
 
 // Mimecast's published outbound netblocks as of July 2021 (blankcode/msipdelta2, from the SPF
 // `_netblocks` records): the allowlist a Mimecast customer would have had during the incident
 // (test/fixtures/real/mimecast/README.md).
 const CSV = join(packageRoot(), 'test', 'fixtures', 'real', 'mimecast', 'mimecast_netblocks_2021_from_msipdelta2.csv');
-const noFetch: FetchLike = () => Promise.reject(new Error('offline'));
 
 describe("Mimecast's real 2021 netblocks as an allowlist", () => {
   const rows = readFileSync(CSV, 'utf8')
@@ -29,7 +27,7 @@ describe("Mimecast's real 2021 netblocks as an allowlist", () => {
     await writeFile(path, ['# region,cidr from ' + CSV, ...rows.map(([region, cidr]) => `${cidr ?? ''}  # ${region ?? ''}`)].join('\n'));
     const { logger } = captureLogger('warn');
     const resolution = await resolveAllowlists([vendor('Mimecast', [{ type: 'file', path }])], {
-      fetch: noFetch,
+      http: noHttp,
       cache: memoryCache(),
       now: () => new Date(),
       logger,

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphApi } from '../../src/graph/client.js';
-import type { FetchLike } from '../../src/graph/http.js';
 import { resolveAllowlists, type AllowlistResolution } from '../../src/networks/sources.js';
 import { CREDWATCH_ROLES, mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { captureLogger, connect, simulatorConfig } from '../helpers/tenant.js';
-import { memoryCache, vendor } from './helpers.js';
+import { memoryCache, noHttp, vendor } from './helpers.js';
 
 const now = new Date();
-const noFetch: FetchLike = () => Promise.reject(new Error('no URL sources here'));
 let sim: RunningSimulator;
 let graph: GraphApi;
 let resolution: AllowlistResolution;
@@ -25,7 +23,7 @@ beforeAll(async () => {
       vendor('Sloppy', [{ type: 'namedLocation', displayName: 'mimecast eu' }]),
       vendor('Missing', [{ type: 'namedLocation', displayName: 'Fabrikam Branch' }]),
     ],
-    { graph, fetch: noFetch, cache: memoryCache(), now: () => now, logger },
+    { graph, http: noHttp, cache: memoryCache(), now: () => now, logger },
   );
   namedLocationRequests = sim.requests
     .slice(before)
@@ -88,7 +86,7 @@ describe('allowlists from Entra named locations', () => {
           vendor('Mimecast', [{ type: 'namedLocation', displayName: 'Mimecast EU' }]),
           vendor('Contoso', [{ type: 'namedLocation', displayName: 'Contoso HQ' }]),
         ],
-        { graph: fresh, fetch: noFetch, cache: memoryCache(), now: () => now, logger },
+        { graph: fresh, http: noHttp, cache: memoryCache(), now: () => now, logger },
       );
       expect(denied.sources.map((s) => [s.status, s.errorCode])).toEqual([
         ['failed', 'GRAPH_PERMISSION_MISSING'],

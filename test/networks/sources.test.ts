@@ -2,18 +2,16 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FetchLike } from '../../src/graph/http.js';
 import { resolveAllowlists } from '../../src/networks/sources.js';
 import { vendorForApp } from '../../src/networks/vendors.js';
 import { captureLogger } from '../helpers/tenant.js';
-import { memoryCache, vendor } from './helpers.js';
+import { memoryCache, noHttp, vendor } from './helpers.js';
 
 const now = new Date('2026-01-05T10:00:00Z');
-const noFetch: FetchLike = () => Promise.reject(new Error('no network in this test'));
 
 async function resolve(vendors: Parameters<typeof resolveAllowlists>[0]) {
   const log = captureLogger('debug');
-  const resolution = await resolveAllowlists(vendors, { fetch: noFetch, cache: memoryCache(), now: () => now, logger: log.logger });
+  const resolution = await resolveAllowlists(vendors, { http: noHttp, cache: memoryCache(), now: () => now, logger: log.logger });
   return { resolution, lines: log.lines };
 }
 

@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RangeSource } from '../../src/config/types.js';
-import type { FetchLike } from '../../src/graph/http.js';
+import { allowlistHttp } from '../../src/networks/allowlist-http.js';
 import { resolveAllowlists } from '../../src/networks/sources.js';
 import { cacheKeyOf } from '../../src/networks/url-source.js';
+import { packageRoot } from '../../src/package-root.js';
+import { startFeed, testTls } from '../faults/feed-servers.js';
 import { captureLogger } from '../helpers/tenant.js';
 import { memoryCache, vendor } from './helpers.js';
 
@@ -30,11 +32,16 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/down': (_req, res) => res.writeHead(503).end('maintenance'),
   '/html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Sign in</body></html>'),
   '/hang': () => undefined, // never answers
+  '/moved': (_req, res) => res.writeHead(302, { location: '/list.txt' }).end(),
+  '/azure.json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(readFileSync(AZURE_PUBLIC)),
 };
+
+// Microsoft's ServiceTags file, change 240 (bench/data/README.md): the largest list a source is known to serve.
+const AZURE_PUBLIC = `${packageRoot()}/bench/data/azure_ServiceTags_Public_w3c-echidna_change240.json`;
 
 let server: Server;
 let base: string;
-const fetch: FetchLike = (url, init) => undiciFetch(url, init as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+const plainHttp = allowlistHttp();
 
 beforeAll(async () => {
   server = createServer((req, res) => (routes[req.url ?? ''] ?? ((_q, r: ServerResponse) => r.writeHead(404).end()))(req, res));
@@ -54,12 +61,14 @@ const urlSource = (path: string, extra: Partial<Extract<RangeSource, { type: 'ur
   format: 'list',
   timeoutInMs: 2_000,
   staleAfterInDays: 7,
+  // The test's server is on loopback, which a real vendor feed never is (test/faults/allowlists.test.ts).
+  allowPrivateNetwork: true,
   ...extra,
 });
 
-async function resolveOne(source: RangeSource, cache = memoryCache()) {
+async function resolveOne(source: RangeSource, cache = memoryCache(), http = plainHttp) {
   const log = captureLogger('debug');
-  const resolution = await resolveAllowlists([vendor('Vendor', [source])], { fetch, cache, now: () => now, logger: log.logger });
+  const resolution = await resolveAllowlists([vendor('Vendor', [source])], { http, cache, now: () => now, logger: log.logger });
   return { resolution, report: resolution.sources[0], set: resolution.byVendor.get('Vendor'), cache, lines: log.lines };
 }
 
@@ -133,5 +142,41 @@ describe('allowlists published at a URL', () => {
     const { set } = await resolveOne(urlSource('/list.txt'), cache);
     expect(set?.contains('198.51.100.1')).toBe(false);
     expect(cache.entries.get(cacheKeyOf(url))?.body).toContain('195.130.217.0/24');
+  });
+
+  it('follows a redirect within the same origin', async () => {
+    const { report, set } = await resolveOne(urlSource('/moved'));
+    expect(report).toMatchObject({ status: 'ok', ranges: 2 });
+    expect(set?.contains('195.130.217.1')).toBe(true);
+  });
+
+  it('follows a redirect to another https host only when allowRedirects is set', async () => {
+    const tls = await testTls();
+    const target = await startFeed((_req, res) => res.end('195.130.217.0/24\n'), tls);
+    const origin = await startFeed((_req, res) => res.writeHead(307, { location: `${target.url}/list.txt` }).end(), tls);
+    const http = allowlistHttp({ caCertificatePem: tls.caCertificatePem });
+    try {
+      const source = (allowRedirects: boolean) => urlSource('', { url: `${origin.url}/list.txt`, allowRedirects });
+      expect((await resolveOne(source(false), memoryCache(), http)).report).toMatchObject({ status: 'failed', errorCode: 'ALLOWLIST_URL_REFUSED' });
+      expect(target.hosts).toEqual([]);
+      const { report, set } = await resolveOne(source(true), memoryCache(), http);
+      expect(report).toMatchObject({ status: 'ok', ranges: 1 });
+      expect(set?.contains('195.130.217.1')).toBe(true);
+    } finally {
+      await Promise.all([origin.close(), target.close()]);
+    }
+  });
+
+  it("reads Azure's whole ServiceTags file (2.7 MB, 60,927 prefixes) within the default body cap", async () => {
+    const { report } = await resolveOne(
+      urlSource('/azure.json', {
+        format: 'json',
+        jsonPath: 'values[].properties.addressPrefixes',
+        acceptBroadRanges: { reason: 'all of Azure, to size the cap' },
+      }),
+    );
+    expect(report?.status).toBe('ok');
+    expect(report?.errorCode).toBeUndefined();
+    expect(report?.ranges).toBeGreaterThan(60_000);
   });
 });

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { allowlistStage } from '../../src/scan/stages/allowlists.js';
 import { stageRun } from './run.js';
+import { noHttp } from '../networks/helpers.js';
 
 const VENDOR_APP_ID = 'bbbbbbbb-0000-4000-8000-0000000000a1';
-/** No source in these tests is a URL: any fetch is a bug. */
-const noFetch = () => Promise.reject(new Error('no URL source here'));
 
 describe('the allowlist stage', () => {
   it('records each source of each vendor, a readable one as complete with its range count', async () => {
     const run = await stageRun({
       vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'cidrs', cidrs: ['205.139.110.0/24', '207.211.30.0/24'] }] }],
     });
-    const result = await allowlistStage(run, { fetch: noFetch });
+    const result = await allowlistStage(run, { http: noHttp });
     expect(result.sources).toEqual([{ source: 'allowlist:Mimecast:cidrs', status: 'complete', items: 2 }]);
     expect(result.errors).toEqual([]);
     expect(result.allowlists.health.get('Mimecast')).toBe('complete');
@@ -21,7 +20,7 @@ describe('the allowlist stage', () => {
     const run = await stageRun({
       vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'file', path: '/nonexistent/mimecast.txt' }] }],
     });
-    const result = await allowlistStage(run, { fetch: noFetch });
+    const result = await allowlistStage(run, { http: noHttp });
     expect(result.sources).toEqual([
       expect.objectContaining({
         source: 'allowlist:Mimecast:file:/nonexistent/mimecast.txt',
@@ -38,7 +37,7 @@ describe('the allowlist stage', () => {
     const run = await stageRun({
       vendors: [{ name: 'Acme', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'namedLocation', displayName: 'Acme offices' }] }],
     });
-    const [source] = (await allowlistStage(run, { fetch: noFetch })).sources;
+    const [source] = (await allowlistStage(run, { http: noHttp })).sources;
     expect(source).toMatchObject({ status: 'failed', message: expect.stringMatching(/named locations need a Graph connection/) });
   });
 });

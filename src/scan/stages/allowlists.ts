@@ -6,8 +6,7 @@
  */
 import type { SourceRecord } from '../../contract.js';
 import type { GraphApi } from '../../graph/client.js';
-import type { FetchLike } from '../../graph/http.js';
-import { resolveAllowlists, type AllowlistResolution, type AllowlistSourceReport } from '../../networks/index.js';
+import { resolveAllowlists, type AllowlistHttp, type AllowlistResolution, type AllowlistSourceReport } from '../../networks/index.js';
 import type { ScanRun, StageReport } from './stage.js';
 
 /** The vendors' matchers and health, and one source line per allowlist source. */
@@ -15,9 +14,9 @@ export interface AllowlistStageResult extends StageReport {
   allowlists: AllowlistResolution;
 }
 
-/** Where allowlists come from besides files: URLs through `fetch`, named locations through Graph. */
+/** Where allowlists come from besides files: URLs through `http`, named locations through Graph. */
 export interface AllowlistReaders {
-  fetch: FetchLike;
+  http: AllowlistHttp;
   /** Without it, a named-location source fails (and says why). */
   graph?: GraphApi;
 }
@@ -29,7 +28,7 @@ export interface AllowlistReaders {
 export async function allowlistStage(run: ScanRun, readers: AllowlistReaders): Promise<AllowlistStageResult> {
   const allowlists = await resolveAllowlists(run.config.vendors, {
     ...(readers.graph ? { graph: readers.graph } : {}),
-    fetch: readers.fetch,
+    http: readers.http,
     cache: run.store,
     now: () => run.now,
     logger: run.logger,
