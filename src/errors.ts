@@ -155,6 +155,12 @@ export const ERROR_CATALOGUE = {
     fix: 'Check the channel configuration (URL, permissions, mailbox) named in the error; failed entries are listed by scan and the weekly report.',
     retryable: false,
   },
+  CHANNEL_REDIRECTED: {
+    title:
+      "A Teams or webhook receiver answered with a redirect (3xx); credwatch does not follow it, the alert was not sent and the outbox entry is marked failed. The error names the redirect's host only.",
+    fix: 'Configure the final URL of the receiver (a Workflows URL copied whole, the SIEM endpoint itself, not a login page or an old address). If you did not expect that host, treat the receiver as compromised.',
+    retryable: false,
+  },
   ALLOWLIST_SOURCE_FAILED: {
     title: 'A vendor allowlist source (file, URL or named location) could not be read and no usable cached copy exists.',
     fix: "Check the path, URL or named location name in the vendor's allowedRanges (and Policy.Read.All for named locations). Until a source can be read, that vendor's sign-ins are reported as unknown, never clean.",

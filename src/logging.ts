@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
+import { redact } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -31,16 +32,6 @@ export const REDACT_PATHS: readonly string[] = [
   '*.secret',
 ];
 
-// A JWT (three base64url segments, the first starting with '{"' encoded) or a PEM private key block.
-const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
-const PEM_KEY_PATTERN = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
-const FORM_SECRET_PATTERN = /(client_secret|client_assertion|access_token|sig)=[^&\s"]+/gi;
-
-/** Removes tokens, private keys and form-encoded secrets from free text (third-party log lines). */
-export function scrubSecrets(text: string): string {
-  return text.replace(JWT_PATTERN, '[redacted-jwt]').replace(PEM_KEY_PATTERN, '[redacted-private-key]').replace(FORM_SECRET_PATTERN, '$1=[redacted]');
-}
-
 export interface CreateLoggerOptions {
   level?: string;
   /** Where records go; defaults to stdout. Tests pass a stream to parse the lines. */
@@ -51,7 +42,11 @@ export interface CreateLoggerOptions {
   mixin?: () => Record<string, unknown>;
 }
 
-/** The one pino factory: same redaction everywhere, errors under `err`. */
+/**
+ * The one pino factory: same redaction everywhere, errors under `err`. Keys are redacted by path;
+ * each finished line also goes through src/redact.ts, because free text (an error's message, its
+ * cause, a receiver's echoed answer) can carry a token under no key at all.
+ */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const pinoOptions: LoggerOptions = {
     level: options.level ?? 'info',
@@ -59,6 +54,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     base: { name: 'credwatch', ...(options.base ?? {}) },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    hooks: { streamWrite: (line) => redact(line) },
     ...(options.mixin ? { mixin: options.mixin } : {}),
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);

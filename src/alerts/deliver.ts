@@ -2,6 +2,7 @@ import { SEVERITY_ORDER } from '../events.js';
 import type { Logger } from '../logging.js';
 import { toCredwatchError } from '../errors.js';
 import { backoffDelay, type RetryPolicy } from '../graph/retry.js';
+import { redact } from '../redact.js';
 import type { OutboxEntry, StateStore } from '../state/types.js';
 import type { Channel } from './channels/types.js';
 import type { AlertPayload } from './payload.js';
@@ -128,16 +129,19 @@ async function deliverBatch(
     summary.sent += entries.length;
   } catch (e: unknown) {
     const err = toCredwatchError(e);
+    // Channels redact their own errors with the secrets they hold; this catches, by shape, a token
+    // in the error of any channel before it is stored in the outbox and printed in the summary.
+    const message = redact(err.message);
     for (const entry of entries) {
       const attempts = entry.attempts + 1;
-      summary.errors.push({ channel: entry.channel, alertId: entry.alertId, code: err.code, message: err.message });
+      summary.errors.push({ channel: entry.channel, alertId: entry.alertId, code: err.code, message });
       if (err.retryable) {
         const requested = typeof err.details.retryAfterInMs === 'number' ? err.details.retryAfterInMs : undefined;
         const wait = requested ?? backoffDelay(attempts, DELIVERY_BACKOFF, deps.random);
-        await deps.store.updateOutbox(entry.id, { attempts, nextAttemptAt: new Date(deps.now().getTime() + wait), lastError: `${err.code}: ${err.message}` });
+        await deps.store.updateOutbox(entry.id, { attempts, nextAttemptAt: new Date(deps.now().getTime() + wait), lastError: `${err.code}: ${message}` });
         summary.retrying += 1;
       } else {
-        await deps.store.updateOutbox(entry.id, { status: 'failed', attempts, lastError: `${err.code}: ${err.message}` });
+        await deps.store.updateOutbox(entry.id, { status: 'failed', attempts, lastError: `${err.code}: ${message}` });
         summary.failed += 1;
       }
     }

@@ -8,7 +8,8 @@ import {
   type NodeSystemOptions,
 } from '@azure/msal-node';
 import { CredwatchError } from '../errors.js';
-import { scrubSecrets, type Logger } from '../logging.js';
+import type { Logger } from '../logging.js';
+import { redact } from '../redact.js';
 import type { FetchLike } from './http.js';
 import { createMsalNetworkModule } from './msal-network.js';
 
@@ -171,7 +172,7 @@ export async function translateAuthErrors<T>(acquire: () => Promise<T>): Promise
 /** Maps MSAL's errors onto our codes: a rejected credential is not retryable, an outage is. */
 export function classifyAuthError(e: unknown): CredwatchError {
   if (e instanceof CredwatchError) return e;
-  const message = scrubSecrets(e instanceof Error ? e.message : String(e));
+  const message = redact(e instanceof Error ? e.message : String(e));
   const aadsts = /AADSTS(\d+)/.exec(message)?.[1];
   if (e instanceof ServerError && (e.status ?? 0) >= 500) {
     return new CredwatchError('AUTH_UNAVAILABLE', `The token endpoint answered ${e.status}: ${message}`, { cause: e });
@@ -209,7 +210,7 @@ function msalLoggerOptions(logger: Logger): NodeSystemOptions['loggerOptions'] {
     logLevel: LogLevel.Info,
     loggerCallback: (level, message, containsPii) => {
       if (containsPii) return;
-      child[MSAL_LEVELS[level]](scrubSecrets(message));
+      child[MSAL_LEVELS[level]](redact(message));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { CredwatchError } from '../errors.js';
+import { redact } from '../redact.js';
 import { rolesForPath } from './permissions.js';
 
 /** What to do after a failed Graph attempt. */
@@ -16,13 +17,14 @@ export type FailureDecision =
 export function classifyGraphFailure(e: unknown, path: string): FailureDecision {
   if (e instanceof CredwatchError) return { action: 'fail', error: e };
   if (!(e instanceof GraphError)) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = redact(e instanceof Error ? e.message : String(e));
     return { action: 'fail', error: new CredwatchError('INTERNAL', `Unexpected failure calling Graph: ${message}`, { cause: e }) };
   }
   const status = e.statusCode;
   const fromBody = errorFromBody(e);
   const code = e.code || fromBody.code || '';
-  const message = e.message || fromBody.message || '';
+  // A proxy or a broken front end can echo the request, Authorization header included.
+  const message = redact(e.message || fromBody.message || '');
   const retryAfterHeader = e.headers?.get('retry-after') ?? null;
   const details = { status, graphCode: code || undefined, requestId: e.requestId ?? fromBody.requestId ?? undefined, path };
   if (status === -1 || status === 0) return { action: 'retry', reason: 'network', retryAfterHeader: null, status };
@@ -50,6 +52,17 @@ export function classifyGraphFailure(e: unknown, path: string): FailureDecision 
     action: 'fail',
     error: new CredwatchError('GRAPH_REQUEST_REJECTED', `Graph rejected ${path} with ${status} ${code}: ${message}`.trim(), { details }),
   };
+}
+
+/**
+ * What of a failed attempt an error keeps as its cause: Graph's status and message, redacted. Not
+ * the GraphError itself: its body and headers are logged whole with the error, and an answer that
+ * echoes the request carries the bearer token.
+ */
+export function attemptCause(e: unknown): Error {
+  if (!(e instanceof GraphError)) return e instanceof Error ? Object.assign(new Error(redact(e.message)), { name: e.name }) : new Error(redact(String(e)));
+  const message = redact(e.message || errorFromBody(e).message || '');
+  return Object.assign(new Error(`Graph answered ${e.statusCode}${message ? `: ${message}` : ''}`), { name: 'GraphError' });
 }
 
 /**

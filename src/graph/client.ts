@@ -3,7 +3,7 @@ import { Client, GraphError, ResponseType } from '@microsoft/microsoft-graph-cli
 import { CredwatchError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { TokenSource } from './auth.js';
-import { classifyGraphFailure } from './classify.js';
+import { attemptCause, classifyGraphFailure } from './classify.js';
 import { MalformedJsonError, readJsonArrayMember, type FetchLike } from './http.js';
 import { checkGraphRequest, findEndpoint, selectsKeyCredentials, splitVersion } from './contract.js';
 import type { GraphEndpoint } from './endpoints.js';
@@ -160,7 +160,7 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
           attempt -= 1;
           continue;
         }
-        if (attempt >= policy.maxAttempts) throw exhausted(decision.reason, path, attempt, e);
+        if (attempt >= policy.maxAttempts) throw exhausted(decision.reason, path, attempt, attemptCause(e));
         const serverWait = parseRetryAfter(decision.retryAfterHeader, clock.now());
         if (serverWait !== undefined && serverWait > policy.maxRetryAfterInMs) {
           throw new CredwatchError('GRAPH_THROTTLED', `Graph asked credwatch to wait ${Math.round(serverWait / 1000)} s for ${path}; resuming next cycle.`, {

@@ -149,7 +149,5 @@ export async function postTeamsSummary(options: PostTeamsSummaryOptions): Promis
       details: { bytes },
     });
   }
-  const response = await postJson({ fetch: options.fetch, url: options.url, body: JSON.stringify(message), now: options.now, channel: 'Teams report summary' });
-  // Read the (usually empty) 202 body so the keep-alive connection goes back to the pool.
-  await response.arrayBuffer().catch(() => undefined);
+  await postJson({ fetch: options.fetch, url: options.url, body: JSON.stringify(message), now: options.now, channel: 'Teams report summary' });
 }

@@ -6,8 +6,8 @@
  */
 import type { TenantConfig } from '../config/types.js';
 import type { RecordedSource } from '../contract.js';
-import { scrubSecrets } from '../logging.js';
 import { redactUrls } from '../report/health.js';
+import { redact } from '../redact.js';
 import { isTransientCode } from '../rules/collection-failing.js';
 import type { CollectionHealth, CollectionSource } from '../rules/types.js';
 import type { StateStore } from '../state/types.js';
@@ -131,5 +131,5 @@ function summarise(records: readonly RecordedSource[]): Observation {
 
 /** Alerts leave the tenant: no tokens, keys or form secrets, and no URL query (a feed URL may carry a token). */
 function clean(message: string): string {
-  return redactUrls(scrubSecrets(message)).replace(/\s+/g, ' ').trim().slice(0, 300);
+  return redactUrls(redact(message)).replace(/\s+/g, ' ').trim().slice(0, 300);
 }

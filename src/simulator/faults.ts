@@ -29,6 +29,11 @@ export interface FaultRule {
    * With status 429 the body is that sample's too.
    */
   retryAfterSeconds?: number;
+  /**
+   * For kind 'status': the error's message quotes the request line and headers (Authorization
+   * included), as a misconfigured gateway's or proxy's error page does.
+   */
+  echoRequest?: boolean;
   /** Let this many matching requests through first (default 0). */
   skip?: number;
   /** How many matching requests to fault (default 1; Infinity allowed). */

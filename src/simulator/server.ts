@@ -47,7 +47,8 @@ function faultResponse(request: SimRequest, rule: FaultRule, now: Date): SimResp
     return graphError(request, status, codeForStatus(status), `Simulated fault (HTTP ${status}).`, now, headers);
   }
   const headers: Record<string, string> = rule.retryAfter === undefined ? {} : { 'retry-after': rule.retryAfter };
-  const message = status === 429 ? 'Too many requests.' : `Simulated fault (HTTP ${status}).`;
+  const echo = rule.echoRequest ? ` Request: ${request.method} ${request.url.pathname}${request.url.search} ${JSON.stringify(request.headers)}` : '';
+  const message = `${status === 429 ? 'Too many requests.' : `Simulated fault (HTTP ${status}).`}${echo}`;
   return graphError(request, status, codeForStatus(status), message, now, headers);
 }
 

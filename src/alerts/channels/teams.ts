@@ -39,15 +39,13 @@ export function createTeamsChannel(options: TeamsChannelOptions): Channel {
     const startAt = Math.max(now, nextStartAt);
     nextStartAt = startAt + TEAMS_MIN_SPACING_IN_MS;
     if (startAt > now) await sleep(startAt - now);
-    const response = await postJson({
+    await postJson({
       fetch: options.fetch,
       url: options.url,
       body: JSON.stringify(message),
       now: options.now,
       channel: `Teams channel "${options.name}"`,
     });
-    // Read the (usually empty) 202 body so the keep-alive connection goes back to the pool.
-    await response.arrayBuffer().catch(() => undefined);
   };
 
   return {

@@ -60,55 +60,20 @@ export function digestIdempotencyKey(alerts: readonly Pick<AlertPayload, 'alertI
   return `digest:${createHash('sha256').update(keys, 'utf8').digest('hex').slice(0, 32)}`;
 }
 
-/** Replaces every occurrence of the given secrets; the longest first so a URL is not half-masked. */
-function redact(text: string, secrets: readonly string[]): string {
-  return [...secrets].sort((a, b) => b.length - a.length).reduce((t, s) => (s ? t.split(s).join('[redacted]') : t), text);
-}
-
-/**
- * A receiver may echo the request (URL, headers) in its error body, and a fetch error may quote
- * the URL; both would end up in logs and the outbox's lastError. Rebuild the error without them.
- */
-function scrub(e: unknown, secrets: readonly string[]): CredwatchError {
-  if (!(e instanceof CredwatchError)) return new CredwatchError('CHANNEL_UNAVAILABLE', redact(e instanceof Error ? e.message : String(e), secrets));
-  const cause = e.cause instanceof Error ? Object.assign(new Error(redact(e.cause.message, secrets)), { name: e.cause.name }) : undefined;
-  return new CredwatchError(e.code, redact(e.message, secrets), { details: e.details, retryable: e.retryable, ...(cause ? { cause } : {}) });
-}
-
-/** Parts of the URL worth hiding on their own: the query and userinfo, which carry tokens. */
-function urlSecrets(url: string, secret: string): string[] {
-  const parts = [url, secret];
-  try {
-    const u = new URL(url);
-    // The path can identify the receiver's endpoint (Workflows URLs carry ids there): hide it too.
-    if (u.pathname.length > 1) parts.push(`${u.pathname}${u.search}`, u.pathname);
-    if (u.search.length > 1) parts.push(u.search.slice(1));
-    if (u.password) parts.push(u.password);
-    for (const value of u.searchParams.values()) if (value.length >= 8) parts.push(value);
-  } catch {
-    // Config validation guarantees a URL; an unparsable one is hidden whole.
-  }
-  return parts;
-}
-
 /** An alert channel that POSTs signed JSON to a SIEM/SOAR receiver. */
 export function createWebhookChannel(options: WebhookChannelOptions): Channel {
   if (options.secret.length === 0) throw new CredwatchError('CONFIG_INVALID', `${options.name}: the webhook signing secret is empty.`);
-  const secrets = urlSecrets(options.url, options.secret);
   const deliver = async (body: string, headers: Record<string, string>) => {
     const timestamp = String(Math.floor(options.now().getTime() / 1000));
-    try {
-      await postJson({
-        fetch: options.fetch,
-        url: options.url,
-        body,
-        now: options.now,
-        channel: options.name,
-        headers: { ...headers, [WEBHOOK_HEADERS.timestamp]: timestamp, [WEBHOOK_HEADERS.signature]: webhookSignature(options.secret, timestamp, body) },
-      });
-    } catch (e: unknown) {
-      throw scrub(e, secrets);
-    }
+    await postJson({
+      fetch: options.fetch,
+      url: options.url,
+      body,
+      now: options.now,
+      channel: options.name,
+      secrets: [options.secret],
+      headers: { ...headers, [WEBHOOK_HEADERS.timestamp]: timestamp, [WEBHOOK_HEADERS.signature]: webhookSignature(options.secret, timestamp, body) },
+    });
   };
   return {
     name: options.name,
