@@ -2,10 +2,12 @@ import type { Config, TenantConfig } from './config/types.js';
 import { toCredwatchError } from './errors.js';
 import type { TenantConnection } from './graph/connect.js';
 import { COLLECTION_PROBES } from './collect/probes.js';
+import { checkLocalAllowlists } from './doctor-allowlists.js';
 import { REQUIRED_PERMISSIONS, type PermissionNeed } from './graph/permissions.js';
 import type { Logger } from './logging.js';
 
 export interface DoctorCheck {
+  /** The tenant checked, or `vendor "<name>"` for a vendor's allowlist sources. */
   tenant: string;
   check: string;
   ok: boolean;
@@ -44,7 +46,7 @@ export function neededPermissions(config: Config, tenant: TenantConfig): Permiss
  * request to each endpoint. Every problem comes with a fix; nothing stops at the first failure.
  */
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
-  const checks: DoctorCheck[] = [];
+  const checks: DoctorCheck[] = await checkLocalAllowlists(deps.config);
   for (const tenant of deps.config.tenants) {
     const add = (check: Omit<DoctorCheck, 'tenant'>) => checks.push({ tenant: tenant.name, ...check });
     const connection = deps.connect(tenant);

@@ -187,6 +187,12 @@ export const ERROR_CATALOGUE = {
     fix: 'Check the host clock (NTP). Nothing is lost: events already seen are skipped by id.',
     retryable: false,
   },
+  TLS_VERIFICATION_DISABLED: {
+    title:
+      'NODE_TLS_REJECT_UNAUTHORIZED=0 is set, which makes Node accept any certificate on every TLS connection (tokens, Graph, alert channels), so credwatch refused to run.',
+    fix: 'Unset NODE_TLS_REJECT_UNAUTHORIZED; to trust a private CA, set endpoints.caCertificatePath or NODE_EXTRA_CA_CERTS. Only for a throwaway test: pass --insecure-tls-i-know (CLI) or set the app setting CREDWATCH_ALLOW_INSECURE_TLS=true (Function app).',
+    retryable: false,
+  },
   INTERNAL: {
     title: 'An unexpected internal error.',
     fix: 'Please report it with the log line (it carries the stack).',

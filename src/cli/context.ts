@@ -7,9 +7,13 @@ import { connectTenant, type TenantConnection } from '../graph/connect.js';
 import { createLogger, type Logger } from '../logging.js';
 import { pino } from 'pino';
 
+/** The options given before the command (src/cli/program.ts). */
 export interface GlobalOptions {
   config?: string;
+  /** One of LOG_LEVELS: commander refuses anything else. */
   logLevel?: string;
+  /** `--insecure-tls-i-know`: run even with NODE_TLS_REJECT_UNAUTHORIZED=0 (config/tls-env.ts). */
+  insecureTlsIKnow?: boolean;
 }
 
 export interface CliContext {

@@ -61,7 +61,10 @@ function visit(value: unknown, path: PathSegments, problems: ProblemList): void 
   for (const [key, child] of Object.entries(value)) {
     const childPath = [...path, key];
     const inChannel = path[0] === 'channels';
-    const guidance = SECRET_KEYS[key.toLowerCase()] ?? (key === 'url' && isUrlChannel(path, value) ? () => CHANNEL_URL : undefined);
+    // Own keys only: `constructor` must not find Object.prototype's.
+    const guidance =
+      (Object.hasOwn(SECRET_KEYS, key.toLowerCase()) ? SECRET_KEYS[key.toLowerCase()] : undefined) ??
+      (key === 'url' && isUrlChannel(path, value) ? () => CHANNEL_URL : undefined);
     if (guidance !== undefined) {
       problems.add(childPath, guidance(inChannel));
       continue;

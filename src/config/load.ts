@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { CredwatchError } from '../errors.js';
 import { scanInlineSecrets } from './inline-secrets.js';
+import { withoutForbiddenKeys } from './forbidden-keys.js';
 import { jsonErrorLocation } from './json-location.js';
 import { addZodIssues, configInvalidError, errorMap, ProblemList } from './problems.js';
 import { collectResolutionProblems, resolveConfig } from './resolve.js';
@@ -90,16 +91,18 @@ async function parseConfigText(text: string, path: string, env: NodeJS.ProcessEn
 
 async function validate(raw: unknown, options: { env: NodeJS.ProcessEnv; baseDir: string; configPath?: string }): Promise<Config> {
   const problems = new ProblemList();
-  // First, so a secret's explanation takes the place of a plain "unknown key" at the same path.
-  scanInlineSecrets(raw, problems);
-  const parsed = configSchema.safeParse(raw, { error: errorMap });
+  // Before anything walks or copies the input: `__proto__` and friends never reach the schema.
+  const clean = withoutForbiddenKeys(raw, problems);
+  // Next, so a secret's explanation takes the place of a plain "unknown key" at the same path.
+  scanInlineSecrets(clean, problems);
+  const parsed = configSchema.safeParse(clean, { error: errorMap });
   const ctx = { env: options.env, baseDir: options.baseDir, problems };
   let config: Config | undefined;
   if (parsed.success) {
     config = await resolveConfig(parsed.data, ctx, options.configPath);
   } else {
     addZodIssues(problems, parsed.error.issues);
-    await collectResolutionProblems(raw, ctx);
+    await collectResolutionProblems(clean, ctx);
   }
   if (config === undefined || problems.size > 0) throw configInvalidError(problems.toArray(), options.configPath);
   return deepFreeze(config);

@@ -3,6 +3,7 @@
  * from the cloud table, credential material and channel secrets read. When the schema failed, the
  * sections that are valid on their own are still resolved so their problems join the same list.
  */
+import { checkAllowlistFiles } from './allowlist-files.js';
 import { STORAGE_CONNECTION, storageFromEnv } from './storage.js';
 import { resolve } from 'node:path';
 import { CLOUD_ENDPOINTS } from './clouds.js';
@@ -122,6 +123,7 @@ export async function resolveConfig(file: ConfigFile, ctx: ResolveContext, confi
   const firstTenant = file.tenants[0]?.name;
   const channels = file.channels.map((c, i) => resolveChannel(c, ['channels', i], ctx, firstTenant));
   const state = resolveState(file.state, ctx);
+  await checkAllowlistFiles(file.vendors, ctx);
   if (ctx.problems.size > before || state === undefined) return undefined;
   return {
     ...(configPath === undefined ? {} : { configPath }),
@@ -159,4 +161,9 @@ export async function collectResolutionProblems(raw: unknown, ctx: ResolveContex
   });
   const state = stateSchema.safeParse(record['state']);
   if (state.success) resolveState(state.data, ctx);
+  // Non-objects stay in place as empty vendors, so every path keeps its index.
+  await checkAllowlistFiles(
+    list('vendors').map((v) => (v !== null && typeof v === 'object' ? v : {})),
+    ctx,
+  );
 }

@@ -10,8 +10,9 @@ import { ALWAYS, cronExpression, envName, filePath, guid, httpsUrl, nonNegativeI
 import { tenantSchema } from './schema-tenant.js';
 import { vendorSchema } from './schema-vendor.js';
 
-/** pino's levels; `silent` turns logging off. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+import { LOG_LEVELS } from './log-levels.js';
+
+export { LOG_LEVELS } from './log-levels.js';
 
 /** Where credwatch keeps watermarks, seen ids, snapshots and the alert outbox. */
 export const stateSchema = z

@@ -26,11 +26,15 @@ export async function readConfigFile(ctx: ResolveContext, path: PathSegments, fi
   try {
     return await readFile(absolute, 'utf8');
   } catch (e: unknown) {
-    const code = e !== null && typeof e === 'object' && 'code' in e ? String(e.code) : undefined;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(e);
-    ctx.problems.add(path, `cannot read ${absolute} (${reason}); relative paths start at the config file's directory`);
+    ctx.problems.add(path, `cannot read ${absolute} (${unreadableReason(e)}); relative paths start at the config file's directory`);
     return undefined;
   }
+}
+
+/** Why a file could not be read, in words (`no such file`), from the error `fs` threw. */
+export function unreadableReason(e: unknown): string {
+  const code = e !== null && typeof e === 'object' && 'code' in e ? String(e.code) : undefined;
+  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(e);
 }
 
 /** Reads a named environment variable; undefined after reporting it unset or empty. */

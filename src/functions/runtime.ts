@@ -10,6 +10,7 @@ import type { Channel } from '../alerts/channels/types.js';
 import { managedIdentityCredential } from '../azure/credential.js';
 import { storageFromEnv } from '../config/storage.js';
 import { loadConfig } from '../config/index.js';
+import { ALLOW_INSECURE_TLS_SETTING, checkTlsEnvironment, insecureTlsAllowedBySetting } from '../config/tls-env.js';
 import type { Config, TenantConfig } from '../config/types.js';
 import { CredwatchError } from '../errors.js';
 import type { GraphApi } from '../graph/client.js';
@@ -48,6 +49,11 @@ export interface RuntimeOptions {
 
 export async function createRuntime(options: RuntimeOptions): Promise<FunctionRuntime> {
   const { env } = options;
+  // Before any connection: the invocation fails with the reason in its log (handlers.ts).
+  const insecureTls = checkTlsEnvironment(env, {
+    allowed: insecureTlsAllowedBySetting(env),
+    howToAllow: `set the app setting ${ALLOW_INSECURE_TLS_SETTING}=true`,
+  });
   const configured = env[SETTINGS.config]?.trim() || 'credwatch.json';
   const config = await loadConfig({ path: isAbsolute(configured) ? configured : join(options.appRoot, configured), env });
   if (config.state.type !== 'azureTable') {
@@ -58,6 +64,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<FunctionRu
     );
   }
   const logger = functionsLogger(config.logging.level, options.logFallback);
+  if (insecureTls !== undefined) logger.warn(insecureTls);
   const now = options.now ?? (() => new Date());
   const access = storageFromEnv(env);
   const storage = functionStorage(access, () =>

@@ -21,6 +21,8 @@ beforeAll(async () => {
   await dir.write('.credwatch/simulator/credwatch-app.crt', app.certificatePem);
   await dir.write('.credwatch/simulator/credwatch-app.key', app.privateKeyPem);
   await dir.write('.credwatch/simulator/ca.crt', ca.certificatePem);
+  // Allowlist files named in the config must exist when it loads.
+  await dir.write('config/vendors/mimecast-2021.txt', await readFile(repo('config/vendors/mimecast-2021.txt'), 'utf8'));
 });
 afterAll(() => dir.cleanup());
 

@@ -271,6 +271,7 @@ describe('the resolved config', () => {
   });
 
   it('resolves file paths against the config directory', async () => {
+    await dir.write('vendors/acme.txt', '203.0.113.0/24\n');
     const config = await load({
       tenants: [managedIdentityTenant()],
       vendors: [{ name: 'Acme', appIds: [GUID], allowedRanges: [{ type: 'file', path: 'vendors/acme.txt' }] }],

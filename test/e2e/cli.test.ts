@@ -1,29 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/package-root.js';
 import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { credwatch } from '../helpers/cli.js';
 
-const run = promisify(execFile);
 let sim: RunningSimulator;
 let dir: string;
-
-/** Runs the real CLI in a child process, as a user or a scheduler would. */
-async function credwatch(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      env: { ...process.env, ...env },
-      maxBuffer: 32 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e: unknown) {
-    const failure = e as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
 
 async function writeConfig(name: string, auth: Record<string, unknown>): Promise<string> {
   const path = join(dir, name);
@@ -117,10 +101,10 @@ describe('the credwatch command', () => {
     const choice = await credwatch(['inventory', '--format', 'xml']);
     expect(choice.code).toBe(2);
     expect(choice.stderr).toMatch(/argument 'xml' is invalid/);
-    for (const bad of ['0', '1h', 'abc', '1441']) {
+    for (const bad of ['0', '90s', 'abc', '1441']) {
       const deadline = await credwatch(['scan', '--max-run-minutes', bad]);
       expect(deadline.code).toBe(2);
-      expect(deadline.stderr).toContain('expected whole minutes from 1 to 1440');
+      expect(deadline.stderr).toContain(`argument '${bad}' is invalid: expected a duration from 1m to 1d in whole minutes`);
     }
   });
 

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mimecastScenario, quietScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { RULES } from '../../src/rules/index.js';
@@ -181,15 +184,17 @@ describe('a vendor whose allowlist cannot be read', () => {
   it('reports its sign-ins as not checked — neither cleared nor flagged', async () => {
     sim = await startSimulator({ scenario: mimecastScenario(now), now: () => now });
     const { simulatorConfig } = await import('../helpers/tenant.js');
+    // The config refuses a file missing at load time; this one disappears after the config loaded.
+    const path = join(await mkdtemp(join(tmpdir(), 'credwatch-allowlist-')), 'mimecast.txt');
+    await writeFile(path, '205.139.110.0/24\n');
     const config = await simulatorConfig(sim, 'certificate', {
-      extra: { vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'file', path: '/nonexistent/mimecast.txt' }] }] },
+      extra: { vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'file', path }] }] },
     });
+    await rm(path);
     const store = new MemoryStateStore({ now: () => now });
     const { logger } = captureLogger('silent');
     const summary = await scanOnce(sim, config, store, logger, now);
-    expect(summary.sources).toEqual(
-      expect.arrayContaining([expect.objectContaining({ source: 'allowlist:Mimecast:file:/nonexistent/mimecast.txt', status: 'failed' })]),
-    );
+    expect(summary.sources).toEqual(expect.arrayContaining([expect.objectContaining({ source: `allowlist:Mimecast:file:${path}`, status: 'failed' })]));
     expect(summary.errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ code: 'ALLOWLIST_SOURCE_FAILED', message: expect.stringMatching(/^96 sign-ins of Mimecast's apps were NOT checked/) }),

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allowlistStage } from '../../src/scan/stages/allowlists.js';
 import { stageRun } from './run.js';
@@ -17,13 +20,17 @@ describe('the allowlist stage', () => {
   });
 
   it('records an unreadable source as failed with its code, and never fails itself', async () => {
+    // The config refuses a file missing at load time; this one disappears after the config loaded.
+    const path = join(await mkdtemp(join(tmpdir(), 'credwatch-allowlist-')), 'mimecast.txt');
+    await writeFile(path, '205.139.110.0/24\n');
     const run = await stageRun({
-      vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'file', path: '/nonexistent/mimecast.txt' }] }],
+      vendors: [{ name: 'Mimecast', appIds: [VENDOR_APP_ID], allowedRanges: [{ type: 'file', path }] }],
     });
+    await rm(path);
     const result = await allowlistStage(run, { http: noHttp });
     expect(result.sources).toEqual([
       expect.objectContaining({
-        source: 'allowlist:Mimecast:file:/nonexistent/mimecast.txt',
+        source: `allowlist:Mimecast:file:${path}`,
         status: 'failed',
         items: 0,
         errorCode: 'ALLOWLIST_SOURCE_FAILED',

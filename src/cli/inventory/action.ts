@@ -1,11 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { collectInventory } from '../collect/inventory.js';
-import { toCredwatchError } from '../errors.js';
-import { assessInventory } from '../inventory/assess.js';
-import { renderInventoryCsv, renderInventoryJson, renderInventoryTable, type InventoryFormat } from '../inventory/render.js';
-import type { CliContext } from './context.js';
-import { selectTenants } from './context.js';
-import { EXIT } from './exit-codes.js';
+import type { Command } from 'commander';
+import { collectInventory } from '../../collect/inventory.js';
+import { toCredwatchError } from '../../errors.js';
+import { assessInventory } from '../../inventory/assess.js';
+import { renderInventoryCsv, renderInventoryJson, renderInventoryTable, type InventoryFormat } from '../../inventory/render.js';
+import { runAction, writeStdout } from '../action.js';
+import { cliContext, selectTenants, type CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { inventoryOptions } from './options.js';
 
 export interface InventoryCommandOptions {
   tenant?: string;
@@ -39,4 +41,9 @@ export async function inventoryCommand(ctx: CliContext, options: InventoryComman
   if (options.out) await writeFile(options.out, text, 'utf8');
   else write(text);
   return exit;
+}
+
+/** Entry from the command line (command.ts). */
+export function runInventory(command: Command): Promise<void> {
+  return runAction(command, inventoryOptions, async (options, globals) => inventoryCommand(await cliContext(globals), options, writeStdout));
 }

@@ -1,30 +1,42 @@
-import { createChannels } from '../alerts/channels/index.js';
-import { toCredwatchError } from '../errors.js';
-import { tenantFetch } from '../graph/connect.js';
-import { emptySummary, runScan, type ScanSummary } from '../scan/index.js';
-import { renderScanSummary } from '../scan/render.js';
-import { openStateStore } from '../state/index.js';
-import type { CliContext } from './context.js';
-import { selectTenants } from './context.js';
-import { EXIT } from './exit-codes.js';
+import type { Command } from 'commander';
+import { createChannels } from '../../alerts/channels/index.js';
+import { toCredwatchError } from '../../errors.js';
+import { tenantFetch } from '../../graph/connect.js';
+import { emptySummary, runScan, type ScanSummary } from '../../scan/index.js';
+import { renderScanSummary } from '../../scan/render.js';
+import { openStateStore } from '../../state/index.js';
+import { runAction, writeStderr, writeStdout } from '../action.js';
+import { cliContext, selectTenants, type CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { scanOptions } from './options.js';
 
 export interface ScanCommandOptions {
   tenant?: string;
+  /** Only the summaries' JSON on stdout; everything else written goes to `io.err`. */
   json?: boolean;
   /** Overrides `collection.maxRunMinutes` for this run. */
   maxRunMinutes?: number;
 }
 
+/** Where `scan` writes: its output, text that must stay out of `--json` output, a progress counter. */
+export interface ScanIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  progress?: (text: string) => void;
+}
+
 /**
  * `credwatch scan`: one cycle per tenant. Exit 3 when alerts were queued (even if something also
  * failed: the alert matters more), 1 when a stage failed, 0 when clean and complete.
+ *
+ * With `--json`, stdout carries the summaries' JSON and nothing else, so `scan --json | jq` works
+ * with any channel configured: the stdout channel's alerts and a tenant's failure text go to stderr
+ * instead. Not dropped: the stdout channel marks an alert delivered once written, so it must land
+ * somewhere a person or a log collector can still read it.
  */
-export async function scanCommand(
-  ctx: CliContext,
-  options: ScanCommandOptions,
-  write: (text: string) => void,
-  progress?: (text: string) => void,
-): Promise<number> {
+export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, io: ScanIo): Promise<number> {
+  const { out, progress } = io;
+  const write = options.json ? io.err : out;
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
   const { channels } = createChannels(ctx.config.channels, { logger: ctx.logger, write, graphFor: ctx.graphFor });
   const summaries: ScanSummary[] = [];
@@ -59,7 +71,7 @@ export async function scanCommand(
     progress?.('\r\u001b[K');
     await store.close();
   }
-  write(options.json ? JSON.stringify(summaries, null, 2) : summaries.map(renderScanSummary).join('\n\n'));
+  out(options.json ? JSON.stringify(summaries, null, 2) : summaries.map(renderScanSummary).join('\n\n'));
   if (summaries.some((s) => s.alerts.raised > 0)) return EXIT.ALERTS;
   if (summaries.some((s) => s.errors.length > 0 || s.sources.some((x) => x.status === 'failed' || x.status === 'unknown'))) return EXIT.ERROR;
   return EXIT.OK;
@@ -67,4 +79,13 @@ export async function scanCommand(
 
 function failedSummary(tenant: string, code: string, message: string): ScanSummary {
   return { ...emptySummary(tenant, new Date()), errors: [{ stage: 'scan', code, message }] };
+}
+
+/** Entry from the command line (command.ts). */
+export function runScanCommand(command: Command): Promise<void> {
+  return runAction(command, scanOptions, async (options, globals) => {
+    // A counter on a terminal for long backfills; nothing when stderr is a file or a pipe.
+    const progress = process.stderr.isTTY ? (text: string) => process.stderr.write(text) : undefined;
+    return scanCommand(await cliContext(globals), options, { out: writeStdout, err: writeStderr, ...(progress ? { progress } : {}) });
+  });
 }

@@ -1,8 +1,11 @@
-import { createChannels } from '../alerts/channels/index.js';
-import { startServe } from '../serve/index.js';
-import { openStateStore } from '../state/index.js';
-import type { CliContext } from './context.js';
-import { EXIT } from './exit-codes.js';
+import type { Command } from 'commander';
+import { createChannels } from '../../alerts/channels/index.js';
+import { startServe } from '../../serve/index.js';
+import { openStateStore } from '../../state/index.js';
+import { runAction, writeStdout } from '../action.js';
+import { cliContext, type CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { serveOptions } from './options.js';
 
 /**
  * `credwatch serve`: runs until SIGTERM/SIGINT, then stops scheduling, lets a run in flight finish
@@ -29,4 +32,11 @@ export async function serveCommand(ctx: CliContext, options: { reportDir: string
   await handle.stop(options.graceInMs);
   await store.close();
   return EXIT.OK;
+}
+
+/** Entry from the command line (command.ts). */
+export function runServeCommand(command: Command): Promise<void> {
+  return runAction(command, serveOptions, async (options, globals) =>
+    serveCommand(await cliContext(globals), { reportDir: options.reportDir, graceInMs: options.grace }, writeStdout),
+  );
 }

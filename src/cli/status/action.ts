@@ -1,8 +1,11 @@
-import { safeText } from '../render/text.js';
-import { describeBacklog, recordedBacklog, type BacklogReport } from '../scan/backlog.js';
-import { openStateStore } from '../state/index.js';
-import type { CliContext } from './context.js';
-import { EXIT } from './exit-codes.js';
+import type { Command } from 'commander';
+import { safeText } from '../../render/text.js';
+import { describeBacklog, recordedBacklog, type BacklogReport } from '../../scan/backlog.js';
+import { openStateStore } from '../../state/index.js';
+import { runAction, writeStdout } from '../action.js';
+import { cliContext, type CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { statusOptions } from './options.js';
 
 /** What is left of a first backfill or a catch-up (src/scan/backlog.ts). */
 function backlogLine(b: BacklogReport | undefined): string {
@@ -13,10 +16,10 @@ function backlogLine(b: BacklogReport | undefined): string {
 
 /**
  * `credwatch status`: per tenant, the last scan's time and result and the watermark lag, from the
- * scan history in the state store. Exit 1 when a tenant has no scan in the last `staleAfterInMinutes`
+ * scan history in the state store. Exit 1 when a tenant has no scan in the last `staleAfterInMs`
  * or its last scan had errors: a monitor that stopped must be as loud as one that fails.
  */
-export async function statusCommand(ctx: CliContext, options: { staleAfterInMinutes: number }, write: (text: string) => void): Promise<number> {
+export async function statusCommand(ctx: CliContext, options: { staleAfterInMs: number }, write: (text: string) => void): Promise<number> {
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
   const now = new Date();
   let exit: number = EXIT.OK;
@@ -32,7 +35,7 @@ export async function statusCommand(ctx: CliContext, options: { staleAfterInMinu
       }
       const ageInMs = now.getTime() - last.finishedAt.getTime();
       const ageInMinutes = Math.round(ageInMs / 60_000);
-      const stale = ageInMs > options.staleAfterInMinutes * 60_000;
+      const stale = ageInMs > options.staleAfterInMs;
       if (stale || last.errors.length > 0) exit = EXIT.ERROR;
       write(
         [
@@ -47,4 +50,11 @@ export async function statusCommand(ctx: CliContext, options: { staleAfterInMinu
     await store.close();
   }
   return exit;
+}
+
+/** Entry from the command line (command.ts). */
+export function runStatusCommand(command: Command): Promise<void> {
+  return runAction(command, statusOptions, async (options, globals) =>
+    statusCommand(await cliContext(globals), { staleAfterInMs: options.staleAfter }, writeStdout),
+  );
 }

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
-import { toCredwatchError } from '../errors.js';
-import { safeText } from '../render/text.js';
-import { runReport } from '../report/run.js';
-import { renderReportHtml } from '../report/html.js';
-import { weekRange } from '../report/week.js';
-import { openStateStore } from '../state/index.js';
-import type { CliContext } from './context.js';
-import { selectTenants } from './context.js';
-import { EXIT } from './exit-codes.js';
+import type { Command } from 'commander';
+import { toCredwatchError } from '../../errors.js';
+import { safeText } from '../../render/text.js';
+import { runReport } from '../../report/run.js';
+import { renderReportHtml } from '../../report/html.js';
+import { openStateStore } from '../../state/index.js';
+import { runAction, writeStdout } from '../action.js';
+import { cliContext, selectTenants, type CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { reportOptions } from './options.js';
 
 export interface ReportCommandOptions {
   tenant?: string;
@@ -26,8 +27,6 @@ export const DEFAULT_REPORT_DIR = 'reports';
  * 1 when a tenant's report failed, 0 otherwise.
  */
 export async function reportCommand(ctx: CliContext, options: ReportCommandOptions, write: (text: string) => void): Promise<number> {
-  // A bad --week is a command-line error (exit 2) before anything is opened.
-  if (options.week !== undefined) weekRange(options.week);
   const tenants = selectTenants(ctx.config, options.tenant);
   const outDir = resolve(options.out ?? DEFAULT_REPORT_DIR);
   const store = await openStateStore(ctx.config.state, { baseDir: ctx.config.baseDir });
@@ -60,4 +59,9 @@ export async function reportCommand(ctx: CliContext, options: ReportCommandOptio
     await store.close();
   }
   return exit;
+}
+
+/** Entry from the command line (command.ts); a bad --week is a usage error before anything is opened. */
+export function runReportCommand(command: Command): Promise<void> {
+  return runAction(command, reportOptions, async (options, globals) => reportCommand(await cliContext(globals), options, writeStdout));
 }
