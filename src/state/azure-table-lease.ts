@@ -24,18 +24,29 @@ export type LeaseEntityClaim = { claimed: true; previous: Entity | undefined } |
 
 const holderOf = (e: Entity): unknown => e['holder'];
 
-/** Whether `entity` is a lease of someone other than `holder` that has not expired at `nowMs`. */
-function heldByOther(entity: Entity, holder: string, nowMs: number): boolean {
+/** Whether `entity` is a live lease (at `nowMs`) of someone other than `holder` and `takeOverFrom`. */
+function heldByOther(entity: Entity, holder: string, nowMs: number, takeOverFrom: string | undefined): boolean {
   const expiresAt = entity['expiresAt'];
-  return holderOf(entity) !== holder && typeof expiresAt === 'string' && Date.parse(expiresAt) > nowMs;
+  const other = holderOf(entity) !== holder && holderOf(entity) !== takeOverFrom;
+  return other && typeof expiresAt === 'string' && Date.parse(expiresAt) > nowMs;
 }
 
-/** Claims (or renews, for the same holder) the lease at `pk`/`rk`. */
-export async function claimLeaseEntity(client: TableClient, pk: string, rk: string, fields: LeaseFields, nowMs: number): Promise<LeaseEntityClaim> {
+/**
+ * Claims (or renews, for the same holder) the lease at `pk`/`rk`; with `takeOverFrom`, also a live
+ * lease of that holder (one the caller knows is gone).
+ */
+export async function claimLeaseEntity(
+  client: TableClient,
+  pk: string,
+  rk: string,
+  fields: LeaseFields,
+  nowMs: number,
+  takeOverFrom?: string,
+): Promise<LeaseEntityClaim> {
   const entity = { ...fields, partitionKey: pk, rowKey: rk };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const current = await getRow(client, pk, rk);
-    if (current !== undefined && heldByOther(current, fields.holder, nowMs)) return { claimed: false, current };
+    if (current !== undefined && heldByOther(current, fields.holder, nowMs, takeOverFrom)) return { claimed: false, current };
     try {
       if (current === undefined) await client.createEntity(entity);
       else await client.updateEntity(entity, 'Replace', { etag: current.etag });

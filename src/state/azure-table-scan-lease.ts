@@ -22,7 +22,14 @@ function leaseOf(entity: Entity): LeaseRow {
   return { tenant, holder_id: holder, host, pid, expires_at_ms: expiresAtMs };
 }
 
-export async function acquireTableLease(client: TableClient, tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number): Promise<LeaseClaim> {
+export async function acquireTableLease(
+  client: TableClient,
+  tenant: string,
+  holder: LeaseHolder,
+  now: Date,
+  ttlInMs: number,
+  takeOverFrom?: string,
+): Promise<LeaseClaim> {
   const wanted = encodeLease(tenant, holder, now, ttlInMs);
   const fields = {
     holder: wanted.holder_id,
@@ -31,7 +38,7 @@ export async function acquireTableLease(client: TableClient, tenant: string, hol
     host: wanted.host,
     pid: double(wanted.pid),
   };
-  const claim = await claimLeaseEntity(client, PK, keyPart(wanted.tenant), fields, now.getTime());
+  const claim = await claimLeaseEntity(client, PK, keyPart(wanted.tenant), fields, now.getTime(), takeOverFrom);
   if (!claim.claimed) return { acquired: false, current: decodeLease(leaseOf(claim.current)) };
   const lease = decodeLease(wanted);
   return claim.previous === undefined ? { acquired: true, lease } : { acquired: true, lease, tookOver: decodeLease(leaseOf(claim.previous)) };

@@ -199,8 +199,8 @@ export class AzureTableStateStore implements StateStore {
     return this.#run('claimOutbox', (t) => claimOutboxEntries(t.Outbox, distinctIds(ids), toMs(now, 'now'), toMs(until, 'until')));
   }
 
-  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number): Promise<LeaseClaim> {
-    return this.#run('acquireScanLease', (t) => acquireTableLease(t.ScanLeases, tenant, holder, now, ttlInMs));
+  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim> {
+    return this.#run('acquireScanLease', (t) => acquireTableLease(t.ScanLeases, tenant, holder, now, ttlInMs, takeOverFrom));
   }
 
   async releaseScanLease(tenant: string, holderId: string): Promise<void> {

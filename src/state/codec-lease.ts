@@ -33,9 +33,12 @@ export function decodeLease(r: LeaseRow): ScanLease {
   return { tenant: r.tenant, holder: { id: r.holder_id, host: r.host, pid: r.pid }, expiresAt: fromMs(r.expires_at_ms) };
 }
 
-/** What to do with the stored lease: write `wanted` (and report the claim), or leave `current`. */
-export function decideLease(current: LeaseRow | undefined, wanted: LeaseRow, nowMs: number): { write: boolean; claim: LeaseClaim } {
+/**
+ * What to do with the stored lease: write `wanted` (and report the claim), or leave `current`. A
+ * live lease of `takeOverFrom` counts as expired: the caller knows its holder is gone.
+ */
+export function decideLease(current: LeaseRow | undefined, wanted: LeaseRow, nowMs: number, takeOverFrom?: string): { write: boolean; claim: LeaseClaim } {
   if (current === undefined || current.holder_id === wanted.holder_id) return { write: true, claim: { acquired: true, lease: decodeLease(wanted) } };
-  if (current.expires_at_ms > nowMs) return { write: false, claim: { acquired: false, current: decodeLease(current) } };
+  if (current.expires_at_ms > nowMs && current.holder_id !== takeOverFrom) return { write: false, claim: { acquired: false, current: decodeLease(current) } };
   return { write: true, claim: { acquired: true, lease: decodeLease(wanted), tookOver: decodeLease(current) } };
 }

@@ -230,10 +230,10 @@ export class MemoryStateStore implements StateStore {
     });
   }
 
-  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number): Promise<LeaseClaim> {
+  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim> {
     this.#open();
     const wanted = encodeLease(tenant, holder, now, ttlInMs);
-    const { write, claim } = decideLease(this.#leases.get(wanted.tenant), wanted, toMs(now, 'now'));
+    const { write, claim } = decideLease(this.#leases.get(wanted.tenant), wanted, toMs(now, 'now'), takeOverFrom);
     if (write) this.#leases.set(wanted.tenant, wanted);
     return claim;
   }

@@ -60,7 +60,7 @@ export class SqliteStateStore implements StateStore {
   readonly #commit: Database.Transaction<(c: WindowCommit) => void>;
   readonly #patchOutbox: Database.Transaction<(id: string, patch: OutboxPatch) => void>;
   readonly #purge: Database.Transaction<(nowMs: number) => number>;
-  readonly #lease: Database.Transaction<(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number) => LeaseClaim>;
+  readonly #lease: Database.Transaction<(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string) => LeaseClaim>;
 
   private constructor(
     /** The database file, named in every error. */
@@ -79,9 +79,9 @@ export class SqliteStateStore implements StateStore {
       if (next !== undefined) this.#s.updateOutbox.run(next);
     });
     // Read and write under one write lock (run with .immediate()), so two processes cannot both see the lease free.
-    this.#lease = db.transaction((tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number) => {
+    this.#lease = db.transaction((tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string) => {
       const wanted = encodeLease(tenant, holder, now, ttlInMs);
-      const { write, claim } = decideLease(this.#s.getLease.get(wanted.tenant), wanted, toMs(now, 'now'));
+      const { write, claim } = decideLease(this.#s.getLease.get(wanted.tenant), wanted, toMs(now, 'now'), takeOverFrom);
       if (write) this.#s.putLease.run(wanted);
       return claim;
     });
@@ -238,8 +238,8 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number): Promise<LeaseClaim> {
-    return this.#run('acquireScanLease', () => this.#lease.immediate(tenant, holder, now, ttlInMs));
+  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim> {
+    return this.#run('acquireScanLease', () => this.#lease.immediate(tenant, holder, now, ttlInMs, takeOverFrom));
   }
 
   async releaseScanLease(tenant: string, holderId: string): Promise<void> {

@@ -267,9 +267,10 @@ export interface StateStore {
   /**
    * Takes `tenant`'s scan lease for `holder` until `now + ttlInMs` when nobody holds it, its
    * lease ended at or before `now`, or `holder.id` holds it already (a renewal). Otherwise nothing
-   * changes and the live lease is returned. Atomic across processes sharing the store.
+   * changes and the live lease is returned. With `takeOverFrom`, a live lease of that holder id is
+   * taken too (the caller found that holder's process gone). Atomic across processes sharing the store.
    */
-  acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number): Promise<LeaseClaim>;
+  acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim>;
   /** Gives the lease back if `holderId` still holds it; otherwise (expired and taken over, or absent) does nothing. */
   releaseScanLease(tenant: string, holderId: string): Promise<void>;
 

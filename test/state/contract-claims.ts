@@ -71,6 +71,18 @@ export function claimsContract(ctx: ContractContext): void {
       expect(await ctx.store.acquireScanLease(TENANT, holder('a'), at(8), 60_000)).toMatchObject({ acquired: false, current: { holder: holder('b') } });
     });
 
+    it('takes over a live lease only from the holder named as gone', async () => {
+      await ctx.store.acquireScanLease(TENANT, holder('a'), at(0), 5 * 60_000);
+      expect(await ctx.store.acquireScanLease(TENANT, holder('b'), at(1), 60_000, 'someone-else')).toMatchObject({ acquired: false });
+      expect(await ctx.store.acquireScanLease(TENANT, holder('b'), at(1), 60_000, 'a')).toEqual({
+        acquired: true,
+        lease: { tenant: TENANT, holder: holder('b'), expiresAt: at(2) },
+        tookOver: { tenant: TENANT, holder: holder('a'), expiresAt: at(5) },
+      });
+      // Named as gone too late: b holds it now, and b is not gone.
+      expect(await ctx.store.acquireScanLease(TENANT, holder('c'), at(1), 60_000, 'a')).toMatchObject({ acquired: false, current: { holder: holder('b') } });
+    });
+
     it('releases only for its holder', async () => {
       await ctx.store.acquireScanLease(TENANT, holder('a'), at(0), 5 * 60_000);
       await ctx.store.releaseScanLease(TENANT, 'b');
