@@ -11,33 +11,23 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/package-root.js';
-import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import type { SignIn } from '../../src/simulator/scenario.js';
+import type { RunningSimulator } from '../../src/simulator/index.js';
 import { SqliteStateStore } from '../../src/state/sqlite.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { VENDOR_APP_ID } from '../helpers/scan.js';
-import { MIMECAST_VENDOR } from '../helpers/webhook-tenant.js';
+import { cliTenant, startBusySimulator } from '../helpers/cli-tenant.js';
+import { MIMECAST_VENDOR, webhookChannel } from '../helpers/webhook-tenant.js';
 
 let sim: RunningSimulator;
 let receiver: Receiver;
 let dir: string;
+let tenant: Record<string, unknown>;
 
 beforeAll(async () => {
-  const now = new Date();
-  const scenario = mimecastScenario(now);
-  // Enough sign-ins for a scan of several seconds, so the two processes surely overlap.
-  const template = (scenario.signIns as SignIn[]).find((s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('205.139.110.'))!;
-  const extra = Array.from({ length: 4500 }, (_, i) => ({
-    ...template,
-    id: `bulk-${i}`,
-    createdDateTime: new Date(now.getTime() - 3_600_000 - i * 60_000).toISOString(),
-  }));
-  sim = await startSimulator({ scenario: { ...scenario, signIns: [...(scenario.signIns as SignIn[]), ...extra] } });
+  // A busy tenant: a scan of several seconds, so the two processes surely overlap.
+  sim = await startBusySimulator();
   receiver = await startReceiver();
   dir = await mkdtemp(join(tmpdir(), 'credwatch-concurrency-'));
-  await writeFile(join(dir, 'ca.crt'), sim.caCertPem);
-  await writeFile(join(dir, 'app.crt'), sim.credwatchApp.certificatePem);
-  await writeFile(join(dir, 'app.key'), sim.credwatchApp.privateKeyPem);
+  tenant = await cliTenant(sim, dir);
 });
 afterAll(async () => {
   await receiver.close();
@@ -48,32 +38,10 @@ afterAll(async () => {
 async function writeConfig(name: string): Promise<{ config: string; db: string }> {
   const db = join(dir, `${name}.db`);
   const config = join(dir, `${name}.json`);
+  const siem = { ...webhookChannel(), minSeverity: 'informational', digestThreshold: 1000 };
   await writeFile(
     config,
-    JSON.stringify({
-      tenants: [
-        {
-          name: 'contoso',
-          tenantId: sim.tenantId,
-          endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
-          auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
-        },
-      ],
-      vendors: [MIMECAST_VENDOR],
-      channels: [
-        {
-          type: 'webhook',
-          name: 'siem',
-          urlEnv: 'HOOK_URL',
-          secretEnv: 'HOOK_SECRET',
-          allowInsecureTestEndpoint: true,
-          minSeverity: 'informational',
-          digestThreshold: 1000,
-        },
-      ],
-      state: { type: 'sqlite', path: db },
-      logging: { level: 'silent' },
-    }),
+    JSON.stringify({ tenants: [tenant], vendors: [MIMECAST_VENDOR], channels: [siem], state: { type: 'sqlite', path: db }, logging: { level: 'silent' } }),
   );
   return { config, db };
 }
