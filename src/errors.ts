@@ -140,6 +140,12 @@ export const ERROR_CATALOGUE = {
     fix: "Nothing, if it clears: the lease expires after 35 minutes and the host retries the message. If the message reaches the poison queue, read the earlier attempt's errors for that tenant (out of memory, timeout) in Application Insights.",
     retryable: true,
   },
+  SCAN_IN_PROGRESS: {
+    title:
+      'Another scan of the tenant holds its lease in the state store (a CLI scan next to `serve`, two containers on one volume); this scan did not start. The message names the holder (host, pid) and when its lease expires.',
+    fix: 'Nothing, if the other scan is expected: it delivers what it finds, and the next scheduled scan runs as usual. `credwatch scan` exits 5. A crashed scan holds the lease at most 5 minutes (docs/state.md, "Two workers at once").',
+    retryable: true,
+  },
   STORAGE_UNAVAILABLE: {
     title: "The Function app's storage (queues or report blobs) could not be reached or refused the request.",
     fix: 'Check the AzureWebJobsStorage settings and that the managed identity has the Storage Queue/Blob Data roles on the account (docs/deploy-azure.md).',

@@ -5,6 +5,7 @@ import { backoffDelay, type RetryPolicy } from '../graph/retry.js';
 import { redact } from '../redact.js';
 import type { OutboxEntry, StateStore } from '../state/types.js';
 import type { Channel } from './channels/types.js';
+import { claimMessages } from './claim.js';
 import type { AlertPayload } from './payload.js';
 import { prepareMessages, type Message } from './render.js';
 
@@ -37,9 +38,11 @@ export interface DeliverDeps {
 
 /**
  * Sends every due outbox entry, each rendered from its alert as stored now (render.ts), the
- * pending rounds of one alert on one channel as one message. Entries are marked sent only after
- * their channel accepted the message, so a crash between the two sends it again on the next run
- * (at least once; the alert id and round let receivers drop the repeat). Retryable failures wait
+ * pending rounds of one alert on one channel as one message. Each message's entries are claimed in
+ * the store just before sending (claim.ts), so a second deliverer on the same store skips them.
+ * Entries are marked sent only after their channel accepted the message, so a crash between the
+ * two sends it again once its claim ran out (at least once; the alert id and round let receivers
+ * drop the repeat). Retryable failures wait
  * with backoff; permanent ones are marked failed and reported — never dropped silently.
  */
 export async function deliverDue(deps: DeliverDeps, limit = 500): Promise<DeliverySummary> {
@@ -118,11 +121,15 @@ async function deliverBatch(
   summary: DeliverySummary,
   send: (c: Channel, payloads: AlertPayload[]) => Promise<void>,
 ): Promise<void> {
-  const entries = items.flatMap((m) => m.entries);
+  const ours = await claimMessages(deps.store, items, deps.now());
+  if (ours.length === 0) return;
+  if (ours.length < items.length)
+    deps.logger.info({ channel: channel.name, messages: items.length - ours.length }, 'another deliverer is sending some of these alerts');
+  const entries = ours.flatMap((m) => m.entries);
   try {
     await send(
       channel,
-      items.map((m) => m.payload),
+      ours.map((m) => m.payload),
     );
     for (const entry of entries)
       await deps.store.updateOutbox(entry.id, { status: 'sent', attempts: entry.attempts + 1, sentAt: deps.now(), lastError: undefined });
@@ -145,8 +152,8 @@ async function deliverBatch(
         summary.failed += 1;
       }
     }
-    if (err.retryable) deps.logger.warn({ err, channel: channel.name, alerts: items.length }, 'alert delivery will be retried');
-    else deps.logger.error({ err, channel: channel.name, alerts: items.length }, 'alert delivery failed permanently');
+    if (err.retryable) deps.logger.warn({ err, channel: channel.name, alerts: ours.length }, 'alert delivery will be retried');
+    else deps.logger.error({ err, channel: channel.name, alerts: ours.length }, 'alert delivery failed permanently');
   }
 }
 

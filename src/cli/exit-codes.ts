@@ -14,6 +14,8 @@ export const EXIT = Object.freeze({
   ALERTS: 3,
   /** The run finished but some data could not be collected: treat it as unknown, not clean. */
   INCOMPLETE: 4,
+  /** `scan` did not run for a tenant because another process was scanning it (SCAN_IN_PROGRESS). */
+  IN_PROGRESS: 5,
 });
 
 /** The exit code of a command that failed with `code`: 2 when the operator must change how it is run, 1 otherwise. */

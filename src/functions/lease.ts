@@ -6,16 +6,8 @@
  * (after the function timeout) so a crashed worker cannot block the tenant for ever.
  */
 import type { TableClient } from '@azure/data-tables';
+import { claimLeaseEntity, releaseLeaseEntity } from '../state/azure-table-lease.js';
 import { storageCall } from './storage.js';
-
-interface LeaseEntity {
-  partitionKey: string;
-  rowKey: string;
-  holder: string;
-  expiresAt: string;
-}
-
-const statusOf = (e: unknown): number | undefined => (e as { statusCode?: number }).statusCode;
 
 export interface Lease {
   /** Gives the lease back (only if still ours); failures are ignored: it expires anyway. */
@@ -26,40 +18,19 @@ export interface Lease {
 
 /**
  * Claims `job`'s lease on `tenant` for `holder` until `now + ttlInMs`. Resolves undefined when
- * another holder's lease has not expired.
+ * another holder's lease has not expired. The etag-conditional claim is the state store's
+ * (src/state/azure-table-lease.ts), which the per-tenant scan lease of every entry point uses too.
  */
 export async function acquireLease(leases: TableClient, job: string, tenant: string, holder: string, now: Date, ttlInMs: number): Promise<Lease | undefined> {
-  const entity: LeaseEntity = { partitionKey: job, rowKey: tenant, holder, expiresAt: new Date(now.getTime() + ttlInMs).toISOString() };
-  let tookOver: Lease['tookOver'];
-  const claimed = await storageCall(`claim the ${job} lease of ${tenant}`, async () => {
-    let existing: (LeaseEntity & { etag: string }) | undefined;
-    try {
-      existing = await leases.getEntity<LeaseEntity>(job, tenant);
-    } catch (e: unknown) {
-      if (statusOf(e) !== 404) throw e;
-    }
-    try {
-      if (!existing) {
-        await leases.createEntity(entity);
-        return true;
-      }
-      if (existing.holder !== holder && Date.parse(existing.expiresAt) > now.getTime()) return false;
-      await leases.updateEntity(entity, 'Replace', { etag: existing.etag });
-      if (existing.holder !== holder) tookOver = { holder: existing.holder, expiredAt: existing.expiresAt };
-      return true;
-    } catch (e: unknown) {
-      // Someone else created or renewed it between our read and write: theirs.
-      if (statusOf(e) === 409 || statusOf(e) === 412) return false;
-      throw e;
-    }
-  });
-  if (!claimed) return undefined;
+  const expiresAt = new Date(now.getTime() + ttlInMs).toISOString();
+  const claim = await storageCall(`claim the ${job} lease of ${tenant}`, () => claimLeaseEntity(leases, job, tenant, { holder, expiresAt }, now.getTime()));
+  if (!claim.claimed) return undefined;
+  const previous = claim.previous;
   return {
-    ...(tookOver ? { tookOver } : {}),
+    ...(previous ? { tookOver: { holder: String(previous['holder']), expiredAt: String(previous['expiresAt']) } } : {}),
     async release() {
       try {
-        const current = await leases.getEntity<LeaseEntity>(job, tenant);
-        if (current.holder === holder) await leases.deleteEntity(job, tenant, { etag: current.etag });
+        await releaseLeaseEntity(leases, job, tenant, holder);
       } catch {
         // Expiry frees it; a failed release only delays the next scan of this tenant until then.
       }

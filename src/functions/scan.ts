@@ -7,7 +7,7 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { QueueClient } from '@azure/storage-queue';
 import { deliverDue } from '../alerts/deliver.js';
-import { CredwatchError, toCredwatchError } from '../errors.js';
+import { CredwatchError, isCredwatchError, toCredwatchError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { runScan, type ScanSummary } from '../scan/index.js';
 import { acquireLease } from './lease.js';
@@ -177,6 +177,9 @@ export async function scanTenantMessage(rt: FunctionRuntime, input: unknown, con
     );
   }
   try {
+    // The store's lease (src/scan/lease.ts) is the one the CLI and `serve` take too; this outer one
+    // stays for what only queue messages need: a retried message whose earlier attempt still holds
+    // it fails towards the poison queue instead of being completed and forgotten.
     const summary = await runScan(
       {
         config: rt.config,
@@ -198,6 +201,11 @@ export async function scanTenantMessage(rt: FunctionRuntime, input: unknown, con
       logger.error({ delivery: { ...summary.delivery, errors: summary.delivery.errors.slice(0, 10) } }, 'some alerts could not be delivered yet');
     }
     return { status: 'scanned', summary };
+  } catch (e: unknown) {
+    // A CLI or another deployment sharing this state is scanning the tenant: it delivers what it finds.
+    if (!isCredwatchError(e, 'SCAN_IN_PROGRESS')) throw e;
+    logger.warn({ err: e }, 'another process sharing the state store is scanning this tenant; this tick is skipped, not queued up');
+    return { status: 'skipped', reason: 'scan in progress' };
   } finally {
     await lease.release();
   }

@@ -5,10 +5,12 @@
  */
 import type { TenantConfig } from '../config/types.js';
 import type { Inventory } from '../contract.js';
+import type { Logger } from '../logging.js';
 import { parseInventory } from '../inventory/snapshot.js';
 import { allowlistHttp } from '../networks/index.js';
 import { RULES } from '../rules/index.js';
 import { buildRuleContext } from './context.js';
+import { holdScanLease } from './lease.js';
 import { purgeIfDue } from './maintenance.js';
 import { allowlistStage } from './stages/allowlists.js';
 import { judgeAuditStage, readAuditStage } from './stages/audits.js';
@@ -38,11 +40,22 @@ export type { ScanDeps, ScanSummary } from './types.js';
  * committed page by page and its watermark advanced only when the whole window is stored, then
  * the inventory's findings with the new snapshot, blind spots, and delivery of the outbox. Every
  * entry point (CLI, node-cron, Azure Functions) calls this. A failing stage is recorded with its
- * error code and the others still run; nothing failed is reported clean.
+ * error code and the others still run; nothing failed is reported clean. The scan holds the
+ * tenant's lease in the store throughout (lease.ts): while another scan of the tenant runs, this
+ * one throws SCAN_IN_PROGRESS before reading anything.
  */
 export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<ScanSummary> {
   const now = deps.now();
   const logger = deps.logger.child({ tenant: tenant.name, scan: now.toISOString() });
+  const lease = await holdScanLease({ store: deps.store, now: deps.now, logger }, tenant.name);
+  try {
+    return await scanTenant(deps, tenant, now, logger);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function scanTenant(deps: ScanDeps, tenant: TenantConfig, now: Date, logger: Logger): Promise<ScanSummary> {
   const rules = deps.rules ?? RULES;
   const { graph } = deps.connect(tenant);
   const run: ReadingRun = {

@@ -21,6 +21,7 @@ export const TABLE_NAMES = [
   'Cache',
   'Scans',
   'Journal',
+  'ScanLeases',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export type Tables = Readonly<Record<TableName, TableClient>>;

@@ -7,10 +7,10 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { applyOutboxPatch, decodeOutbox, type OutboxPatch, type OutboxRow } from './codec-rows.js';
 import { backoff, MAX_ATTEMPTS, type CasItem } from './azure-table-cas.js';
-import { getRow, isConflict, queryRows, type Entity, type NewEntity } from './azure-table-client.js';
+import { getRow, isConflict, mapLimit, queryRows, READ_CONCURRENCY, type Entity, type NewEntity } from './azure-table-client.js';
 import { contention } from './azure-table-errors.js';
 import { eqFilter, joinKey, keyPart, prefixFilter } from './azure-table-keys.js';
-import { corrupt } from './azure-table-pack.js';
+import { corrupt, double } from './azure-table-pack.js';
 import { dataColumns, rowOf } from './azure-table-rows.js';
 import { byKeys } from './order.js';
 import type { OutboxEntry, OutboxStatus } from './types.js';
@@ -71,6 +71,38 @@ export async function updateOutboxEntry(client: TableClient, id: string, patch: 
     }
   }
   throw contention(`updating outbox entry ${id}`, MAX_ATTEMPTS);
+}
+
+/** The end of an entry's delivery claim, in epoch ms, kept beside the row (`Replace` by any patch drops it). */
+const CLAIM = 'claimedUntil';
+
+/**
+ * Claims one pending, unclaimed (or claim expired at `nowMs`) entry until `untilMs`, with a write
+ * conditioned on the etag read: of two claimants, the second's write fails with 412 and it reads
+ * the first one's claim on its next look.
+ */
+async function claimEntry(client: TableClient, id: string, nowMs: number, untilMs: number): Promise<boolean> {
+  const rk = joinKey(ENTRY, keyPart(id));
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const current = await getRow(client, PK, rk);
+    if (current === undefined || entryOf(current, id).status !== 'pending') return false;
+    const claimedUntil = current[CLAIM];
+    if (typeof claimedUntil === 'number' && claimedUntil > nowMs) return false;
+    try {
+      await client.updateEntity({ partitionKey: PK, rowKey: rk, [CLAIM]: double(untilMs) }, 'Merge', { etag: current.etag });
+      return true;
+    } catch (e: unknown) {
+      if (!isConflict(e)) throw e;
+      await backoff(attempt);
+    }
+  }
+  throw contention(`claiming outbox entry ${id}`, MAX_ATTEMPTS);
+}
+
+/** The ids among `ids` this call claimed, in the order given. */
+export async function claimOutboxEntries(client: TableClient, ids: readonly string[], nowMs: number, untilMs: number): Promise<string[]> {
+  const claimed = await mapLimit(ids, READ_CONCURRENCY, (id) => claimEntry(client, id, nowMs, untilMs));
+  return ids.filter((_, i) => claimed[i]);
 }
 
 const oldestFirst = byKeys<OutboxRow>((r) => [r.created_at_ms, r.id]);

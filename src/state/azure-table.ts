@@ -39,7 +39,8 @@ import { readCoverage } from './azure-table-coverage.js';
 import { keyPart } from './azure-table-keys.js';
 import { toTimeIntervals } from './coverage.js';
 import { collectOrphanChunks, purgeScans, purgeSeen } from './azure-table-maintenance.js';
-import { dueOutboxEntries, listOutboxEntries, updateOutboxEntry } from './azure-table-outbox.js';
+import { acquireTableLease, releaseTableLease } from './azure-table-scan-lease.js';
+import { claimOutboxEntries, dueOutboxEntries, listOutboxEntries, updateOutboxEntry } from './azure-table-outbox.js';
 import { listAggregatesBetween, listAlertsBetween, listFindingsBetween, listLearnedNetworks, listScansBetween } from './azure-table-reads.js';
 import { readAlerts, readCache, readSnapshot, readWatermark, unseenIds, writeCache } from './azure-table-reads.js';
 import { scanEntity } from './azure-table-rows.js';
@@ -47,6 +48,8 @@ import { requireLimit } from './order.js';
 import type {
   CacheEntry,
   InventorySnapshot,
+  LeaseClaim,
+  LeaseHolder,
   LearnedNetwork,
   OutboxEntry,
   OutboxStatus,
@@ -190,6 +193,18 @@ export class AzureTableStateStore implements StateStore {
 
   async updateOutbox(id: string, patch: OutboxPatch): Promise<void> {
     return this.#read('updateOutbox', (t) => updateOutboxEntry(t.Outbox, id, patch));
+  }
+
+  async claimOutbox(ids: readonly string[], now: Date, until: Date): Promise<string[]> {
+    return this.#run('claimOutbox', (t) => claimOutboxEntries(t.Outbox, distinctIds(ids), toMs(now, 'now'), toMs(until, 'until')));
+  }
+
+  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim> {
+    return this.#run('acquireScanLease', (t) => acquireTableLease(t.ScanLeases, tenant, holder, now, ttlInMs, takeOverFrom));
+  }
+
+  async releaseScanLease(tenant: string, holderId: string): Promise<void> {
+    return this.#run('releaseScanLease', (t) => releaseTableLease(t.ScanLeases, tenant, holderId));
   }
 
   async getCache(key: string): Promise<CacheEntry | undefined> {

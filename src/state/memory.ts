@@ -20,6 +20,7 @@ import {
   type OutboxRow,
   type SnapshotRow,
 } from './codec-rows.js';
+import { decideLease, encodeLease, type LeaseRow } from './codec-lease.js';
 import { decodeScan, encodeScan, scanCutoffMs, type ScanRow } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds, type CommitOp } from './commit.js';
 import { encodeIntervals, toTimeIntervals, unionIntervals, type MsInterval } from './coverage.js';
@@ -27,6 +28,8 @@ import { byKeys, requireLimit } from './order.js';
 import type {
   CacheEntry,
   InventorySnapshot,
+  LeaseClaim,
+  LeaseHolder,
   LearnedNetwork,
   OutboxEntry,
   OutboxStatus,
@@ -58,6 +61,9 @@ export class MemoryStateStore implements StateStore {
   readonly #snapshots = new Map<string, SnapshotRow>();
   readonly #cache = new Map<string, CacheRow>();
   readonly #scans = new Map<string, ScanRow>();
+  /** Outbox id → end of its delivery claim in epoch ms (no entry: unclaimed). */
+  readonly #claims = new Map<string, number>();
+  readonly #leases = new Map<string, LeaseRow>();
   #closed = false;
 
   constructor(options: StateStoreOptions = {}) {
@@ -210,6 +216,31 @@ export class MemoryStateStore implements StateStore {
     if (row === undefined) throw invalidInput(`outbox entry ${id} does not exist`, { id });
     const next = applyOutboxPatch(row, patch);
     if (next !== undefined) this.#outbox.set(id, next);
+    this.#claims.delete(id);
+  }
+
+  async claimOutbox(ids: readonly string[], now: Date, until: Date): Promise<string[]> {
+    this.#open();
+    const [nowMs, untilMs] = [toMs(now, 'now'), toMs(until, 'until')];
+    // One synchronous pass: no other call can run between the check and the claim.
+    return distinctIds(ids).filter((id) => {
+      if (this.#outbox.get(id)?.status !== 'pending' || (this.#claims.get(id) ?? -Infinity) > nowMs) return false;
+      this.#claims.set(id, untilMs);
+      return true;
+    });
+  }
+
+  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim> {
+    this.#open();
+    const wanted = encodeLease(tenant, holder, now, ttlInMs);
+    const { write, claim } = decideLease(this.#leases.get(wanted.tenant), wanted, toMs(now, 'now'), takeOverFrom);
+    if (write) this.#leases.set(wanted.tenant, wanted);
+    return claim;
+  }
+
+  async releaseScanLease(tenant: string, holderId: string): Promise<void> {
+    this.#open();
+    if (this.#leases.get(tenant)?.holder_id === holderId) this.#leases.delete(tenant);
   }
 
   async getCache(cacheKey: string): Promise<CacheEntry | undefined> {

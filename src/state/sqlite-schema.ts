@@ -89,12 +89,23 @@ CREATE TABLE coverage (
 ) STRICT, WITHOUT ROWID;
 `;
 
+// Two workers at once (docs/state.md, "Two workers at once"): a delivery claim on each outbox row,
+// taken by one conditional UPDATE, and one scan lease per tenant. The new column is NULL on every
+// existing row, which reads as unclaimed.
+const V5 = `
+ALTER TABLE outbox ADD COLUMN claimed_until_ms INTEGER;
+CREATE TABLE scan_leases (
+  tenant TEXT PRIMARY KEY, holder_id TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL
+) STRICT;
+`;
+
 /** Every migration, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', sql: V1 },
   { version: 2, description: 'scan history', sql: V2 },
   { version: 3, description: 'seen ids without the expiry index', sql: V3 },
   { version: 4, description: 'covered intervals', sql: V4 },
+  { version: 5, description: 'outbox claims and scan leases', sql: V5 },
 ];
 
 /** The schema version this build writes. */

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { AlertRow, FindingRow } from './codec-alerts.js';
 import type { AggregateRow, CacheRow, LearnedNetworkRow, OutboxRow, SnapshotRow } from './codec-rows.js';
+import type { LeaseRow } from './codec-lease.js';
 import type { ScanRow } from './codec-scans.js';
 import type { OutboxStatus } from './types.js';
 
@@ -67,10 +68,24 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (id) DO NOTHING`,
     ),
     getOutbox: db.prepare<[string], OutboxRow>('SELECT * FROM outbox WHERE id = ?'),
+    // Every patch ends the entry's delivery claim: the claimant recorded its outcome.
     updateOutbox: db.prepare<OutboxRow>(
       `UPDATE outbox SET status = @status, attempts = @attempts, next_attempt_at_ms = @next_attempt_at_ms,
-         last_error = @last_error, sent_at_ms = @sent_at_ms WHERE id = @id`,
+         last_error = @last_error, sent_at_ms = @sent_at_ms, claimed_until_ms = NULL WHERE id = @id`,
     ),
+    // The check and the claim are one statement, so two connections cannot both pass the check:
+    // SQLite runs it under the write lock, and RETURNING names the rows this statement changed.
+    claimOutbox: db.prepare<{ until: number; now: number; ids: string }, { id: string }>(
+      `UPDATE outbox SET claimed_until_ms = @until
+       WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending' AND (claimed_until_ms IS NULL OR claimed_until_ms <= @now)
+       RETURNING id`,
+    ),
+    getLease: db.prepare<[string], LeaseRow>('SELECT tenant, holder_id, host, pid, expires_at_ms FROM scan_leases WHERE tenant = ?'),
+    putLease: db.prepare<LeaseRow>(
+      `INSERT INTO scan_leases (tenant, holder_id, host, pid, expires_at_ms) VALUES (@tenant, @holder_id, @host, @pid, @expires_at_ms)
+       ON CONFLICT (tenant) DO UPDATE SET holder_id = excluded.holder_id, host = excluded.host, pid = excluded.pid, expires_at_ms = excluded.expires_at_ms`,
+    ),
+    releaseLease: db.prepare<[string, string]>('DELETE FROM scan_leases WHERE tenant = ? AND holder_id = ?'),
     dueOutbox: db.prepare<{ now: number; limit: number; tenant: string | null }, OutboxRow>(
       `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at_ms <= @now AND (@tenant IS NULL OR tenant = @tenant)
        ORDER BY created_at_ms, id LIMIT @limit`,

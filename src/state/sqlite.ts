@@ -16,6 +16,7 @@ import {
   encodeCache,
   type OutboxPatch,
 } from './codec-rows.js';
+import { decideLease, encodeLease } from './codec-lease.js';
 import { decodeScan, encodeScan, scanCutoffMs } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds, type CommitHeader } from './commit.js';
 import { encodeIntervals, parseIntervals, stringifyIntervals, toTimeIntervals, unionIntervals } from './coverage.js';
@@ -26,6 +27,8 @@ import { prepareStatements, type Statements } from './sqlite-statements.js';
 import type {
   CacheEntry,
   InventorySnapshot,
+  LeaseClaim,
+  LeaseHolder,
   LearnedNetwork,
   OutboxEntry,
   OutboxStatus,
@@ -57,6 +60,7 @@ export class SqliteStateStore implements StateStore {
   readonly #commit: Database.Transaction<(c: WindowCommit) => void>;
   readonly #patchOutbox: Database.Transaction<(id: string, patch: OutboxPatch) => void>;
   readonly #purge: Database.Transaction<(nowMs: number) => number>;
+  readonly #lease: Database.Transaction<(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string) => LeaseClaim>;
 
   private constructor(
     /** The database file, named in every error. */
@@ -73,6 +77,13 @@ export class SqliteStateStore implements StateStore {
       if (row === undefined) throw invalidInput(`outbox entry ${id} does not exist`, { id });
       const next = applyOutboxPatch(row, patch);
       if (next !== undefined) this.#s.updateOutbox.run(next);
+    });
+    // Read and write under one write lock (run with .immediate()), so two processes cannot both see the lease free.
+    this.#lease = db.transaction((tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string) => {
+      const wanted = encodeLease(tenant, holder, now, ttlInMs);
+      const { write, claim } = decideLease(this.#s.getLease.get(wanted.tenant), wanted, toMs(now, 'now'), takeOverFrom);
+      if (write) this.#s.putLease.run(wanted);
+      return claim;
     });
     // One transaction: one fsync, and a purge that fails halfway removes nothing.
     this.#purge = db.transaction((nowMs: number) => this.#s.purgeSeen.run(nowMs).changes + this.#s.purgeScans.run(scanCutoffMs(nowMs)).changes);
@@ -216,6 +227,25 @@ export class SqliteStateStore implements StateStore {
   async updateOutbox(id: string, patch: OutboxPatch): Promise<void> {
     // Read-modify-write under the write lock, so two workers cannot interleave their patches.
     return this.#run('updateOutbox', () => this.#patchOutbox.immediate(id, patch));
+  }
+
+  async claimOutbox(ids: readonly string[], now: Date, until: Date): Promise<string[]> {
+    return this.#run('claimOutbox', (s) => {
+      const distinct = distinctIds(ids);
+      if (distinct.length === 0) return [];
+      const claimed = new Set(s.claimOutbox.all({ until: toMs(until, 'until'), now: toMs(now, 'now'), ids: JSON.stringify(distinct) }).map((r) => r.id));
+      return distinct.filter((id) => claimed.has(id));
+    });
+  }
+
+  async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim> {
+    return this.#run('acquireScanLease', () => this.#lease.immediate(tenant, holder, now, ttlInMs, takeOverFrom));
+  }
+
+  async releaseScanLease(tenant: string, holderId: string): Promise<void> {
+    return this.#run('releaseScanLease', (s) => {
+      s.releaseLease.run(tenant, holderId);
+    });
   }
 
   async getCache(key: string): Promise<CacheEntry | undefined> {

@@ -179,6 +179,26 @@ export interface ScanRecord {
   summaryJson: string;
 }
 
+/** Who holds a scan lease: an id unique to one scan, and where it runs, so a second scan can name it. */
+export interface LeaseHolder {
+  id: string;
+  host: string;
+  pid: number;
+}
+
+/** One tenant's scan lease as stored. */
+export interface ScanLease {
+  tenant: string;
+  holder: LeaseHolder;
+  expiresAt: Date;
+}
+
+/**
+ * What {@link StateStore.acquireScanLease} decided: the lease is ours (and whose expired lease it
+ * replaced, if any: that scan crashed or hung), or someone else's live lease, as stored.
+ */
+export type LeaseClaim = { acquired: true; lease: ScanLease; tookOver?: ScanLease } | { acquired: false; current: ScanLease };
+
 /** What every store implementation accepts besides its location. */
 export interface StateStoreOptions {
   /**
@@ -235,6 +255,24 @@ export interface StateStore {
    * whose attempt failed cannot queue an alert another worker already delivered.
    */
   updateOutbox(id: string, patch: Partial<Pick<OutboxEntry, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt'>>): Promise<void>;
+  /**
+   * Claims the entries among `ids` for sending until `until`, and returns the ids claimed, in the
+   * order given. An entry is claimed only when it is pending and unclaimed or its claim ended at or
+   * before `now`; each entry is decided atomically, so of two callers racing for it exactly one gets
+   * it. Any `updateOutbox` of the entry ends its claim; a claim that runs out (its sender crashed)
+   * makes the entry claimable again. Unknown ids are not claimed. See docs/state.md, "Two workers at once".
+   */
+  claimOutbox(ids: readonly string[], now: Date, until: Date): Promise<string[]>;
+
+  /**
+   * Takes `tenant`'s scan lease for `holder` until `now + ttlInMs` when nobody holds it, its
+   * lease ended at or before `now`, or `holder.id` holds it already (a renewal). Otherwise nothing
+   * changes and the live lease is returned. With `takeOverFrom`, a live lease of that holder id is
+   * taken too (the caller found that holder's process gone). Atomic across processes sharing the store.
+   */
+  acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim>;
+  /** Gives the lease back if `holderId` still holds it; otherwise (expired and taken over, or absent) does nothing. */
+  releaseScanLease(tenant: string, holderId: string): Promise<void>;
 
   getCache(key: string): Promise<CacheEntry | undefined>;
   putCache(key: string, entry: CacheEntry): Promise<void>;

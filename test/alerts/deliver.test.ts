@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/alerts/channels/types.js';
+import { CLAIM_IN_MS } from '../../src/alerts/claim.js';
 import { deliverDue } from '../../src/alerts/deliver.js';
 import type { AlertPayload } from '../../src/alerts/payload.js';
 import { CredwatchError } from '../../src/errors.js';
@@ -116,21 +117,26 @@ describe('deliverDue', () => {
 });
 
 describe('a crash between "channel accepted" and "marked sent"', () => {
-  it('re-sends that alert once on the next run and never again', async () => {
+  it('re-sends that alert once its claim ran out, and never again', async () => {
     const store = await storeWith([entry(1, 'high'), entry(2, 'high')]);
     const channel = recordingChannel();
     // The process dies right after the channel accepted a1: the sent mark is never written.
     const crashing = {
       dueOutbox: store.dueOutbox.bind(store),
       getAlerts: store.getAlerts.bind(store),
+      claimOutbox: store.claimOutbox.bind(store),
       updateOutbox: async () => {
         throw new Error('killed');
       },
     } as unknown as MemoryStateStore;
     await expect(deliverDue(deps(crashing, channel))).rejects.toThrow('killed');
     expect(channel.sent).toEqual([['a1']]);
+    // The dead sender's claim still holds a1 back; a2 was never claimed and goes now.
     await deliverDue(deps(store, channel));
-    await deliverDue(deps(store, channel));
+    expect(channel.sent.flat()).toEqual(['a1', 'a2']);
+    const later = new Date(t0.getTime() + CLAIM_IN_MS);
+    await deliverDue(deps(store, channel, later));
+    await deliverDue(deps(store, channel, later));
     const sends = channel.sent.flat();
     expect(sends.filter((id) => id === 'a1')).toHaveLength(2);
     expect(sends.filter((id) => id === 'a2')).toHaveLength(1);

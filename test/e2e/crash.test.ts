@@ -4,29 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/package-root.js';
-import { mimecastScenario, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import type { SignIn } from '../../src/simulator/scenario.js';
+import type { RunningSimulator } from '../../src/simulator/index.js';
 import { SqliteStateStore } from '../../src/state/sqlite.js';
-import { VENDOR_APP_ID, VENDOR_TENANT_ID } from '../helpers/scan.js';
+import { cliTenant, startBusySimulator } from '../helpers/cli-tenant.js';
+import { MIMECAST_VENDOR } from '../helpers/webhook-tenant.js';
 
 let sim: RunningSimulator;
 let dir: string;
+let tenant: Record<string, unknown>;
 
 beforeAll(async () => {
-  const now = new Date();
-  const scenario = mimecastScenario(now);
   // Enough sign-ins for several pages, so kills land between page fetches and commits.
-  const template = (scenario.signIns as SignIn[]).find((s) => s.appId === VENDOR_APP_ID && s.ipAddress.startsWith('205.139.110.'))!;
-  const extra = Array.from({ length: 4500 }, (_, i) => ({
-    ...template,
-    id: `bulk-${i}`,
-    createdDateTime: new Date(now.getTime() - 3_600_000 - i * 60_000).toISOString(),
-  }));
-  sim = await startSimulator({ scenario: { ...scenario, signIns: [...(scenario.signIns as SignIn[]), ...extra] } });
+  sim = await startBusySimulator();
   dir = await mkdtemp(join(tmpdir(), 'credwatch-crash-'));
-  await writeFile(join(dir, 'ca.crt'), sim.caCertPem);
-  await writeFile(join(dir, 'app.crt'), sim.credwatchApp.certificatePem);
-  await writeFile(join(dir, 'app.key'), sim.credwatchApp.privateKeyPem);
+  tenant = await cliTenant(sim, dir);
 });
 afterAll(async () => {
   await sim.close();
@@ -39,22 +30,8 @@ async function writeConfig(name: string): Promise<{ config: string; db: string; 
   await writeFile(
     config,
     JSON.stringify({
-      tenants: [
-        {
-          name: 'contoso',
-          tenantId: sim.tenantId,
-          endpoints: { authorityHost: sim.url, graphBaseUrl: sim.url, caCertificatePath: 'ca.crt' },
-          auth: { mode: 'certificate', clientId: sim.credwatchApp.clientId, certificatePath: 'app.crt', privateKeyPath: 'app.key' },
-        },
-      ],
-      vendors: [
-        {
-          name: 'Mimecast',
-          appIds: [VENDOR_APP_ID],
-          ownerTenantIds: [VENDOR_TENANT_ID],
-          allowedRanges: [{ type: 'file', path: join(packageRoot(), 'config', 'vendors', 'mimecast-2021.txt') }],
-        },
-      ],
+      tenants: [tenant],
+      vendors: [MIMECAST_VENDOR],
       channels: [{ type: 'jsonl', name: 'file', path: alerts }],
       state: { type: 'sqlite', path: db },
       logging: { level: 'silent' },

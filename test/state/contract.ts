@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { StateStore } from '../../src/state/types.js';
+import { claimsContract } from './contract-claims.js';
 import { coverageContract } from './contract-coverage.js';
 import { lifecycleContract } from './contract-lifecycle.js';
 import { outboxContract } from './contract-outbox.js';
@@ -55,6 +56,7 @@ export function runStateStoreContract(name: string, factory: StoreFactory): void
     seenKeysContract(ctx);
     recordsContract(ctx);
     outboxContract(ctx);
+    claimsContract(ctx);
     scansContract(ctx);
     lifecycleContract(ctx);
   });

@@ -119,7 +119,7 @@ describe('sqlite state file', () => {
   }
 
   it('migrates a database written by the first schema version, keeping its data', async () => {
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(SCHEMA_VERSION).toBe(5);
     const path = join(dir, 'state.db');
     const old = oldFile(path, 1);
     old.prepare('INSERT INTO watermarks VALUES (?, ?, ?)').run(TENANT, STREAM, at(30).getTime());
@@ -148,6 +148,7 @@ describe('sqlite state file', () => {
         { version: 2, description: 'scan history' },
         { version: 3, description: 'seen ids without the expiry index' },
         { version: 4, description: 'covered intervals' },
+        { version: 5, description: 'outbox claims and scan leases' },
       ]);
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'scans' ORDER BY name").all()).toEqual([
         { name: 'scans' },
@@ -182,6 +183,39 @@ describe('sqlite state file', () => {
       expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: SCHEMA_VERSION });
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'seen_ids' ORDER BY name").all()).toEqual([{ name: 'seen_ids' }]);
       expect(db.prepare('SELECT count(*) AS n FROM seen_ids').get()).toEqual({ n: 6 });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    });
+  });
+
+  it('migrates a version-4 file: its outbox rows keep their status and read as unclaimed, and leases can be taken', async () => {
+    const path = join(dir, 'state.db');
+    const old = oldFile(path, 4);
+    const insert = old.prepare(
+      `INSERT INTO outbox (id, alert_id, tenant, channel, payload, status, attempts, next_attempt_at_ms, last_error, created_at_ms, sent_at_ms)
+       VALUES (?, 'alert-1', ?, 'teams', '{}', ?, ?, ?, ?, ?, ?)`,
+    );
+    insert.run('pending-1', TENANT, 'pending', 2, at(1).getTime(), 'HTTP 503', at(0).getTime(), null);
+    insert.run('sent-1', TENANT, 'sent', 1, at(0).getTime(), null, at(0).getTime(), at(1).getTime());
+    old.close();
+
+    const store = SqliteStateStore.open(path);
+    try {
+      expect(await store.listOutbox(TENANT, undefined)).toStrictEqual([
+        outboxEntry('pending-1', { payload: '{}', attempts: 2, nextAttemptAt: at(1), lastError: 'HTTP 503' }),
+        outboxEntry('sent-1', { payload: '{}', status: 'sent', attempts: 1, sentAt: at(1) }),
+      ]);
+      expect(await store.claimOutbox(['pending-1', 'sent-1'], at(2), at(7))).toEqual(['pending-1']);
+      expect(await store.claimOutbox(['pending-1'], at(3), at(8))).toEqual([]);
+      expect(await store.acquireScanLease(TENANT, { id: 'scan-1', host: 'h', pid: 7 }, at(0), 60_000)).toMatchObject({ acquired: true });
+    } finally {
+      await store.close();
+    }
+    inspect(path, (db) => {
+      expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 5 });
+      expect(db.prepare('SELECT id, claimed_until_ms FROM outbox ORDER BY id').all()).toEqual([
+        { id: 'pending-1', claimed_until_ms: at(7).getTime() },
+        { id: 'sent-1', claimed_until_ms: null },
+      ]);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     });
   });

@@ -27,7 +27,8 @@ export interface ScanIo {
 
 /**
  * `credwatch scan`: one cycle per tenant. Exit 3 when alerts were queued (even if something also
- * failed: the alert matters more), 1 when a stage failed, 0 when clean and complete.
+ * failed: the alert matters more), 1 when a stage failed, 5 when the only failures were tenants
+ * another process was scanning (SCAN_IN_PROGRESS), 0 when clean and complete.
  *
  * With `--json`, stdout carries the summaries' JSON and nothing else, so `scan --json | jq` works
  * with any channel configured: the stdout channel's alerts and a tenant's failure text go to stderr
@@ -73,7 +74,10 @@ export async function scanCommand(ctx: CliContext, options: ScanCommandOptions, 
   }
   out(options.json ? JSON.stringify(summaries, null, 2) : summaries.map(renderScanSummary).join('\n\n'));
   if (summaries.some((s) => s.alerts.raised > 0)) return EXIT.ALERTS;
-  if (summaries.some((s) => s.errors.length > 0 || s.sources.some((x) => x.status === 'failed' || x.status === 'unknown'))) return EXIT.ERROR;
+  const failed = summaries.filter((s) => s.errors.length > 0 || s.sources.some((x) => x.status === 'failed' || x.status === 'unknown'));
+  // Only skipped because another process is scanning: schedulers can tell "busy" from "broken".
+  if (failed.length > 0 && failed.every((s) => s.sources.length === 0 && s.errors.every((e) => e.code === 'SCAN_IN_PROGRESS'))) return EXIT.IN_PROGRESS;
+  if (failed.length > 0) return EXIT.ERROR;
   return EXIT.OK;
 }
 
