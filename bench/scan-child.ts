@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { createChannels } from '../src/alerts/channels/index.js';
 import { parseConfig } from '../src/config/index.js';
 import { connectTenant, tenantFetch } from '../src/graph/connect.js';
@@ -30,6 +31,8 @@ export interface ScanChildResult {
   peakRssMiB: number;
   /** The highest V8 heapUsed seen by sampling every 50 ms during the timed run. */
   peakHeapMiB: number;
+  /** V8's heap size limit in this process, which Node derives from the memory it may use. */
+  heapLimitMiB: number;
   scan?: { signIns: number; findings: number; alerts: number; graphRequests: number; errors: number };
   floor?: { records: number; pages: number; cpuSeconds: number };
 }
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     // ru_maxrss is in KiB on Linux.
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     peakHeapMiB: Math.round(peakHeap / 1048576),
+    heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 1048576),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

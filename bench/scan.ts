@@ -11,6 +11,7 @@ import { packageRoot } from '../src/package-root.js';
 import { scanWindow } from '../src/scan/window.js';
 import { buildWithEntries, type BenchBuild } from './build.js';
 import { readPagesOnce, signInWindowUrl } from './floor.js';
+import { instanceMemoryBox, type MemoryBox } from './instance-memory.js';
 import { loadServiceTags } from './matcher.js';
 import type { ScanChildJob, ScanChildResult } from './scan-child.js';
 
@@ -60,13 +61,14 @@ function buildOnce(): Promise<BenchBuild> {
 }
 
 /** Runs one job in a fresh `node` process on the built code and returns its result line. */
-async function runChild(build: BenchBuild, dir: string, job: ScanChildJob): Promise<ScanChildResult> {
+async function runChild(build: BenchBuild, dir: string, job: ScanChildJob, box: MemoryBox): Promise<ScanChildResult> {
   const jobPath = join(dir, `${job.mode}-job.json`);
   await writeFile(jobPath, JSON.stringify(job));
   // No NODE_OPTIONS either: tsx or a debugger the bench runs under must not ride along.
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, [...SCAN_NODE_FLAGS, build.entry('bench/scan-child.ts'), jobPath], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const run = box.wrap(process.execPath, [...SCAN_NODE_FLAGS, build.entry('bench/scan-child.ts'), jobPath]);
+  const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   let stdout = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -153,8 +155,15 @@ export async function benchScan(signIns: number): Promise<Record<string, number 
       fetch: tenantFetch(tenant),
     });
     const job = { config: rawConfig, baseDir: dir, scanAt: scanAt.toISOString() };
-    const scan = await runChild(build, dir, { ...job, mode: 'scan' });
-    const floor = await runChild(build, dir, { ...job, mode: 'floor' });
+    const box = instanceMemoryBox();
+    let scan: ScanChildResult;
+    let floor: ScanChildResult;
+    try {
+      scan = await runChild(build, dir, { ...job, mode: 'scan' }, box);
+      floor = await runChild(build, dir, { ...job, mode: 'floor' }, box);
+    } finally {
+      box.remove();
+    }
     const summary = scan.scan!;
     return {
       signIns: summary.signIns,
@@ -175,6 +184,9 @@ export async function benchScan(signIns: number): Promise<Record<string, number 
       rssBeforeMiB: scan.rssBeforeMiB,
       peakRssMiB: scan.peakRssMiB,
       peakHeapMiB: scan.peakHeapMiB,
+      // The heap limit Node gave V8 in the scan process: it follows the memory the process may use.
+      heapLimitMiB: scan.heapLimitMiB,
+      memoryLimit: box.label,
       floorPeakRssMiB: floor.peakRssMiB,
       findings: summary.findings,
       alerts: summary.alerts,

@@ -58,6 +58,21 @@ export const ERROR_CATALOGUE = {
     fix: 'Usually transient (a proxy or a cut connection); if it persists, report it with the logged request id.',
     retryable: true,
   },
+  SCAN_DEADLINE: {
+    title: "A collection stage was still reading Microsoft Graph at the scan's hard deadline (collection.maxRunMinutes plus 2 minutes).",
+    fix: 'The stage is reported as not collected and the next scan reads it again. If it recurs, Graph is slow for this tenant: raise collection.maxRunMinutes (below the Function timeout) or scan less at once.',
+    retryable: true,
+  },
+  GRAPH_RESPONSE_TOO_LARGE: {
+    title: 'A Microsoft Graph answer was larger than credwatch reads (64 MiB by default): it stopped reading instead of exhausting memory.',
+    fix: 'Graph pages are a few MB; a larger answer comes from a proxy or a broken endpoint. Check the logged path; the source is reported as not collected.',
+    retryable: false,
+  },
+  GRAPH_TOO_MANY_PAGES: {
+    title: 'A Microsoft Graph collection kept returning new nextLinks past the page limit (10,000 pages by default).',
+    fix: 'No tenant needs that many pages of one listing; an endless chain of links comes from a broken proxy or endpoint. The source is reported as not collected.',
+    retryable: false,
+  },
   GRAPH_REQUEST_REJECTED: {
     title: 'Microsoft Graph rejected the request (4xx other than 401/403/429).',
     fix: "Check the logged request and Graph's error code; an unknown tenant or an unsupported query shows up here.",

@@ -5,6 +5,7 @@ import type { Logger } from '../logging.js';
 import type { TokenSource } from './auth.js';
 import { attemptCause, classifyGraphFailure } from './classify.js';
 import { MalformedJsonError, readJsonArrayMember, type FetchLike } from './http.js';
+import { DEFAULT_GRAPH_LIMITS, tooManyPages, type GraphLimits } from './limits.js';
 import { checkGraphRequest, findEndpoint, selectsKeyCredentials, splitVersion } from './contract.js';
 import type { GraphEndpoint } from './endpoints.js';
 import {
@@ -55,6 +56,8 @@ export interface CreateGraphApiOptions {
    * (`GraphBudgets.forTenant`); private ones when absent.
    */
   windows?: TenantWindows;
+  /** Caps on what is read (limits.ts); the defaults when absent. */
+  limits?: Partial<GraphLimits>;
 }
 
 export const realClock: Clock = { now: () => new Date(), sleep: (ms) => delay(ms) };
@@ -75,9 +78,11 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
   const random = options.random ?? Math.random;
   const stats = emptyStats();
   const logger = options.logger.child({ component: 'graph' });
+  const limits: GraphLimits = { ...DEFAULT_GRAPH_LIMITS, ...options.limits };
   const limiter = new RateLimiter(clock, options.enforceBudgets ?? true, options.windows);
+  const transport = new TransportMiddleware(options.fetch, stats, logger, limits.maxResponseBytes);
   const client = Client.initWithMiddleware({
-    middleware: new TransportMiddleware(options.fetch, stats, logger),
+    middleware: transport,
     baseUrl: base.origin,
     defaultVersion: 'v1.0',
   });
@@ -151,6 +156,9 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
       } catch (e: unknown) {
         // Nobody wants this answer any more: no retry, no token refresh.
         if (signal?.aborted) throw e;
+        // An answer past the size cap is final, whatever the Graph client made of it.
+        const capped = transport.takeCapHit(url);
+        if (capped) throw capped;
         const decision = classifyGraphFailure(e, path);
         if (decision.action === 'fail') throw decision.error;
         if (decision.action === 'refreshToken') {
@@ -246,14 +254,17 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
     // whatever its registers last held, dead or not, and a page kept there would live through the
     // reading of the next.
     let page: Page<U> | undefined;
+    let pages = 0;
     try {
       while (pending) {
         page = await next(pending);
         pending = undefined;
+        pages += 1;
         // A bad nextLink fails after this page is handed out, as it did before the prefetch.
         let badLink: unknown;
         if (page.next !== undefined && page.next !== null) {
           try {
+            if (pages >= limits.maxPages) throw tooManyPages(path, limits.maxPages);
             pending = request(checkNextLink(base, page.next, seen), false);
           } catch (e: unknown) {
             badLink = e;
@@ -354,6 +365,8 @@ async function readStreamedPage(response: Response, mapItem: (item: unknown) => 
     });
   } catch (e: unknown) {
     if (mapFailure) throw mapFailure.error;
+    // A cap (limits.ts) is final: reading the same answer again would hit it again.
+    if (e instanceof CredwatchError) throw e;
     const error = new GraphError(response.status, e instanceof Error ? e.message : String(e), e instanceof Error ? e : undefined);
     error.headers = response.headers;
     throw error;

@@ -1,4 +1,5 @@
 import type { TenantConfig } from '../config/types.js';
+import type { GraphLimits } from './limits.js';
 import type { Logger } from '../logging.js';
 import { createTokenSource, type AppCredential, type TokenSource } from './auth.js';
 import { createGraphApi, type GraphApi } from './client.js';
@@ -24,6 +25,8 @@ export interface ConnectOptions {
    * tenants, so every connection an entry point makes draws on one `GraphBudgets`.
    */
   budgets?: GraphBudgets;
+  /** Caps on what is read (graph/limits.ts); tests lower them to hit them quickly. */
+  limits?: Partial<GraphLimits>;
 }
 
 /**
@@ -57,6 +60,7 @@ export function connectTenant(tenant: TenantConfig, options: ConnectOptions): Te
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.enforceBudgets === false ? { enforceBudgets: false } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     ...(options.budgets ? { windows: options.budgets.forTenant(appKeyOf(tenant), tenant.tenantId) } : {}),
   });
   return { tenant, tokens, graph };

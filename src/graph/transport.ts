@@ -1,6 +1,8 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { CredwatchError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { FetchLike } from './http.js';
+import { capResponse } from './limits.js';
 
 /** Counts kept for benchmarks and the scan summary: requests grow with pages, not objects. */
 export interface GraphStats {
@@ -24,7 +26,18 @@ export class TransportMiddleware implements Middleware {
     private readonly fetch: FetchLike,
     private readonly stats: GraphStats,
     private readonly logger: Logger,
+    private readonly maxResponseBytes: number,
   ) {}
+
+  /** Answers that went past the size cap, by URL, until their sender takes the error (limits.ts). */
+  private readonly capHits = new Map<string, CredwatchError>();
+
+  /** The cap error of the last answer to `url`, if it went past the cap; forgotten once taken. */
+  takeCapHit(url: string): CredwatchError | undefined {
+    const error = this.capHits.get(url);
+    this.capHits.delete(url);
+    return error;
+  }
 
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
@@ -33,7 +46,10 @@ export class TransportMiddleware implements Middleware {
     this.stats.requests += 1;
     this.stats.byPath[pathKey] = (this.stats.byPath[pathKey] ?? 0) + 1;
     const started = Date.now();
-    context.response = await this.fetch(url, context.options as RequestInit);
+    // Graph answers API calls directly: a redirect would come from something in between, and
+    // following it would send the bearer token's request somewhere else.
+    const response = await this.fetch(url, { ...(context.options as RequestInit), redirect: 'manual' });
+    context.response = capResponse(response, this.maxResponseBytes, pathKey, (error) => this.capHits.set(url, error));
     // The query is left out: filters are not secret but can be long; the path class is enough.
     this.logger.debug({ method, path: pathKey, status: context.response.status, ms: Date.now() - started }, 'graph request');
   }

@@ -5,6 +5,7 @@
  */
 import type { TenantConfig } from '../config/types.js';
 import type { Inventory } from '../contract.js';
+import { withDeadline } from '../graph/deadline.js';
 import type { Logger } from '../logging.js';
 import { parseInventory } from '../inventory/snapshot.js';
 import { allowlistHttp } from '../networks/index.js';
@@ -35,6 +36,9 @@ async function lastStoredInventory(run: ReadingRun): Promise<Inventory | undefin
 }
 export type { ScanDeps, ScanSummary } from './types.js';
 
+/** How long after collection.maxRunMinutes any Graph read of the scan is refused (graph/deadline.ts). */
+const HARD_DEADLINE_GRACE_MINUTES = 2;
+
 /**
  * One scan of one tenant: inventory and allowlists, then audits, then sign-ins, each window
  * committed page by page and its watermark advanced only when the whole window is stored, then
@@ -57,7 +61,13 @@ export async function runScan(deps: ScanDeps, tenant: TenantConfig): Promise<Sca
 
 async function scanTenant(deps: ScanDeps, tenant: TenantConfig, now: Date, logger: Logger): Promise<ScanSummary> {
   const rules = deps.rules ?? RULES;
-  const { graph } = deps.connect(tenant);
+  // Past maxRunMinutes the sign-in stage stops on its own, between slices; this catches whatever
+  // else is still reading (a slow inventory, a stuck audit listing) before the Function's timeout.
+  const graph = withDeadline(
+    deps.connect(tenant).graph,
+    now.getTime() + (deps.config.collection.maxRunMinutes + HARD_DEADLINE_GRACE_MINUTES) * 60_000,
+    deps.now,
+  );
   const run: ReadingRun = {
     tenant,
     config: deps.config,

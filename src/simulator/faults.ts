@@ -16,9 +16,18 @@ export interface FaultRule {
   pathIncludes: string;
   /**
    * status: respond `status` with Graph error JSON; truncate: cut the real JSON body mid-way with a
-   * 200; html200: an HTML error page with status 200; reset: destroy the socket.
+   * 200; html200: an HTML error page with status 200; reset: destroy the socket. Hostile answers
+   * (nothing Graph does, what a broken proxy or endpoint might): hugeBody: a 200 whose JSON body
+   * streams `bytes` of padding inside the page (counted in `bytesWritten`); endlessLinks: an
+   * empty page whose nextLink is always a new one; redirect: a 307 to `location`.
    */
-  kind: 'status' | 'truncate' | 'html200' | 'reset';
+  kind: 'status' | 'truncate' | 'html200' | 'reset' | 'hugeBody' | 'endlessLinks' | 'redirect';
+  /** For hugeBody: how many bytes of padding to stream (default 200 MB). */
+  bytes?: number;
+  /** For hugeBody: send a Content-Length that announces the whole body (default: chunked, no length). */
+  declareLength?: boolean;
+  /** For redirect: the Location. */
+  location?: string;
   /** For kind 'status' (429, 500, 502, 503, 504, 400 …). */
   status?: number;
   /** Retry-After header value, verbatim ('2', an HTTP-date, '0'); omitted = no header. */
@@ -49,6 +58,8 @@ interface RuleState {
 /** Tracks how often each rule matched and decides which fault, if any, a request gets. */
 export class FaultEngine {
   private latencyInMs = 0;
+  /** Bytes of hugeBody padding sent so far (what clients actually read, give or take socket buffers). */
+  bytesWritten = 0;
   private rules: RuleState[] = [];
 
   constructor(faults: FaultOptions | undefined) {
@@ -59,6 +70,7 @@ export class FaultEngine {
   set(faults: FaultOptions): void {
     this.latencyInMs = faults.latencyInMs ?? 0;
     this.rules = (faults.rules ?? []).map((rule) => ({ rule, seen: 0, fired: 0 }));
+    this.bytesWritten = 0;
   }
 
   /** Latency to add to every response. */

@@ -81,6 +81,8 @@ export interface RunningSimulator {
   /** Bodies accepted by sendMail, with the mailbox addressed. */
   readonly sentMail: readonly SentMail[];
   setFaults(faults: FaultOptions): void;
+  /** Bytes of `hugeBody` padding sent since the faults were last set. */
+  faultBytesWritten(): number;
   /** Turns Graph's documented rate limits on or off from now on. */
   setEnforceThrottling(enabled: boolean): void;
   setGrantedRoles(roles: readonly string[]): void;
@@ -168,6 +170,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Ru
       return state.sentMail;
     },
     setFaults: (next) => faults.set(next),
+    faultBytesWritten: () => faults.bytesWritten,
     setEnforceThrottling: (enabled) => {
       throttles.enabled = enabled;
     },

@@ -3,6 +3,7 @@
  * plain HTTP server for the managed-identity endpoint. Every request is read fully, recorded, run
  * through latency and fault rules, then routed.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -83,6 +84,22 @@ function listener(options: ServerOptions, origin: () => string) {
         record(response.status);
         return;
       }
+      if (rule?.kind === 'hugeBody') {
+        record(200);
+        await streamHugeBody(res, rule.bytes ?? 200 * 1024 * 1024, rule.declareLength ?? false, options.faults!);
+        return;
+      }
+      if (rule?.kind === 'endlessLinks' || rule?.kind === 'redirect') {
+        const { pathname } = request.url;
+        const next = `${origin()}${pathname}?$skiptoken=${randomUUID()}`;
+        const response: SimResponse =
+          rule.kind === 'redirect'
+            ? { status: 307, headers: { location: rule.location ?? next }, body: '' }
+            : { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [], '@odata.nextLink': next }) };
+        write(res, request, response);
+        record(response.status);
+        return;
+      }
       let response = await options.handler(request);
       if (rule?.kind === 'truncate') {
         response = { ...response, status: 200, body: response.body.slice(0, Math.max(1, Math.floor(response.body.length / 2))) };
@@ -97,6 +114,29 @@ function listener(options: ServerOptions, origin: () => string) {
       res.end(error instanceof Error ? (error.stack ?? error.message) : String(error));
     });
   };
+}
+
+/**
+ * A 200 page of `bytes` padding (JSON whitespace before the value array), written as fast as the
+ * client reads it and stopped when the client goes away: the bytes that left are counted, so a
+ * test can tell how much a client read before it gave up.
+ */
+async function streamHugeBody(res: ServerResponse, bytes: number, declareLength: boolean, faults: FaultEngine): Promise<void> {
+  const tail = '{"value":[]}';
+  res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(bytes + tail.length) } : {}) });
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  let left = bytes;
+  while (left > 0 && !res.destroyed) {
+    const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+    left -= piece.length;
+    faults.bytesWritten += piece.length;
+    if (!res.write(piece))
+      await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+  }
+  if (!res.destroyed) res.end(tail);
 }
 
 /** Starts the HTTPS server on 127.0.0.1 and resolves with it and its base URL. */
