@@ -204,8 +204,8 @@ export const ERROR_CATALOGUE = {
     retryable: false,
   },
   WATERMARK_IN_FUTURE: {
-    title: 'A stored watermark was ahead of the clock (clock skew or a copied state file); the overlap was re-read instead.',
-    fix: 'Check the host clock (NTP). Nothing is lost: events already seen are skipped by id.',
+    title: 'A log stream was recorded as read beyond the clock (a clock that ran ahead, a copied state file): it was moved back to what the last scan with a sound clock had read, and is read again from there.',
+    fix: 'Check the host clock (NTP). Nothing within the log retention is lost (alerts already raised are not raised twice); time past it is reported as DATA_GAP.',
     retryable: false,
   },
   TLS_VERIFICATION_DISABLED: {

@@ -110,9 +110,11 @@ function observe(sources: readonly RecordedSource[], vendors: readonly string[])
 
 /**
  * Codes that make a source that was read count as failing: it was read, but not enough of it.
- * A sign-in backlog that grows scan after scan ends in records lost to the log's retention.
+ * A sign-in backlog that grows scan after scan ends in records lost to the log's retention; a
+ * DATA_GAP is such a loss; WATERMARK_IN_FUTURE is a clock that ran ahead and made a scan skip time
+ * (src/scan/clock.ts), which a person should look at even though the time is read again.
  */
-const BLINDING_CODES: ReadonlySet<string> = new Set(['SIGNINS_BACKLOG_GROWING']);
+const BLINDING_CODES: ReadonlySet<string> = new Set(['SIGNINS_BACKLOG_GROWING', 'DATA_GAP', 'WATERMARK_IN_FUTURE']);
 
 /** Failed when any record failed; the code that needs a person wins over a transient one. */
 function summarise(records: readonly RecordedSource[]): Observation {

@@ -9,7 +9,7 @@ import { casRow } from './azure-table-cas.js';
 import { getRow } from './azure-table-client.js';
 import { joinKey, keyPart } from './azure-table-keys.js';
 import { packText, unpackText } from './azure-table-pack.js';
-import { parseIntervals, stringifyIntervals, unionIntervals, type MsInterval } from './coverage.js';
+import { clipIntervals, parseIntervals, stringifyIntervals, unionIntervals, type MsInterval } from './coverage.js';
 
 function coverageKey(stream: string): string {
   return joinKey(keyPart(stream), 'covered');
@@ -34,6 +34,23 @@ export async function addCoverage(client: TableClient, tenant: string, stream: s
     (current) => {
       const stored = decode(current, what);
       const next = stringifyIntervals(unionIntervals(stored, added));
+      return next === stringifyIntervals(stored) ? undefined : packText('c', next, what);
+    },
+    what,
+  );
+}
+
+/** Forgets covered time from `toMs` on (StateStore.rewindStream); a no-op when none lies there. */
+export async function clipCoverage(client: TableClient, tenant: string, stream: string, toMs: number): Promise<void> {
+  const what = `coverage of ${tenant}/${stream}`;
+  await casRow(
+    client,
+    keyPart(tenant),
+    coverageKey(stream),
+    (current) => {
+      if (current === undefined) return undefined;
+      const stored = decode(current, what);
+      const next = stringifyIntervals(clipIntervals(stored, toMs));
       return next === stringifyIntervals(stored) ? undefined : packText('c', next, what);
     },
     what,

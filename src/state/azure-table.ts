@@ -35,7 +35,9 @@ import { prepareBlob, writeChunks } from './azure-table-chunks.js';
 import { createTables, mapLimit, requireTablePrefix, TABLE_NAMES, type AzureTableLocation, type Tables } from './azure-table-client.js';
 import { mapTableError } from './azure-table-errors.js';
 import { encodeJournal, JournalClock, listJournals, readJournal, stageCommit, writeJournal, type JournalPayload } from './azure-table-journal.js';
-import { readCoverage } from './azure-table-coverage.js';
+import { casRow } from './azure-table-cas.js';
+import { clipCoverage, readCoverage } from './azure-table-coverage.js';
+import { double, numberColumn } from './azure-table-pack.js';
 import { keyPart } from './azure-table-keys.js';
 import { toTimeIntervals } from './coverage.js';
 import { collectOrphanChunks, purgeScans, purgeSeen } from './azure-table-maintenance.js';
@@ -117,6 +119,22 @@ export class AzureTableStateStore implements StateStore {
 
   async getCoverage(tenant: string, stream: string): Promise<TimeInterval[]> {
     return this.#read('getCoverage', async (t) => toTimeIntervals(await readCoverage(t.Watermarks, tenant, stream)));
+  }
+
+  async rewindStream(tenant: string, stream: string, to: Date): Promise<void> {
+    const toMsValue = toMs(to, 'to');
+    await this.#run('rewindStream', async (t) => {
+      // Coverage first: a crash between the two leaves the watermark ahead, which the next scan
+      // finds ahead of its clock again and rewinds again.
+      await clipCoverage(t.Watermarks, tenant, stream, toMsValue);
+      await casRow(
+        t.Watermarks,
+        keyPart(tenant),
+        keyPart(stream),
+        (cur) => (cur !== undefined && numberColumn(cur, 'ms', 'watermark') > toMsValue ? { ms: double(toMsValue) } : undefined),
+        `watermark of ${tenant}/${stream}`,
+      );
+    });
   }
 
   async filterUnseen(tenant: string, stream: string, ids: readonly string[]): Promise<string[]> {

@@ -78,3 +78,8 @@ export function stringifyIntervals(list: readonly MsInterval[]): string {
 export function toTimeIntervals(list: readonly MsInterval[]): TimeInterval[] {
   return list.map((i) => ({ from: new Date(i.fromMs), to: new Date(i.toMs) }));
 }
+
+/** The intervals with everything from `toMs` on removed (a stream moved back: `StateStore.rewindStream`). */
+export function clipIntervals(list: readonly MsInterval[], toMs: number): MsInterval[] {
+  return list.filter((i) => i.fromMs < toMs).map((i) => ({ fromMs: i.fromMs, toMs: Math.min(i.toMs, toMs) }));
+}

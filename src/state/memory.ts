@@ -23,7 +23,7 @@ import {
 import { decideLease, encodeLease, type LeaseRow } from './codec-lease.js';
 import { decodeScan, encodeScan, scanCutoffMs, type ScanRow } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds, type CommitOp } from './commit.js';
-import { encodeIntervals, toTimeIntervals, unionIntervals, type MsInterval } from './coverage.js';
+import { clipIntervals, encodeIntervals, toTimeIntervals, unionIntervals, type MsInterval } from './coverage.js';
 import { byKeys, requireLimit } from './order.js';
 import type {
   CacheEntry,
@@ -79,6 +79,16 @@ export class MemoryStateStore implements StateStore {
   async getCoverage(tenant: string, stream: string): Promise<TimeInterval[]> {
     this.#open();
     return toTimeIntervals(this.#coverage.get(key(tenant, stream)) ?? []);
+  }
+
+  async rewindStream(tenant: string, stream: string, to: Date): Promise<void> {
+    this.#open();
+    const k = key(tenant, stream);
+    const toMsValue = toMs(to, 'to');
+    const watermark = this.#watermarks.get(k);
+    if (watermark !== undefined && watermark > toMsValue) this.#watermarks.set(k, toMsValue);
+    const covered = this.#coverage.get(k);
+    if (covered) this.#coverage.set(k, clipIntervals(covered, toMsValue));
   }
 
   async filterUnseen(tenant: string, stream: string, ids: readonly string[]): Promise<string[]> {

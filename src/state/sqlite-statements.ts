@@ -22,6 +22,8 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO watermarks (tenant, stream, watermark_ms) VALUES (?, ?, ?)
        ON CONFLICT (tenant, stream) DO UPDATE SET watermark_ms = max(watermark_ms, excluded.watermark_ms)`,
     ),
+    // Only for rewindStream: a clock that ran ahead (docs/state.md).
+    lowerWatermark: db.prepare<[number, string, string, number]>('UPDATE watermarks SET watermark_ms = ? WHERE tenant = ? AND stream = ? AND watermark_ms > ?'),
     getCoverage: db.prepare<[string, string], { intervals: string }>('SELECT intervals FROM coverage WHERE tenant = ? AND stream = ?'),
     putCoverage: db.prepare<[string, string, string]>(
       `INSERT INTO coverage (tenant, stream, intervals) VALUES (?, ?, ?)

@@ -19,7 +19,7 @@ import {
 import { decideLease, encodeLease } from './codec-lease.js';
 import { decodeScan, encodeScan, scanCutoffMs } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds, type CommitHeader } from './commit.js';
-import { encodeIntervals, parseIntervals, stringifyIntervals, toTimeIntervals, unionIntervals } from './coverage.js';
+import { clipIntervals, encodeIntervals, parseIntervals, stringifyIntervals, toTimeIntervals, unionIntervals } from './coverage.js';
 import { requireLimit } from './order.js';
 import { mapSqliteError } from './sqlite-errors.js';
 import { openDatabase } from './sqlite-schema.js';
@@ -58,6 +58,7 @@ export class SqliteStateStore implements StateStore {
   readonly #s: Statements;
   readonly #now: () => Date;
   readonly #commit: Database.Transaction<(c: WindowCommit) => void>;
+  readonly #rewind: Database.Transaction<(tenant: string, stream: string, toMsValue: number) => void>;
   readonly #patchOutbox: Database.Transaction<(id: string, patch: OutboxPatch) => void>;
   readonly #purge: Database.Transaction<(nowMs: number) => number>;
   readonly #lease: Database.Transaction<(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string) => LeaseClaim>;
@@ -72,6 +73,14 @@ export class SqliteStateStore implements StateStore {
     this.#now = now;
     this.#s = prepareStatements(db);
     this.#commit = db.transaction((c: WindowCommit) => this.#writeWindow(c));
+    // Watermark and coverage move back together, or neither does.
+    this.#rewind = db.transaction((tenant: string, stream: string, toMsValue: number) => {
+      this.#s.lowerWatermark.run(toMsValue, tenant, stream, toMsValue);
+      const row = this.#s.getCoverage.get(tenant, stream);
+      if (row === undefined) return;
+      const clipped = clipIntervals(parseIntervals(row.intervals, `coverage of ${tenant}/${stream}`), toMsValue);
+      this.#s.putCoverage.run(tenant, stream, stringifyIntervals(clipped));
+    });
     this.#patchOutbox = db.transaction((id: string, patch: OutboxPatch) => {
       const row = this.#s.getOutbox.get(id);
       if (row === undefined) throw invalidInput(`outbox entry ${id} does not exist`, { id });
@@ -116,6 +125,11 @@ export class SqliteStateStore implements StateStore {
       const row = s.getCoverage.get(tenant, stream);
       return row === undefined ? [] : toTimeIntervals(parseIntervals(row.intervals, `coverage of ${tenant}/${stream}`));
     });
+  }
+
+  async rewindStream(tenant: string, stream: string, to: Date): Promise<void> {
+    const toMsValue = toMs(to, 'to');
+    return this.#run('rewindStream', () => this.#rewind.immediate(tenant, stream, toMsValue));
   }
 
   async filterUnseen(tenant: string, stream: string, ids: readonly string[]): Promise<string[]> {

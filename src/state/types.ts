@@ -223,6 +223,13 @@ export interface StateStore {
    */
   getCoverage(tenant: string, stream: string): Promise<TimeInterval[]>;
   /**
+   * Moves a stream back to `to`: its watermark to at most `to`, its covered time from `to` on
+   * forgotten, so that time is read again. The one way a stream ever moves back, for a clock that
+   * ran ahead and recorded time as read before its records existed (docs/state.md, "A clock that
+   * ran ahead"). A no-op when nothing lies beyond `to`.
+   */
+  rewindStream(tenant: string, stream: string, to: Date): Promise<void>;
+  /**
    * The ids among `ids` not seen before for this tenant and stream (expired ones count as unseen,
    * against the store's clock). Each id is returned once, in the order first given.
    */

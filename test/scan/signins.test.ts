@@ -88,13 +88,33 @@ describe('the sign-in stage, reading log time', () => {
     expect(await run.store.listAggregates(TENANT, '2000-01-01', '2999-12-31')).toEqual([]);
   });
 
-  it('says so when read time reaches past its clock', async () => {
+  it('moves read time recorded past its clock back to what the last sound scan read, and reads it again', async () => {
+    const run = await stageRun();
+    const { settleInMinutes, overlapInMinutes } = run.config.collection;
+    // A sound scan two hours ago, then one whose clock ran a day ahead and recorded time as read.
+    const sound = new Date(NOW.getTime() - 2 * 3_600_000);
+    await run.store.recordScan({ tenant: run.tenant.name, startedAt: sound, finishedAt: sound, sources: [], errors: [], summaryJson: '{}' });
+    await run.store.commitWindow(windowCommit({ covered: [{ from: new Date(0), to: new Date(NOW.getTime() + DAY) }] }));
+    const graph = fakeGraph([record('x', minutesAgo(30))]);
+    const result = await signInStage({ ...run, graph }, emptyContext(run));
+    const back = new Date(sound.getTime() - (settleInMinutes + overlapInMinutes) * 60_000);
+    expect(result.errors).toEqual([
+      expect.objectContaining({ code: 'WATERMARK_IN_FUTURE', message: expect.stringContaining(`Moved back to ${back.toISOString()}`) }),
+    ]);
+    // Read again from there: the sign-in logged after the bad scan is judged, not lost.
+    expect(result.events.signIns).toBe(1);
+    expect(result.sources[0]).toMatchObject({ status: 'partial', errorCode: 'WATERMARK_IN_FUTURE' });
+    expect((await run.store.getCoverage(run.tenant.name, 'signIns')).at(-1)!.to.getTime()).toBeLessThan(NOW.getTime());
+  });
+
+  it('with no sound scan recorded, reads again all the log still holds and names what it may have lost', async () => {
     const run = await stageRun();
     await run.store.commitWindow(windowCommit({ covered: [{ from: new Date(0), to: new Date(NOW.getTime() + DAY) }] }));
     const graph = fakeGraph([record('x', minutesAgo(30))]);
     const result = await signInStage({ ...run, graph }, emptyContext(run));
-    expect(result.errors).toEqual([expect.objectContaining({ code: 'WATERMARK_IN_FUTURE' })]);
-    expect(graph.filters).toEqual([]);
+    expect(result.errors.map((e) => e.code)).toEqual(['WATERMARK_IN_FUTURE', 'DATA_GAP']);
+    expect(result.events.signIns).toBe(1);
+    expect(result.sources[0]).toMatchObject({ status: 'partial', errorCode: 'DATA_GAP' });
   });
 
   it('stores an attack flood in parts as it reads, and a slice read again after a stop judges nothing twice', async () => {

@@ -45,6 +45,30 @@ export function coverageContract(ctx: ContractContext): void {
       expect(await ctx.store.getWatermark(TENANT, STREAM)).toBeUndefined();
     });
 
+    it('moves a stream back on rewind: watermark lowered, covered time from that point forgotten, the rest kept', async () => {
+      await ctx.store.commitWindow(windowCommit({ watermark: at(90), covered: [span(0, 10), span(20, 40), span(50, 60)] }));
+      await ctx.store.commitWindow(windowCommit({ stream: 'directoryAudits', watermark: at(90), covered: [span(0, 60)] }));
+      await ctx.store.rewindStream(TENANT, STREAM, at(30));
+      expect(await ctx.store.getCoverage(TENANT, STREAM)).toEqual([span(0, 10), span(20, 30)]);
+      expect(await ctx.store.getWatermark(TENANT, STREAM)).toEqual(at(30));
+      // Another stream is untouched; a rewind to a later point, or twice, changes nothing.
+      expect(await ctx.store.getCoverage(TENANT, 'directoryAudits')).toEqual([span(0, 60)]);
+      await ctx.store.rewindStream(TENANT, STREAM, at(45));
+      await ctx.store.rewindStream(TENANT, STREAM, at(30));
+      expect(await ctx.store.getCoverage(TENANT, STREAM)).toEqual([span(0, 10), span(20, 30)]);
+      expect(await ctx.store.getWatermark(TENANT, STREAM)).toEqual(at(30));
+      // After a rewind the stream moves forward again as usual.
+      await ctx.store.commitWindow(windowCommit({ watermark: at(70), covered: [span(30, 70)] }));
+      expect(await ctx.store.getCoverage(TENANT, STREAM)).toEqual([span(0, 10), span(20, 70)]);
+      expect(await ctx.store.getWatermark(TENANT, STREAM)).toEqual(at(70));
+    });
+
+    it('rewinds a stream never written without creating anything', async () => {
+      await ctx.store.rewindStream(TENANT, STREAM, at(30));
+      expect(await ctx.store.getCoverage(TENANT, STREAM)).toEqual([]);
+      expect(await ctx.store.getWatermark(TENANT, STREAM)).toBeUndefined();
+    });
+
     it('survives reopening', async () => {
       await ctx.store.commitWindow(windowCommit({ covered: [span(0, 10), span(20, 30)] }));
       const reopen = ctx.fixture.reopen;

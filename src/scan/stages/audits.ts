@@ -9,6 +9,7 @@ import type { RuleContext } from '../../rules/types.js';
 import { readAudits } from '../audits.js';
 import { commitBatch } from '../commit.js';
 import { judge, RuleErrors } from '../rules-run.js';
+import { rewindIfAhead } from '../clock.js';
 import { scanWindow, type ScanWindow } from '../window.js';
 import { commitContext, stageFailed, windowErrors, type JudgedReport, type ReadingRun, type ScanRun, type StageReport } from './stage.js';
 
@@ -30,12 +31,16 @@ export interface AuditStageResult extends JudgedReport {
 
 /** Reads `[watermark − overlap, now − settle]` of the directory audits (src/scan/window.ts). */
 export async function readAuditStage(run: ReadingRun): Promise<AuditRead> {
-  const window = scanWindow(await run.store.getWatermark(run.tenant.name, STREAM), run.now, run.config.collection);
+  const stored = await run.store.getWatermark(run.tenant.name, STREAM);
+  // A clock that ran ahead once left the watermark in the future: moved back first (src/scan/clock.ts).
+  const rewind = await rewindIfAhead(run.store, run.tenant.name, STREAM, stored?.getTime(), run.now, run.config.collection);
+  const window = scanWindow(rewind.to ?? stored, run.now, run.config.collection);
   try {
     const read = await readAudits(run.graph, window.from, window.to);
-    return { window, events: read.events, quarantined: read.quarantined.length, sources: [], errors: [] };
+    return { window, events: read.events, quarantined: read.quarantined.length, sources: [], errors: rewind.errors };
   } catch (e: unknown) {
-    return { window, events: undefined, quarantined: 0, ...stageFailed(run, STREAM, e) };
+    const failed = stageFailed(run, STREAM, e);
+    return { window, events: undefined, quarantined: 0, sources: failed.sources, errors: [...rewind.errors, ...failed.errors] };
   }
 }
 
@@ -74,7 +79,14 @@ export async function judgeAuditStage(run: ScanRun, read: AuditRead, context: Ru
         seenExpiresAt: run.seenExpiresAt,
         watermark: read.window.to,
       });
-      sources.push({ source: STREAM, status: 'complete', items: audits.length });
+      // Time read again after a bad clock, or lost to it, is named by collection-failing.
+      const worst = errors.find((e) => e.code === 'DATA_GAP') ?? errors.find((e) => e.code === 'WATERMARK_IN_FUTURE');
+      sources.push({
+        source: STREAM,
+        status: worst ? 'partial' : 'complete',
+        items: audits.length,
+        ...(worst ? { errorCode: worst.code, message: worst.message } : {}),
+      });
     } catch (e: unknown) {
       const failed = stageFailed(run, STREAM, e);
       sources.push(...failed.sources);

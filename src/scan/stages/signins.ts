@@ -26,6 +26,7 @@ import {
 } from '../pace.js';
 import { backlogOf, finalPart, lengthOf, planRead, putBack, runTimes, takeLiveEdge, takeOldest, type RunTimes } from '../slices.js';
 import { describeBacklog, type BacklogReport } from '../backlog.js';
+import { latest, rewindIfAhead } from '../clock.js';
 import { RETENTION_IN_DAYS } from '../window.js';
 import { openSeenIds } from './signin-seen.js';
 import { readSlice, type SliceRead, type SliceReader } from './signin-slice.js';
@@ -99,9 +100,20 @@ export async function signInStage(run: ReadingRun, context: RuleContext, options
   let backlog: BacklogReport | undefined;
   let status: { status: 'complete' | 'partial'; errorCode?: string; message?: string } = { status: 'complete' };
   try {
+    const recorded = await Promise.all([run.store.getCoverage(run.tenant.name, STREAM), run.store.getWatermark(run.tenant.name, STREAM)]);
+    // A clock that ran ahead once recorded time as read before its records existed: moved back first.
+    const rewind = await rewindIfAhead(
+      run.store,
+      run.tenant.name,
+      STREAM,
+      latest(recorded[0].at(-1)?.to.getTime(), recorded[1]?.getTime()),
+      run.now,
+      collection,
+    );
+    errors.push(...rewind.errors);
     const [covered, watermark, pace] = await Promise.all([
-      run.store.getCoverage(run.tenant.name, STREAM),
-      run.store.getWatermark(run.tenant.name, STREAM),
+      rewind.to ? run.store.getCoverage(run.tenant.name, STREAM) : recorded[0],
+      rewind.to ? run.store.getWatermark(run.tenant.name, STREAM) : recorded[1],
       readPace(run.store, run.tenant.name),
     ]);
     p.recordsPerHour = pace.recordsPerHour;
@@ -113,16 +125,6 @@ export async function signInStage(run: ReadingRun, context: RuleContext, options
       collection.overlapInMinutes * 60_000,
     );
     for (const gap of plan.lost) errors.push(lostError(gap));
-    const newest = covered.at(-1)?.to;
-    if (newest !== undefined && newest.getTime() > t.runToMs) {
-      // A clock that ran ahead once recorded time as read before its records existed. Said out
-      // loud; resetting it is the clock-fault work (docs/roadmap.md).
-      errors.push({
-        stage: STREAM,
-        code: 'WATERMARK_IN_FUTURE',
-        message: `sign-in time is recorded as read up to ${newest.toISOString()}, ahead of this scan's clock (${run.now.toISOString()}): sign-ins logged before then are not read`,
-      });
-    }
     if (plan.adopt.length + plan.lost.length > 0) {
       // Recorded first: the backfill's start, an earlier release's watermark, and time the log no
       // longer holds (reported once, above) are not read.
@@ -177,6 +179,9 @@ export async function signInStage(run: ReadingRun, context: RuleContext, options
   }
   const deferred = [...p.deferred.values()].reduce((a, b) => a + b, 0);
   const judgedAll = p.events.signIns - deferred;
+  // Time lost or read again after a bad clock outranks a backlog: collection-failing names it.
+  const worst = errors.find((e) => e.code === 'DATA_GAP') ?? errors.find((e) => e.code === 'WATERMARK_IN_FUTURE');
+  if (worst) status = { status: 'partial', errorCode: worst.code, message: worst.message };
   const source =
     deferred > 0
       ? { source: STREAM, status: 'partial' as const, items: judgedAll, message: `${deferred} sign-ins left for a later scan; their time stays unread` }
