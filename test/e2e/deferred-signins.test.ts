@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChannels } from '../../src/alerts/channels/index.js';
-import type { FetchLike } from '../../src/graph/http.js';
+import type { AllowlistHttp } from '../../src/networks/allowlist-http.js';
 import { packageRoot } from '../../src/package-root.js';
 import { runScan } from '../../src/scan/index.js';
 import type { SignIn } from '../../src/simulator/scenario.js';
@@ -43,15 +43,22 @@ describe('sign-ins that cannot be judged yet', () => {
     });
     const body = await readFile(MIMECAST_FILE, 'utf8');
     let feedUp = false;
-    const fetch: FetchLike = async () => {
-      if (!feedUp) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
-      return new Response(body, { status: 200, headers: { 'content-type': 'text/plain' } });
+    // The feed's host resolves to a public address (as a real vendor's would) and answers or not.
+    const allowlistHttp: AllowlistHttp = {
+      lookup: async () => [{ address: '40.90.4.1', family: 4 }],
+      get: async () => {
+        if (!feedUp) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+        return new Response(body, { status: 200, headers: { 'content-type': 'text/plain' } });
+      },
     };
     const store = new MemoryStateStore({ now: () => now });
     const { logger } = captureLogger('silent');
     const { channels } = createChannels(config.channels, { logger });
     const scan = (at: Date) =>
-      runScan({ config, store, connect: (t) => connect({ ...config, tenants: [t] }, logger), channels, fetch, logger, now: () => at }, config.tenants[0]!);
+      runScan(
+        { config, store, connect: (t) => connect({ ...config, tenants: [t] }, logger), channels, allowlistHttp, logger, now: () => at },
+        config.tenants[0]!,
+      );
 
     const first = await scan(now);
     expect(first.sources.find((s) => s.source === 'signIns')).toMatchObject({ status: 'partial', message: expect.stringMatching(/left for a later scan/) });
