@@ -5,6 +5,7 @@
  * A 5-field cron pasted from `credwatch serve` would be read with a shifted meaning, so it is
  * not guessed at.
  */
+import type { InvocationContext } from '@azure/functions';
 import { CredwatchError } from '../errors.js';
 import { parseNcrontab } from './ncrontab.js';
 
@@ -41,7 +42,10 @@ export function ncrontabSetting(env: NodeJS.ProcessEnv, setting: string, fallbac
   }
 }
 
-/** The line a timer logs on every run while its schedule setting is unusable. */
-export function scheduleProblemLine(problem: CredwatchError): string {
-  return `credwatch schedule (${problem.code}): ${problem.message} Fix: ${problem.fix}`;
+/**
+ * Logs the setting's problem, if any, to the timer's invocation at error level, with its code and
+ * fix as a start failure is logged (handlers.ts): called at the start of every run of that timer.
+ */
+export function logScheduleProblem(setting: ScheduleSetting, context: Pick<InvocationContext, 'error'>): void {
+  if (setting.problem) context.error(`credwatch schedule (${setting.problem.code}): ${setting.problem.message} Fix: ${setting.problem.fix}`);
 }
