@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact, urlSecrets } from './redact.js';
+import { REDACTED, redact, urlSecrets } from './redact.js';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoIn0.c2lnbmF0dXJlLXBhcnQ';
 
@@ -31,5 +31,15 @@ describe('redact', () => {
     const url = 'https://siem.example/ingest/tenant-42?t=abcdef123456';
     const out = redact(`failed ${url} (t=abcdef123456) with key HMACKEY-991 "code":"CHANNEL_REJECTED" $skiptoken=abc`, [...urlSecrets(url), 'HMACKEY-991']);
     expect(out).toBe('failed [redacted] ([redacted]) with key [redacted] "code":"CHANNEL_REJECTED" $skiptoken=abc');
+  });
+});
+
+describe('secrets the configuration holds', () => {
+  it('masks a client secret by value wherever it appears, with no shape to find it by, once the config holds it', async () => {
+    const { Secret } = await import('./config/secret.js');
+    const value = 'Qx8~plainSecretValue.With-No-Shape';
+    expect(redact(`echo: ${value}`)).toContain(value);
+    new Secret(value);
+    expect(redact(`receiver echoed: {"form": "${value}"} and ${value}`)).toBe(`receiver echoed: {"form": "${REDACTED}"} and ${REDACTED}`);
   });
 });

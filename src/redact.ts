@@ -33,13 +33,25 @@ const PEM_KEY_PATTERN = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z
 const MIN_KNOWN_LENGTH = 6;
 
 /**
- * `text` without credentials: tokens, keys and signatures found by shape, and every value in
- * `known` (configured secrets such as a webhook URL or a client secret) wherever it appears.
+ * Every secret value this process holds (each `Secret` of the configuration registers itself):
+ * masked wherever it appears, whoever calls {@link redact}. A client secret has no shape to find it
+ * by, and a receiver or proxy that echoes a request can put it in any message.
+ */
+const held = new Set<string>();
+
+/** Masks `value` in everything redacted from now on (config/secret.ts calls it for each secret). */
+export function holdSecret(value: string): void {
+  if (value.length >= MIN_KNOWN_LENGTH) held.add(value);
+}
+
+/**
+ * `text` without credentials: tokens, keys and signatures found by shape, every secret the process
+ * holds (holdSecret), and every value in `known` (such as the parts of a webhook URL) wherever it appears.
  */
 export function redact(text: string, known: readonly string[] = []): string {
   let out = text;
   // Longest first, so a whole URL goes before its query value leaves a half-masked URL behind.
-  for (const value of [...known].sort((a, b) => b.length - a.length)) if (value.length >= MIN_KNOWN_LENGTH) out = out.split(value).join(REDACTED);
+  for (const value of [...known, ...held].sort((a, b) => b.length - a.length)) if (value.length >= MIN_KNOWN_LENGTH) out = out.split(value).join(REDACTED);
   return out
     .replace(PEM_KEY_PATTERN, '[redacted-private-key]')
     .replace(JWT_PATTERN, '[redacted-jwt]')

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { holdSecret } from '../redact.js';
 
 const REDACTED = '[redacted]';
 
@@ -17,6 +18,8 @@ export class Secret {
 
   constructor(value: string) {
     this.#value = value;
+    // Masked in every log line, error and stored message from now on, not only where it is revealed.
+    holdSecret(value);
   }
 
   /** The secret itself. Call it only where the value leaves for its one legitimate destination. */

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,12 +51,14 @@ describe('the credwatch command', () => {
     expect(doc.apps[0]).toMatchObject({ displayName: 'Mimecast (simulated)', mailboxCapable: true });
   });
 
-  it('reads the config path from CREDWATCH_CONFIG and writes CSV to a file', async () => {
+  it('reads the config path from CREDWATCH_CONFIG and writes CSV to a file only its owner can read', async () => {
     const config = await writeConfig('secret.json', { mode: 'secret', clientId: sim.credwatchApp.clientId, clientSecretEnv: 'CW_SECRET' });
     const out = join(dir, 'inventory.csv');
     const result = await credwatch(['inventory', '--format', 'csv', '--out', out], { CREDWATCH_CONFIG: config, CW_SECRET: sim.credwatchApp.clientSecret });
     expect(result.code).toBe(0);
     expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^appId,displayName/);
+    // It names every app, credential and mailbox grant of the tenant.
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
   });
 
   it('exits 2 and lists every configuration problem with its path', async () => {

@@ -9,7 +9,7 @@ export interface FaultCase {
   readonly fault: string;
   /** What credwatch must do (and never do). */
   readonly expected: string;
-  /** The test asserting it: the file from the repository root and the test's exact title. */
+  /** The test asserting it: the file from the repository root and the test's exact title (as quoted in the file). */
   readonly test: { readonly file: string; readonly name: string };
 }
 

@@ -14,7 +14,7 @@ describe('the fault catalogue', () => {
       for (const c of area.cases) {
         const file = join(root, c.test.file);
         if (!existsSync(file)) missing.push(`${c.test.file} (no such file)`);
-        else if (!readFileSync(file, 'utf8').includes(`'${c.test.name}'`)) missing.push(`${c.test.file}: '${c.test.name}'`);
+        else if (!["'", '"', '`'].some((q) => readFileSync(file, 'utf8').includes(`${q}${c.test.name}${q}`))) missing.push(`${c.test.file}: '${c.test.name}'`);
       }
     }
     expect(missing).toEqual([]);

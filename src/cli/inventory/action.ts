@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writePrivateFile } from '../../private-files.js';
 import type { Command } from 'commander';
 import { collectInventory } from '../../collect/inventory.js';
 import { toCredwatchError } from '../../errors.js';
@@ -42,7 +42,8 @@ export async function inventoryCommand(ctx: CliContext, options: InventoryComman
   // redirected to one), and a mark in the middle would land in a cell.
   const joined = outputs.join('\n');
   const text = options.format === 'csv' ? csvFileText(joined) : joined;
-  if (options.out) await writeFile(options.out, text, 'utf8');
+  // The inventory names every app, credential and mailbox grant: for this account's eyes only.
+  if (options.out) await writePrivateFile(options.out, text);
   else write(text);
   return exit;
 }

@@ -37,5 +37,10 @@ export const channelFaults: FaultArea = {
       'The alert is accepted after at most 64 KiB is read; the connection is dropped instead of read forever',
       'reads at most 64 KiB of an endless accept body, marks the alert accepted and hangs up',
     ),
+    {
+      fault: 'A receiver or proxy echoes the client secret in its answer (a secret with no recognisable shape)',
+      expected: 'Masked by value in every log line, error and stored message: each configured Secret registers itself with the one redaction function',
+      test: { file: 'src/redact.test.ts', name: 'masks a client secret by value wherever it appears, with no shape to find it by, once the config holds it' },
+    },
   ],
 };
