@@ -12,7 +12,7 @@ import { STORAGE_CONNECTION } from '../config/storage.js';
 import type * as Handlers from './handlers.js';
 import { DEFAULT_REPORT_SCHEDULE, DEFAULT_SCAN_SCHEDULE, REPORT_QUEUE, SCAN_QUEUE, SETTINGS } from './names.js';
 import type { FunctionRuntime } from './runtime.js';
-import { ncrontabSetting, type ScheduleSetting } from './schedule.js';
+import { logScheduleProblem, ncrontabSetting, type ScheduleSetting } from './schedule.js';
 
 // The bundle sits in <appRoot>/dist/app.js; the config file is read relative to <appRoot>.
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,7 +32,7 @@ function load(): Promise<Loaded> {
 
 function timerHandler(setting: ScheduleSetting, pick: (h: Loaded) => (timer: Timer, context: InvocationContext) => Promise<unknown>) {
   return async (timer: Timer, context: InvocationContext): Promise<void> => {
-    if (setting.problem) context.error(setting.problem);
+    logScheduleProblem(setting, context);
     const h = await load();
     await pick(h)(timer, context);
   };

@@ -7,7 +7,15 @@
  *
  * Fields: `{second} {minute} {hour} {day} {month} {day-of-week}`, each `*`, a value, a range `a-b`,
  * any of those with a step (`/n` after it: every n-th value), or a comma list of them; months and
- * days of the week also by English abbreviation (`Jan`, `Mon`). Always UTC on the plans credwatch supports.
+ * days of the week also by English name, in any case, whole or cut to three letters or more
+ * (`Jan`, `January`, `mon`). Always UTC on the plans credwatch supports.
+ *
+ * Checked as strictly as the host's NCrontab library (github.com/atifaziz/NCrontab,
+ * CrontabFieldImpl.cs), or more: a schedule that passes here is one the host indexes. Day of week
+ * is 0–6 there (Sunday is 0; the 7 other crons accept fails to index the function). What NCrontab
+ * bends rather than refuses is refused here, since it is surely a typing slip: a backwards range
+ * (it swaps `5-2` to `2-5`), a step of 0 (read as 1), a name cut below three letters (`Ma` is March
+ * there, by list order).
  * A day must match both the day-of-month and the day-of-week field, as the host's NCrontab library
  * evaluates them (they only differ from classic cron when both are restricted).
  */
@@ -16,8 +24,8 @@ const DAY_MS = 86_400_000;
 /** Ordinals count ticks from here; any fixed instant works, it only has to be the same every run. */
 const EPOCH = Date.UTC(2000, 0, 1);
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 interface FieldSpec {
   name: string;
@@ -34,8 +42,7 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'hour', min: 0, max: 23 },
   { name: 'day', min: 1, max: 31 },
   { name: 'month', min: 1, max: 12, names: MONTHS, nameBase: 1 },
-  // 7 is accepted as Sunday, as most cron dialects do.
-  { name: 'day-of-week', min: 0, max: 7, names: WEEKDAYS, nameBase: 0 },
+  { name: 'day-of-week', min: 0, max: 6, names: WEEKDAYS, nameBase: 0 },
 ];
 
 /** A parsed schedule: the allowed values of each field. */
@@ -48,10 +55,19 @@ export interface Ncrontab {
   readonly weekdays: ReadonlySet<number>;
 }
 
+/** A name's index: the whole English name or its first three letters or more, in any case. */
+function nameIndex(text: string, names: readonly string[] | undefined): number {
+  const lower = text.toLowerCase();
+  return lower.length < 3 ? -1 : (names?.findIndex((n) => n.startsWith(lower)) ?? -1);
+}
+
 function value(text: string, spec: FieldSpec): number {
-  const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
+  const named = nameIndex(text, spec.names);
   const n = named >= 0 ? named + (spec.nameBase ?? 0) : /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(n) || n < spec.min || n > spec.max) throw new Error(`${spec.name} "${text}" is not between ${spec.min} and ${spec.max}`);
+  if (!Number.isInteger(n) || n < spec.min || n > spec.max) {
+    const names = spec.names ? ` or a name such as "${spec.names[0]!.slice(0, 3)}"` : '';
+    throw new Error(`${spec.name} "${text}" is not a number from ${spec.min} to ${spec.max}${names}`);
+  }
   return n;
 }
 
@@ -72,7 +88,7 @@ function field(text: string, spec: FieldSpec): number[] {
       from = value(range, spec);
       to = step === undefined ? from : spec.max;
     }
-    for (let v = from; v <= to; v += by) values.add(spec.name === 'day-of-week' && v === 7 ? 0 : v);
+    for (let v = from; v <= to; v += by) values.add(v);
   }
   return [...values].sort((a, b) => a - b);
 }

@@ -8,6 +8,7 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from '../private-files.js';
+import { csvFileText } from '../render/text.js';
 import { renderFindingsCsv, renderInventoryCsv } from './csv.js';
 import { renderReportJson } from './json.js';
 import type { WeeklyReport } from './types.js';
@@ -49,8 +50,10 @@ export function renderReportFiles(report: WeeklyReport, renderHtml?: (report: We
   const base = reportBaseName(report);
   const files: RenderedReportFile[] = [{ kind: 'json', name: `${base}.json`, contentType: 'application/json; charset=utf-8', text: renderReportJson(report) }];
   const inventory = renderInventoryCsv(report);
-  if (inventory !== undefined) files.push({ kind: 'inventoryCsv', name: `${base}-inventory.csv`, contentType: 'text/csv; charset=utf-8', text: inventory });
-  files.push({ kind: 'findingsCsv', name: `${base}-findings.csv`, contentType: 'text/csv; charset=utf-8', text: renderFindingsCsv(report) });
+  // Each CSV is a whole file here (on disk or as a blob), so this is where its byte order mark goes.
+  if (inventory !== undefined)
+    files.push({ kind: 'inventoryCsv', name: `${base}-inventory.csv`, contentType: 'text/csv; charset=utf-8', text: csvFileText(inventory) });
+  files.push({ kind: 'findingsCsv', name: `${base}-findings.csv`, contentType: 'text/csv; charset=utf-8', text: csvFileText(renderFindingsCsv(report)) });
   if (renderHtml) files.push({ kind: 'html', name: `${base}.html`, contentType: 'text/html; charset=utf-8', text: renderHtml(report) });
   return files;
 }

@@ -88,10 +88,11 @@ describe('timer schedules from app settings', () => {
     expect(ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: ' 0 */5 * * * * ' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *')).toEqual({ schedule: '0 */5 * * * *' });
     const five = ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '*/15 * * * *' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *');
     expect(five.schedule).toBe('0 */15 * * * *');
-    expect(five.problem).toMatch(/CREDWATCH_SCAN_SCHEDULE is "\*\/15 \* \* \* \*".*6-field NCRONTAB.*Running on that default/);
-    expect(ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '0 */15 * * * ; rm' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *').problem).toContain(
-      'CREDWATCH_SCAN_SCHEDULE',
-    );
+    expect(five.problem?.code).toBe('CONFIG_INVALID');
+    expect(five.problem?.message).toMatch(/CREDWATCH_SCAN_SCHEDULE is "\*\/15 \* \* \* \*".*6-field NCRONTAB.*Running on that default/);
+    expect(ncrontabSetting({ CREDWATCH_SCAN_SCHEDULE: '0 */15 * * * ; rm' }, 'CREDWATCH_SCAN_SCHEDULE', '0 */15 * * * *').problem?.details).toMatchObject({
+      setting: 'CREDWATCH_SCAN_SCHEDULE',
+    });
   });
 });
 

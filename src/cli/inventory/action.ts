@@ -4,6 +4,7 @@ import { collectInventory } from '../../collect/inventory.js';
 import { toCredwatchError } from '../../errors.js';
 import { assessInventory } from '../../inventory/assess.js';
 import { renderInventoryCsv, renderInventoryJson, renderInventoryTable, type InventoryFormat } from '../../inventory/render.js';
+import { csvFileText } from '../../render/text.js';
 import { runAction, writeStdout } from '../action.js';
 import { cliContext, selectTenants, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -37,7 +38,10 @@ export async function inventoryCommand(ctx: CliContext, options: InventoryComman
       exit = EXIT.ERROR;
     }
   }
-  const text = outputs.join('\n');
+  // One byte order mark for the whole output, not one per tenant: it is one file (--out, or stdout
+  // redirected to one), and a mark in the middle would land in a cell.
+  const joined = outputs.join('\n');
+  const text = options.format === 'csv' ? csvFileText(joined) : joined;
   // The inventory names every app, credential and mailbox grant: for this account's eyes only.
   if (options.out) await writePrivateFile(options.out, text);
   else write(text);
