@@ -202,6 +202,11 @@ export interface WeeklyReport {
   appsWithoutAllowlist: Array<{ appId: string; displayName: string; mailboxPermissions: string[] }>;
   staleAllowlists: Array<{ vendor: string; source: string; status: string; detail: string | null }>;
   health: HealthRow[];
+  /**
+   * The week's sign-in log time that was read, whenever it was read (a backfill after the week
+   * counts): `share` of the week (0–1) and the intervals. What `signIns` health is judged by.
+   */
+  signInTime: { share: number; read: Array<{ from: string; to: string }> };
   recommendations: Recommendation[];
   /** The week's findings, suppressed ones included (`findings.csv`). */
   findings: FindingRow[];

@@ -228,6 +228,7 @@ export function realisticReport(): WeeklyReport {
     changesStatus: 'compared',
     staleAllowlists: [{ vendor: 'Mimecast', source: FEED, status: 'stale', detail: 'Last refreshed 2026-11-20; fetch failed: 503' }],
     health: HEALTH,
+    signInTime: { share: 1, read: [{ from: '2026-11-23T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' }] },
     recommendations: [
       {
         priority: 'now',
