@@ -26,18 +26,22 @@ import type { HealthStatus, Recommendation, RecommendationSection, WeeklyReport 
 /** Recommendations listed; they are ordered by priority, so the rest can wait for the JSON. */
 export const RECOMMENDATIONS_MAX = 30;
 
+/** Who owns an app without an allowlist, and so who can say where it signs in from. */
+const OWNER: Readonly<Record<string, string>> = Object.freeze({ thirdParty: 'vendor', own: 'this tenant', unknown: 'owner unknown' });
+
 export function allowlistRows(report: WeeklyReport, collectionComplete: boolean): string[] {
   const rows = heading(
     'Apps without an allowlist',
-    "These apps can reach mail, but credwatch has no list of the networks they should sign in from, so a stolen credential used elsewhere goes unnoticed. Add the vendor's published ranges.",
+    "These apps can reach mail, but credwatch has no list of the networks they should sign in from, so a stolen credential used elsewhere goes unnoticed. Add the vendor's published ranges, or for your own apps the outbound addresses of where they run.",
   );
   const apps = report.appsWithoutAllowlist;
-  if (apps.length === 0) rows.push(none(collectionComplete, 'Every mailbox-capable app has an allowlist.'));
+  if (apps.length === 0)
+    rows.push(none(collectionComplete, "Every mailbox-capable app of a vendor or of this tenant has an allowlist (Microsoft's own apps are not checked)."));
   else
     rows.push(
       dataTable(
-        [{ title: 'App', width: 260 }, { title: 'Mailbox permissions' }],
-        capped(apps).map((a) => [appCell(a.appId, a.displayName), inlineList(a.mailboxPermissions, 8)]),
+        [{ title: 'App', width: 260 }, { title: 'Owner', width: 110 }, { title: 'Mailbox permissions' }],
+        capped(apps).map((a) => [appCell(a.appId, a.displayName), OWNER[a.ownership] ?? text(String(a.ownership), 20), inlineList(a.mailboxPermissions, 8)]),
         apps.length,
       ),
     );

@@ -54,16 +54,22 @@ export interface ReportInput {
   vendors: readonly VendorConfig[];
 }
 
+/** Whose apps the allowlist section lists, in its order: a vendor is asked first, then your own are checked. */
+const ALLOWLIST_OWNERS: readonly string[] = ['thirdParty', 'unknown', 'own'];
+
 /**
- * Mailbox-capable vendor apps with no allowlist, from the inventory and the current configuration
- * (the same test the posture rule applies). Not from that rule's findings: a posture finding keeps
- * its id across scans, so a week's findings need not repeat an app flagged weeks ago.
+ * Mailbox-capable apps with no allowlist — vendors', unknown owners' and the tenant's own — from the
+ * inventory and the current configuration (the same test the posture rule applies to vendor apps).
+ * Own apps belong here too: their sign-ins are unchecked all the same. Microsoft's first-party apps
+ * are left out: no allowlist can be configured for them. Not from the rule's findings: a posture
+ * finding keeps its id across scans, so a week's findings need not repeat an app flagged weeks ago.
  */
 function withoutAllowlist(apps: readonly InventoryAppRow[], vendors: readonly VendorConfig[]): WeeklyReport['appsWithoutAllowlist'] {
   return apps
-    .filter((a) => a.mailboxCapable && a.ownership === 'thirdParty')
+    .filter((a) => a.mailboxCapable && ALLOWLIST_OWNERS.includes(a.ownership))
     .filter((a) => (vendorForApp(vendors, a.appId, a.appOwnerOrganizationId ?? undefined)?.allowedRanges.length ?? 0) === 0)
-    .map((a) => ({ appId: a.appId, displayName: a.displayName, mailboxPermissions: a.mailboxPermissions.map((p) => p.permission) }));
+    .sort((a, b) => ALLOWLIST_OWNERS.indexOf(a.ownership) - ALLOWLIST_OWNERS.indexOf(b.ownership))
+    .map((a) => ({ appId: a.appId, displayName: a.displayName, ownership: a.ownership, mailboxPermissions: a.mailboxPermissions.map((p) => p.permission) }));
 }
 
 /** Builds the report. Pure: the same input always gives the same report. */
@@ -110,7 +116,8 @@ export function buildWeeklyReport(input: ReportInput): WeeklyReport {
       alertsMedium: alertsKnown ? raised.medium : null,
       alertsLow: alertsKnown ? raised.low : null,
       signInsOutsideAllowlist: signInsKnown ? signIns.unexpectedTotal : null,
-      appsWithoutAllowlist: grantsKnown ? appsWithoutAllowlist.length : null,
+      appsWithoutAllowlist: grantsKnown ? appsWithoutAllowlist.filter((a) => a.ownership !== 'own').length : null,
+      ownAppsWithoutAllowlist: grantsKnown ? appsWithoutAllowlist.filter((a) => a.ownership === 'own').length : null,
     },
     input.previous,
   );

@@ -199,7 +199,8 @@ export interface WeeklyReport {
     notes: string[];
   } | null;
   changesStatus: ChangesStatus;
-  appsWithoutAllowlist: Array<{ appId: string; displayName: string; mailboxPermissions: string[] }>;
+  /** Mailbox-capable apps with no allowlist: vendors' (`thirdParty`), owner `unknown`, then the tenant's `own`. */
+  appsWithoutAllowlist: Array<{ appId: string; displayName: string; ownership: string; mailboxPermissions: string[] }>;
   staleAllowlists: Array<{ vendor: string; source: string; status: string; detail: string | null }>;
   health: HealthRow[];
   /**

@@ -23,6 +23,7 @@ describe('the weekly report model of a known state', () => {
       // 3 + 2 outside the allowlist; the 100 of the next Monday do not count.
       ['signInsOutsideAllowlist', 5],
       ['appsWithoutAllowlist', 1],
+      ['ownAppsWithoutAllowlist', 1],
     ]);
     expect(metric('mailboxApps')).toMatchObject({ previous: null, delta: null });
   });
@@ -135,6 +136,7 @@ describe('the weekly report model of a known state', () => {
       ['soon', 'health', ['signIns', 'inventory', 'inventory:applications', 'inventory:servicePrincipals', FEED]],
       ['soon', 'conformity', ['AS64666', '203.0.113.0/24']],
       ['soon', 'appsWithoutAllowlist', [SHADY]],
+      ['soon', 'appsWithoutAllowlist', [ARCHIVER]],
       ['soon', 'staleAllowlists', [FEED]],
       ['soon', 'hygiene', [KEY.secret]],
       ['soon', 'hygiene', [KEY.shadyCert]],
@@ -146,7 +148,7 @@ describe('the weekly report model of a known state', () => {
       ['plan', 'exposure', [ARCHIVER]],
     ]);
     expect(report.recommendations[0]!.text).toMatch(/^Investigate 1 critical alert now/);
-    expect(report.recommendations[6]!.text).toBe('Replace 1 client secret on mailbox-capable apps with certificates or federated credentials.');
+    expect(report.recommendations[7]!.text).toBe('Replace 1 client secret on mailbox-capable apps with certificates or federated credentials.');
   });
 
   it("keeps the inventory it was built from, for next week's comparison", () => {
@@ -154,7 +156,11 @@ describe('the weekly report model of a known state', () => {
     expect(report.inventory!.otherAppIds).toHaveLength(1);
     expect(report.changes).toBeNull();
     expect(report.changesStatus).toBe('firstReport');
-    expect(report.appsWithoutAllowlist).toEqual([{ appId: SHADY, displayName: 'Shady Vendor', mailboxPermissions: ['Mail.Read'] }]);
+    // The vendor first (ask the vendor), then the tenant's own archiver, whose sign-ins are unchecked just the same.
+    expect(report.appsWithoutAllowlist).toEqual([
+      { appId: SHADY, displayName: 'Shady Vendor', ownership: 'thirdParty', mailboxPermissions: ['Mail.Read'] },
+      { appId: ARCHIVER, displayName: 'Contoso Archiver', ownership: 'own', mailboxPermissions: ['Mail.Read'] },
+    ]);
   });
 
   it('is pure: the same input gives the same report', () => {
