@@ -135,6 +135,11 @@ export interface AlertRow {
   lastSeen: string;
   suppressed: boolean;
   delivery: { sent: number; pending: number; failed: number; lastError: string | null };
+  /**
+   * What a stolen credential of the app reaches (e.g. "every mailbox, through full_access_as_app"),
+   * shown under "Needs action now". Absent until the blast-radius work fills it: not known, not "none".
+   */
+  blastRadius?: string;
 }
 
 export type HealthStatus = 'complete' | 'partial' | 'failed' | 'notLicensed' | 'notCollected';
