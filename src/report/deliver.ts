@@ -3,12 +3,12 @@
  * and a summary card to a Teams Workflows URL. Scheduling is the caller's business; these only send.
  */
 import { toEmailChannelError, type SendMailRequest } from '../alerts/channels/email.js';
-import { escapeHtml } from '../alerts/channels/email-html.js';
 import { postJson } from '../alerts/channels/http.js';
 import { messageBytes, TEAMS_MAX_MESSAGE_BYTES, teamsMessage, type AdaptiveCard, type TeamsMessage } from '../alerts/channels/teams-adaptive.js';
 import { CredwatchError } from '../errors.js';
 import type { GraphApi } from '../graph/client.js';
 import type { FetchLike } from '../graph/http.js';
+import { escapeHtml } from './html-kit.js';
 import type { WeeklyReport } from './types.js';
 
 /**

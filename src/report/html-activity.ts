@@ -2,13 +2,10 @@
  * What happened during the week: sign-in conformity charts, the networks behind unexpected
  * sign-ins, the alerts raised and whether they reached anyone, and what changed in the tenant.
  */
-import type { Severity } from '../events.js';
 import { SEVERITY_ORDER } from '../events.js';
-import { SEVERITY_STYLE } from '../alerts/channels/email-view.js';
-import { dayChart, legend } from './html-chart.js';
+import { busiestDay, dayChart, legend } from './html-chart.js';
 import {
   appCell,
-  badge,
   capped,
   COLOR,
   dataTable,
@@ -18,6 +15,7 @@ import {
   num,
   paragraph,
   row,
+  severityBadge,
   small,
   subheading,
   text,
@@ -58,22 +56,30 @@ function chartTitle(title: string, t: Omit<ConformityDay, 'day'>): string {
   return `${title} ${small(`allowed ${num(t.allowed)} · <span style="color:${t.unexpected > 0 ? COLOR.red : COLOR.subtle};">unexpected ${num(t.unexpected)}</span> · unchecked ${num(t.unchecked)}`)}`;
 }
 
-/** The tenant-wide chart, then one per app with the most unexpected sign-ins first. */
+/**
+ * The tenant-wide chart, then one per app with the most unexpected sign-ins first. The app charts
+ * share one scale (the busiest app-day of those shown), so an app signing in once a day draws a
+ * sliver next to one signing in thousands of times, instead of a full bar that looks like an attack.
+ */
 export function conformityRows(report: WeeklyReport, collectionComplete: boolean): string[] {
   const rows = heading(
     'Sign-in conformity',
-    'Sign-ins of each app by day: from networks on its allowlist (green), from elsewhere (red), or not checked because the app has no allowlist (grey). Numbers are allowed · unexpected · unchecked; bars are scaled per chart.',
+    'Sign-ins of each app by day: from networks on its allowlist (green), from elsewhere (red), or not checked because the app has no allowlist (grey). Numbers are allowed · unexpected · unchecked. The app charts share one scale; the All apps chart has its own.',
   );
   const apps = report.conformity.apps;
   if (apps.length === 0) return [...rows, none(collectionComplete, 'No app sign-ins were recorded this week.')];
   rows.push(row(legend(), 'padding:0 16px 8px 16px;'));
   const all = tenantDays(apps);
-  rows.push(subheading(chartTitle('All apps', totals(all))), row(dayChart(all)));
-  const ranked = apps.map((app) => ({ app, t: totals(app.days) })).sort((a, b) => b.t.unexpected - a.t.unexpected || b.t.unchecked - a.t.unchecked);
-  for (const { app, t } of ranked.slice(0, CONFORMITY_APPS_MAX)) {
-    rows.push(subheading(chartTitle(text(app.displayName), t)), row(`${small(text(app.appId, 40))}${dayChart(app.days.slice(0, DAYS_MAX))}`));
+  rows.push(subheading(chartTitle('All apps', totals(all))), row(dayChart(all, busiestDay(all))));
+  const ranked = apps
+    .map((app) => ({ app, t: totals(app.days) }))
+    .sort((a, b) => b.t.unexpected - a.t.unexpected || b.t.unchecked - a.t.unchecked || a.app.displayName.localeCompare(b.app.displayName))
+    .slice(0, CONFORMITY_APPS_MAX);
+  const scale = busiestDay(ranked.flatMap(({ app }) => app.days.slice(0, DAYS_MAX)));
+  for (const { app, t } of ranked) {
+    rows.push(subheading(chartTitle(text(app.displayName), t)), row(`${small(text(app.appId, 40))}${dayChart(app.days.slice(0, DAYS_MAX), scale)}`));
   }
-  if (ranked.length > CONFORMITY_APPS_MAX) rows.push(paragraph(small(`… and ${num(ranked.length - CONFORMITY_APPS_MAX)} more apps (see the JSON report)`)));
+  if (apps.length > CONFORMITY_APPS_MAX) rows.push(paragraph(small(`… and ${num(apps.length - CONFORMITY_APPS_MAX)} more apps (see the JSON report)`)));
   return rows;
 }
 
@@ -118,11 +124,6 @@ function period(first: string, last: string): string {
   const formatted = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/;
   const sameDay = formatted.test(a) && formatted.test(b) && a.slice(0, 11) === b.slice(0, 11);
   return sameDay ? `${a.slice(0, 16)}–${b.slice(11)}` : `${a} to ${b}`;
-}
-
-function severityBadge(severity: Severity): string {
-  const style = SEVERITY_STYLE[severity] ?? SEVERITY_STYLE.informational;
-  return badge(text(String(severity), 20).toUpperCase(), style.background, style.text);
 }
 
 export function alertRows(report: WeeklyReport, collectionComplete: boolean): string[] {

@@ -1,17 +1,24 @@
 /**
  * Building blocks of the weekly report's HTML. The report is read in Outlook desktop (Word's
- * rendering engine) as well as in a browser, so everything here is a table with inline styles,
- * fixed pixel widths and `bgcolor` attributes next to `background-color`: no `<style>` block, no
- * classes, no script, no images. Every value taken from the model goes through {@link text},
- * which is the single place where attacker-controlled strings are cleaned and escaped.
+ * rendering engine) as well as in a browser and on phones, so everything here is a table with
+ * inline styles, percentage widths under a `max-width`, and `bgcolor` attributes next to
+ * `background-color`: no `<style>` block, no classes, no flex or grid, no script, no images
+ * (docs/report.md, "How the HTML is built"). Every value taken from the model goes through
+ * {@link text}, the single place where attacker-controlled strings are cleaned and escaped.
  */
-import { escapeHtml } from '../alerts/channels/email-html.js';
-import { APP_NAME_MAX, untrusted } from '../alerts/channels/email-view.js';
 import { entraAppUrl } from '../alerts/payload.js';
+import type { Severity } from '../events.js';
+import { defang, displayTime } from '../present/format.js';
+import { safeText } from '../render/text.js';
 
-export { escapeHtml };
+/** Longest app name shown; the Entra link and the app id under it carry the full identity. */
+export const APP_NAME_MAX = 80;
 
-/** Width of the white content column: inside the 640–800 px that Outlook and phones handle well. */
+/**
+ * Widest the content column grows: inside the 640–800 px that Outlook and desktop mail handle
+ * well. Narrower screens get the whole width (`max-width`); Outlook desktop, which ignores
+ * `max-width`, gets a fixed table of this width in a conditional comment (html.ts).
+ */
 export const CONTENT_WIDTH = 720;
 /** Rows shown per list before "… and N more"; the CSV and JSON carry everything. */
 export const LIST_MAX = 50;
@@ -19,22 +26,43 @@ export const LIST_MAX = 50;
 export const FONT = "font-family:'Segoe UI',Arial,sans-serif;font-size:14px;line-height:20px;color:#201F1E;";
 // Vertical alignment is the `valign` attribute on each cell: shorter than a style, and Outlook honours it.
 const CELL = 'padding:6px 8px;border-bottom:1px solid #EDEBE9;';
-const HEAD_CELL = `${CELL}font-weight:bold;background-color:#FAF9F8;`;
+// Headers break between words only; numbers (right-aligned) never: on a phone a header cut as "Chan-ge" or a count as "unkn-own" reads worse than a narrower text column.
+const HEAD_CELL = `${CELL}font-weight:bold;background-color:#FAF9F8;word-break:normal;overflow-wrap:normal;`;
+const NUMBER_CELL = `${CELL}white-space:nowrap;`;
 export const SMALL = 'font-size:12px;line-height:16px;color:#605E5C;';
 
-/** Fluent palette colours that keep contrast on white. */
+/**
+ * Fluent palette colours with at least 4.5:1 contrast on white, and white on them: a client's dark
+ * mode inverts or darkens backgrounds and lightens text, which keeps such pairs apart. No colour
+ * carries meaning alone: every one comes with a word, a sign or a number.
+ */
 export const COLOR = Object.freeze({
   text: '#201F1E',
   subtle: '#605E5C',
   red: '#A4262C',
-  orange: '#D83B01',
+  orange: '#A33A00',
   amber: '#8A5A00',
   amberBg: '#FFF4CE',
   green: '#107C10',
-  blue: '#0078D4',
+  blue: '#005A9E',
   grey: '#A19F9D',
   lightGrey: '#EDEBE9',
 });
+
+/** Severity labels: the word carries the meaning, the colour repeats it. */
+export const SEVERITY_STYLE: Readonly<Record<Severity, { background: string; text: string }>> = Object.freeze({
+  critical: { background: COLOR.red, text: '#FFFFFF' },
+  high: { background: COLOR.orange, text: '#FFFFFF' },
+  medium: { background: COLOR.amberBg, text: COLOR.amber },
+  low: { background: '#005A9E', text: '#FFFFFF' },
+  informational: { background: COLOR.subtle, text: '#FFFFFF' },
+});
+
+/** A severity as an upper-case label on its colour. */
+export function severityBadge(severity: Severity): string {
+  const style = SEVERITY_STYLE[severity] ?? SEVERITY_STYLE.informational;
+  return badge(text(String(severity), 20).toUpperCase(), style.background, style.text);
+}
 
 /**
  * Untrusted text, ready for element content or a quoted attribute: controls and bidi overrides
@@ -42,7 +70,12 @@ export const COLOR = Object.freeze({
  * app's chosen name must never become a link), then HTML-escaped.
  */
 export function text(value: string, max = APP_NAME_MAX): string {
-  return escapeHtml(untrusted(value, max));
+  return escapeHtml(defang(safeText(value, max)));
+}
+
+/** Escapes the five characters that matter in element content and quoted attributes. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
 /** `1234` → `1,234`, fixed to en-US so the report reads the same on every host. */
@@ -53,8 +86,7 @@ export function num(value: number): string {
 /** `2026-11-26T10:42:07.000Z` → `2026-11-26 10:42 UTC`; anything else is shown as untrusted text. */
 export function time(iso: string | null): string {
   if (iso === null) return unknown();
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso);
-  return match ? `${match[1]} ${match[2]} UTC` : text(iso, 40);
+  return displayTime(iso) ?? text(iso, 40);
 }
 
 /** `2026-11-26T…` → `2026-11-26`; anything else is shown as untrusted text. */
@@ -68,9 +100,12 @@ export function unknown(label = 'unknown'): string {
   return `<span style="color:${COLOR.subtle};font-style:italic;">${label}*</span>`;
 }
 
-/** A coloured label (severity, status, priority): a span, because Outlook keeps span backgrounds. */
-export function badge(label: string, background: string, color = '#FFFFFF'): string {
-  return `<span style="background-color:${background};color:${color};padding:1px 6px;font-size:12px;font-weight:bold;white-space:nowrap;">${label}</span>`;
+/**
+ * A coloured label (severity, status, priority): a span, because Outlook keeps span backgrounds.
+ * A one-word label never breaks; a longer one (`wrap`) may, or it would widen its table on a phone.
+ */
+export function badge(label: string, background: string, color = '#FFFFFF', wrap = false): string {
+  return `<span style="background-color:${background};color:${color};padding:1px 6px;font-size:12px;font-weight:bold;${wrap ? '' : 'white-space:nowrap;'}">${label}</span>`;
 }
 
 export function small(html: string): string {
@@ -97,17 +132,24 @@ export function row(html: string, style = 'padding:0 16px;'): string {
   return `<tr><td style="${style}">${html}</td></tr>`;
 }
 
-/** A section heading with an optional one-line explanation of why the section matters. */
+const H2 = `margin:0;font-size:18px;line-height:24px;font-weight:bold;color:${COLOR.text};`;
+const H3 = `margin:0;font-size:15px;line-height:20px;font-weight:bold;color:${COLOR.text};`;
+
+/** A section heading (`<h2>`) with an optional one-line explanation of why the section matters. */
 export function heading(title: string, why?: string): string[] {
-  const rows = [
-    row(title, `padding:24px 16px 4px 16px;font-size:18px;line-height:24px;font-weight:bold;color:${COLOR.text};border-top:2px solid ${COLOR.lightGrey};`),
-  ];
+  const rows = [row(`<h2 style="${H2}">${title}</h2>`, `padding:24px 16px 4px 16px;border-top:2px solid ${COLOR.lightGrey};`)];
   if (why) rows.push(row(small(why), 'padding:0 16px 8px 16px;'));
   return rows;
 }
 
+/** A heading inside a section (`<h3>`). */
 export function subheading(title: string): string {
-  return row(title, 'padding:12px 16px 4px 16px;font-size:15px;font-weight:bold;');
+  return row(`<h3 style="${H3}">${title}</h3>`, 'padding:12px 16px 4px 16px;');
+}
+
+/** A layout table: `role="presentation"`, so a screen reader reads its content, not a grid. */
+export function layoutTable(inner: string, attributes = '', style = ''): string {
+  return `<table role="presentation"${attributes} cellpadding="0" cellspacing="0" border="0" style="${FONT}${style}">${inner}</table>`;
 }
 
 /** A paragraph of our own wording (already HTML). */
@@ -115,32 +157,37 @@ export function paragraph(html: string): string {
   return row(html, 'padding:4px 16px;');
 }
 
-/** One column of a data table: its header and optional fixed width in pixels. */
+/** One column of a data table: its header, and its share of the table's width at full width. */
 export interface Column {
   title: string;
+  /** Pixels of the {@link CONTENT_WIDTH} column; written as a percentage, so the table reflows on a phone. */
   width?: number;
   align?: 'left' | 'right';
 }
 
+/** `width` in pixels of the full column, as a percentage of it. */
+function share(width: number): string {
+  return `${Math.max(1, Math.round((width / (CONTENT_WIDTH - 32)) * 100))}%`;
+}
+
 /**
- * A data table of at most {@link LIST_MAX} rows with "… and N more (see …)" under it. Cells are
- * HTML already (built with {@link text}); `total` is the length of the full list.
+ * A data table of at most {@link LIST_MAX} rows with "… and N more (see …)" under it: header cells
+ * are `<th scope="col">`, so a screen reader names each cell's column. Cells are HTML already
+ * (built with {@link text}); `total` is the length of the full list.
  */
 export function dataTable(columns: readonly Column[], cells: readonly (readonly string[])[], total: number, seeAlso = 'the CSV'): string {
   const head = columns
     .map(
-      (c) =>
-        `<th valign="bottom" align="${c.align ?? 'left'}"${c.width ? ` width="${c.width}"` : ''} style="${HEAD_CELL}${c.width ? `width:${c.width}px;` : ''}">${c.title}</th>`,
+      (c) => `<th scope="col" valign="bottom" align="${c.align ?? 'left'}"${c.width ? ` width="${share(c.width)}"` : ''} style="${HEAD_CELL}">${c.title}</th>`,
     )
     .join('');
   const body = cells.map(
-    (r) => `<tr>${r.map((cell, i) => `<td valign="top"${columns[i]?.align === 'right' ? ' align="right"' : ''} style="${CELL}">${cell}</td>`).join('')}</tr>`,
+    (r) =>
+      `<tr>${r.map((cell, i) => (columns[i]?.align === 'right' ? `<td valign="top" align="right" style="${NUMBER_CELL}">${cell}</td>` : `<td valign="top" style="${CELL}">${cell}</td>`)).join('')}</tr>`,
   );
   const rest = total - cells.length;
   const more = rest > 0 ? `<tr><td colspan="${columns.length}" style="${CELL}${SMALL}">… and ${num(rest)} more (see ${seeAlso})</td></tr>` : '';
-  return row(
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${FONT}"><tr>${head}</tr>${body.join('')}${more}</table>`,
-  );
+  return row(`<table width="100%" cellpadding="0" cellspacing="0" border="0" style="${FONT}"><tr>${head}</tr>${body.join('')}${more}</table>`);
 }
 
 /** The first {@link LIST_MAX} items (or `max`), for {@link dataTable}. */

@@ -26,18 +26,22 @@ import type { HealthStatus, Recommendation, RecommendationSection, WeeklyReport 
 /** Recommendations listed; they are ordered by priority, so the rest can wait for the JSON. */
 export const RECOMMENDATIONS_MAX = 30;
 
+/** Who owns an app without an allowlist, and so who can say where it signs in from. */
+const OWNER: Readonly<Record<string, string>> = Object.freeze({ thirdParty: 'vendor', own: 'this tenant', unknown: 'owner unknown' });
+
 export function allowlistRows(report: WeeklyReport, collectionComplete: boolean): string[] {
   const rows = heading(
     'Apps without an allowlist',
-    "These apps can reach mail, but credwatch has no list of the networks they should sign in from, so a stolen credential used elsewhere goes unnoticed. Add the vendor's published ranges.",
+    "These apps can reach mail, but credwatch has no list of the networks they should sign in from, so a stolen credential used elsewhere goes unnoticed. Add the vendor's published ranges, or for your own apps the outbound addresses of where they run.",
   );
   const apps = report.appsWithoutAllowlist;
-  if (apps.length === 0) rows.push(none(collectionComplete, 'Every mailbox-capable app has an allowlist.'));
+  if (apps.length === 0)
+    rows.push(none(collectionComplete, "Every mailbox-capable app of a vendor or of this tenant has an allowlist (Microsoft's own apps are not checked)."));
   else
     rows.push(
       dataTable(
-        [{ title: 'App', width: 260 }, { title: 'Mailbox permissions' }],
-        capped(apps).map((a) => [appCell(a.appId, a.displayName), inlineList(a.mailboxPermissions, 8)]),
+        [{ title: 'App', width: 260 }, { title: 'Owner', width: 110 }, { title: 'Mailbox permissions' }],
+        capped(apps).map((a) => [appCell(a.appId, a.displayName), OWNER[a.ownership] ?? text(String(a.ownership), 20), inlineList(a.mailboxPermissions, 8)]),
         apps.length,
       ),
     );
@@ -94,7 +98,7 @@ export function healthRows(report: WeeklyReport): string[] {
     const s = STATUS[h.status] ?? { label: `UNKNOWN — ${text(String(h.status), 20)}`, background: COLOR.subtle };
     return [
       text(sourceName(h.source), 60),
-      badge(s.label, s.background, s.color),
+      badge(s.label, s.background, s.color, true),
       `${num(h.completeScans)} of ${num(h.scans)}`,
       h.detail ? text(h.detail, 200) : small('—'),
     ];
@@ -113,7 +117,7 @@ const PRIORITY: Readonly<Record<Recommendation['priority'], { label: string; bac
  * "About:" reads as the items shown above rather than as GUIDs. Unresolved ids are shown as they
  * are, with any URL cut to its host: an allowlist id carries the feed URL, which may hold a token.
  */
-function describe(report: WeeklyReport, section: RecommendationSection): (id: string) => string {
+export function describe(report: WeeklyReport, section: RecommendationSection): (id: string) => string {
   const names = new Map<string, string>();
   const apps = () => {
     for (const list of [report.exposure, report.appsWithoutAllowlist, report.conformity.apps])
@@ -139,14 +143,22 @@ function describe(report: WeeklyReport, section: RecommendationSection): (id: st
   return (id) => names.get(id) ?? sourceName(id).replace(/\b(url:)?(https?:\/\/[^\s/?#]+)[^\s]*/gi, '$2/…');
 }
 
+/** "About: …", the items a recommendation is about, named as the sections above name them. */
+export function about(report: WeeklyReport, r: Recommendation): string {
+  return r.refersTo.length > 0 ? small(`About: ${inlineList([...new Set(r.refersTo.map(describe(report, r.section)))], 5, 100)}`) : '';
+}
+
+/** The SOON and PLAN recommendations; NOW ones lead the report under "Needs action now". */
 export function recommendationRows(report: WeeklyReport, collectionComplete: boolean): string[] {
-  const rows = heading('Recommendations', 'What to do first, each tied to the items above.');
-  const recs = [...report.recommendations].sort((a, b) => (PRIORITY[a.priority]?.rank ?? 3) - (PRIORITY[b.priority]?.rank ?? 3));
-  if (recs.length === 0) return [...rows, none(collectionComplete, 'No recommendations this week.')];
+  const rows = heading('Recommendations', 'What to do next, each tied to the items above. What to do now is at the top, under Needs action now.');
+  const recs = [...report.recommendations]
+    .filter((r) => r.priority !== 'now')
+    .sort((a, b) => (PRIORITY[a.priority]?.rank ?? 3) - (PRIORITY[b.priority]?.rank ?? 3));
+  if (recs.length === 0) return [...rows, none(collectionComplete, 'No further recommendations this week.')];
   const cells = recs.slice(0, RECOMMENDATIONS_MAX).map((r) => {
     const p = PRIORITY[r.priority] ?? { label: text(String(r.priority), 10).toUpperCase(), background: COLOR.subtle };
-    const about = r.refersTo.length > 0 ? `<br>${small(`About: ${inlineList([...new Set(r.refersTo.map(describe(report, r.section)))], 5, 100)}`)}` : '';
-    return [badge(p.label, p.background), `${text(r.text, 600)}${about}`];
+    const refs = about(report, r);
+    return [badge(p.label, p.background), `${text(r.text, 600)}${refs ? `<br>${refs}` : ''}`];
   });
   return [...rows, dataTable([{ title: 'When', width: 60 }, { title: 'What to do' }], cells, recs.length, 'the JSON report')];
 }

@@ -8,13 +8,13 @@ import type { ExposureRow, HealthRow, Metric, ScorePart, WeeklyReport } from './
 /** Apps in the ranking: the ones to act on first; the full ranking is in the JSON and CSV. */
 export const EXPOSURE_MAX = 20;
 
-/** The blue header band: tenant, week and when the report was made. */
+/** The blue header band (a darker blue than links: white on it keeps 7:1): tenant, week and when the report was made. */
 export function headerRows(report: WeeklyReport): string[] {
   return [
     row(
-      `<span style="font-size:20px;line-height:28px;font-weight:bold;">Weekly exposure report</span><br>` +
+      `<h1 style="margin:0;font-size:20px;line-height:28px;font-weight:bold;color:#FFFFFF;">Weekly exposure report</h1>` +
         `Tenant <b>${text(report.tenant, 80)}</b> · week <b>${text(report.week, 20)}</b>`,
-      `background-color:${COLOR.blue};color:#FFFFFF;padding:16px;`,
+      `background-color:#005A9E;color:#FFFFFF;padding:16px;`,
     ),
     row(small(`Period ${time(report.from)} to ${time(report.to)} · generated ${time(report.generatedAt)} by credwatch`), 'padding:8px 16px 0 16px;'),
   ];

@@ -5,8 +5,12 @@
  * Email rules apply throughout (see html-kit.ts): tables and inline styles only, no script, no
  * images or other external resources; the only URLs are links to apps in the Entra admin center.
  * Lists are capped so a large tenant's report stays far under Graph sendMail's 4 MB request.
+ *
+ * Reading order is the order of a Monday morning: what needs action now, whether the data can be
+ * trusted, the numbers, then the detail (docs/report.md, "Reading order").
  */
 import { alertRows, changeRows, conformityRows, networkRows } from './html-activity.js';
+import { actionNowRows } from './html-action.js';
 import { hygieneRows } from './html-hygiene.js';
 import { CONTENT_WIDTH, FONT, text } from './html-kit.js';
 import { allowlistRows, footerRows, healthRows, recommendationRows } from './html-posture.js';
@@ -35,6 +39,7 @@ export function renderReportHtml(report: WeeklyReport): string {
   const complete = collectionComplete(report);
   const rows = [
     ...headerRows(report),
+    ...actionNowRows(report, complete),
     ...incompleteBanner(report.health),
     ...summaryRows(report),
     ...exposureRows(report, complete),
@@ -53,10 +58,14 @@ export function renderReportHtml(report: WeeklyReport): string {
     '<html lang="en"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">',
     `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${reportTitle(report)}</title></head>`,
     '<body style="margin:0;padding:0;background-color:#F3F2F1;">',
-    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#F3F2F1" style="background-color:#F3F2F1;"><tr><td align="center" style="padding:16px 8px;">',
-    `<table role="presentation" width="${CONTENT_WIDTH}" cellpadding="0" cellspacing="0" border="0" bgcolor="#FFFFFF" style="width:${CONTENT_WIDTH}px;max-width:${CONTENT_WIDTH}px;background-color:#FFFFFF;border:1px solid #E1DFDD;${FONT}${WRAP}">`,
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#F3F2F1" style="background-color:#F3F2F1;"><tr><td align="center" style="padding:16px 4px;">',
+    // Outlook desktop ignores max-width: it gets a fixed-width table around the fluid one.
+    `<!--[if mso]><table role="presentation" width="${CONTENT_WIDTH}" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->`,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#FFFFFF" style="width:100%;max-width:${CONTENT_WIDTH}px;background-color:#FFFFFF;border:1px solid #E1DFDD;${FONT}${WRAP}">`,
     ...rows,
-    '</table></td></tr></table></body></html>',
+    '</table>',
+    '<!--[if mso]></td></tr></table><![endif]-->',
+    '</td></tr></table></body></html>',
     '',
   ].join('\n');
 }

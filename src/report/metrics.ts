@@ -17,6 +17,8 @@ export const METRICS = Object.freeze([
   { key: 'alertsLow', label: 'Low alerts raised' },
   { key: 'signInsOutsideAllowlist', label: 'Sign-ins outside allowlists' },
   { key: 'appsWithoutAllowlist', label: 'Mailbox-capable vendor apps without an allowlist' },
+  // Own apps apart, so the vendor count above keeps its meaning week over week.
+  { key: 'ownAppsWithoutAllowlist', label: 'Own mailbox-capable apps without an allowlist' },
 ] as const);
 
 export type MetricKey = (typeof METRICS)[number]['key'];

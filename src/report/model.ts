@@ -7,10 +7,11 @@ import type { VendorConfig } from '../config/types.js';
 import type { Inventory } from '../events.js';
 import { assessInventory, type PostureThresholds } from '../inventory/assess.js';
 import { vendorForApp } from '../networks/vendors.js';
-import type { OutboxEntry, SignInAggregate, StoredAlert, StoredFinding } from '../state/types.js';
+import type { OutboxEntry, SignInAggregate, StoredAlert, StoredFinding, TimeInterval } from '../state/types.js';
 import { buildAlertRows, buildFindingRows, raisedBySeverity } from './alerts.js';
 import { buildChanges, grantsIncomplete } from './changes.js';
 import { buildConformity } from './conformity.js';
+import { readSignInTime, signInHealth } from './coverage.js';
 import { rankExposure } from './exposure.js';
 import { buildHealth, buildStaleAllowlists, collected, healthOf, type ReportScan } from './health.js';
 import { allCredentials, buildHygiene, buildInventorySection } from './inventory-rows.js';
@@ -37,31 +38,47 @@ export interface ReportInput {
   /** The tenant's outbox entries (any status); matched to alerts by alert id. */
   outbox: readonly OutboxEntry[];
   aggregates: readonly SignInAggregate[];
-  /** The scans recorded in the week, with each source's status. */
+  /**
+   * The scans recorded from a sign-in retention before the week to one after it, with each
+   * source's status: health counts the week's own scans; the others say who could have read the
+   * week's sign-ins later (`readSignInTime`).
+   */
   scans: readonly ReportScan[];
+  /** The sign-in stream's covered log time (`StateStore.getCoverage(tenant, 'signIns')`). */
+  signInCoverage: readonly TimeInterval[];
+  /** `collection.backfillInDays`: time before the first scan's backfill was recorded as covered unread. */
+  backfillInDays: number;
   posture: PostureThresholds;
   ruleTitle: (ruleId: string) => string;
   /** The configured vendors: an app without a vendor, or whose vendor lists no ranges, has no allowlist. */
   vendors: readonly VendorConfig[];
 }
 
+/** Whose apps the allowlist section lists, in its order: a vendor is asked first, then your own are checked. */
+const ALLOWLIST_OWNERS: readonly string[] = ['thirdParty', 'unknown', 'own'];
+
 /**
- * Mailbox-capable vendor apps with no allowlist, from the inventory and the current configuration
- * (the same test the posture rule applies). Not from that rule's findings: a posture finding keeps
- * its id across scans, so a week's findings need not repeat an app flagged weeks ago.
+ * Mailbox-capable apps with no allowlist — vendors', unknown owners' and the tenant's own — from the
+ * inventory and the current configuration (the same test the posture rule applies to vendor apps).
+ * Own apps belong here too: their sign-ins are unchecked all the same. Microsoft's first-party apps
+ * are left out: no allowlist can be configured for them. Not from the rule's findings: a posture
+ * finding keeps its id across scans, so a week's findings need not repeat an app flagged weeks ago.
  */
 function withoutAllowlist(apps: readonly InventoryAppRow[], vendors: readonly VendorConfig[]): WeeklyReport['appsWithoutAllowlist'] {
   return apps
-    .filter((a) => a.mailboxCapable && a.ownership === 'thirdParty')
+    .filter((a) => a.mailboxCapable && ALLOWLIST_OWNERS.includes(a.ownership))
     .filter((a) => (vendorForApp(vendors, a.appId, a.appOwnerOrganizationId ?? undefined)?.allowedRanges.length ?? 0) === 0)
-    .map((a) => ({ appId: a.appId, displayName: a.displayName, mailboxPermissions: a.mailboxPermissions.map((p) => p.permission) }));
+    .sort((a, b) => ALLOWLIST_OWNERS.indexOf(a.ownership) - ALLOWLIST_OWNERS.indexOf(b.ownership))
+    .map((a) => ({ appId: a.appId, displayName: a.displayName, ownership: a.ownership, mailboxPermissions: a.mailboxPermissions.map((p) => p.permission) }));
 }
 
 /** Builds the report. Pure: the same input always gives the same report. */
 export function buildWeeklyReport(input: ReportInput): WeeklyReport {
   const { from, to } = input;
   const scans = input.scans.filter((s) => s.startedAt >= from && s.startedAt < to);
-  const health = buildHealth(scans);
+  // Sign-ins are judged by the log time read, whenever it was read: a backfill after the week counts.
+  const signInTime = readSignInTime({ from, to, covered: input.signInCoverage, scans: input.scans, backfillInDays: input.backfillInDays });
+  const health = buildHealth(scans).map((h) => (h.source === 'signIns' ? signInHealth(h, signInTime) : h));
   const signInsKnown = collected(healthOf(health, 'signIns'));
 
   const section = input.inventory ? buildInventorySection(input.inventory, assessInventory(input.inventory, input.generatedAt, input.posture)) : null;
@@ -99,7 +116,8 @@ export function buildWeeklyReport(input: ReportInput): WeeklyReport {
       alertsMedium: alertsKnown ? raised.medium : null,
       alertsLow: alertsKnown ? raised.low : null,
       signInsOutsideAllowlist: signInsKnown ? signIns.unexpectedTotal : null,
-      appsWithoutAllowlist: grantsKnown ? appsWithoutAllowlist.length : null,
+      appsWithoutAllowlist: grantsKnown ? appsWithoutAllowlist.filter((a) => a.ownership !== 'own').length : null,
+      ownAppsWithoutAllowlist: grantsKnown ? appsWithoutAllowlist.filter((a) => a.ownership === 'own').length : null,
     },
     input.previous,
   );
@@ -121,6 +139,10 @@ export function buildWeeklyReport(input: ReportInput): WeeklyReport {
     appsWithoutAllowlist,
     staleAllowlists,
     health,
+    signInTime: {
+      share: signInTime.share,
+      read: signInTime.read.map((i) => ({ from: new Date(i.fromMs).toISOString(), to: new Date(i.toMs).toISOString() })),
+    },
     recommendations: buildRecommendations({ alerts, hygiene, appsWithoutAllowlist, health, staleAllowlists, exposure, conformity: signIns.conformity }),
     findings: buildFindingRows(weekFindings, from, to, input.ruleTitle),
     inventory: section,

@@ -73,11 +73,19 @@ export function buildRecommendations(p: Parts): Recommendation[] {
     networks.map((n) => n.network),
     `Confirm with each vendor whether ${plural(networks.length, 'network')} outside its allowlist ${networks.length === 1 ? 'is' : 'are'} theirs; if not, remove the credential and review mailbox access.`,
   );
+  const vendorApps = p.appsWithoutAllowlist.filter((a) => a.ownership !== 'own');
   add(
     'soon',
     'appsWithoutAllowlist',
-    p.appsWithoutAllowlist.map((a) => a.appId),
-    `Configure an allowlist for ${plural(p.appsWithoutAllowlist.length, 'mailbox-capable vendor app')}: ask each vendor for the networks its service uses.`,
+    vendorApps.map((a) => a.appId),
+    `Configure an allowlist for ${plural(vendorApps.length, 'mailbox-capable vendor app')}: ask each vendor for the networks its service uses.`,
+  );
+  const ownApps = p.appsWithoutAllowlist.filter((a) => a.ownership === 'own');
+  add(
+    'soon',
+    'appsWithoutAllowlist',
+    ownApps.map((a) => a.appId),
+    `Configure an allowlist for ${plural(ownApps.length, 'mailbox-capable app')} of your own: list the networks where it runs (its hosting's outbound addresses).`,
   );
   add(
     'soon',

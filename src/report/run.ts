@@ -3,7 +3,7 @@
  * for next week's comparison, and optionally write the files. Every entry point (CLI, node-cron,
  * Azure Functions, the demo) calls this, so they all produce the same report.
  */
-import type { TenantConfig, VendorConfig } from '../config/types.js';
+import type { CollectionConfig, TenantConfig, VendorConfig } from '../config/types.js';
 import type { Inventory } from '../events.js';
 import type { PostureThresholds } from '../inventory/assess.js';
 import { parseInventory } from '../inventory/snapshot.js';
@@ -12,6 +12,7 @@ import { RULES } from '../rules/index.js';
 import type { StateStore } from '../state/types.js';
 import { writeReportFiles, type ReportFiles } from './files.js';
 import { parseReportJson, renderReportJson } from './json.js';
+import { SIGNIN_RETENTION_IN_DAYS } from './coverage.js';
 import { buildWeeklyReport } from './model.js';
 import type { WeeklyReport } from './types.js';
 import { daysOf, lastCompleteWeek, previousWeek, weekRange } from './week.js';
@@ -19,7 +20,7 @@ import { daysOf, lastCompleteWeek, previousWeek, weekRange } from './week.js';
 export interface ReportDeps {
   store: StateStore;
   /** The parts of the configuration the report reads (a whole `Config` fits). */
-  config: { posture: PostureThresholds; vendors: readonly VendorConfig[] };
+  config: { posture: PostureThresholds; vendors: readonly VendorConfig[]; collection: Pick<CollectionConfig, 'backfillInDays'> };
   now: () => Date;
   logger: Logger;
 }
@@ -77,15 +78,21 @@ export async function runReport(
   const range = weekRange(week ?? lastCompleteWeek(generatedAt));
   const logger = deps.logger.child({ tenant: tenant.name, report: range.week });
   const days = daysOf(range);
+  // A scan up to a retention after the week may have read its sign-ins; one up to a retention
+  // before it tells whether the first scan's backfill began inside the week (src/report/coverage.ts).
+  const retentionMs = SIGNIN_RETENTION_IN_DAYS * 86_400_000;
+  const scansFrom = new Date(range.from.getTime() - retentionMs);
+  const scansTo = new Date(Math.max(range.to.getTime(), Math.min(generatedAt.getTime(), range.to.getTime() + retentionMs)));
 
-  const [inventory, previous, findings, alerts, outbox, aggregates, scans] = await Promise.all([
+  const [inventory, previous, findings, alerts, outbox, aggregates, scans, signInCoverage] = await Promise.all([
     loadInventory(deps, tenant.name, range.from, logger),
     loadPrevious(deps, tenant.name, range.week, logger),
     deps.store.listFindings(tenant.name, range.from, range.to),
     deps.store.listAlerts(tenant.name, range.from, range.to),
     deps.store.listOutbox(tenant.name, undefined),
     deps.store.listAggregates(tenant.name, days[0] ?? '', days.at(-1) ?? ''),
-    deps.store.listScans(tenant.name, range.from, range.to),
+    deps.store.listScans(tenant.name, scansFrom, scansTo),
+    deps.store.getCoverage(tenant.name, 'signIns'),
   ]);
 
   const report = buildWeeklyReport({
@@ -101,6 +108,8 @@ export async function runReport(
     outbox,
     aggregates,
     scans,
+    signInCoverage,
+    backfillInDays: deps.config.collection.backfillInDays,
     posture: deps.config.posture,
     ruleTitle: ruleTitle(),
     vendors: deps.config.vendors,

@@ -135,6 +135,11 @@ export interface AlertRow {
   lastSeen: string;
   suppressed: boolean;
   delivery: { sent: number; pending: number; failed: number; lastError: string | null };
+  /**
+   * What a stolen credential of the app reaches (e.g. "every mailbox, through full_access_as_app"),
+   * shown under "Needs action now". Absent until the blast-radius work fills it: not known, not "none".
+   */
+  blastRadius?: string;
 }
 
 export type HealthStatus = 'complete' | 'partial' | 'failed' | 'notLicensed' | 'notCollected';
@@ -199,9 +204,15 @@ export interface WeeklyReport {
     notes: string[];
   } | null;
   changesStatus: ChangesStatus;
-  appsWithoutAllowlist: Array<{ appId: string; displayName: string; mailboxPermissions: string[] }>;
+  /** Mailbox-capable apps with no allowlist: vendors' (`thirdParty`), owner `unknown`, then the tenant's `own`. */
+  appsWithoutAllowlist: Array<{ appId: string; displayName: string; ownership: string; mailboxPermissions: string[] }>;
   staleAllowlists: Array<{ vendor: string; source: string; status: string; detail: string | null }>;
   health: HealthRow[];
+  /**
+   * The week's sign-in log time that was read, whenever it was read (a backfill after the week
+   * counts): `share` of the week (0–1) and the intervals. What `signIns` health is judged by.
+   */
+  signInTime: { share: number; read: Array<{ from: string; to: string }> };
   recommendations: Recommendation[];
   /** The week's findings, suppressed ones included (`findings.csv`). */
   findings: FindingRow[];

@@ -221,13 +221,14 @@ export function realisticReport(): WeeklyReport {
       newApps: [{ appId: CRM, displayName: 'Dynamics Mail Tracking' }],
     },
     appsWithoutAllowlist: [
-      { appId: HELPDESK, displayName: 'Zendesk Mail Connector', mailboxPermissions: ['Mail.Read'] },
-      { appId: BACKUP, displayName: 'Veeam Backup for M365', mailboxPermissions: ['full_access_as_app', 'Exchange.ManageAsApp'] },
-      { appId: CRM, displayName: 'Dynamics Mail Tracking', mailboxPermissions: ['Mail.ReadBasic.All'] },
+      { appId: HELPDESK, displayName: 'Zendesk Mail Connector', ownership: 'thirdParty', mailboxPermissions: ['Mail.Read'] },
+      { appId: BACKUP, displayName: 'Veeam Backup for M365', ownership: 'thirdParty', mailboxPermissions: ['full_access_as_app', 'Exchange.ManageAsApp'] },
+      { appId: CRM, displayName: 'Dynamics Mail Tracking', ownership: 'own', mailboxPermissions: ['Mail.ReadBasic.All'] },
     ],
     changesStatus: 'compared',
     staleAllowlists: [{ vendor: 'Mimecast', source: FEED, status: 'stale', detail: 'Last refreshed 2026-11-20; fetch failed: 503' }],
     health: HEALTH,
+    signInTime: { share: 1, read: [{ from: '2026-11-23T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' }] },
     recommendations: [
       {
         priority: 'now',
@@ -376,7 +377,12 @@ export function largeReport(apps = 2_000): WeeklyReport {
       newGrants: ids.map((id, i) => ({ appId: id, displayName: name(i), permission: 'full_access_as_app' })),
       newApps: ids.map((id, i) => ({ appId: id, displayName: name(i) })),
     },
-    appsWithoutAllowlist: ids.map((id, i) => ({ appId: id, displayName: name(i), mailboxPermissions: ['full_access_as_app', 'Mail.Read', 'Mail.Send'] })),
+    appsWithoutAllowlist: ids.map((id, i) => ({
+      appId: id,
+      displayName: name(i),
+      ownership: 'thirdParty',
+      mailboxPermissions: ['full_access_as_app', 'Mail.Read', 'Mail.Send'],
+    })),
     staleAllowlists: ids
       .slice(0, 200)
       .map((_, i) => ({ vendor: `Vendor ${i}`, source: `file:/etc/credwatch/ranges-${i}.json`, status: 'stale', detail: 'z'.repeat(400) })),

@@ -6,7 +6,7 @@ import type { WeeklyReport } from '../../src/report/types.js';
 import { firstReport, hostileReport, HOSTILE_NAMES, largeReport, realisticReport } from './html-fixtures.js';
 
 /** Every element and attribute the renderer is meant to emit; anything else came from the data. */
-const TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'table', 'tr', 'td', 'th', 'a', 'span', 'b', 'br']);
+const TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'h1', 'h2', 'h3', 'table', 'tr', 'td', 'th', 'a', 'span', 'b', 'br']);
 const ATTRIBUTES = new Set([
   'lang',
   'http-equiv',
@@ -22,8 +22,14 @@ const ATTRIBUTES = new Set([
   'align',
   'valign',
   'colspan',
+  'scope',
   'href',
 ]);
+/** The only comments: Outlook desktop's fixed-width table around the fluid column, opened and closed. */
+const MSO_COMMENTS = [
+  '<!--[if mso]><table role="presentation" width="720" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->',
+  '<!--[if mso]></td></tr></table><![endif]-->',
+];
 const TAG = /<(\/?)([a-zA-Z][\w-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 
 interface Tag {
@@ -33,7 +39,11 @@ interface Tag {
 
 /** A small tokenizer, enough to prove that every `<` in the document starts a tag we emit. */
 function tags(html: string): Tag[] {
-  const body = html.replace(/^<!DOCTYPE html>\n/, '');
+  let body = html.replace(/^<!DOCTYPE html>\n/, '');
+  for (const comment of MSO_COMMENTS) {
+    expect(body.split(comment).length - 1, comment).toBe(1);
+    body = body.replace(comment, '');
+  }
   const found = [...body.matchAll(TAG)].map((m) => ({
     name: (m[2] ?? '').toLowerCase(),
     attributes: new Map([...(m[3] ?? '').matchAll(/\s([^\s=]+)(?:="([^"]*)")?/g)].map((a) => [(a[1] ?? '').toLowerCase(), a[2] ?? ''])),
@@ -86,6 +96,7 @@ describe('weekly report HTML', () => {
 
   it('puts the sections in reading order', () => {
     const order = [
+      'Needs action now',
       'Summary',
       'Exposure ranking',
       'Credential hygiene',
@@ -98,9 +109,35 @@ describe('weekly report HTML', () => {
       'Data collection health',
       'Recommendations',
     ];
-    const positions = order.map((title) => html.indexOf(`font-weight:bold;color:#201F1E;border-top:2px solid #EDEBE9;">${title}`));
+    const positions = order.map((title) => html.indexOf(`<h2 style="margin:0;font-size:18px;line-height:24px;font-weight:bold;color:#201F1E;">${title}`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it("names who owns each app without an allowlist, and claims full coverage only for vendors' and own apps alike", () => {
+    expect(html).toMatch(/Dynamics Mail Tracking<\/a>.*?<\/td><td valign="top" style="[^"]*">this tenant<\/td>/);
+    const covered = renderReportHtml({ ...realisticReport(), appsWithoutAllowlist: [], health: [] });
+    expect(covered).not.toContain('Every mailbox-capable app has an allowlist');
+    expect(
+      renderReportHtml({
+        ...realisticReport(),
+        appsWithoutAllowlist: [],
+        health: realisticReport().health.map((h) => ({ ...h, status: 'complete' as const })),
+      }),
+    ).toContain('Every mailbox-capable app of a vendor or of this tenant has an allowlist');
+  });
+
+  it("leads with what needs action now: the week's critical and high alerts with app, time and Entra link, then the NOW recommendations", () => {
+    const top = html.slice(0, html.indexOf('>Summary</h2>'));
+    expect(top).toContain('>Needs action now</h2>');
+    expect(top).toContain('CRITICAL</span> <b>Vendor certificate used outside the vendor&#39;s networks</b>');
+    expect(top).toContain('When: 2026-11-26 10:00 UTC to 2026-11-26 10:42 UTC · 37 events');
+    expect(top).toMatch(/App: <a href="https:\/\/entra\.microsoft\.com\/[^"]*aaaaaaaa-0000-4000-8000-000000000001"/);
+    expect(top).toContain('<b>Do now:</b>');
+    expect(top).not.toContain('Blast radius');
+    const withRadius = realisticReport();
+    withRadius.alerts = withRadius.alerts.map((a) => ({ ...a, blastRadius: 'every mailbox, through full_access_as_app' }));
+    expect(renderReportHtml(withRadius)).toContain('Blast radius: every mailbox, through full_access_as_app');
   });
 
   it('shows week-over-week deltas with arrows and spells the score out', () => {
@@ -147,6 +184,23 @@ describe('weekly report HTML', () => {
     for (const color of ['#107C10', '#A4262C', '#A19F9D']) expect(html).toContain(`bgcolor="${color}" style="width:`);
     expect(html).toContain('Thu 11-26');
     expect(html).toMatch(/377<\/span> · <b style="color:#A4262C;">29<\/b> · /);
+  });
+
+  it('draws the app charts on one scale, most unexpected sign-ins first, so one unchecked sign-in a day stays a sliver', () => {
+    const day = (d: string, allowed: number, unexpected: number, unchecked: number) => ({ day: d, allowed, unexpected, unchecked });
+    const report = realisticReport();
+    report.conformity.apps = [
+      { appId: 'quiet', displayName: 'Quiet Tool', days: [day('2026-11-23', 0, 0, 1)] },
+      { appId: 'busy', displayName: 'Busy Vendor', days: [day('2026-11-23', 1000, 0, 0)] },
+      { appId: 'odd', displayName: 'Odd Vendor', days: [day('2026-11-23', 10, 3, 0)] },
+    ];
+    const out = renderReportHtml(report);
+    const charts = out.slice(out.indexOf('>Sign-in conformity</h2>'), out.indexOf('>Top unexpected networks</h2>'));
+    const titles = [...charts.matchAll(/<h3 style="[^"]*">([^<]+) <span/g)].map((m) => m[1]);
+    expect(titles).toEqual(['All apps', 'Odd Vendor', 'Quiet Tool', 'Busy Vendor']);
+    const barOf = (name: string) => /<table role="presentation" width="(\d+)%"/.exec(out.slice(out.indexOf(`>${name} <span`)))?.[1];
+    expect(barOf('Busy Vendor')).toBe('100');
+    expect(barOf('Quiet Tool')).toBe('2');
   });
 
   it("shows each alert's delivery, a failure with its error", () => {

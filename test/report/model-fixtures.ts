@@ -354,6 +354,12 @@ export function scans(): ReportScan[] {
   ];
 }
 
+/**
+ * The sign-in time read for good: everything up to the last reading scan of the week (26 Nov,
+ * 06:00) less its settle and overlap, so a little under half of the week (sign-ins read partly).
+ */
+export const SIGNIN_COVERAGE = [{ from: new Date(0), to: new Date('2026-11-26T03:55:00Z') }];
+
 const TITLES: Record<string, string> = { 'signin-cert-outside-allowlist': "Vendor certificate used outside the vendor's networks" };
 
 /** The whole known state as model input; override parts per test. */
@@ -371,6 +377,8 @@ export function reportInput(over: Partial<ReportInput> = {}): ReportInput {
     outbox: outbox(),
     aggregates: aggregates(),
     scans: scans(),
+    signInCoverage: SIGNIN_COVERAGE,
+    backfillInDays: 7,
     posture: DEFAULT_POSTURE,
     ruleTitle: (id) => TITLES[id] ?? id,
     vendors: VENDORS,

@@ -23,6 +23,7 @@ describe('the weekly report model of a known state', () => {
       // 3 + 2 outside the allowlist; the 100 of the next Monday do not count.
       ['signInsOutsideAllowlist', 5],
       ['appsWithoutAllowlist', 1],
+      ['ownAppsWithoutAllowlist', 1],
     ]);
     expect(metric('mailboxApps')).toMatchObject({ previous: null, delta: null });
   });
@@ -112,7 +113,8 @@ describe('the weekly report model of a known state', () => {
       ['allowlist:Mimecast:cidrs', 'complete', 3, 3],
       [FEED, 'partial', 0, 3],
     ]);
-    expect(report.health[0]!.detail).toBe('GRAPH_THROTTLED: throttled');
+    // Read up to the last reading scan's final time (26 Nov 03:55): 75 h 55 min of the week's 168 h.
+    expect(report.health[0]!.detail).toBe("45% of the week's sign-in time was read; GRAPH_THROTTLED: throttled");
     expect(report.staleAllowlists).toEqual([
       {
         vendor: 'Mimecast',
@@ -134,6 +136,7 @@ describe('the weekly report model of a known state', () => {
       ['soon', 'health', ['signIns', 'inventory', 'inventory:applications', 'inventory:servicePrincipals', FEED]],
       ['soon', 'conformity', ['AS64666', '203.0.113.0/24']],
       ['soon', 'appsWithoutAllowlist', [SHADY]],
+      ['soon', 'appsWithoutAllowlist', [ARCHIVER]],
       ['soon', 'staleAllowlists', [FEED]],
       ['soon', 'hygiene', [KEY.secret]],
       ['soon', 'hygiene', [KEY.shadyCert]],
@@ -145,7 +148,7 @@ describe('the weekly report model of a known state', () => {
       ['plan', 'exposure', [ARCHIVER]],
     ]);
     expect(report.recommendations[0]!.text).toMatch(/^Investigate 1 critical alert now/);
-    expect(report.recommendations[6]!.text).toBe('Replace 1 client secret on mailbox-capable apps with certificates or federated credentials.');
+    expect(report.recommendations[7]!.text).toBe('Replace 1 client secret on mailbox-capable apps with certificates or federated credentials.');
   });
 
   it("keeps the inventory it was built from, for next week's comparison", () => {
@@ -153,7 +156,11 @@ describe('the weekly report model of a known state', () => {
     expect(report.inventory!.otherAppIds).toHaveLength(1);
     expect(report.changes).toBeNull();
     expect(report.changesStatus).toBe('firstReport');
-    expect(report.appsWithoutAllowlist).toEqual([{ appId: SHADY, displayName: 'Shady Vendor', mailboxPermissions: ['Mail.Read'] }]);
+    // The vendor first (ask the vendor), then the tenant's own archiver, whose sign-ins are unchecked just the same.
+    expect(report.appsWithoutAllowlist).toEqual([
+      { appId: SHADY, displayName: 'Shady Vendor', ownership: 'thirdParty', mailboxPermissions: ['Mail.Read'] },
+      { appId: ARCHIVER, displayName: 'Contoso Archiver', ownership: 'own', mailboxPermissions: ['Mail.Read'] },
+    ]);
   });
 
   it('is pure: the same input gives the same report', () => {

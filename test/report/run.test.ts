@@ -11,7 +11,7 @@ import { reportCacheKey, runReport } from '../../src/report/run.js';
 import { RULES } from '../../src/rules/index.js';
 import { MemoryStateStore } from '../../src/state/memory.js';
 import type { StateStore } from '../../src/state/types.js';
-import { aggregates, alerts, findings, GENERATED_AT, inventory, outbox, reportInput, scans, TENANT, VENDORS } from './model-fixtures.js';
+import { aggregates, alerts, findings, GENERATED_AT, inventory, outbox, reportInput, scans, SIGNIN_COVERAGE, TENANT, VENDORS } from './model-fixtures.js';
 
 const titles = new Map(RULES.map((r) => [r.id, r.title]));
 const ruleTitle = (id: string) => titles.get(id) ?? id;
@@ -32,13 +32,19 @@ async function knownStore(): Promise<StateStore> {
     outbox: outbox(),
     aggregates: aggregates(),
     learnedNetworks: [],
+    covered: SIGNIN_COVERAGE,
     snapshot: { tenant: TENANT, takenAt: inv.collectedAt, json: serializeInventory(inv) },
   });
   for (const s of scans()) await store.recordScan({ tenant: TENANT, ...s, sources: [...s.sources], errors: [...s.errors], summaryJson: '{}' });
   return store;
 }
 
-const deps = (store: StateStore, now: Date) => ({ store, config: { posture: DEFAULT_POSTURE, vendors: VENDORS }, now: () => now, logger });
+const deps = (store: StateStore, now: Date) => ({
+  store,
+  config: { posture: DEFAULT_POSTURE, vendors: VENDORS, collection: { backfillInDays: 7 } },
+  now: () => now,
+  logger,
+});
 
 describe('runReport', () => {
   it('builds from the store exactly the report the model gives for the same state, and keeps it for next week', async () => {

@@ -7,14 +7,15 @@ const valueOf = (report: ReturnType<typeof buildWeeklyReport>, key: string) => r
 describe('what was not collected is unknown, never clean', () => {
   it('leaves inventory numbers null when no inventory was collected', () => {
     const report = buildWeeklyReport(reportInput({ inventory: undefined }));
-    for (const key of ['mailboxApps', 'certificates', 'secrets', 'federated', 'appsWithoutAllowlist']) expect(valueOf(report, key)).toBeNull();
+    for (const key of ['mailboxApps', 'certificates', 'secrets', 'federated', 'appsWithoutAllowlist', 'ownAppsWithoutAllowlist'])
+      expect(valueOf(report, key)).toBeNull();
     expect(report.inventory).toBeNull();
     expect(report.exposure).toEqual([]);
   });
 
   it('leaves every number null and every core source not collected when no scan ran', () => {
     const report = buildWeeklyReport(reportInput({ inventory: undefined, scans: [], alerts: [], findings: [], aggregates: [], outbox: [] }));
-    expect(report.summary.map((m) => m.value)).toEqual(Array(10).fill(null));
+    expect(report.summary.map((m) => m.value)).toEqual(Array(11).fill(null));
     expect(report.health).toEqual([
       { source: 'signIns', status: 'notCollected', completeScans: 0, scans: 0, detail: 'no scan ran this week' },
       { source: 'directoryAudits', status: 'notCollected', completeScans: 0, scans: 0, detail: 'no scan ran this week' },
@@ -59,6 +60,7 @@ describe('what was not collected is unknown, never clean', () => {
     const report = buildWeeklyReport(reportInput({ inventory: inventory(undefined, sources) }));
     expect(valueOf(report, 'mailboxApps')).toBeNull();
     expect(valueOf(report, 'appsWithoutAllowlist')).toBeNull();
+    expect(valueOf(report, 'ownAppsWithoutAllowlist')).toBeNull();
     expect(valueOf(report, 'certificates')).toBe(3);
   });
 });

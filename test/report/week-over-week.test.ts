@@ -64,6 +64,7 @@ describe('week over week', () => {
       ['alertsLow', 0, null, null],
       ['signInsOutsideAllowlist', 5, null, null],
       ['appsWithoutAllowlist', 1, 0, 1],
+      ['ownAppsWithoutAllowlist', 1, 1, 0],
     ]);
   });
 
