@@ -7,6 +7,7 @@ import { concurrencyFaults } from './cases/concurrency.js';
 import { crashFaults } from './cases/crashes.js';
 import { deployFaults } from './cases/deploy.js';
 import { graphFaults } from './cases/graph.js';
+import { scheduleFaults } from './cases/schedules.js';
 import { sizeLimits } from './cases/limits.js';
 import { stateFaults } from './cases/state.js';
 
@@ -24,5 +25,6 @@ export const FAULT_AREAS: readonly FaultArea[] = [
   concurrencyFaults,
   stateFaults,
   cliFaults,
+  scheduleFaults,
   deployFaults,
 ];
