@@ -56,7 +56,8 @@ describe('the credwatch command', () => {
     const out = join(dir, 'inventory.csv');
     const result = await credwatch(['inventory', '--format', 'csv', '--out', out], { CREDWATCH_CONFIG: config, CW_SECRET: sim.credwatchApp.clientSecret });
     expect(result.code).toBe(0);
-    expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^appId,displayName/);
+    // A byte-order mark first, so Excel reads the names as UTF-8.
+    expect((await readFile(out, 'utf8')).split('\n')[0]).toMatch(/^\ufeffappId,displayName/);
     // It names every app, credential and mailbox grant of the tenant.
     expect((await stat(out)).mode & 0o777).toBe(0o600);
   });
