@@ -1,6 +1,6 @@
 /**
  * Reading a card the way Teams shows it: TextBlocks (Markdown in Teams), TextRuns (shown as is)
- * and facts, which credwatch lays out as one ColumnSet per fact (label, then value).
+ * and facts, which credwatch lays out as a label TextBlock above a RichTextBlock value.
  */
 export type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,13 +44,12 @@ export function allTexts(card: Json): string[] {
   );
 }
 
-/** The value of the fact labelled `label`, if the card has one. */
+/** The value of the fact labelled `label`, if the card has one (a Container: the label's TextBlock, then the value's runs). */
 export function factOf(card: Json, label: string): string | undefined {
   for (const e of elements(card)) {
-    if (e.type !== 'ColumnSet') continue;
-    const [left, right] = e.columns as Array<{ items: Json[] }>;
-    if (left?.items[0]?.text !== label || !right) continue;
-    return ((right.items[0]?.inlines ?? []) as Json[]).map((r) => String(r.text)).join('');
+    const [name, value] = (e.type === 'Container' ? e.items : []) as Json[];
+    if (name?.type !== 'TextBlock' || name.text !== label || value?.type !== 'RichTextBlock') continue;
+    return (value.inlines as Json[]).map((r) => String(r.text)).join('');
   }
   return undefined;
 }

@@ -1,73 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTeamsChannel } from '../../src/alerts/channels/teams.js';
 import { renderAlertMessage } from '../../src/alerts/channels/teams-card.js';
-import { ALERT_SCHEMA, entraAppUrl, type AlertPayload } from '../../src/alerts/payload.js';
+import { entraAppUrl, type AlertPayload } from '../../src/alerts/payload.js';
 import type { Severity } from '../../src/events.js';
 import { isCredwatchError } from '../../src/errors.js';
 import { createFetch } from '../../src/graph/http.js';
 import { signinCertOutsideAllowlist as rule } from '../../src/rules/signin-cert-outside-allowlist.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { alert, APP_ID, HOSTILE, hugeHostileAlert } from './card-fixtures.js';
 import { allTexts, factOf, markdownTexts, MARKDOWN_SYNTAX, richTexts, type Json } from './card-reading.js';
 import { richText as richTextOf } from '../../src/alerts/channels/teams-adaptive.js';
 
-const APP_ID = 'bbbbbbbb-0000-4000-8000-0000000000a1';
 const LIMIT = 28_672; // 28 KB: docs/teams.md (Workflows drops larger payloads)
-
-function alert(over: Partial<AlertPayload> = {}): AlertPayload {
-  return {
-    schema: ALERT_SCHEMA,
-    alertId: 'alert-7f3a',
-    tenant: 'contoso',
-    severity: 'critical',
-    rule: { id: rule.id, title: rule.title, description: rule.description, mitre: rule.mitre, runbook: rule.runbook, falsePositives: rule.falsePositives },
-    app: { appId: APP_ID, displayName: 'Mimecast Services', entraUrl: entraAppUrl(APP_ID) },
-    credentialKeyId: 'c0ffee00-0000-4000-8000-000000000001',
-    network: 'AS64512',
-    summary: 'Vendor certificate for "Mimecast Services" used from 203.0.113.7 (NL, AS64512), outside Mimecast\'s allowed ranges',
-    firstSeen: '2026-11-26T10:00:00.000Z',
-    lastSeen: '2026-11-26T10:29:00.000Z',
-    count: 5,
-    successCount: 3,
-    failureCount: 2,
-    ips: ['203.0.113.7', '203.0.113.8'],
-    countries: ['NL'],
-    asns: [64512],
-    resources: ['Office 365 Exchange Online'],
-    allowlist: [{ vendor: 'Mimecast', source: 'file:config/vendors/mimecast-2021.txt', cidr: '205.139.110.0/24', fetchedAt: null, stale: false }],
-    notification: 0,
-    ...over,
-  };
-}
-
-// What a malicious multi-tenant app can call itself.
-const HOSTILE = [
-  '<img src=x onerror=alert(1)>',
-  '[click](https://evil.example/login)',
-  '![pixel](https://evil.example/p.png)',
-  '**URGENT** _approve_ `now` ~~ignore~~ # heading',
-  '{{DATE(2017-02-14T06:00:00Z, SHORT)}}',
-  'line one\nline two\r\u0007\u001b[31m\u202eesrever\u200b',
-  '<https://evil.example>',
-  'www.evil.example',
-  '&lt;b&gt; | a | b |',
-].join(' ');
-
-function hugeHostileAlert(): AlertPayload {
-  const base = alert();
-  const name = `${HOSTILE} ${'*_[]()<>'.repeat(1_250)}`.slice(0, 10_000);
-  return alert({
-    app: { ...base.app, displayName: name },
-    tenant: name,
-    summary: `Vendor certificate for "${name}" used from many places`,
-    credentialKeyId: name,
-    network: name,
-    ips: Array.from({ length: 20 }, (_, i) => `2001:db8:${i.toString(16)}:ffff:ffff:ffff:ffff:${i}`),
-    countries: Array.from({ length: 20 }, () => name),
-    resources: Array.from({ length: 20 }, () => name),
-    allowlist: Array.from({ length: 20 }, (_, i) => ({ vendor: name, source: 'cidrs', cidr: `10.${i}.0.0/16`, fetchedAt: null, stale: true })),
-    rule: { ...base.rule, title: name, description: name, runbook: Array.from({ length: 30 }, () => name) },
-  });
-}
 
 function cardOf(body: string): Json {
   const envelope = JSON.parse(body) as { attachments: Array<{ content: Json }> };

@@ -2,8 +2,7 @@
  * The slice of Adaptive Card 1.4 the Teams channel uses, and the Workflows message envelope.
  * Required fields follow microsoft/AdaptiveCards `schemas/1.4.0/adaptive-card.json` (a copy is the
  * test fixture every card is validated against: test/fixtures/adaptivecards/): TextBlock `text`,
- * RichTextBlock `inlines`, TextRun `text`, FactSet `facts`, ColumnSet `columns`, Column `items`,
- * Container `items`, Action.OpenUrl `url`.
+ * RichTextBlock `inlines`, TextRun `text`, FactSet `facts`, Container `items`, Action.OpenUrl `url`.
  */
 import type { Severity } from '../../events.js';
 
@@ -62,21 +61,7 @@ export interface RichTextBlock {
   separator?: boolean;
 }
 
-export interface Column {
-  type: 'Column';
-  items: CardElement[];
-  /** `auto`, `stretch`, a relative weight, or `<n>px`. */
-  width?: string | number;
-}
-
-export interface ColumnSet {
-  type: 'ColumnSet';
-  columns: Column[];
-  spacing?: TextBlock['spacing'];
-  separator?: boolean;
-}
-
-export type CardElement = TextBlock | RichTextBlock | FactSet | ColumnSet | Container;
+export type CardElement = TextBlock | RichTextBlock | FactSet | Container;
 
 export interface OpenUrlAction {
   type: 'Action.OpenUrl';
@@ -163,17 +148,14 @@ export function heading(text: string): TextBlock {
 }
 
 /**
- * Label and value side by side, one ColumnSet per fact: a FactSet's values are Markdown, and a
- * value from a log must not be. The label column takes a third, so a 420 px phone still leaves
- * the value most of the width, and both wrap.
+ * Each fact as its label, then its value below: a FactSet's values are Markdown, and a value from
+ * a log must not be; and side by side, a 39-character IPv6 address does not fit beside its label
+ * on a 420 px phone, so the value gets the card's full width.
  */
-export function factRows(facts: ReadonlyArray<{ label: string; value: string }>): ColumnSet[] {
+export function factBlocks(facts: ReadonlyArray<{ label: string; value: string }>): Container[] {
   return facts.map((f) => ({
-    type: 'ColumnSet',
+    type: 'Container',
     spacing: 'small',
-    columns: [
-      { type: 'Column', width: 1, items: [{ type: 'TextBlock', text: f.label, weight: 'bolder', wrap: true }] },
-      { type: 'Column', width: 2, items: [richText(f.value)] },
-    ],
+    items: [{ type: 'TextBlock', text: f.label, size: 'small', weight: 'bolder', isSubtle: true, wrap: true }, richText(f.value, {}, { spacing: 'none' })],
   }));
 }

@@ -8,7 +8,7 @@ import type { AlertPayload } from '../payload.js';
 import { alertView, FULL_LIMITS, type AlertView, type AlertViewLimits } from '../../present/alert-view.js';
 import {
   adaptiveCard,
-  factRows,
+  factBlocks,
   heading,
   messageBytes,
   openUrl,
@@ -60,7 +60,7 @@ export function alertCard(v: AlertView): AdaptiveCard {
     heading('What happened'),
     // The summary line: what happened and where from, the app's name capped inside it.
     richText(v.summary, { weight: 'bolder' }),
-    ...factRows(v.facts),
+    ...factBlocks(v.facts),
     heading('Why it matters'),
     richText(v.why),
   ];
