@@ -20,7 +20,7 @@ export async function startDemoTeamsReceiver(onCard: (title: string, bytes: numb
   return { url: `http://127.0.0.1:${port}/workflows/demo`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-/** The first TextBlock of the card in a Teams message envelope, or a note that there was none. */
+/** The card's heading (the first text, TextBlock or TextRun, that starts with a severity), or a note that there was none. */
 function firstText(body: string): string {
   try {
     const envelope = JSON.parse(body) as { attachments?: Array<{ content?: unknown }> };
@@ -31,7 +31,7 @@ function firstText(body: string): string {
       if (Array.isArray(node)) stack.push(...(node as unknown[]));
       else if (node && typeof node === 'object') {
         const o = node as Record<string, unknown>;
-        if (o.type === 'TextBlock' && typeof o.text === 'string') texts.push(o.text);
+        if ((o.type === 'TextBlock' || o.type === 'TextRun') && typeof o.text === 'string') texts.push(o.text);
         stack.push(...Object.values(o));
       }
     }

@@ -5,19 +5,10 @@
  * first success means the attacker got in. Counts and last-seen grow with every sign-in and are
  * not news on their own: they wait for the repeat interval.
  */
+import type { AlertUpdate } from '../alert-payload.js';
 import type { NotifiedFacts, StoredAlert } from '../state/types.js';
 
-/** What the alert has gained since a notification; the payload's `update` (docs/alerts.md). */
-export interface AlertUpdate {
-  /** Source IP addresses no earlier notification listed. */
-  ips: string[];
-  /** Autonomous system numbers no earlier notification listed. */
-  asns: number[];
-  /** Resources no earlier notification listed. */
-  resources: string[];
-  /** True when the alert's first successful sign-in came after the earlier notification. */
-  firstSuccess: boolean;
-}
+export type { AlertUpdate } from '../alert-payload.js';
 
 /** Nothing told yet: what a receiver that never got the alert knows. */
 export const NOTHING_TOLD: NotifiedFacts = Object.freeze({ ips: [], asns: [], resources: [], success: false }) as NotifiedFacts;
@@ -47,14 +38,4 @@ export function newSince(before: NotifiedFacts, alert: StoredAlert): AlertUpdate
   };
   const empty = update.ips.length === 0 && update.asns.length === 0 && update.resources.length === 0 && !update.firstSuccess;
   return empty ? undefined : update;
-}
-
-/** One line of an update for people: its parts, each with the values a channel escapes its own way. */
-export function updateParts(update: AlertUpdate): Array<{ label: string; values: string[] }> {
-  const parts: Array<{ label: string; values: string[] }> = [];
-  if (update.firstSuccess) parts.push({ label: 'first successful sign-in', values: [] });
-  if (update.ips.length > 0) parts.push({ label: `new IP address${update.ips.length === 1 ? '' : 'es'}`, values: update.ips });
-  if (update.asns.length > 0) parts.push({ label: `new network${update.asns.length === 1 ? '' : 's'}`, values: update.asns.map((n) => `AS${n}`) });
-  if (update.resources.length > 0) parts.push({ label: `new resource${update.resources.length === 1 ? '' : 's'}`, values: update.resources });
-  return parts;
 }

@@ -121,13 +121,19 @@ describe('email channel over Graph sendMail', () => {
     expect(text).toContain(`  ${entraAppUrl(APP_ID)}`);
   });
 
-  it('lays the HTML out for Outlook: severity bar, facts table, runbook list and one link, styles inline only', async () => {
+  it('lays the HTML out for Outlook: severity bar, facts, numbered runbook steps and one link, styles inline only', async () => {
     await emailChannel().send(alert());
     const { html } = lastMail();
-    expect(html).toMatch(/<td style="background-color:#A4262C;color:#FFFFFF;[^"]*">CRITICAL: /);
+    expect(html).toMatch(/<td style="background-color:#A4262C;color:#FFFFFF;[^"]*"><div [^>]*>CRITICAL · Vendor certificate/);
     expect(html).toContain('What happened');
     expect(html).toContain('Why it matters');
-    expect(html).toMatch(/<ol [^>]*><li [^>]*>Confirm with the vendor/);
+    expect(html).toMatch(/>1\. Confirm with the vendor/);
+    // Fluid up to 680 px; only Outlook desktop (conditional comment) gets a fixed width. No flex or grid.
+    expect(html).toContain('width:100%;max-width:680px;');
+    expect(html).toContain('<!--[if mso]><table role="presentation" width="680"');
+    expect(html).not.toMatch(/display:\s*(?:flex|grid)|word-break:\s*break-all/);
+    // IPs and ids are kept whole, never broken mid-token.
+    expect(html).toContain('<span style="white-space:nowrap;">203.0.113.7</span>');
     expect(html).toContain(`<a href="${entraAppUrl(APP_ID)}"`);
     expect(html).not.toMatch(/<script|<style|<link|<img|<iframe|\sclass=|\ssrc=|url\(/i);
     expect(urlsIn(html)).toEqual([entraAppUrl(APP_ID)]);
@@ -178,19 +184,18 @@ describe('email channel over Graph sendMail', () => {
     await emailChannel().send(alert('Mimecast Archiver', { notification: 40, count: 40 }));
     const { subject, html } = lastMail();
     expect(subject).toBe("[credwatch] CRITICAL: Vendor certificate used outside the vendor's networks — Mimecast Archiver");
-    expect(html).toContain('(still happening)');
-    expect(html).toContain('repeat notification at 40 events');
+    expect(html).toContain('credwatch · Still happening: 40 events in total · tenant contoso');
   });
 
   it('puts an escalation in the subject and the header, with the severity it rose from', async () => {
     await emailChannel().send(alert('Mimecast Archiver', { notification: 13, count: 13, escalatedFrom: 'high' }));
     const { subject, html, text } = lastMail();
     expect(subject).toBe("[credwatch] Escalated to CRITICAL: Vendor certificate used outside the vendor's networks — Mimecast Archiver");
-    expect(html).toMatch(/<td style="background-color:#A4262C;[^"]*">CRITICAL: [^<]* \(escalated from HIGH\)<\/td>/);
-    expect(text.split('\n')[0]).toBe("[CRITICAL] Vendor certificate used outside the vendor's networks (escalated from HIGH)");
+    expect(html).toContain('Escalated to CRITICAL · Vendor certificate used outside the vendor&#39;s networks</div>');
+    expect(text.split('\n')[0]).toBe("Escalated to CRITICAL · Vendor certificate used outside the vendor's networks");
     for (const rendering of [html, text]) {
-      expect(rendering).toContain('escalated from HIGH at 13 events');
-      expect(rendering).not.toContain('still happening');
+      expect(rendering).toContain('Escalated from HIGH: 13 events in total');
+      expect(rendering).not.toContain('Still happening');
     }
   });
 
@@ -199,10 +204,10 @@ describe('email channel over Graph sendMail', () => {
     await emailChannel().send(alert('Mimecast Archiver', { notification: 14, count: 14, update }));
     const { subject, html, text } = lastMail();
     expect(subject).toBe("[credwatch] Update: CRITICAL: Vendor certificate used outside the vendor's networks — Mimecast Archiver");
-    expect(text.split('\n')[0]).toBe("[CRITICAL] Vendor certificate used outside the vendor's networks (update: something new)");
+    expect(text.split('\n')[0]).toBe("Update: CRITICAL · Vendor certificate used outside the vendor's networks");
     expect(text).toMatch(/New since last notification: +new IP address 203\.0\.113\.9; new resource hxxps\[:\]\/\/evil\.example\/x/);
-    expect(html).toContain('new IP address 203.0.113.9; new resource hxxps[:]//evil.example/x');
-    for (const rendering of [html, text]) expect(rendering).toContain('update at 14 events');
+    expect(html).toContain('new IP address <span style="white-space:nowrap;">203.0.113.9</span>; new resource hxxps[:]//evil.example/x');
+    for (const rendering of [html, text]) expect(rendering).toContain('Something new: 14 events in total');
   });
 
   it('sends one digest with a table of the alerts, most severe first', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAlertText } from '../../src/alerts/channels/stdout.js';
+import { createStdoutChannel } from '../../src/alerts/channels/stdout.js';
 import { ALERT_SCHEMA, entraAppUrl, type AlertPayload } from '../../src/alerts/payload.js';
 
 const APP_ID = 'bbbbbbbb-0000-4000-8000-0000000000a1';
@@ -34,16 +34,36 @@ const alert = (over: Partial<AlertPayload> = {}): AlertPayload => ({
   ...over,
 });
 
+/** What the stdout channel writes for `a`. */
+async function printed(a: AlertPayload): Promise<string> {
+  let out = '';
+  await createStdoutChannel({ name: 'out', minSeverity: 'low', write: (t) => (out += t) }).send(a);
+  return out;
+}
+
+// The same heading, status line and summary as the Teams card and the email (src/present/alert-view.ts).
 describe('the stdout channel', () => {
-  it('heads an update with what is new, control characters made visible', () => {
-    const text = formatAlertText(alert({ notification: 4, update: { ips: ['203.0.113.9\u001b[31m'], asns: [], resources: [], firstSuccess: true } }));
-    expect(text.split('\n')[0]).toBe(
-      '[HIGH] Vendor certificate used outside its allowed networks — update: first successful sign-in; new IP address 203.0.113.9\ufffd[31m',
-    );
+  it('heads an update with what is new, control characters made visible', async () => {
+    const text = await printed(alert({ notification: 4, update: { ips: ['203.0.113.9\u001b[31m'], asns: [], resources: [], firstSuccess: true } }));
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      'Update: HIGH · Vendor certificate used outside its allowed networks',
+      'credwatch · Something new: 4 events in total · tenant contoso',
+    ]);
+    expect(text).toMatch(/New since last notification: +first successful sign-in; new IP address 203\.0\.113\.9\ufffd\[31m\n/);
   });
 
-  it('says a repeat is still happening and a new alert nothing more', () => {
-    expect(formatAlertText(alert({ notification: 4 })).split('\n')[0]).toBe('[HIGH] Vendor certificate used outside its allowed networks — still happening');
-    expect(formatAlertText(alert()).split('\n')[0]).toBe('[HIGH] Vendor certificate used outside its allowed networks');
+  it('says a repeat is still happening and a new alert nothing more', async () => {
+    expect((await printed(alert({ notification: 4 }))).split('\n')[1]).toBe('credwatch · Still happening: 4 events in total · tenant contoso');
+    expect((await printed(alert())).split('\n').slice(0, 3)).toEqual([
+      'HIGH · Vendor certificate used outside its allowed networks',
+      'credwatch · New alert · tenant contoso',
+      's',
+    ]);
+  });
+
+  it('shows times as every output does, to the minute in UTC', async () => {
+    const text = await printed(alert());
+    expect(text).toMatch(/First seen: +2026-11-26 10:00 UTC\n/);
+    expect(text).toMatch(/Last seen: +2026-11-26 10:29 UTC\n/);
   });
 });

@@ -1,156 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTeamsChannel } from '../../src/alerts/channels/teams.js';
 import { renderAlertMessage } from '../../src/alerts/channels/teams-card.js';
-import { ALERT_SCHEMA, entraAppUrl, type AlertPayload } from '../../src/alerts/payload.js';
+import { entraAppUrl, type AlertPayload } from '../../src/alerts/payload.js';
 import type { Severity } from '../../src/events.js';
 import { isCredwatchError } from '../../src/errors.js';
 import { createFetch } from '../../src/graph/http.js';
 import { signinCertOutsideAllowlist as rule } from '../../src/rules/signin-cert-outside-allowlist.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { alert, APP_ID, HOSTILE, hugeHostileAlert } from './card-fixtures.js';
+import { allTexts, factOf, markdownTexts, MARKDOWN_SYNTAX, richTexts, type Json } from './card-reading.js';
+import { richText as richTextOf } from '../../src/alerts/channels/teams-adaptive.js';
 
-const APP_ID = 'bbbbbbbb-0000-4000-8000-0000000000a1';
 const LIMIT = 28_672; // 28 KB: docs/teams.md (Workflows drops larger payloads)
-
-function alert(over: Partial<AlertPayload> = {}): AlertPayload {
-  return {
-    schema: ALERT_SCHEMA,
-    alertId: 'alert-7f3a',
-    tenant: 'contoso',
-    severity: 'critical',
-    rule: { id: rule.id, title: rule.title, description: rule.description, mitre: rule.mitre, runbook: rule.runbook, falsePositives: rule.falsePositives },
-    app: { appId: APP_ID, displayName: 'Mimecast Services', entraUrl: entraAppUrl(APP_ID) },
-    credentialKeyId: 'c0ffee00-0000-4000-8000-000000000001',
-    network: 'AS64512',
-    summary: 'Vendor certificate for "Mimecast Services" used from 203.0.113.7 (NL, AS64512), outside Mimecast\'s allowed ranges',
-    firstSeen: '2026-11-26T10:00:00.000Z',
-    lastSeen: '2026-11-26T10:29:00.000Z',
-    count: 5,
-    successCount: 3,
-    failureCount: 2,
-    ips: ['203.0.113.7', '203.0.113.8'],
-    countries: ['NL'],
-    asns: [64512],
-    resources: ['Office 365 Exchange Online'],
-    allowlist: [{ vendor: 'Mimecast', source: 'file:config/vendors/mimecast-2021.txt', cidr: '205.139.110.0/24', fetchedAt: null, stale: false }],
-    notification: 0,
-    ...over,
-  };
-}
-
-// What a malicious multi-tenant app can call itself.
-const HOSTILE = [
-  '<img src=x onerror=alert(1)>',
-  '[click](https://evil.example/login)',
-  '![pixel](https://evil.example/p.png)',
-  '**URGENT** _approve_ `now` ~~ignore~~ # heading',
-  '{{DATE(2017-02-14T06:00:00Z, SHORT)}}',
-  'line one\nline two\r\u0007\u001b[31m\u202eesrever\u200b',
-  '<https://evil.example>',
-  'www.evil.example',
-  '&lt;b&gt; | a | b |',
-].join(' ');
-
-function hugeHostileAlert(): AlertPayload {
-  const base = alert();
-  // Every character of the filler needs an escape, so the escaped card is about three times the raw text.
-  const name = `${HOSTILE} ${'*_[]()<>'.repeat(1_250)}`.slice(0, 10_000);
-  return alert({
-    app: { ...base.app, displayName: name },
-    tenant: name,
-    summary: `Vendor certificate for "${name}" used from many places`,
-    credentialKeyId: name,
-    network: name,
-    ips: Array.from({ length: 20 }, (_, i) => `2001:db8:${i.toString(16)}:ffff:ffff:ffff:ffff:${i}`),
-    countries: Array.from({ length: 20 }, () => name),
-    resources: Array.from({ length: 20 }, () => name),
-    allowlist: Array.from({ length: 20 }, (_, i) => ({ vendor: name, source: 'cidrs', cidr: `10.${i}.0.0/16`, fetchedAt: null, stale: true })),
-    rule: { ...base.rule, title: name, description: name, runbook: Array.from({ length: 30 }, () => name) },
-  });
-}
-
-// ---- A validator for the Adaptive Card 1.4 required fields (microsoft/AdaptiveCards schemas/1.4.0). ----
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const COLORS = ['default', 'dark', 'light', 'accent', 'good', 'warning', 'attention'];
-const CONTAINER_STYLES = ['default', 'emphasis', 'good', 'attention', 'warning', 'accent'];
-
-function validateCard14(card: unknown): string[] {
-  const problems: string[] = [];
-  const element = (e: unknown, path: string): void => {
-    if (!isObject(e) || typeof e.type !== 'string') return void problems.push(`${path}: every element needs a type`);
-    if (e.type === 'TextBlock') {
-      if (typeof e.text !== 'string') problems.push(`${path}: TextBlock needs text`);
-      if (e.color !== undefined && !COLORS.includes(String(e.color))) problems.push(`${path}: unknown color ${String(e.color)}`);
-    } else if (e.type === 'FactSet') {
-      if (!Array.isArray(e.facts)) return void problems.push(`${path}: FactSet needs facts`);
-      e.facts.forEach((f: unknown, i) => {
-        if (!isObject(f) || typeof f.title !== 'string' || typeof f.value !== 'string') problems.push(`${path}.facts[${i}]: Fact needs title and value`);
-      });
-    } else if (e.type === 'Container') {
-      if (e.style !== undefined && !CONTAINER_STYLES.includes(String(e.style))) problems.push(`${path}: unknown style ${String(e.style)}`);
-      if (!Array.isArray(e.items)) return void problems.push(`${path}: Container needs items`);
-      e.items.forEach((item: unknown, i) => element(item, `${path}.items[${i}]`));
-    } else problems.push(`${path}: ${e.type} is not an element this card should use`);
-  };
-  if (!isObject(card)) return ['the card is not an object'];
-  if (card.type !== 'AdaptiveCard') problems.push('type must be AdaptiveCard');
-  if (card.version !== '1.4') problems.push('version must be 1.4');
-  if (!Array.isArray(card.body) || card.body.length === 0) problems.push('body must be a non-empty array');
-  else card.body.forEach((e: unknown, i) => element(e, `body[${i}]`));
-  if (card.actions !== undefined) {
-    if (!Array.isArray(card.actions)) problems.push('actions must be an array');
-    else
-      card.actions.forEach((a: unknown, i) => {
-        if (!isObject(a) || typeof a.type !== 'string') problems.push(`actions[${i}]: every action needs a type`);
-        else if (a.type !== 'Action.OpenUrl') problems.push(`actions[${i}]: unexpected ${a.type}`);
-        else if (typeof a.url !== 'string' || a.url === '' || typeof a.title !== 'string' || a.title === '')
-          problems.push(`actions[${i}]: Action.OpenUrl needs url and title`);
-      });
-  }
-  return problems;
-}
-
-/** The value of the card's fact titled `title`, if it has one. */
-function factOf(card: Json, title: string): string | undefined {
-  const texts = renderedTexts(card);
-  const i = texts.indexOf(title);
-  return i < 0 ? undefined : texts[i + 1];
-}
-
-/** Every string Teams renders as Markdown: TextBlock text, Fact titles and values, the fallback text. */
-function renderedTexts(card: Json): string[] {
-  const out = typeof card.fallbackText === 'string' ? [card.fallbackText] : [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!isObject(node)) return;
-    if (node.type === 'TextBlock' && typeof node.text === 'string') out.push(node.text);
-    if (node.type === 'FactSet' && Array.isArray(node.facts)) for (const f of node.facts as Json[]) out.push(String(f.title), String(f.value));
-    walk(node.items);
-  };
-  walk(card.body);
-  return out;
-}
-
-/** Markdown-significant characters not preceded by a backslash escape. */
-function unescapedMarkup(text: string): string[] {
-  const found: string[] = [];
-  for (let i = 0; i < text.length; i += 1) {
-    if (text[i] === '\\') i += 1;
-    else if ('*_[]<>`~{}|#&!'.includes(text[i]!)) found.push(text[i]!);
-  }
-  return found;
-}
 
 function cardOf(body: string): Json {
   const envelope = JSON.parse(body) as { attachments: Array<{ content: Json }> };
   return envelope.attachments[0]!.content;
 }
 
-const factValue = (card: Json, title: string): string | undefined => {
-  const sets = (card.body as Json[]).filter((e) => e.type === 'FactSet') as Array<{ facts: Array<{ title: string; value: string }> }>;
-  return sets.flatMap((s) => s.facts).find((f) => f.title === title)?.value;
-};
+const card = (a: AlertPayload, maxBytes?: number): Json => renderAlertMessage(a, maxBytes).attachments[0].content as unknown as Json;
 
 let receiver: Receiver | undefined;
 afterEach(async () => {
@@ -182,99 +50,108 @@ describe('Teams channel: the message', () => {
     expect(request.headers['content-type']).toMatch(/^application\/json/);
     const envelope = JSON.parse(request.body) as Json;
     expect(envelope).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null }] });
-    const card = cardOf(request.body);
-    expect(card).toMatchObject({
+    expect(cardOf(request.body)).toMatchObject({
       $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
       type: 'AdaptiveCard',
       version: '1.4',
       msteams: { width: 'Full' },
     });
-    expect(validateCard14(card)).toEqual([]);
   });
 
   it('shows what happened, why it matters and what to do, with a button to the app in Entra', async () => {
     const { channel, receiver } = await channelWithReceiver();
     await channel.send(alert());
-    const card = cardOf(receiver.requests[0]!.body);
-    const texts = renderedTexts(card);
-    expect(texts[1]).toBe('CRITICAL · Vendor certificate used outside its allowed networks');
-    expect(factValue(card, 'App')).toBe(`Mimecast Services (${APP_ID})`);
-    expect(factValue(card, 'IP addresses')).toBe('203.0.113.7, 203.0.113.8');
-    expect(factValue(card, 'Count')).toBe('5 (3 succeeded, 2 failed)');
-    expect(factValue(card, 'First seen')).toBe('2026-11-26 10:00:00 UTC');
-    expect(factValue(card, 'Vendor / allowlist')).toBe('Mimecast · 1 allowed range');
+    const c = cardOf(receiver.requests[0]!.body);
+    const texts = allTexts(c);
+    expect(texts[0]).toBe('CRITICAL · Vendor certificate used outside its allowed networks');
+    expect(texts).toContain('Vendor certificate for "Mimecast Services" used from 203.0.113.7 (NL, AS64512), outside Mimecast\'s allowed ranges');
+    expect(factOf(c, 'App')).toBe(`Mimecast Services (${APP_ID})`);
+    expect(factOf(c, 'IP addresses')).toBe('203.0.113.7, 203.0.113.8');
+    expect(factOf(c, 'Events')).toBe('5 (3 succeeded, 2 failed)');
+    expect(factOf(c, 'First seen')).toBe('2026-11-26 10:00 UTC');
+    expect(factOf(c, 'Allowed ranges')).toBe('205.139.110.0/24 (Mimecast, file:config/vendors/mimecast-2021.txt)');
     expect(texts).toContain('What to do');
-    // The runbook's underscores are escaped, so `full_access_as_app` is not italicised.
-    expect(texts.some((t) => t.startsWith('3. ') && t.includes('full\\_access\\_as\\_app'))).toBe(true);
-    expect(card.actions).toEqual([
+    // Rule text is shown as written: a TextRun is not Markdown, so `full_access_as_app` needs no escape.
+    expect(richTexts(c).some((t) => t.startsWith('3. ') && t.includes('full_access_as_app'))).toBe(true);
+    expect(JSON.stringify(c)).not.toContain('\\\\_');
+    expect(c.actions).toEqual([
       { type: 'Action.OpenUrl', title: 'Open in Entra admin center', url: entraAppUrl(APP_ID) },
       { type: 'Action.OpenUrl', title: 'Sign-in logs', url: 'https://entra.microsoft.com/#view/Microsoft_AAD_IAM/SignInLogsList.ReactView' },
     ]);
   });
 
+  it('keeps what happened and where from in the summary line when the app name is long', () => {
+    const name = `Contoso ${'Very Long Helpful Name '.repeat(20)}`;
+    const summary = `Vendor certificate for "${name}" used from 198.51.100.45 (US, AS64500), outside Mimecast's allowed ranges`;
+    const line = richTexts(card(alert({ app: { ...alert().app, displayName: name }, summary })))[2]!;
+    expect(line.startsWith('Vendor certificate for "Contoso Very Long')).toBe(true);
+    expect(line.endsWith("used from 198.51.100.45 (US, AS64500), outside Mimecast's allowed ranges")).toBe(true);
+    expect(Array.from(line).length).toBeLessThan(150);
+  });
+
   it('names the mailbox reach when the summary names a mailbox permission', () => {
-    const card = renderAlertMessage(alert({ summary: '"Mimecast Services" (full_access_as_app) signed in from a new network' })).attachments[0].content;
-    expect(renderedTexts(card as unknown as Json).find((t) => t.startsWith('Mailbox reach'))).toContain('full\\_access\\_as\\_app');
-    const plain = renderAlertMessage(alert()).attachments[0].content;
-    expect(renderedTexts(plain as unknown as Json).some((t) => t.startsWith('Mailbox reach'))).toBe(false);
+    const reach = richTexts(card(alert({ summary: '"Mimecast Services" (full_access_as_app) signed in from a new network' }))).find((t) =>
+      t.startsWith('Mailbox reach'),
+    );
+    expect(reach).toContain('the app holds full_access_as_app.');
+    expect(richTexts(card(alert())).some((t) => t.startsWith('Mailbox reach'))).toBe(false);
   });
 
   it('says a repeat notification is still happening, with the total count', () => {
-    const card = renderAlertMessage(alert({ notification: 42, count: 42 })).attachments[0].content as unknown as Json;
-    expect(renderedTexts(card)[2]).toBe('credwatch · still happening: 42 in total · tenant contoso');
+    expect(allTexts(card(alert({ notification: 42, count: 42 })))[1]).toBe('credwatch · Still happening: 42 events in total · tenant contoso');
   });
 
   it('heads an escalation "Escalated to CRITICAL" and says what it was before', () => {
-    const card = renderAlertMessage(alert({ notification: 6, count: 6, escalatedFrom: 'high' })).attachments[0].content as unknown as Json;
-    const texts = renderedTexts(card);
-    expect(texts[1]).toBe('Escalated to CRITICAL · Vendor certificate used outside its allowed networks');
-    expect(texts[2]).toBe('credwatch · escalated from HIGH: 6 in total · tenant contoso');
-    expect(card['fallbackText']).toMatch(/^Escalated to CRITICAL · /);
+    const c = card(alert({ notification: 6, count: 6, escalatedFrom: 'high' }));
+    expect(allTexts(c).slice(0, 2)).toEqual([
+      'Escalated to CRITICAL · Vendor certificate used outside its allowed networks',
+      'credwatch · Escalated from HIGH: 6 events in total · tenant contoso',
+    ]);
+    expect(c['fallbackText']).toMatch(/^Escalated to CRITICAL · /);
   });
 
-  it('heads an update "Update: CRITICAL" and lists what is new, with hostile values escaped', () => {
+  it('heads an update "Update: CRITICAL" and lists what is new, hostile values shown as text and defanged', () => {
     const update = { ips: ['203.0.113.9'], asns: [64999], resources: ['[x](https://evil.example)'], firstSuccess: true };
-    const card = renderAlertMessage(alert({ notification: 9, count: 9, update })).attachments[0].content as unknown as Json;
-    const texts = renderedTexts(card);
-    expect(texts[1]).toBe('Update: CRITICAL · Vendor certificate used outside its allowed networks');
-    expect(texts[2]).toBe('credwatch · update, something new: 9 in total · tenant contoso');
-    expect(factOf(card, 'New since last notification')).toBe(
-      'first successful sign-in; new IP address 203.0.113.9; new network AS64999; new resource \\[x\\]\\(hxxps://evil.example\\)',
+    const c = card(alert({ notification: 9, count: 9, update }));
+    expect(allTexts(c).slice(0, 2)).toEqual([
+      'Update: CRITICAL · Vendor certificate used outside its allowed networks',
+      'credwatch · Something new: 9 events in total · tenant contoso',
+    ]);
+    expect(factOf(c, 'New since last notification')).toBe(
+      'first successful sign-in; new IP address 203.0.113.9; new network AS64999; new resource [x](hxxps[:]//evil.example)',
     );
   });
 
   it('shows no update for an update field that holds nothing new', () => {
-    const card = renderAlertMessage(alert({ notification: 9, count: 9, update: { ips: [], asns: [], resources: [], firstSuccess: false } })).attachments[0]
-      .content as unknown as Json;
-    expect(renderedTexts(card)[1]).toBe('CRITICAL · Vendor certificate used outside its allowed networks');
-    expect(factOf(card, 'New since last notification')).toBeUndefined();
+    const c = card(alert({ notification: 9, count: 9, update: { ips: [], asns: [], resources: [], firstSuccess: false } }));
+    expect(allTexts(c)[0]).toBe('CRITICAL · Vendor certificate used outside its allowed networks');
+    expect(factOf(c, 'New since last notification')).toBeUndefined();
   });
 
   it('ignores an escalatedFrom that is unknown or not lower, as from a payload tampered with in storage', () => {
     for (const escalatedFrom of ['critical', '**bold** [x](https://evil.example)'] as never[]) {
-      const card = renderAlertMessage(alert({ notification: 6, count: 6, escalatedFrom })).attachments[0].content as unknown as Json;
-      expect(renderedTexts(card).slice(1, 3)).toEqual([
+      expect(allTexts(card(alert({ notification: 6, count: 6, escalatedFrom }))).slice(0, 2)).toEqual([
         'CRITICAL · Vendor certificate used outside its allowed networks',
-        'credwatch · still happening: 6 in total · tenant contoso',
+        'credwatch · Still happening: 6 events in total · tenant contoso',
       ]);
     }
   });
 
-  it.each<[Severity, string, string]>([
-    ['critical', 'attention', 'attention'],
-    ['high', 'attention', 'attention'],
-    ['medium', 'warning', 'warning'],
-    ['low', 'accent', 'accent'],
-    ['informational', 'default', 'default'],
-  ])('styles a %s alert header as %s with %s text', (severity, style, color) => {
-    const header = renderAlertMessage(alert({ severity })).attachments[0].content.body[0] as unknown as { style: string; items: Json[] };
+  it.each<[Severity, string]>([
+    ['critical', 'attention'],
+    ['high', 'attention'],
+    ['medium', 'warning'],
+    ['low', 'accent'],
+    ['informational', 'emphasis'],
+  ])('styles a %s alert header as %s, its text in the default colour', (severity, style) => {
+    const header = (card(alert({ severity })).body as Json[])[0] as { style: string; items: Json[] };
     expect(header.style).toBe(style);
-    expect(header.items[0]).toMatchObject({ color, weight: 'bolder', text: `${severity.toUpperCase()} · ${rule.title}` });
+    expect(header.items[0]).toEqual(richTextOf(`${severity.toUpperCase()} · ${rule.title}`, { weight: 'bolder', size: 'large' }));
   });
 });
 
 describe('Teams channel: hostile input', () => {
-  it('escapes attacker-chosen names so they cannot become links, HTML, formatting or date functions', async () => {
+  it('shows attacker-chosen names as text runs, so they cannot become links, HTML, formatting or date functions', async () => {
     const { channel, receiver } = await channelWithReceiver();
     const base = alert();
     await channel.send(
@@ -286,21 +163,19 @@ describe('Teams channel: hostile input', () => {
         resources: [HOSTILE],
       }),
     );
-    const card = cardOf(receiver.requests[0]!.body);
-    expect(validateCard14(card)).toEqual([]);
-    for (const text of renderedTexts(card)) {
-      expect(unescapedMarkup(text), text).toEqual([]);
-      expect(text).not.toContain('](');
-      expect(text).not.toContain('**');
-      expect(text).not.toMatch(/(^|[^\\])<img/);
-      expect(text).not.toContain('{{');
+    const c = cardOf(receiver.requests[0]!.body);
+    // Only credwatch's fixed words are Markdown; none of them needs an escape.
+    for (const text of markdownTexts(c)) {
+      expect(text, text).not.toMatch(MARKDOWN_SYNTAX);
+      expect(text).not.toContain('\\');
+    }
+    for (const text of allTexts(c)) {
       expect(text).not.toMatch(/https:\/\/evil|www\.evil/);
       // eslint-disable-next-line no-control-regex -- asserting that none survive.
       expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/);
     }
-    // Still readable: the name is shown, escaped, not dropped.
-    expect(factValue(card, 'App')).toContain('\\<img src=x onerror=alert\\(1\\)\\>');
-    expect(factValue(card, 'App')).toContain('\\[click\\]\\(hxxps://evil.example/login\\)');
+    // Still readable: the name is shown as it is, not escaped, not dropped (capped at 80 characters).
+    expect(factOf(c, 'App')).toContain('<img src=x onerror=alert(1)> [click](hxxps[:]//evil.example/login)');
   });
 
   it('keeps a huge hostile alert under 28 KB, trimming lists and saying how many were left out', async () => {
@@ -308,25 +183,19 @@ describe('Teams channel: hostile input', () => {
     await channel.send(hugeHostileAlert());
     const body = receiver.requests[0]!.body;
     expect(Buffer.byteLength(body, 'utf8')).toBeLessThan(LIMIT);
-    const card = cardOf(body);
-    expect(validateCard14(card)).toEqual([]);
-    expect(factValue(card, 'IP addresses')).toMatch(/… and \d+ more$/);
-    expect(renderedTexts(card).some((t) => /^… and \d+ more steps?/.test(t))).toBe(true);
-    for (const text of renderedTexts(card)) {
-      expect(unescapedMarkup(text)).toEqual([]);
-      expect(text.length).toBeLessThan(3_000);
-    }
+    const c = cardOf(body);
+    expect(allTexts(c).some((t) => /^And \d+ more steps?/.test(t))).toBe(true);
+    for (const text of allTexts(c)) expect(text.length).toBeLessThan(3_000);
   });
 
   it('trims further for a smaller budget and never exceeds it', () => {
     const message = renderAlertMessage(hugeHostileAlert(), 8_000);
     expect(Buffer.byteLength(JSON.stringify(message), 'utf8')).toBeLessThanOrEqual(8_000);
-    expect(validateCard14(message.attachments[0].content)).toEqual([]);
+    expect(factOf(message.attachments[0].content as unknown as Json, 'IP addresses')).toMatch(/ and \d+ more$/);
   });
 
   it('leaves an ordinary alert untrimmed', () => {
-    const card = renderAlertMessage(alert({ ips: Array.from({ length: 20 }, (_, i) => `203.0.113.${i}`) })).attachments[0].content as unknown as Json;
-    expect(factValue(card, 'IP addresses')?.split(', ')).toHaveLength(20);
+    expect(factOf(card(alert({ ips: Array.from({ length: 20 }, (_, i) => `203.0.113.${i}`) })), 'IP addresses')?.split(', ')).toHaveLength(20);
   });
 });
 

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWebhookChannel, digestIdempotencyKey, type DigestPayload } from '../../src/alerts/channels/webhook.js';
+import { createWebhookChannel, digestIdempotencyKey, type DigestPayload, type WebhookAlert } from '../../src/alerts/channels/webhook.js';
 import { entraAppUrl, type AlertPayload } from '../../src/alerts/payload.js';
 import { isCredwatchError } from '../../src/errors.js';
 import type { Severity } from '../../src/events.js';
@@ -103,12 +103,17 @@ function everythingIn(e: unknown): string {
 }
 
 describe('webhook channel', () => {
-  it('posts the alert JSON exactly, signed so the receiver can verify it with the shared secret', async () => {
+  it('posts the alert JSON exactly, plus what people read as display, signed so the receiver can verify it with the shared secret', async () => {
     const r = await receiver();
     const a = alert();
     await webhook(r.url).send(a);
     const [req] = r.received;
-    expect(JSON.parse(req!.body)).toEqual(a);
+    // Every documented field unchanged (docs/alerts.md); `display` is the one field added within v1.
+    const { display, ...payload } = JSON.parse(req!.body) as WebhookAlert;
+    expect(payload).toEqual(a);
+    expect(display.heading).toBe(`${a.severity.toUpperCase()} · ${a.rule.title}`);
+    expect(display.status).toBe('New alert');
+    expect(display.facts.find((f) => f.label === 'First seen')?.value).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
     expect(req!.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(req!.headers['x-credwatch-alert-id']).toBe(a.alertId);
     expect(req!.headers['x-credwatch-timestamp']).toBe(String(T0.getTime() / 1000));

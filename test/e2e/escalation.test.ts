@@ -8,6 +8,7 @@ import { MemoryStateStore } from '../../src/state/index.js';
 import { startReceiver, type Received, type Receiver } from '../helpers/receiver.js';
 import { scanOnce, VENDOR_APP_ID, VENDOR_TENANT_ID } from '../helpers/scan.js';
 import { captureLogger, simulatorConfig } from '../helpers/tenant.js';
+import { factOf, type Json } from '../alerts/card-reading.js';
 
 const t0 = new Date('2026-11-26T12:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
@@ -28,22 +29,8 @@ function foreignSignIn(id: string, when: Date, ip: string, success: boolean): Si
   return { ...template, id, createdDateTime: when.toISOString(), ipAddress: ip, autonomousSystemNumber: 64999, status };
 }
 
-type Json = Record<string, unknown>;
-/** The Adaptive Card a Teams post carries, and the value of one of its facts. */
+/** The Adaptive Card a Teams post carries. */
 const cardOf = (r: Received) => (JSON.parse(r.body) as { attachments: [{ content: Json }] }).attachments[0].content;
-function factOf(card: Json, title: string): string | undefined {
-  const found: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const o = node as Json;
-      if (o['title'] === title && typeof o['value'] === 'string') found.push(o['value']);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card['body']);
-  return found[0];
-}
 
 describe('an alert that escalates from high to critical', () => {
   it('reaches the critical channel at once when a success follows the failures, with the escalation shown, and only once', async () => {
@@ -103,7 +90,7 @@ describe('an alert that escalates from high to critical', () => {
     const card = cardOf(paged[0]!);
     expect(factOf(card, 'Alert id')).toBe(alertId);
     expect(card['fallbackText']).toMatch(/^Escalated to CRITICAL · /);
-    expect(JSON.stringify(card['body'])).toContain('escalated from HIGH: 3 in total');
+    expect(JSON.stringify(card['body'])).toContain('Escalated from HIGH: 3 events in total');
     const resent = soc.requests.slice(socBefore).map((r) => JSON.parse(r.body) as AlertPayload);
     expect(resent).toHaveLength(1);
     expect(resent[0]).toMatchObject({ alertId, severity: 'critical', escalatedFrom: 'high', count: 3, successCount: 1, failureCount: 2, notification: 3 });

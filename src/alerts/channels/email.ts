@@ -2,13 +2,14 @@
  * The email channel: one message per alert (or one digest) sent with Graph `sendMail` from a
  * mailbox of the monitored tenant, with an HTML body and the same content as a text attachment.
  */
-import { SEVERITY_ORDER, type Severity } from '../../events.js';
+import type { Severity } from '../../events.js';
 import { CredwatchError, toCredwatchError, type ErrorCode } from '../../errors.js';
 import type { GraphApi } from '../../graph/client.js';
+import { alertView, type AlertView } from '../../present/alert-view.js';
+import { countBySeverity, digestView } from '../../present/digest-view.js';
 import type { AlertPayload } from '../payload.js';
 import { renderAlertHtml, renderDigestHtml } from './email-html.js';
-import { renderAlertText, renderDigestText } from './email-text.js';
-import { alertSubject, digestOrder, toAlertView, type AlertView } from './email-view.js';
+import { formatAlertText, formatDigestText } from './text.js';
 import type { Channel } from './types.js';
 
 /** Options for {@link createEmailChannel}. */
@@ -59,28 +60,26 @@ function request(subject: string, html: string, text: string, to: readonly strin
   };
 }
 
+/**
+ * The subject line: `[credwatch] CRITICAL: <rule title> — <app name>`, `[credwatch] Escalated to
+ * CRITICAL: …` or `[credwatch] Update: CRITICAL: …`. A repeat keeps the same subject on purpose:
+ * Outlook threads it under the first notification. An escalation or an update does not: it is
+ * news, and must not hide inside an old thread.
+ */
+export function alertSubject(view: Pick<AlertView, 'severityLabel' | 'title' | 'appName'>): string {
+  return `[credwatch] ${view.severityLabel}: ${view.title} — ${view.appName}`;
+}
+
 /** The sendMail body for one alert. */
 export function buildAlertMail(alert: AlertPayload, to: readonly string[]): SendMailRequest {
-  const view = toAlertView(alert);
-  return request(alertSubject(view), renderAlertHtml(view), renderAlertText(view), to);
+  const view = alertView(alert);
+  return request(alertSubject(view), renderAlertHtml(view), formatAlertText(view), to);
 }
 
-/** The sendMail body for a digest: a table of the alerts, most severe first. */
+/** The sendMail body for a digest: the alerts most severe first, every one of them in the text. */
 export function buildDigestMail(alerts: readonly AlertPayload[], to: readonly string[]): SendMailRequest {
-  const views = digestOrder(alerts.map(toAlertView), (s) => SEVERITY_ORDER[s]);
-  return request(
-    digestSubject(views),
-    renderDigestHtml(views.slice(0, DIGEST_HTML_ROWS), Math.max(0, views.length - DIGEST_HTML_ROWS)),
-    renderDigestText(views),
-    to,
-  );
-}
-
-function digestSubject(views: readonly AlertView[]): string {
-  const counts = new Map<string, number>();
-  for (const v of views) counts.set(v.severityLabel, (counts.get(v.severityLabel) ?? 0) + 1);
-  const parts = [...counts].map(([label, n]) => `${n} ${label}`);
-  return `[credwatch] ${views.length} alert${views.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  const subject = `[credwatch] ${alerts.length} alert${alerts.length === 1 ? '' : 's'}: ${countBySeverity(alerts).toUpperCase()}`;
+  return request(subject, renderDigestHtml(digestView(alerts, DIGEST_HTML_ROWS)), formatDigestText(digestView(alerts, alerts.length)), to);
 }
 
 /** Graph answers that no retry will change: a missing permission, an unknown mailbox, a bad request. */

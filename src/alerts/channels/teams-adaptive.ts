@@ -1,7 +1,8 @@
 /**
  * The slice of Adaptive Card 1.4 the Teams channel uses, and the Workflows message envelope.
- * Required fields follow microsoft/AdaptiveCards `schemas/1.4.0/adaptive-card.json`: TextBlock
- * `text`, FactSet `facts`, Fact `title` + `value`, Container `items`, Action.OpenUrl `url`.
+ * Required fields follow microsoft/AdaptiveCards `schemas/1.4.0/adaptive-card.json` (a copy is the
+ * test fixture every card is validated against: test/fixtures/adaptivecards/): TextBlock `text`,
+ * RichTextBlock `inlines`, TextRun `text`, FactSet `facts`, Container `items`, Action.OpenUrl `url`.
  */
 import type { Severity } from '../../events.js';
 
@@ -39,7 +40,28 @@ export interface Container {
   spacing?: TextBlock['spacing'];
 }
 
-export type CardElement = TextBlock | FactSet | Container;
+/**
+ * Text a renderer shows as is: a TextRun is never Markdown-processed
+ * (https://adaptivecards.io/explorer/TextRun.html), so values from tenants and attackers go into
+ * runs and need no escaping; TextBlocks carry only credwatch's fixed labels.
+ */
+export interface TextRun {
+  type: 'TextRun';
+  text: string;
+  weight?: TextBlock['weight'];
+  size?: TextBlock['size'];
+  color?: TextColor;
+  isSubtle?: boolean;
+}
+
+export interface RichTextBlock {
+  type: 'RichTextBlock';
+  inlines: TextRun[];
+  spacing?: TextBlock['spacing'];
+  separator?: boolean;
+}
+
+export type CardElement = TextBlock | RichTextBlock | FactSet | Container;
 
 export interface OpenUrlAction {
   type: 'Action.OpenUrl';
@@ -74,16 +96,19 @@ export const TEAMS_MAX_MESSAGE_BYTES = 28 * 1024;
  */
 export const TEAMS_MESSAGE_BUDGET_BYTES = TEAMS_MAX_MESSAGE_BYTES - 1024;
 
-/** Where an analyst starts looking at service-principal sign-ins (URL shape as used widely; not documented by Microsoft). */
-export const ENTRA_SIGN_IN_LOGS_URL = 'https://entra.microsoft.com/#view/Microsoft_AAD_IAM/SignInLogsList.ReactView';
-
-/** Header colours: the two severities that need action now share the red "attention" style. */
-export const SEVERITY_STYLE: Readonly<Record<Severity, { container: ContainerStyle; color: TextColor }>> = Object.freeze({
-  critical: { container: 'attention', color: 'attention' },
-  high: { container: 'attention', color: 'attention' },
-  medium: { container: 'warning', color: 'warning' },
-  low: { container: 'accent', color: 'accent' },
-  informational: { container: 'default', color: 'default' },
+/**
+ * Header colours. The severity is the container's background; its text keeps the style's
+ * `default` colour, which Teams' light and dark host configs both set dark on these pale
+ * backgrounds (≥ 4.5:1, computed from the host configs in test/alerts/cards-contrast.test.ts).
+ * Coloured text would not pass: `warning` text on the `warning` container is yellow on beige
+ * (1.18:1). The two severities that need action now share the red `attention` style.
+ */
+export const SEVERITY_STYLE: Readonly<Record<Severity, ContainerStyle>> = Object.freeze({
+  critical: 'attention',
+  high: 'attention',
+  medium: 'warning',
+  low: 'accent',
+  informational: 'emphasis',
 });
 
 export function adaptiveCard(fallbackText: string, body: CardElement[], actions: OpenUrlAction[]): AdaptiveCard {
@@ -110,4 +135,27 @@ export function messageBytes(message: TeamsMessage): number {
 /** An OpenUrl button, or nothing when the link is not https (a payload read back from storage is not trusted blindly). */
 export function openUrl(title: string, url: string): OpenUrlAction[] {
   return /^https:\/\/[^\s]+$/.test(url) ? [{ type: 'Action.OpenUrl', title, url }] : [];
+}
+
+/** Runs of text, shown as given (never Markdown): how every value on a card is written. */
+export function richText(text: string, style: Omit<TextRun, 'type' | 'text'> = {}, block: Pick<RichTextBlock, 'spacing' | 'separator'> = {}): RichTextBlock {
+  return { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text, ...style }], ...block };
+}
+
+/** A section heading: credwatch's own fixed words, so a TextBlock needs no escaping. */
+export function heading(text: string): TextBlock {
+  return { type: 'TextBlock', text, weight: 'bolder', size: 'medium', separator: true, wrap: true };
+}
+
+/**
+ * Each fact as its label, then its value below: a FactSet's values are Markdown, and a value from
+ * a log must not be; and side by side, a 39-character IPv6 address does not fit beside its label
+ * on a 420 px phone, so the value gets the card's full width.
+ */
+export function factBlocks(facts: ReadonlyArray<{ label: string; value: string }>): Container[] {
+  return facts.map((f) => ({
+    type: 'Container',
+    spacing: 'small',
+    items: [{ type: 'TextBlock', text: f.label, size: 'small', weight: 'bolder', isSubtle: true, wrap: true }, richText(f.value, {}, { spacing: 'none' })],
+  }));
 }

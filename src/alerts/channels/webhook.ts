@@ -1,12 +1,15 @@
 /**
  * The generic webhook channel for SIEM and SOAR receivers: the alert JSON exactly as documented
  * (docs/alerts.md), signed with a shared secret so the receiver can tell it came from credwatch,
- * with an idempotency key so it can drop the repeats at-least-once delivery produces.
+ * with an idempotency key so it can drop the repeats at-least-once delivery produces. Each alert
+ * also carries `display`, the alert view (src/present/alert-view.ts) as plain strings, so a
+ * playbook that posts the alert somewhere says what Teams and email say, in the same words.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { SEVERITY_ORDER, type Severity } from '../../events.js';
 import { CredwatchError } from '../../errors.js';
 import type { FetchLike } from '../../graph/http.js';
+import { alertView, type AlertView } from '../../present/alert-view.js';
 import type { AlertPayload } from '../payload.js';
 import { postJson } from './http.js';
 import type { Channel } from './types.js';
@@ -14,10 +17,40 @@ import type { Channel } from './types.js';
 /** Schema of a digest body; bump on any incompatible change, like `credwatch.alert/v1`. */
 export const DIGEST_SCHEMA = 'credwatch.digest/v1';
 
+/** What people read, cleaned and capped; added within v1 (docs/alerts.md, "display"). */
+export type AlertDisplay = Pick<AlertView, 'heading' | 'status' | 'summary' | 'facts' | 'why' | 'steps'> & { mailboxReach: string | null };
+
+/** The body of one alert: the documented payload plus `display`. */
+export type WebhookAlert = AlertPayload & { display: AlertDisplay };
+
 /** A digest body: many alerts in one request, most severe first. */
 export interface DigestPayload {
   schema: typeof DIGEST_SCHEMA;
-  alerts: AlertPayload[];
+  alerts: Array<AlertPayload | WebhookAlert>;
+}
+
+/**
+ * The alert as sent: the payload unchanged, with the view as `display`. A payload queued whole by
+ * an older release may lack fields the view reads; it goes out as queued, without `display`
+ * (which is why receivers must treat `display` as optional).
+ */
+export function webhookAlert(alert: AlertPayload): AlertPayload | WebhookAlert {
+  let v: AlertView;
+  try {
+    v = alertView(alert);
+  } catch {
+    return alert;
+  }
+  const display: AlertDisplay = {
+    heading: v.heading,
+    status: v.status,
+    summary: v.summary,
+    facts: v.facts,
+    why: v.why,
+    mailboxReach: v.mailboxReach ?? null,
+    steps: v.steps,
+  };
+  return { ...alert, display };
 }
 
 /** Header names as sent (HTTP header names are case-insensitive; Node lower-cases them on receipt). */
@@ -80,10 +113,11 @@ export function createWebhookChannel(options: WebhookChannelOptions): Channel {
     type: 'webhook',
     minSeverity: options.minSeverity,
     ...(options.digestThreshold !== undefined ? { digestThreshold: options.digestThreshold } : {}),
-    send: (alert) => deliver(JSON.stringify(alert), { [WEBHOOK_HEADERS.idempotencyKey]: alertIdempotencyKey(alert), [WEBHOOK_HEADERS.alertId]: alert.alertId }),
+    send: (alert) =>
+      deliver(JSON.stringify(webhookAlert(alert)), { [WEBHOOK_HEADERS.idempotencyKey]: alertIdempotencyKey(alert), [WEBHOOK_HEADERS.alertId]: alert.alertId }),
     sendDigest: (alerts) => {
       const sorted = [...alerts].sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
-      const digest: DigestPayload = { schema: DIGEST_SCHEMA, alerts: sorted };
+      const digest: DigestPayload = { schema: DIGEST_SCHEMA, alerts: sorted.map(webhookAlert) };
       return deliver(JSON.stringify(digest), { [WEBHOOK_HEADERS.idempotencyKey]: digestIdempotencyKey(alerts) });
     },
   };
