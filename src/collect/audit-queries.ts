@@ -117,7 +117,11 @@ export async function readQueryRecords(graph: GraphApi, id: string, options: Rea
   const records: MailAccessRecord[] = [];
   let unreadable = 0;
   let capped = false;
-  for await (const page of graph.listPages<unknown, ReturnType<typeof normalizeAuditRecord>>(`${QUERIES}/${encodeURIComponent(id)}/records`, {}, normalizeAuditRecord)) {
+  for await (const page of graph.listPages<unknown, ReturnType<typeof normalizeAuditRecord>>(
+    `${QUERIES}/${encodeURIComponent(id)}/records`,
+    {},
+    normalizeAuditRecord,
+  )) {
     for (const r of page) {
       if ('unreadable' in r) unreadable += 1;
       else if (records.length < options.maxRecords) records.push(r);
