@@ -37,7 +37,14 @@ function rowOf(e: Entity): AuditQueryRow {
     if (typeof v !== 'string') throw invalidInput(`audit query row ${e.partitionKey}/${e.rowKey} has no ${name}`);
     return v;
   };
-  return { tenant: text('tenant'), intent_id: text('intentId'), app_id: text('appId'), day: text('day'), requested_at_ms: Number(e['requestedAtMs']), body: text('body') };
+  return {
+    tenant: text('tenant'),
+    intent_id: text('intentId'),
+    app_id: text('appId'),
+    day: text('day'),
+    requested_at_ms: Number(e['requestedAtMs']),
+    body: text('body'),
+  };
 }
 
 function countOf(e: Entity | undefined): number {

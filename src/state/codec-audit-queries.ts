@@ -74,7 +74,14 @@ export function encodeAuditQuery(record: AuditQueryRecord): AuditQueryRow {
     updatedAtMs: toMs(record.updatedAt, 'updatedAt'),
     lastError: record.lastError ?? null,
   };
-  return { tenant: record.tenant, intent_id: record.intentId, app_id: record.appId, day: utcDay(requestedAtMs), requested_at_ms: requestedAtMs, body: JSON.stringify(body) };
+  return {
+    tenant: record.tenant,
+    intent_id: record.intentId,
+    app_id: record.appId,
+    day: utcDay(requestedAtMs),
+    requested_at_ms: requestedAtMs,
+    body: JSON.stringify(body),
+  };
 }
 
 /** The record of a row. */

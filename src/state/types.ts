@@ -234,9 +234,7 @@ export type AuditQueryPatch = Partial<Pick<AuditQueryRecord, 'queryId' | 'state'
  * or the tenant's queries of that UTC day already reached the cap (nothing stored).
  */
 export type AuditQueryReservation =
-  | { reserved: true }
-  | { reserved: false; existing: AuditQueryRecord }
-  | { reserved: false; capReached: true; countToday: number };
+  { reserved: true } | { reserved: false; existing: AuditQueryRecord } | { reserved: false; capReached: true; countToday: number };
 
 /** What every store implementation accepts besides its location. */
 export interface StateStoreOptions {
