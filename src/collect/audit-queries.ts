@@ -56,7 +56,7 @@ export interface AuditQueryState {
 }
 
 /** The published Get example wraps the object in `value`; the resource page does not. Either is read. */
-function queryOf(body: unknown): AuditQueryState {
+export function auditQueryStateOf(body: unknown): AuditQueryState {
   const object: unknown = isObject(body) && isObject(body['value']) ? body['value'] : body;
   const id = isObject(object) ? str(object['id']) : undefined;
   if (!isObject(object) || !id) throw new CredwatchError('GRAPH_BAD_RESPONSE', 'Graph answered an audit log query request without a query id.');
@@ -71,12 +71,12 @@ function queryOf(body: unknown): AuditQueryState {
 
 /** Creates the query. Sent once (endpoints.ts: not resendable): an unclear answer is resolved by {@link findQueryByDisplayName}. */
 export async function createAuditQuery(graph: GraphApi, spec: MailAccessQuerySpec): Promise<AuditQueryState> {
-  return queryOf(await graph.postJson<unknown>(QUERIES, mailAccessQueryBody(spec)));
+  return auditQueryStateOf(await graph.postJson<unknown>(QUERIES, mailAccessQueryBody(spec)));
 }
 
 /** The query's current state. */
 export async function getAuditQuery(graph: GraphApi, id: string): Promise<AuditQueryState> {
-  return queryOf(await graph.get<unknown>(`${QUERIES}/${encodeURIComponent(id)}`));
+  return auditQueryStateOf(await graph.get<unknown>(`${QUERIES}/${encodeURIComponent(id)}`));
 }
 
 /** Queries listed before credwatch gives up looking for one by name. */
@@ -90,7 +90,7 @@ export async function findQueryByDisplayName(graph: GraphApi, displayName: strin
   let seen = 0;
   for await (const page of graph.listPages<unknown>(QUERIES)) {
     for (const item of page) {
-      if (isObject(item) && str(item['displayName']) === displayName) return queryOf(item);
+      if (isObject(item) && str(item['displayName']) === displayName) return auditQueryStateOf(item);
     }
     seen += page.length;
     if (seen >= FIND_LIMIT) break;
