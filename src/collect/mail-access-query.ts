@@ -129,7 +129,12 @@ async function recover(deps: MailAccessQueryDeps, rec: AuditQueryRecord, graceIn
  * when Graph refuses (now or earlier, stored). The record may still lack a query id (`requested`)
  * when Graph's answer was lost: call again on a later scan.
  */
-export async function openMailAccessQuery(deps: MailAccessQueryDeps, tenant: string, request: MailAccessRequest, options: OpenOptions = {}): Promise<AuditQueryRecord> {
+export async function openMailAccessQuery(
+  deps: MailAccessQueryDeps,
+  tenant: string,
+  request: MailAccessRequest,
+  options: OpenOptions = {},
+): Promise<AuditQueryRecord> {
   const r = canonicalRequest(request);
   const grace = options.lostCreateGraceInMs ?? AUDIT_QUERY_DEFAULTS.lostCreateGraceInMs;
   const existing = (await deps.store.listAuditQueries(tenant, r.appId)).filter((q) => covers(q, r) && !DEAD.has(q.state));
@@ -142,7 +147,7 @@ export async function openMailAccessQuery(deps: MailAccessQueryDeps, tenant: str
     tenant,
     intentId,
     appId: r.appId,
-    ips: r.ips,
+    ips: [...r.ips],
     from: r.from,
     to: r.to,
     displayName: displayNameOf(intentId),
@@ -202,7 +207,11 @@ export async function pollMailAccessQuery(deps: MailAccessQueryDeps, query: Audi
   if (state.status !== 'succeeded') {
     const waited = deps.now().getTime() - query.requestedAt.getTime();
     if (waited > (options.giveUpAfterInMs ?? AUDIT_QUERY_DEFAULTS.giveUpAfterInMs)) {
-      return fail('BLAST_RADIUS_TIMED_OUT', `Audit log query ${query.queryId} was still ${state.status} after ${Math.round(waited / 60_000)} minutes.`, 'abandoned');
+      return fail(
+        'BLAST_RADIUS_TIMED_OUT',
+        `Audit log query ${query.queryId} was still ${state.status} after ${Math.round(waited / 60_000)} minutes.`,
+        'abandoned',
+      );
     }
     return { done: false, query: current };
   }
