@@ -62,6 +62,17 @@ const DIRECTORY_FILTERS: readonly FilterRule[] = [
   { property: 'displayName', operators: ['eq', 'startswith'] },
 ];
 
+/**
+ * What the four audit log query calls share: v1.0, no query option named on their pages, and one
+ * permission (the pages list one per Microsoft 365 service; mail access records are Exchange's).
+ */
+const AUDIT_LOG_QUERY = {
+  version: 'v1.0',
+  permissions: ['AuditLogsQuery-Exchange.Read.All'],
+  queryOptions: [],
+  throttle: 'auditLogQuery',
+} as const;
+
 export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
   {
     name: 'signIns.list',
@@ -252,12 +263,9 @@ export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
   {
     name: 'auditLogQueries.create',
     method: 'POST',
-    version: 'v1.0',
+    ...AUDIT_LOG_QUERY,
     path: '/security/auditLog/queries',
     pattern: /^\/security\/auditLog\/queries$/,
-    permissions: ['AuditLogsQuery-Exchange.Read.All'],
-    queryOptions: [],
-    throttle: 'auditLogQuery',
     resendable: false,
     reference: 'https://learn.microsoft.com/graph/api/security-auditcoreroot-post-auditlogqueries',
     note: '201 Created with the auditLogQuery. Body properties credwatch sends: displayName, filterStartDateTime, filterEndDateTime, operationFilters, ipAddressFilters (all documented as optional). The create page calls the service filter `serviceFilter` (string) while the resource page calls it `serviceFilters` (collection): credwatch sends neither. Creating is not idempotent, so it is never resent after an unclear answer; the displayName carries an intent id that is looked up instead (docs/blast-radius.md).',
@@ -265,36 +273,27 @@ export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
   {
     name: 'auditLogQueries.list',
     method: 'GET',
-    version: 'v1.0',
+    ...AUDIT_LOG_QUERY,
     path: '/security/auditLog/queries',
     pattern: /^\/security\/auditLog\/queries$/,
-    permissions: ['AuditLogsQuery-Exchange.Read.All'],
-    queryOptions: [],
-    throttle: 'auditLogQuery',
     reference: 'https://learn.microsoft.com/graph/api/security-auditcoreroot-list-auditlogqueries',
     note: 'Says it supports "some of the OData query parameters" without naming one, so credwatch sends none and matches displayName client-side (finding a query whose create answer was lost).',
   },
   {
     name: 'auditLogQueries.get',
     method: 'GET',
-    version: 'v1.0',
+    ...AUDIT_LOG_QUERY,
     path: '/security/auditLog/queries/{auditLogQueryId}',
     pattern: /^\/security\/auditLog\/queries\/[^/]+$/,
-    permissions: ['AuditLogsQuery-Exchange.Read.All'],
-    queryOptions: [],
-    throttle: 'auditLogQuery',
     reference: 'https://learn.microsoft.com/graph/api/security-auditlogquery-get',
     note: 'status: notStarted, running, succeeded, failed, cancelled, unknownFutureValue (resource page). The published example wraps the object in "value"; credwatch reads either shape.',
   },
   {
     name: 'auditLogQueries.records',
     method: 'GET',
-    version: 'v1.0',
+    ...AUDIT_LOG_QUERY,
     path: '/security/auditLog/queries/{auditLogQueryId}/records',
     pattern: /^\/security\/auditLog\/queries\/[^/]+\/records$/,
-    permissions: ['AuditLogsQuery-Exchange.Read.All'],
-    queryOptions: [],
-    throttle: 'auditLogQuery',
     reference: 'https://learn.microsoft.com/graph/api/security-auditlogquery-list-records',
     note: 'Pages follow @odata.nextLink; no page size or query option is named, so none is sent. Each auditLogRecord carries the workload-specific auditData object (for Exchange mailbox records: MailboxOwnerUPN, ClientIPAddress, OperationProperties, Folders …).',
   },
