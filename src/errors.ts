@@ -117,6 +117,28 @@ export const ERROR_CATALOGUE = {
     fix: 'A bug in credwatch, caught before the request left: report it with the logged endpoint and option. docs/graph-calls.md lists every call credwatch makes.',
     retryable: false,
   },
+  BLAST_RADIUS_NO_PERMISSION: {
+    title:
+      "Blast radius unknown: Microsoft Graph refused the audit log query because credwatch's app lacks AuditLogsQuery-Exchange.Read.All (or AuditLogsQuery.Read.All). Which mailboxes the alerted app read is not known — not zero.",
+    fix: 'Grant the application permission AuditLogsQuery-Exchange.Read.All to credwatch and give admin consent (docs/blast-radius.md). Mail access is audited only where Purview Audit records MailItemsAccessed.',
+    retryable: false,
+  },
+  BLAST_RADIUS_QUERY_FAILED: {
+    title: 'Blast radius unknown: the audit log query ended failed or cancelled (or in a status credwatch does not know), so no records were read.',
+    fix: 'Nothing to change if it is rare: a later alert of the same app asks again. The query id is in the log; Purview Audit search in the portal shows the same query.',
+    retryable: true,
+  },
+  BLAST_RADIUS_TIMED_OUT: {
+    title: 'Blast radius unknown: the audit log query was still not finished when credwatch stopped waiting for it (24 hours by default).',
+    fix: 'Audit searches can take hours; a query that never ends is abandoned, not read. Run the same search in Purview Audit by hand (docs/blast-radius.md).',
+    retryable: true,
+  },
+  BLAST_RADIUS_DAILY_CAP: {
+    title:
+      "Blast radius not asked: credwatch already created its daily share of audit log queries for this tenant (Purview's query allocation is shared with every other tool of the tenant).",
+    fix: 'Nothing, usually: alerts of the same app share one query, and tomorrow has a new allowance. Raise the cap only knowing the tenant allocation (docs/blast-radius.md).',
+    retryable: true,
+  },
   STATE_UNAVAILABLE: {
     title:
       'The state store could not be opened or written (SQLite: missing permissions, disk full, locked too long; Azure Table: network, throttling, missing role, deleted table; or closed).',
@@ -204,7 +226,8 @@ export const ERROR_CATALOGUE = {
     retryable: false,
   },
   WATERMARK_IN_FUTURE: {
-    title: 'A log stream was recorded as read beyond the clock (a clock that ran ahead, a copied state file): it was moved back to what the last scan with a sound clock had read, and is read again from there.',
+    title:
+      'A log stream was recorded as read beyond the clock (a clock that ran ahead, a copied state file): it was moved back to what the last scan with a sound clock had read, and is read again from there.',
     fix: 'Check the host clock (NTP). Nothing within the log retention is lost (alerts already raised are not raised twice); time past it is reported as DATA_GAP.',
     retryable: false,
   },

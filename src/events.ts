@@ -278,3 +278,74 @@ export type InventoryChange =
 export function isCertificateLike(type: ClientCredentialType): boolean {
   return type === 'certificate' || type === 'clientAssertion';
 }
+
+/**
+ * How a MailItemsAccessed record says the mail was reached (its OperationProperties MailAccessType,
+ * "Bind" or "Sync": https://learn.microsoft.com/purview/audit-log-investigate-accounts). A sync
+ * record stands for a whole folder, every item of which is to be taken as read; anything else is
+ * `unknown`, never one of the two.
+ */
+export type MailAccessType = 'bind' | 'sync' | 'unknown';
+
+/** One mail access audit record, normalized (src/collect/audit-records.ts). */
+export interface MailAccessRecord {
+  recordId: string;
+  /** The owner of the mailbox read (MailboxOwnerUPN), lower-cased; undefined when not logged. */
+  mailbox: string | undefined;
+  operation: string;
+  at: Date | undefined;
+  /** The client address, normalized (IPv4-mapped IPv6 as IPv4, no port). */
+  clientIp: string | undefined;
+  /** Every application id the record names (lower-cased GUIDs); empty when it names none. */
+  appIds: string[];
+  accessType: MailAccessType;
+  /** The logged MailAccessType when it is not Bind or Sync (truncated). */
+  rawAccessType: string | undefined;
+  /** Messages named in Folders[].FolderItems; undefined when the record lists no folders. */
+  itemCount: number | undefined;
+  /** Folders named in Folders[]; undefined when absent. */
+  folderCount: number | undefined;
+  /** OperationProperties IsThrottled: after a throttled record, access is not audited for 24 hours. */
+  throttled: boolean | undefined;
+}
+
+/** What the alerted app read from the alerted addresses, as far as the audit log tells (src/collect/blast-radius.ts). */
+export interface BlastRadius {
+  appId: string;
+  ips: string[];
+  from: Date;
+  to: Date;
+  /** Records of the app from the alerted addresses. */
+  records: number;
+  /** Distinct mailbox owners read; `list` holds at most a bounded number. */
+  mailboxes: { count: number; list: string[]; truncated: boolean };
+  /** Records of the app from those addresses that name no mailbox: each may be one more. */
+  recordsWithoutMailbox: number;
+  /** Messages named by bind records. */
+  itemsNamed: number;
+  /** Records whose item count is not logged: more items than `itemsNamed` were reached. */
+  recordsWithoutItemCount: number;
+  folders: number;
+  recordsWithoutFolderCount: number;
+  bind: number;
+  sync: number;
+  unknownAccessType: number;
+  firstAccess: Date | undefined;
+  lastAccess: Date | undefined;
+  recordsWithoutTime: number;
+  /** Mailboxes with an IsThrottled record: access after it went unaudited for 24 hours. */
+  throttledMailboxes: string[];
+  perIp: Array<{ ip: string; records: number; mailboxes: number }>;
+  /** From the alerted addresses but naming no application: could be the app, counted apart. */
+  recordsWithoutApp: number;
+  /** Left out: another app, or another address. */
+  otherAppRecords: number;
+  otherIpRecords: number;
+  /**
+   * False when the list is known to be short: credwatch stopped at its record cap, Graph said the
+   * query exceeded its record limit, or a record could not be read.
+   */
+  complete: boolean;
+  /** Records that could not be normalized (no id, not an object). */
+  unreadableRecords: number;
+}

@@ -169,6 +169,9 @@ export function createGraphApi(options: CreateGraphApiOptions): GraphApi {
           continue;
         }
         if (attempt >= policy.maxAttempts) throw exhausted(decision.reason, path, attempt, attemptCause(e));
+        // A create whose answer was lost or unreadable may have created its object: sending it again
+        // could make a second one. Only a 429 says Graph did not take it (endpoints.ts, resendable).
+        if (endpoint?.resendable === false && decision.reason !== 'throttled') throw exhausted(decision.reason, path, attempt, attemptCause(e));
         const serverWait = parseRetryAfter(decision.retryAfterHeader, clock.now());
         if (serverWait !== undefined && serverWait > policy.maxRetryAfterInMs) {
           throw new CredwatchError('GRAPH_THROTTLED', `Graph asked credwatch to wait ${Math.round(serverWait / 1000)} s for ${path}; resuming next cycle.`, {

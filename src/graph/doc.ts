@@ -10,6 +10,8 @@ const THROTTLE: Record<GraphEndpoint['throttle'], string> = {
   directory: 'directory resource units (Retry-After honoured)',
   outlook: 'Outlook per mailbox (Retry-After honoured)',
   batch: 'each inner request counts against its own limit',
+  auditLogQuery:
+    "Purview audit search: no per-request rate in Graph's reference pages; credwatch creates at most a few queries per tenant per day (docs/blast-radius.md), reads status once per scan, Retry-After honoured",
 };
 
 function cell(text: string): string {

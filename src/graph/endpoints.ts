@@ -14,7 +14,7 @@
 export type QueryOption = '$select' | '$filter' | '$top' | '$skiptoken' | '$orderby' | '$count' | '$expand' | '$search' | '$skip';
 
 /** How Graph throttles a call; budgets for the first three are enforced client-side (rate-limit.ts). */
-export type ThrottleBucket = 'reports' | 'namedLocations' | 'directory' | 'outlook' | 'batch';
+export type ThrottleBucket = 'reports' | 'namedLocations' | 'directory' | 'outlook' | 'batch' | 'auditLogQuery';
 
 /** A property a `$filter` may name, with the operators its resource page lists for it. */
 export interface FilterRule {
@@ -41,6 +41,12 @@ export interface GraphEndpoint {
   readonly throttle: ThrottleBucket;
   /** A `$select` naming keyCredentials costs from a separate 150-per-minute-per-tenant budget. */
   readonly keyCredentialsBudget?: boolean;
+  /**
+   * False for a call that creates something (an audit log query): sent once, never again after an
+   * answer that may not have reached us, since a second send would create a second object. Only a
+   * 429 (Graph did not take the request) is sent again.
+   */
+  readonly resendable?: false;
   /** The Microsoft reference page this entry follows. */
   readonly reference: string;
   /** What the page says (or leaves unsaid) that shaped the entry. */
@@ -55,6 +61,17 @@ const DIRECTORY_FILTERS: readonly FilterRule[] = [
   { property: 'id', operators: ['eq'] },
   { property: 'displayName', operators: ['eq', 'startswith'] },
 ];
+
+/**
+ * What the four audit log query calls share: v1.0, no query option named on their pages, and one
+ * permission (the pages list one per Microsoft 365 service; mail access records are Exchange's).
+ */
+const AUDIT_LOG_QUERY = {
+  version: 'v1.0',
+  permissions: ['AuditLogsQuery-Exchange.Read.All'],
+  queryOptions: [],
+  throttle: 'auditLogQuery',
+} as const;
 
 export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
   {
@@ -238,6 +255,47 @@ export const GRAPH_ENDPOINTS: readonly GraphEndpoint[] = [
     throttle: 'outlook',
     reference: 'https://learn.microsoft.com/graph/api/user-sendmail',
     note: '202 Accepted with an empty body. Outlook limits apply per mailbox (10,000 requests per 10 minutes, 4 concurrent); credwatch sends one request at a time.',
+  },
+  // Audit log queries (Microsoft Purview audit search through Graph). v1.0; "global-only": the
+  // pages' national-cloud table lists only the global service. The pages name one permission per
+  // Microsoft 365 service; mail access records are Exchange's, so AuditLogsQuery-Exchange.Read.All
+  // is the least privileged that reads them (AuditLogsQuery.Read.All reads every service's).
+  {
+    name: 'auditLogQueries.create',
+    method: 'POST',
+    ...AUDIT_LOG_QUERY,
+    path: '/security/auditLog/queries',
+    pattern: /^\/security\/auditLog\/queries$/,
+    resendable: false,
+    reference: 'https://learn.microsoft.com/graph/api/security-auditcoreroot-post-auditlogqueries',
+    note: '201 Created with the auditLogQuery. Body properties credwatch sends: displayName, filterStartDateTime, filterEndDateTime, operationFilters, ipAddressFilters (all documented as optional). The create page calls the service filter `serviceFilter` (string) while the resource page calls it `serviceFilters` (collection): credwatch sends neither. Creating is not idempotent, so it is never resent after an unclear answer; the displayName carries an intent id that is looked up instead (docs/blast-radius.md).',
+  },
+  {
+    name: 'auditLogQueries.list',
+    method: 'GET',
+    ...AUDIT_LOG_QUERY,
+    path: '/security/auditLog/queries',
+    pattern: /^\/security\/auditLog\/queries$/,
+    reference: 'https://learn.microsoft.com/graph/api/security-auditcoreroot-list-auditlogqueries',
+    note: 'Says it supports "some of the OData query parameters" without naming one, so credwatch sends none and matches displayName client-side (finding a query whose create answer was lost).',
+  },
+  {
+    name: 'auditLogQueries.get',
+    method: 'GET',
+    ...AUDIT_LOG_QUERY,
+    path: '/security/auditLog/queries/{auditLogQueryId}',
+    pattern: /^\/security\/auditLog\/queries\/[^/]+$/,
+    reference: 'https://learn.microsoft.com/graph/api/security-auditlogquery-get',
+    note: 'status: notStarted, running, succeeded, failed, cancelled, unknownFutureValue (resource page). The published example wraps the object in "value"; credwatch reads either shape.',
+  },
+  {
+    name: 'auditLogQueries.records',
+    method: 'GET',
+    ...AUDIT_LOG_QUERY,
+    path: '/security/auditLog/queries/{auditLogQueryId}/records',
+    pattern: /^\/security\/auditLog\/queries\/[^/]+\/records$/,
+    reference: 'https://learn.microsoft.com/graph/api/security-auditlogquery-list-records',
+    note: 'Pages follow @odata.nextLink; no page size or query option is named, so none is sent. Each auditLogRecord carries the workload-specific auditData object (for Exchange mailbox records: MailboxOwnerUPN, ClientIPAddress, OperationProperties, Folders …).',
   },
   {
     name: 'batch',

@@ -106,6 +106,7 @@ function copyScenario(scenario: Scenario): Scenario {
     namedLocations: [...scenario.namedLocations],
     signIns: Array.isArray(scenario.signIns) ? [...scenario.signIns] : scenario.signIns,
     directoryAudits: [...scenario.directoryAudits],
+    ...(scenario.auditLog ? { auditLog: { ...scenario.auditLog, records: [...scenario.auditLog.records] } } : {}),
   };
 }
 

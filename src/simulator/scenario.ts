@@ -172,6 +172,37 @@ export interface DirectoryAudit {
   additionalDetails: { key: string; value: string }[];
 }
 
+/**
+ * `auditLogRecord` (https://learn.microsoft.com/graph/api/resources/security-auditlogrecord); its
+ * `auditData` is the workload's audit schema (for Exchange mailbox records, the Office 365
+ * Management Activity API's Exchange mailbox schema).
+ */
+export interface AuditLogRecord {
+  id: string;
+  createdDateTime: string;
+  auditLogRecordType: string;
+  operation: string;
+  organizationId: string;
+  userType: string;
+  userId: string;
+  service: string;
+  objectId: string | null;
+  userPrincipalName: string;
+  clientIp: string;
+  administrativeUnits: string[];
+  auditData: Record<string, unknown>;
+}
+
+/** The tenant's unified audit log as the audit log query API serves it, and how its queries run. */
+export interface AuditLogScenario {
+  records: AuditLogRecord[];
+  /** How long a new query stays notStarted, then running, on the simulator's clock (defaults 1 and 4 minutes). */
+  notStartedForMs?: number;
+  runningForMs?: number;
+  /** How a query ends: succeeded (default), failed, or never (running for ever). */
+  outcome?: 'succeeded' | 'failed' | 'neverFinishes';
+}
+
 /** A whole simulated tenant. */
 export interface Scenario {
   tenant: { id: string; displayName: string; defaultDomain: string; hasPremiumLicense: boolean };
@@ -182,4 +213,6 @@ export interface Scenario {
   namedLocations: NamedLocation[];
   signIns: SignIn[] | LazySignIns;
   directoryAudits: DirectoryAudit[];
+  /** The unified audit log; without it the audit log query API finds no records. */
+  auditLog?: AuditLogScenario;
 }

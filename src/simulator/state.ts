@@ -3,7 +3,7 @@
  * endpoint accepts, granted roles, licence, and what was recorded.
  */
 import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
-import type { LazySignIns, Scenario, ServicePrincipal, SignIn } from './scenario.js';
+import type { AuditLogScenario, LazySignIns, Scenario, ServicePrincipal, SignIn } from './scenario.js';
 
 /** One request as the simulator saw it. */
 export interface RecordedRequest {
@@ -25,6 +25,22 @@ export interface SentMail {
   at: Date;
 }
 
+/** An audit log query as created (https://learn.microsoft.com/graph/api/security-auditcoreroot-post-auditlogqueries). */
+export interface SimAuditQuery {
+  id: string;
+  displayName: string | null;
+  filterStartDateTime: string | null;
+  filterEndDateTime: string | null;
+  operationFilters: string[];
+  ipAddressFilters: string[];
+  recordTypeFilters: string[];
+  userPrincipalNameFilters: string[];
+  keywordFilter: string | null;
+  createdAt: Date;
+  /** How this query runs, fixed when it is created. */
+  behaviour: Required<Omit<AuditLogScenario, 'records'>>;
+}
+
 /** A certificate the token endpoint accepts for an app, indexed by its thumbprints. */
 export interface RegisteredKey {
   keyId: string;
@@ -40,6 +56,8 @@ export interface RegisteredKey {
 export class SimulatorState {
   readonly requests: RecordedRequest[] = [];
   readonly sentMail: SentMail[] = [];
+  /** Audit log queries created, oldest first. */
+  readonly auditQueries: SimAuditQuery[] = [];
   /** Ascending by createdDateTime. */
   signIns: LazySignIns;
   grantedRoles: readonly string[];

@@ -22,6 +22,7 @@ export const TABLE_NAMES = [
   'Scans',
   'Journal',
   'ScanLeases',
+  'AuditQueries',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export type Tables = Readonly<Record<TableName, TableClient>>;

@@ -42,12 +42,16 @@ import { keyPart } from './azure-table-keys.js';
 import { toTimeIntervals } from './coverage.js';
 import { collectOrphanChunks, purgeScans, purgeSeen } from './azure-table-maintenance.js';
 import { acquireTableLease, releaseTableLease } from './azure-table-scan-lease.js';
+import { listTableAuditQueries, reserveTableAuditQuery, updateTableAuditQuery } from './azure-table-audit-queries.js';
 import { claimOutboxEntries, dueOutboxEntries, listOutboxEntries, updateOutboxEntry } from './azure-table-outbox.js';
 import { listAggregatesBetween, listAlertsBetween, listFindingsBetween, listLearnedNetworks, listScansBetween } from './azure-table-reads.js';
 import { readAlerts, readCache, readSnapshot, readWatermark, unseenIds, writeCache } from './azure-table-reads.js';
 import { scanEntity } from './azure-table-rows.js';
 import { requireLimit } from './order.js';
 import type {
+  AuditQueryPatch,
+  AuditQueryRecord,
+  AuditQueryReservation,
   CacheEntry,
   InventorySnapshot,
   LeaseClaim,
@@ -215,6 +219,18 @@ export class AzureTableStateStore implements StateStore {
 
   async claimOutbox(ids: readonly string[], now: Date, until: Date): Promise<string[]> {
     return this.#run('claimOutbox', (t) => claimOutboxEntries(t.Outbox, distinctIds(ids), toMs(now, 'now'), toMs(until, 'until')));
+  }
+
+  async reserveAuditQuery(record: AuditQueryRecord, dailyCap: number): Promise<AuditQueryReservation> {
+    return this.#run('reserveAuditQuery', (t) => reserveTableAuditQuery(t.AuditQueries, record, dailyCap));
+  }
+
+  async updateAuditQuery(tenant: string, intentId: string, patch: AuditQueryPatch): Promise<void> {
+    await this.#run('updateAuditQuery', (t) => updateTableAuditQuery(t.AuditQueries, tenant, intentId, patch));
+  }
+
+  async listAuditQueries(tenant: string, appId: string): Promise<AuditQueryRecord[]> {
+    return this.#run('listAuditQueries', (t) => listTableAuditQueries(t.AuditQueries, tenant, appId));
   }
 
   async acquireScanLease(tenant: string, holder: LeaseHolder, now: Date, ttlInMs: number, takeOverFrom?: string): Promise<LeaseClaim> {

@@ -20,12 +20,16 @@ import {
   type OutboxRow,
   type SnapshotRow,
 } from './codec-rows.js';
+import { decodeAuditQuery, encodeAuditQuery, patchAuditQuery, requireCap, type AuditQueryRow } from './codec-audit-queries.js';
 import { decideLease, encodeLease, type LeaseRow } from './codec-lease.js';
 import { decodeScan, encodeScan, scanCutoffMs, type ScanRow } from './codec-scans.js';
 import { commitHeader, commitOps, distinctIds, type CommitOp } from './commit.js';
 import { clipIntervals, encodeIntervals, toTimeIntervals, unionIntervals, type MsInterval } from './coverage.js';
 import { byKeys, requireLimit } from './order.js';
 import type {
+  AuditQueryPatch,
+  AuditQueryRecord,
+  AuditQueryReservation,
   CacheEntry,
   InventorySnapshot,
   LeaseClaim,
@@ -64,6 +68,7 @@ export class MemoryStateStore implements StateStore {
   /** Outbox id → end of its delivery claim in epoch ms (no entry: unclaimed). */
   readonly #claims = new Map<string, number>();
   readonly #leases = new Map<string, LeaseRow>();
+  readonly #auditQueries = new Map<string, AuditQueryRow>();
   #closed = false;
 
   constructor(options: StateStoreOptions = {}) {
@@ -251,6 +256,33 @@ export class MemoryStateStore implements StateStore {
   async releaseScanLease(tenant: string, holderId: string): Promise<void> {
     this.#open();
     if (this.#leases.get(tenant)?.holder_id === holderId) this.#leases.delete(tenant);
+  }
+
+  async reserveAuditQuery(record: AuditQueryRecord, dailyCap: number): Promise<AuditQueryReservation> {
+    this.#open();
+    const row = encodeAuditQuery(record);
+    requireCap(dailyCap);
+    const existing = this.#auditQueries.get(key(row.tenant, row.intent_id));
+    if (existing !== undefined) return { reserved: false, existing: decodeAuditQuery(existing) };
+    const countToday = [...this.#auditQueries.values()].filter((r) => r.tenant === row.tenant && r.day === row.day).length;
+    if (countToday >= dailyCap) return { reserved: false, capReached: true, countToday };
+    this.#auditQueries.set(key(row.tenant, row.intent_id), row);
+    return { reserved: true };
+  }
+
+  async updateAuditQuery(tenant: string, intentId: string, patch: AuditQueryPatch): Promise<void> {
+    this.#open();
+    const row = this.#auditQueries.get(key(tenant, intentId));
+    if (row === undefined) throw invalidInput(`audit query ${intentId} of ${tenant} does not exist`, { tenant, intentId });
+    this.#auditQueries.set(key(tenant, intentId), patchAuditQuery(row, patch));
+  }
+
+  async listAuditQueries(tenant: string, appId: string): Promise<AuditQueryRecord[]> {
+    this.#open();
+    return [...this.#auditQueries.values()]
+      .filter((r) => r.tenant === tenant && r.app_id === appId)
+      .sort((a, b) => a.requested_at_ms - b.requested_at_ms || (a.intent_id < b.intent_id ? -1 : a.intent_id > b.intent_id ? 1 : 0))
+      .map(decodeAuditQuery);
   }
 
   async getCache(cacheKey: string): Promise<CacheEntry | undefined> {

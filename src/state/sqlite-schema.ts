@@ -99,6 +99,18 @@ CREATE TABLE scan_leases (
 ) STRICT;
 `;
 
+// Blast-radius audit log queries (docs/blast-radius.md): one row per intent, stored before Graph
+// is asked, and counted per tenant and UTC day for the daily cap inside the same write lock.
+const V6 = `
+CREATE TABLE audit_queries (
+  tenant TEXT NOT NULL, intent_id TEXT NOT NULL, app_id TEXT NOT NULL, day TEXT NOT NULL,
+  requested_at_ms INTEGER NOT NULL, body TEXT NOT NULL CHECK (json_valid(body)),
+  PRIMARY KEY (tenant, intent_id)
+) STRICT;
+CREATE INDEX audit_queries_by_day ON audit_queries (tenant, day);
+CREATE INDEX audit_queries_by_app ON audit_queries (tenant, app_id, requested_at_ms);
+`;
+
 /** Every migration, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', sql: V1 },
@@ -106,6 +118,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, description: 'seen ids without the expiry index', sql: V3 },
   { version: 4, description: 'covered intervals', sql: V4 },
   { version: 5, description: 'outbox claims and scan leases', sql: V5 },
+  { version: 6, description: 'audit log queries', sql: V6 },
 ];
 
 /** The schema version this build writes. */

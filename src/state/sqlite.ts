@@ -22,9 +22,13 @@ import { commitHeader, commitOps, distinctIds, type CommitHeader } from './commi
 import { clipIntervals, encodeIntervals, parseIntervals, stringifyIntervals, toTimeIntervals, unionIntervals } from './coverage.js';
 import { requireLimit } from './order.js';
 import { mapSqliteError } from './sqlite-errors.js';
+import { SqliteAuditQueries } from './sqlite-audit-queries.js';
 import { openDatabase } from './sqlite-schema.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 import type {
+  AuditQueryPatch,
+  AuditQueryRecord,
+  AuditQueryReservation,
   CacheEntry,
   InventorySnapshot,
   LeaseClaim,
@@ -56,6 +60,7 @@ const DEFAULT_BUSY_TIMEOUT_IN_MS = 15_000;
 export class SqliteStateStore implements StateStore {
   readonly #db: Database.Database;
   readonly #s: Statements;
+  readonly #auditQueries: SqliteAuditQueries;
   readonly #now: () => Date;
   readonly #commit: Database.Transaction<(c: WindowCommit) => void>;
   readonly #rewind: Database.Transaction<(tenant: string, stream: string, toMsValue: number) => void>;
@@ -72,6 +77,7 @@ export class SqliteStateStore implements StateStore {
     this.#db = db;
     this.#now = now;
     this.#s = prepareStatements(db);
+    this.#auditQueries = new SqliteAuditQueries(db);
     this.#commit = db.transaction((c: WindowCommit) => this.#writeWindow(c));
     // Watermark and coverage move back together, or neither does.
     this.#rewind = db.transaction((tenant: string, stream: string, toMsValue: number) => {
@@ -260,6 +266,18 @@ export class SqliteStateStore implements StateStore {
     return this.#run('releaseScanLease', (s) => {
       s.releaseLease.run(tenant, holderId);
     });
+  }
+
+  async reserveAuditQuery(record: AuditQueryRecord, dailyCap: number): Promise<AuditQueryReservation> {
+    return this.#run('reserveAuditQuery', () => this.#auditQueries.reserve(record, dailyCap));
+  }
+
+  async updateAuditQuery(tenant: string, intentId: string, patch: AuditQueryPatch): Promise<void> {
+    return this.#run('updateAuditQuery', () => this.#auditQueries.update(tenant, intentId, patch));
+  }
+
+  async listAuditQueries(tenant: string, appId: string): Promise<AuditQueryRecord[]> {
+    return this.#run('listAuditQueries', () => this.#auditQueries.list(tenant, appId));
   }
 
   async getCache(key: string): Promise<CacheEntry | undefined> {

@@ -199,6 +199,43 @@ export interface ScanLease {
  */
 export type LeaseClaim = { acquired: true; lease: ScanLease; tookOver?: ScanLease } | { acquired: false; current: ScanLease };
 
+/**
+ * What an audit log query is, for credwatch: `requested` from the moment its intent is stored,
+ * before Graph is asked (docs/blast-radius.md), then Graph's own status, or `abandoned` when
+ * credwatch stopped waiting for it.
+ */
+export type AuditQueryState = 'requested' | 'notStarted' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'unknownFutureValue' | 'abandoned';
+
+/** One blast-radius audit log query of a tenant: one app, some addresses, a window. */
+export interface AuditQueryRecord {
+  tenant: string;
+  /** Deterministic from (tenant, app, addresses, window): the same request is the same intent. */
+  intentId: string;
+  appId: string;
+  /** Normalized, sorted, distinct. */
+  ips: string[];
+  from: Date;
+  to: Date;
+  /** Carries the intent id, so a query whose create answer was lost can be found by name. */
+  displayName: string;
+  requestedAt: Date;
+  /** Graph's id, once known. */
+  queryId: string | undefined;
+  state: AuditQueryState;
+  updatedAt: Date;
+  /** The error code that ended or stalled it (BLAST_RADIUS_NO_PERMISSION, …). */
+  lastError: string | undefined;
+}
+
+export type AuditQueryPatch = Partial<Pick<AuditQueryRecord, 'queryId' | 'state' | 'updatedAt' | 'lastError'>>;
+
+/**
+ * {@link StateStore.reserveAuditQuery}'s answer: stored; or the intent existed already (as stored);
+ * or the tenant's queries of that UTC day already reached the cap (nothing stored).
+ */
+export type AuditQueryReservation =
+  { reserved: true } | { reserved: false; existing: AuditQueryRecord } | { reserved: false; capReached: true; countToday: number };
+
 /** What every store implementation accepts besides its location. */
 export interface StateStoreOptions {
   /**
@@ -291,6 +328,18 @@ export interface StateStore {
   recordScan(record: ScanRecord): Promise<void>;
   /** Scans of `tenant` with `from <= startedAt < to`, oldest first. */
   listScans(tenant: string, from: Date, to: Date): Promise<ScanRecord[]>;
+
+  /**
+   * Stores the intent of a new audit log query before Graph is asked, atomically with the count of
+   * the tenant's intents of the UTC day of `record.requestedAt`: when that count has reached
+   * `dailyCap` nothing is stored. An intent id already stored is returned as it is (and not counted
+   * again). Atomic across processes sharing the store.
+   */
+  reserveAuditQuery(record: AuditQueryRecord, dailyCap: number): Promise<AuditQueryReservation>;
+  /** Changes the fields present in `patch`; an unknown intent is STATE_INVALID_INPUT. */
+  updateAuditQuery(tenant: string, intentId: string, patch: AuditQueryPatch): Promise<void>;
+  /** The tenant's queries of `appId`, by requestedAt, then intent id. */
+  listAuditQueries(tenant: string, appId: string): Promise<AuditQueryRecord[]>;
 
   /**
    * Forgets seen ids past their expiry (`seenExpiresAt <= now`) and scan records older than 400

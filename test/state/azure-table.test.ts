@@ -215,9 +215,21 @@ describe('azure table setup and failures', () => {
     const names: string[] = [];
     for await (const t of service.listTables({ queryOptions: { filter: `TableName ge '${prefix}' and TableName lt '${prefix}~'` } })) names.push(t.name ?? '');
     expect(names.sort()).toEqual(
-      ['Aggregates', 'Alerts', 'Cache', 'Findings', 'Journal', 'LearnedNetworks', 'Outbox', 'ScanLeases', 'Scans', 'Seen', 'Snapshots', 'Watermarks'].map(
-        (n) => prefix + n,
-      ),
+      [
+        'Aggregates',
+        'Alerts',
+        'AuditQueries',
+        'Cache',
+        'Findings',
+        'Journal',
+        'LearnedNetworks',
+        'Outbox',
+        'ScanLeases',
+        'Scans',
+        'Seen',
+        'Snapshots',
+        'Watermarks',
+      ].map((n) => prefix + n),
     );
   });
 

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { StateStore } from '../../src/state/types.js';
+import { auditQueriesContract } from './contract-audit-queries.js';
 import { claimsContract } from './contract-claims.js';
 import { coverageContract } from './contract-coverage.js';
 import { lifecycleContract } from './contract-lifecycle.js';
@@ -59,5 +60,6 @@ export function runStateStoreContract(name: string, factory: StoreFactory): void
     claimsContract(ctx);
     scansContract(ctx);
     lifecycleContract(ctx);
+    auditQueriesContract(ctx);
   });
 }

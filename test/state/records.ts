@@ -3,7 +3,7 @@
  * field exercised somewhere, so a field a store forgets to round-trip shows up in a test.
  */
 import type { Finding } from '../../src/events.js';
-import type { OutboxEntry, ScanRecord, SignInAggregate, StoredAlert, StoredFinding, WindowCommit } from '../../src/state/types.js';
+import type { AuditQueryRecord, OutboxEntry, ScanRecord, SignInAggregate, StoredAlert, StoredFinding, WindowCommit } from '../../src/state/types.js';
 
 export const TENANT = 'contoso';
 export const STREAM = 'signIns';
@@ -156,4 +156,23 @@ export function windowCommit(overrides: Partial<WindowCommit> = {}): WindowCommi
 /** The ids `evt-<from>` … `evt-<from + count - 1>`. */
 export function eventIds(from: number, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `evt-${from + i}`);
+}
+
+/** A blast-radius query intent as stored before Graph is asked. */
+export function auditQuery(intentId: string, overrides: Partial<AuditQueryRecord> = {}): AuditQueryRecord {
+  return {
+    tenant: TENANT,
+    intentId,
+    appId: '22222222-2222-2222-2222-222222222222',
+    ips: ['198.51.100.23', '2001:db8::7'],
+    from: at(-120),
+    to: at(0),
+    displayName: `credwatch blast radius ${intentId}`,
+    requestedAt: at(1),
+    queryId: undefined,
+    state: 'requested',
+    updatedAt: at(1),
+    lastError: undefined,
+    ...overrides,
+  };
 }

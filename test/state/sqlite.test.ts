@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/state/sqlite-schema.js';
 import { SqliteStateStore } from '../../src/state/sqlite.js';
 import { runStateStoreContract } from './contract.js';
-import { aggregate, alert, at, eventIds, outboxEntry, scanRecord, STREAM, storedFinding, TENANT, windowCommit } from './records.js';
+import { aggregate, alert, at, auditQuery, eventIds, outboxEntry, scanRecord, STREAM, storedFinding, TENANT, windowCommit } from './records.js';
 
 runStateStoreContract('sqlite', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'credwatch-state-'));
@@ -119,7 +119,7 @@ describe('sqlite state file', () => {
   }
 
   it('migrates a database written by the first schema version, keeping its data', async () => {
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
     const path = join(dir, 'state.db');
     const old = oldFile(path, 1);
     old.prepare('INSERT INTO watermarks VALUES (?, ?, ?)').run(TENANT, STREAM, at(30).getTime());
@@ -149,6 +149,7 @@ describe('sqlite state file', () => {
         { version: 3, description: 'seen ids without the expiry index' },
         { version: 4, description: 'covered intervals' },
         { version: 5, description: 'outbox claims and scan leases' },
+        { version: 6, description: 'audit log queries' },
       ]);
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE tbl_name = 'scans' ORDER BY name").all()).toEqual([
         { name: 'scans' },
@@ -187,6 +188,23 @@ describe('sqlite state file', () => {
     });
   });
 
+  it('migrates a version-5 file: blast-radius query intents can be stored and its outbox keeps its rows', async () => {
+    const path = join(dir, 'v5.sqlite');
+    const old = oldFile(path, 5);
+    old.close();
+    const store = SqliteStateStore.open(path);
+    try {
+      expect(await store.reserveAuditQuery(auditQuery('intent-1'), 1)).toEqual({ reserved: true });
+      expect(await store.reserveAuditQuery(auditQuery('intent-2'), 1)).toMatchObject({ reserved: false, capReached: true, countToday: 1 });
+    } finally {
+      await store.close();
+    }
+    inspect(path, (db) => {
+      expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: SCHEMA_VERSION });
+      expect(db.prepare('SELECT intent_id, day FROM audit_queries').all()).toEqual([{ intent_id: 'intent-1', day: '2026-03-02' }]);
+    });
+  });
+
   it('migrates a version-4 file: its outbox rows keep their status and read as unclaimed, and leases can be taken', async () => {
     const path = join(dir, 'state.db');
     const old = oldFile(path, 4);
@@ -211,7 +229,7 @@ describe('sqlite state file', () => {
       await store.close();
     }
     inspect(path, (db) => {
-      expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 5 });
+      expect(db.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: SCHEMA_VERSION });
       expect(db.prepare('SELECT id, claimed_until_ms FROM outbox ORDER BY id').all()).toEqual([
         { id: 'pending-1', claimed_until_ms: at(7).getTime() },
         { id: 'sent-1', claimed_until_ms: null },

@@ -7,6 +7,7 @@ import { graphError, type SimRequest, type SimResponse } from '../http.js';
 import { ODataError, parseQuery } from '../odata.js';
 import { graphBatch } from './batch.js';
 import type { GraphCall, GraphContext } from './context.js';
+import { createAuditLogQuery, getAuditLogQuery, listAuditLogQueries, listAuditLogRecords } from './audit-log.js';
 import { applications, oauth2PermissionGrants, servicePrincipals } from './directory.js';
 import { namedLocations } from './named-locations.js';
 import { sendMail } from './policies.js';
@@ -20,6 +21,13 @@ const DIRECTORY_READ = ['Application.Read.All', 'Application.ReadWrite.All', 'Di
 const GRANTS_READ = ['Directory.Read.All', 'DelegatedPermissionGrant.ReadWrite.All', 'Directory.ReadWrite.All'];
 const POLICY_READ = ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'];
 const AUDIT_READ = ['AuditLog.Read.All'];
+/**
+ * Audit log query pages: one permission per Microsoft 365 service, or AuditLogsQuery.Read.All for
+ * all; mail access records are Exchange's. The simulator's reading: without one of these two the
+ * query API answers 403 (the code Graph uses there is not published; the generic one is sent).
+ */
+const AUDIT_QUERY_READ = ['AuditLogsQuery-Exchange.Read.All', 'AuditLogsQuery.Read.All'];
+const QUERY_ID = "([^/']+)";
 
 interface Route {
   pattern: RegExp;
@@ -35,6 +43,20 @@ const ROUTES: Route[] = [
   { pattern: /^\/identity\/conditionalAccess\/namedLocations$/, method: 'GET', roles: POLICY_READ, handle: namedLocations },
   { pattern: /^\/auditLogs\/signIns$/, method: 'GET', roles: AUDIT_READ, handle: signIns },
   { pattern: /^\/auditLogs\/directoryAudits$/, method: 'GET', roles: AUDIT_READ, handle: directoryAudits },
+  { pattern: /^\/security\/auditLog\/queries$/, method: 'POST', roles: AUDIT_QUERY_READ, handle: createAuditLogQuery },
+  { pattern: /^\/security\/auditLog\/queries$/, method: 'GET', roles: AUDIT_QUERY_READ, handle: listAuditLogQueries },
+  {
+    pattern: new RegExp(`^/security/auditLog/queries/${QUERY_ID}$`),
+    method: 'GET',
+    roles: AUDIT_QUERY_READ,
+    handle: (c, call, m) => getAuditLogQuery(c, call, m[1] ?? ''),
+  },
+  {
+    pattern: new RegExp(`^/security/auditLog/queries/${QUERY_ID}/records$`),
+    method: 'GET',
+    roles: AUDIT_QUERY_READ,
+    handle: (c, call, m) => listAuditLogRecords(c, call, m[1] ?? ''),
+  },
   { pattern: /^\/users\/([^/]+)\/sendMail$/, method: 'POST', roles: ['Mail.Send'], handle: (c, call, m) => sendMail(c, call, m[1] ?? '') },
 ];
 
@@ -55,7 +77,7 @@ export async function handleGraph(request: SimRequest, context: GraphContext, is
   const path = decodeURI(versioned[2] ?? '/');
   if (path === '/$batch')
     return { ...(await graphBatch(request, context, versioned[1] as 'v1.0' | 'beta', (inner) => handleGraph(inner, context, issuer))), clientId };
-  const route = ROUTES.find((r) => r.pattern.test(path));
+  const route = ROUTES.find((r) => r.pattern.test(path) && r.method === request.method) ?? ROUTES.find((r) => r.pattern.test(path));
   if (!route) return { ...graphError(request, 400, 'BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`, now), clientId };
   if (request.method !== route.method) {
     return { ...graphError(request, 405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.', now), clientId };

@@ -7,9 +7,10 @@ import type { NamedLocation, OAuth2PermissionGrant, Scenario, ServicePrincipal, 
 import { CERTIFICATES_AND_SECRETS_ACTIVITY, appRoleAssignmentProperties, audit, consentProperties, keyDescription } from './audits.js';
 import { DAY_IN_MS, assignment, certificateCredential, daysFrom, guid, ownApp, secretCredential, servicePrincipalFor, signIn } from './builders.js';
 import { makeScenarioCertificate } from './certificates.js';
+import { mailItemsAccessed } from './mail-audit.js';
 import { EXCHANGE_PROTOCOL_ROLE, ROLE, microsoftServicePrincipals } from './microsoft.js';
-import { CONTOSO_OFFICE, CONTOSO_OFFICE_V6, FOREIGN_HOSTING, addressIn } from './networks.js';
-import { VENDOR_KEY_ID, vendor, vendorSignIns } from './vendor.js';
+import { CONTOSO_OFFICE, CONTOSO_OFFICE_V6, FOREIGN_HOSTING, MIMECAST_RANGES, addressIn } from './networks.js';
+import { VENDOR_APP_ID, VENDOR_KEY_ID, vendor, vendorSignIns } from './vendor.js';
 
 /** Fictitious Contoso tenant id. */
 export const CONTOSO_TENANT_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -89,6 +90,87 @@ function officeSignIns(
       credential,
     }),
   );
+}
+
+/**
+ * What the stolen certificate read (docs/blast-radius.md): from the two foreign addresses the
+ * attacker signed in from, the vendor app read these mailboxes — six over IPv4, two over IPv6, one
+ * of them from both — while the vendor's own journaling from its range and another app's reads
+ * from the office must not count.
+ */
+export const MIMECAST_BLAST_RADIUS = Object.freeze({
+  ips: [addressIn(FOREIGN_HOSTING[0] ?? CONTOSO_OFFICE, 42), addressIn(FOREIGN_HOSTING[1] ?? CONTOSO_OFFICE, 45)],
+  ipv4Mailboxes: ['ceo', 'cfo', 'finance', 'legal', 'hr', 'it-admin'].map((u) => `${u}@${DOMAIN}`),
+  ipv6Mailboxes: ['cfo', 'payroll'].map((u) => `${u}@${DOMAIN}`),
+  /** Bind records name this many messages each, in order. */
+  messagesPerRecord: 3,
+});
+
+function mailAccess(now: Date, archiverAppId: string): ReturnType<typeof mailItemsAccessed>[] {
+  const [v4 = '', v6 = ''] = MIMECAST_BLAST_RADIUS.ips;
+  const start = now.getTime() - DAY_IN_MS + 2 * 3_600_000;
+  const at = (minutes: number) => new Date(start + minutes * 60_000);
+  const foreign = [
+    ...MIMECAST_BLAST_RADIUS.ipv4Mailboxes.map((mailbox, i) =>
+      mailItemsAccessed({
+        label: `contoso/blast/v4/${i}`,
+        at: at(10 + i * 7),
+        tenantId: CONTOSO_TENANT_ID,
+        appId: VENDOR_APP_ID,
+        ip: v4,
+        mailbox,
+        access: 'Bind',
+        messages: 3,
+      }),
+    ),
+    // The CEO's sent items taken whole: a sync record names the folder, not the messages.
+    mailItemsAccessed({
+      label: 'contoso/blast/v4/sync',
+      at: at(70),
+      tenantId: CONTOSO_TENANT_ID,
+      appId: VENDOR_APP_ID,
+      ip: v4,
+      mailbox: `ceo@${DOMAIN}`,
+      access: 'Sync',
+      folder: '\\Sent Items',
+    }),
+    ...MIMECAST_BLAST_RADIUS.ipv6Mailboxes.map((mailbox, i) =>
+      mailItemsAccessed({
+        label: `contoso/blast/v6/${i}`,
+        at: at(200 + i * 11),
+        tenantId: CONTOSO_TENANT_ID,
+        appId: VENDOR_APP_ID,
+        ip: v6,
+        mailbox,
+        access: 'Bind',
+        messages: 3,
+      }),
+    ),
+  ];
+  const journaling = Array.from({ length: 20 }, (_, i) =>
+    mailItemsAccessed({
+      label: `contoso/journal/${i}`,
+      at: at(i * 30),
+      tenantId: CONTOSO_TENANT_ID,
+      appId: VENDOR_APP_ID,
+      ip: addressIn(MIMECAST_RANGES[0] ?? CONTOSO_OFFICE, 10),
+      mailbox: `user${i}@${DOMAIN}`,
+      access: 'Bind',
+      messages: 2,
+    }),
+  );
+  const archiving = Array.from({ length: 5 }, (_, i) =>
+    mailItemsAccessed({
+      label: `contoso/archiver/${i}`,
+      at: at(i * 40),
+      tenantId: CONTOSO_TENANT_ID,
+      appId: archiverAppId,
+      ip: addressIn(CONTOSO_OFFICE, 20),
+      mailbox: `user${i}@${DOMAIN}`,
+      access: 'Sync',
+    }),
+  );
+  return [...foreign, ...journaling, ...archiving];
 }
 
 /** The Mimecast-like incident scenario, relative to `now`. */
@@ -176,6 +258,7 @@ export function mimecastScenario(now: Date): Scenario {
       ...officeSignIns(hr.sp, graph, hrCredential, now),
       ...officeSignIns(archiver.sp, graph, archiverCredential, now),
     ],
+    auditLog: { records: mailAccess(now, archiver.app.appId) },
     directoryAudits: [
       audit({
         label: 'contoso/hr-secret',
