@@ -148,7 +148,7 @@ describe('the Function app against the simulator and Azurite', () => {
     const cards = teams.requests.map((r) => r.body);
     expect(cards).toHaveLength(3);
     expect(cards.filter((c) => c.includes('Mimecast'))).toHaveLength(2);
-    expect(cards.filter((c) => c.includes('credwatch cannot collect') && c.includes('AUTH\\\\_FAILED'))).toHaveLength(1);
+    expect(cards.filter((c) => c.includes('credwatch cannot collect') && c.includes('AUTH_FAILED'))).toHaveLength(1);
     expect(await rt.store.listOutbox(undefined, 'pending')).toEqual([]);
 
     // The scan history in the Table store is what `credwatch status` and the weekly report read.
