@@ -122,7 +122,7 @@ describe('the credwatch command', () => {
     // The scenario's posture findings (an expired secret, a password on a vendor's principal…) raise alerts.
     expect(scan.code).toBe(3);
     expect(scan.stdout).toMatch(/^Scan of contoso: .*Graph requests$/m);
-    expect(scan.stdout).toContain('[LOW] Expired credential still on an app');
+    expect(scan.stdout).toContain('LOW · Expired credential still on an app');
     // The memory store lives as long as one process: the next command finds no scan history.
     const status = await credwatch(['--config', config, 'status']);
     expect(status.code).toBe(1);

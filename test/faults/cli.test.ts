@@ -103,7 +103,7 @@ describe('command-line misuse', () => {
     const summaries = JSON.parse(result.stdout) as Array<{ tenant: string; alerts: { raised: number } }>;
     expect(summaries[0]?.tenant).toBe('contoso');
     expect(summaries[0]?.alerts.raised).toBeGreaterThan(0);
-    expect(result.stderr).toContain('[LOW] Expired credential still on an app');
+    expect(result.stderr).toContain('LOW · Expired credential still on an app');
   });
 
   it('refuses __proto__, constructor and prototype keys anywhere in the config with CONFIG_INVALID and their paths', async () => {
