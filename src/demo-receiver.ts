@@ -3,15 +3,16 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A stand-in for a Teams Workflows webhook on 127.0.0.1, so the demo shows an Adaptive Card
- * arriving without a tenant. It answers 202 like Workflows and reports each card's first line.
+ * arriving without a tenant. It answers 202 like Workflows and reports each card's first line and
+ * the message as received.
  */
-export async function startDemoTeamsReceiver(onCard: (title: string, bytes: number) => void): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startDemoTeamsReceiver(onCard: (title: string, body: Buffer) => void): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      onCard(firstText(raw.toString('utf8')), raw.length);
+      onCard(firstText(raw.toString('utf8')), raw);
       res.writeHead(202).end();
     });
   });

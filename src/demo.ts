@@ -26,6 +26,10 @@ export interface DemoOptions {
   write: (text: string) => void;
   logger: Logger;
   now?: () => Date;
+  /** Where the week's report goes; `.credwatch/reports/` by default. */
+  reportDir?: string;
+  /** Sees each Workflows message the demo's Teams receiver gets, as sent (how docs/img/teams-alert.png is drawn). */
+  onTeamsMessage?: (body: string) => void;
 }
 
 /** The simulator origin the example configuration is written for. */
@@ -109,9 +113,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const now = options.now ?? (() => new Date());
   const started = Date.now();
   const sim = await startSimulator({ scenario: mimecastScenario(now()), now });
-  const teams = await startDemoTeamsReceiver((title, bytes) =>
-    options.write(`>> Teams (local receiver ${teamsUrlHost}) received an Adaptive Card, ${bytes} bytes: ${title.replace(/\\/g, '')}\n\n`),
-  );
+  const teams = await startDemoTeamsReceiver((title, body) => {
+    options.write(`>> Teams (local receiver ${teamsUrlHost}) received an Adaptive Card, ${body.length} bytes: ${title.replace(/\\/g, '')}\n\n`);
+    options.onTeamsMessage?.(body.toString('utf8'));
+  });
   const teamsUrlHost = new URL(teams.url).host;
   try {
     const files = await writeSimulatorFiles(sim, simulatorFilesDir());
@@ -137,7 +142,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     options.write(`\n# credwatch inventory\n${renderInventoryTable(inventory, assessed)}\n`);
     // The report of the week so far (the scheduled run reports the last complete week).
     const { files: reportFiles } = await runReport({ store, config, now, logger: options.logger }, tenant, isoWeek(now()), {
-      outDir: join(packageRoot(), '.credwatch', 'reports'),
+      outDir: options.reportDir ?? join(packageRoot(), '.credwatch', 'reports'),
       renderHtml: renderReportHtml,
     });
     options.write(

@@ -2,21 +2,26 @@
  * The weekly report's headline as one Teams message (Adaptive Card 1.4 in a Workflows envelope):
  * the summary numbers against last week, the three most exposed apps, the critical and high alerts,
  * and any source that was not collected. The full report goes by email; this card says whether to
- * open it. Every string from the model goes through cardText (Markdown-escaped, URLs defanged).
+ * open it. As on the alert cards (docs/teams.md), every value from the model — tenant, app names,
+ * permissions, source names, even metric labels read back from a stored report — goes into TextRuns,
+ * which Teams never reads as Markdown (https://adaptivecards.io/explorer/TextRun.html), cleaned once
+ * by src/present/text.ts; TextBlocks carry only credwatch's own plain words.
  */
+import { fallbackText } from '../alerts/channels/teams-card.js';
 import {
   adaptiveCard,
+  heading,
   messageBytes,
   openUrl,
+  richText,
   teamsMessage,
   TEAMS_MESSAGE_BUDGET_BYTES,
   type CardElement,
-  type Fact,
+  type RichTextBlock,
   type TeamsMessage,
-  type TextBlock,
 } from '../alerts/channels/teams-adaptive.js';
-import { cardList, cardText } from '../alerts/channels/teams-text.js';
 import { entraAppUrl } from '../alerts/payload.js';
+import { untrusted, untrustedList } from '../present/text.js';
 import { isAppId, sourceName } from './html-kit.js';
 import type { Metric, WeeklyReport } from './types.js';
 
@@ -63,7 +68,7 @@ function summaryMessage(report: WeeklyReport, limits: Limits): TeamsMessage {
   const high = report.alerts.filter((a) => a.severity === 'high').length;
   const problems = report.health.filter((h) => h.status !== 'complete');
   const urgent = critical + high > 0 || problems.length > 0 || report.health.length === 0;
-  const title = `credwatch weekly exposure report · ${cardText(report.week, 20)} · ${cardText(report.tenant, 60)}`;
+  const title = `credwatch weekly exposure report · ${untrusted(report.week, 20)} · ${untrusted(report.tenant, 60)}`;
 
   const body: CardElement[] = [
     {
@@ -71,17 +76,12 @@ function summaryMessage(report: WeeklyReport, limits: Limits): TeamsMessage {
       style: critical + high > 0 ? 'attention' : 'emphasis',
       bleed: true,
       items: [
-        { type: 'TextBlock', text: title, weight: 'bolder', size: 'large', wrap: true },
-        {
-          type: 'TextBlock',
-          text: `Alerts this week: ${critical} critical, ${high} high, ${report.alerts.length} in total`,
-          color: critical + high > 0 ? 'attention' : 'default',
-          spacing: 'none',
-          wrap: true,
-        },
+        richText(title, { weight: 'bolder', size: 'large' }),
+        { type: 'TextBlock', text: `Alerts this week: ${critical} critical, ${high} high, ${report.alerts.length} in total`, spacing: 'none', wrap: true },
       ],
     },
-    { type: 'FactSet', facts: report.summary.slice(0, limits.metrics).map((m): Fact => ({ title: cardText(m.label, 60), value: metricValue(m) })) },
+    heading('This week against last week'),
+    ...report.summary.slice(0, limits.metrics).map((m) => metricLine(m, limits.nameChars)),
     ...topApps(report, limits.nameChars),
     ...health(report, problems, limits.problems),
   ];
@@ -98,54 +98,71 @@ function summaryMessage(report: WeeklyReport, limits: Limits): TeamsMessage {
 
   const top = [...report.exposure].sort((a, b) => b.score - a.score)[0];
   const actions = top && isAppId(top.appId) ? openUrl('Open the most exposed app in Entra', entraAppUrl(top.appId)) : [];
-  const fallback = `${title} · ${critical} critical, ${high} high alerts${urgent ? ' · needs attention' : ''}`;
-  return teamsMessage(adaptiveCard(fallback, body, actions));
+  return teamsMessage(adaptiveCard(fallbackText(`${title} · ${critical} critical, ${high} high alerts${urgent ? ' · needs attention' : ''}`), body, actions));
 }
 
-function topApps(report: WeeklyReport, nameChars: number): TextBlock[] {
+/** "Sign-ins outside allowlists: **37 (▲ +37)**" on one line, the number in bold. */
+function metricLine(m: Metric, labelChars: number): RichTextBlock {
+  return {
+    type: 'RichTextBlock',
+    spacing: 'none',
+    inlines: [
+      { type: 'TextRun', text: `${untrusted(m.label, labelChars)}: ` },
+      { type: 'TextRun', text: metricValue(m), weight: 'bolder' },
+    ],
+  };
+}
+
+function topApps(report: WeeklyReport, nameChars: number): CardElement[] {
   const ranked = [...report.exposure].sort((a, b) => b.score - a.score).slice(0, TOP_APPS);
   if (ranked.length === 0) return [{ type: 'TextBlock', text: "No mailbox-capable apps in this week's data.", separator: true, wrap: true }];
   return [
-    { type: 'TextBlock', text: 'Most exposed apps', weight: 'bolder', separator: true, wrap: true },
-    ...ranked.map((r): TextBlock => ({
-      type: 'TextBlock',
-      // The rank is a word, not "1.", which Markdown would turn into a list item.
-      text: `**${cardText(r.displayName, nameChars)}** · score ${r.score}${r.mailboxPermissions.length > 0 ? ` · ${cardList(r.mailboxPermissions, 3, 40)}` : ''}`,
+    heading('Most exposed apps'),
+    ...ranked.map((r): RichTextBlock => ({
+      type: 'RichTextBlock',
       spacing: 'small',
-      wrap: true,
+      inlines: [
+        { type: 'TextRun', text: untrusted(r.displayName, nameChars), weight: 'bolder' },
+        { type: 'TextRun', text: ` · score ${r.score}${r.mailboxPermissions.length > 0 ? ` · ${untrustedList(r.mailboxPermissions, 3, 40)}` : ''}` },
+      ],
     })),
   ];
 }
 
-/** Every source not read completely, labelled UNKNOWN so a quiet week is not mistaken for a clean one. */
-function health(report: WeeklyReport, problems: WeeklyReport['health'], limit: number): TextBlock[] {
+/**
+ * Every source not read completely, labelled UNKNOWN so a quiet week is not mistaken for a clean
+ * one. A problem sits on a coloured container with default text: Teams' `warning` text colour on
+ * white is yellow at 1.4:1 (test/fixtures/adaptivecards/microsoft-teams-light.json).
+ */
+function health(report: WeeklyReport, problems: WeeklyReport['health'], limit: number): CardElement[] {
   if (report.health.length === 0)
     return [
       {
-        type: 'TextBlock',
-        text: 'Data collection: UNKNOWN, no scan was recorded this week.',
-        color: 'attention',
-        weight: 'bolder',
+        type: 'Container',
+        style: 'attention',
         separator: true,
-        wrap: true,
+        items: [{ type: 'TextBlock', text: 'Data collection: UNKNOWN, no scan was recorded this week.', weight: 'bolder', wrap: true }],
       },
     ];
   if (problems.length === 0)
-    return [{ type: 'TextBlock', text: `Data collection: all ${report.health.length} sources complete.`, color: 'good', separator: true, wrap: true }];
+    return [{ type: 'TextBlock', text: `Data collection: all ${report.health.length} sources complete.`, separator: true, wrap: true }];
   const listed = problems
     .slice(0, limit)
     .map(
       (h) =>
-        `${cardText(sourceName(h.source), 60)} ${h.status === 'partial' ? 'partial' : `UNKNOWN (${h.status === 'failed' ? 'failed' : h.status === 'notLicensed' ? 'not licensed' : 'not collected'})`}`,
+        `${untrusted(sourceName(h.source), 60)} ${h.status === 'partial' ? 'partial' : `UNKNOWN (${h.status === 'failed' ? 'failed' : h.status === 'notLicensed' ? 'not licensed' : 'not collected'})`}`,
     );
   const rest = problems.length - listed.length;
   return [
     {
-      type: 'TextBlock',
-      text: `Data collection problems (${problems.length}): ${listed.join('; ')}${rest > 0 ? ` … and ${rest} more` : ''}. Findings from these sources are unknown, not clean.`,
-      color: 'warning',
+      type: 'Container',
+      style: 'warning',
       separator: true,
-      wrap: true,
+      items: [
+        richText(
+          `Data collection problems (${problems.length}): ${listed.join('; ')}${rest > 0 ? ` and ${rest} more` : ''}. Findings from these sources are unknown, not clean.`,
+        ),
+      ],
     },
   ];
 }

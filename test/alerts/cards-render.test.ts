@@ -3,22 +3,15 @@
  * library Teams' web client builds on) with Teams' light and dark host configs, in headless
  * Chromium at a phone's 420 px. Screenshots go to test-output/cards/ for a person to look at.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contrast } from '../helpers/contrast.js';
 import { HAVE_CHROMIUM, launchChromium, screenshotPath, SKIP_NOTE } from '../helpers/chromium.js';
 import { everyCard, longNameAlert } from './card-fixtures.js';
+import { CARD_THEMES, openCardPage, renderCard, type CardTheme, type RenderedCard } from './card-page.js';
 import type { Json } from './card-reading.js';
 
 const WIDTH = 420;
-const RENDERER = createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js');
-const IN_PAGE = fileURLToPath(new URL('./in-page.js', import.meta.url));
-const THEMES = ['light', 'dark'] as const;
-const hostConfig = (theme: string) =>
-  JSON.parse(readFileSync(new URL(`../fixtures/adaptivecards/microsoft-teams-${theme}.json`, import.meta.url), 'utf8')) as Json;
 
 let browser: Browser;
 let page: Page;
@@ -27,35 +20,17 @@ const problems: string[] = [];
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
-  page.on('pageerror', (e) => problems.push(e.message));
-  // Nothing leaves the page: a card that makes the renderer fetch (an image, a font) fails here.
-  await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+  page = await openCardPage(browser, WIDTH, problems);
 });
 
 afterAll(async () => {
   await browser?.close();
 });
 
-/** What the rendered card shows a reader, measured in the page (in-page.js). */
-interface Rendered {
-  overflowing: string[];
-  pageWidth: number;
-  texts: string[];
-  header: { text: string; color: string; background: string };
-}
-
-async function render(card: Json, theme: (typeof THEMES)[number]): Promise<Rendered> {
-  await page.setContent(
-    `<!DOCTYPE html><html><body style="margin:0;font-family:'Segoe UI',sans-serif"><div id="host" style="width:${WIDTH}px"></div></body></html>`,
-  );
-  await page.addScriptTag({ path: RENDERER });
-  await page.addScriptTag({ path: IN_PAGE });
-  return (await page.evaluate(`renderCard(${JSON.stringify(card)}, ${JSON.stringify(hostConfig(theme))})`)) as Rendered;
-}
+const render = (card: Json, theme: CardTheme): Promise<RenderedCard> => renderCard(page, card, theme, WIDTH);
 
 describe(`Teams cards rendered in Chromium at ${WIDTH} px${SKIP_NOTE}`, () => {
-  for (const theme of THEMES) {
+  for (const theme of CARD_THEMES) {
     it.skipIf(!HAVE_CHROMIUM).each(everyCard())(`$name (${theme}): fits the width, header readable, screenshot taken`, async ({ name, card }) => {
       const shown = await render(card, theme);
       await page.locator('#host').screenshot({ path: screenshotPath('cards', `${name}-${theme}`) });

@@ -3,6 +3,7 @@ import { TEAMS_MAX_MESSAGE_BYTES } from '../../src/alerts/channels/teams-adaptiv
 import { renderReportHtml } from '../../src/report/html.js';
 import { renderTeamsSummary } from '../../src/report/teams-summary.js';
 import type { WeeklyReport } from '../../src/report/types.js';
+import { allTexts, elements, markdownTexts, MARKDOWN_SYNTAX, type Json } from '../alerts/card-reading.js';
 import { firstReport, hostileReport, HOSTILE_NAMES, largeReport, realisticReport } from './html-fixtures.js';
 
 /** Every element and attribute the renderer is meant to emit; anything else came from the data. */
@@ -66,15 +67,6 @@ function expectOnlyOurMarkup(html: string): void {
 function unescape(html: string): string {
   return html.replace(/&(lt|gt|quot|#39|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e] ?? '');
 }
-
-/** Every string in a card, where Markdown is interpreted. */
-function cardStrings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(cardStrings);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(cardStrings);
-  return [];
-}
-
 /** The HTML of the summary row whose label is `label`. */
 function summaryRow(html: string, label: string): string {
   const row = html.split('<tr>').find((r) => r.startsWith(`<td valign="top" style="padding:6px 8px;border-bottom:1px solid #EDEBE9;">${label}</td>`));
@@ -251,18 +243,28 @@ describe('weekly Teams summary', () => {
     expect(message.type).toBe('message');
     const card = message.attachments[0].content;
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4' });
-    expect(Array.isArray(card.body)).toBe(true);
-    const json = JSON.stringify(card);
-    expect(json).toContain('{"title":"Sign-ins outside allowlists","value":"37 (▲ +37)"}');
-    expect(json).toContain('{"title":"Apps without an allowlist","value":"3 (▼ −1)"}');
-    expect(json).toContain('{"title":"Unused privileged credentials","value":"unknown (not collected)"}');
-    expect(json).toContain('Alerts this week: 1 critical, 2 high, 4 in total');
-    expect(json).toContain('**Mimecast Archiver** · score 90 · full\\\\_access\\\\_as\\\\_app');
-    expect(json).toContain('**Veeam Backup for M365** · score 70');
-    expect(json).toContain('**Contoso Mail Sync** · score 65');
-    expect(json).not.toContain('Zendesk');
-    expect(json).toContain('Data collection problems (2): directoryAudits partial; allowlist:Mimecast UNKNOWN (failed)');
+    const texts = allTexts(card as unknown as Json);
+    for (const line of [
+      'credwatch weekly exposure report · 2026-W48 · contoso.onmicrosoft.com',
+      'Alerts this week: 1 critical, 2 high, 4 in total',
+      'Sign-ins outside allowlists: 37 (▲ +37)',
+      'Apps without an allowlist: 3 (▼ −1)',
+      'Unused privileged credentials: unknown (not collected)',
+      // Names and permissions read as written: no Markdown bold markers, no backslash escapes.
+      'Mimecast Archiver · score 90 · full_access_as_app',
+      'Veeam Backup for M365 · score 70 · full_access_as_app, Exchange.ManageAsApp',
+      'Contoso Mail Sync · score 65 · Mail.ReadWrite, Mail.Send',
+      'Data collection problems (2): directoryAudits partial; allowlist:Mimecast UNKNOWN (failed). Findings from these sources are unknown, not clean.',
+    ])
+      expect(texts).toContain(line);
+    expect(texts.join('\n')).not.toContain('Zendesk');
     expect(card.actions[0]?.url).toMatch(/^https:\/\/entra\.microsoft\.com\/.*aaaaaaaa-0000-4000-8000-000000000001$/);
+  });
+
+  it('sets app names and metric values in bold runs', () => {
+    const runs = elements(renderTeamsSummary(realisticReport()).attachments[0].content as unknown as Json).filter((e) => e.type === 'TextRun');
+    expect(runs).toContainEqual({ type: 'TextRun', text: 'Mimecast Archiver', weight: 'bolder' });
+    expect(runs).toContainEqual({ type: 'TextRun', text: '37 (▲ +37)', weight: 'bolder' });
   });
 
   it('links the top app only by a real app id', () => {
@@ -275,13 +277,21 @@ describe('weekly Teams summary', () => {
     ['realistic', realisticReport()],
     ['2,000 apps', largeReport(2_000)],
     ...HOSTILE_NAMES.map((name): [string, WeeklyReport] => [`hostile ${JSON.stringify(name.slice(0, 30))}`, hostileReport(name)]),
-  ])("stays under Teams' 28 KB with Markdown escaped (%s)", (_label, report) => {
+  ])("stays under Teams' 28 KB with names in text runs and no Markdown anywhere Teams reads it (%s)", (_label, report) => {
     const message = renderTeamsSummary(report);
+    const card = message.attachments[0].content as unknown as Json;
     expect(Buffer.byteLength(JSON.stringify(message), 'utf8')).toBeLessThan(TEAMS_MAX_MESSAGE_BYTES);
-    for (const text of cardStrings(message.attachments[0].content.body)) {
-      // HTML, links, images and `{{DATE()}}` templates all need one of these; each must be backslash-escaped.
-      expect(text).not.toMatch(/(?<!\\)[<>[\]{}]/);
+    for (const text of markdownTexts(card)) expect(text, text).not.toMatch(MARKDOWN_SYNTAX);
+    expect(elements(card).some((e) => e.type === 'FactSet')).toBe(false);
+    for (const text of allTexts(card)) {
       expect(text).not.toContain('https://evil');
+      expect(text).not.toContain('\\');
     }
+  });
+
+  it('shows a hostile app name as the text it is, URLs defanged', () => {
+    const texts = allTexts(renderTeamsSummary(hostileReport('[click](https://evil.example) <img src=x>')).attachments[0].content as unknown as Json);
+    expect(texts.filter((t) => t.startsWith('[click](hxxps[:]//evil.example) <img src=x> · score '))).toHaveLength(3);
+    expect(texts).toContain('[click](hxxps[:]//evil.example) <img src=x>: 37 (▲ +37)');
   });
 });
