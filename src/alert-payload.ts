@@ -4,7 +4,7 @@
  * contract.ts (docs/architecture.md) because both alerts/ (which builds it and whose channels
  * deliver it) and present/ (which turns it into what people read) depend on it.
  */
-import { SEVERITY_ORDER, type RangeProvenance, type Severity } from './events.js';
+import { SEVERITY_ORDER, type AlertBlastRadius, type BlastRadius, type RangeProvenance, type Severity } from './events.js';
 
 /** Documented in docs/alerts.md; bump the version on any incompatible change. */
 export const ALERT_SCHEMA = 'credwatch.alert/v1';
@@ -55,6 +55,32 @@ export interface AlertPayload {
    * IPs, networks, resources, or its first success). Optional like `escalatedFrom`.
    */
   update?: AlertUpdate;
+  /**
+   * Which mailboxes the app read from the alerted addresses (docs/blast-radius.md), on sign-in
+   * alerts of mailbox-capable apps: `pending` while the audit log query runs, `known` with the
+   * summary (the full mailbox list, up to 500), `unknown` with a stable error code and why — never
+   * a zero. Optional like `escalatedFrom`.
+   */
+  blastRadius?: BlastRadiusPayload;
+}
+
+/** The blast radius as the payload carries it: times as ISO strings. */
+export type BlastRadiusPayload = { ips: string[]; from: string; to: string } & (
+  | { status: 'pending' }
+  | { status: 'unknown'; code: string; reason: string }
+  | {
+      status: 'known';
+      radius: Omit<BlastRadius, 'appId' | 'ips' | 'from' | 'to' | 'firstAccess' | 'lastAccess'> & { firstAccess: string | null; lastAccess: string | null };
+    }
+);
+
+/** The stored blast radius as the payload carries it. */
+export function blastRadiusPayload(b: AlertBlastRadius): BlastRadiusPayload {
+  const base = { ips: [...b.ips], from: b.from.toISOString(), to: b.to.toISOString() };
+  if (b.status === 'pending') return { ...base, status: 'pending' };
+  if (b.status === 'unknown') return { ...base, status: 'unknown', code: b.code, reason: b.reason };
+  const { appId: _app, ips: _ips, from: _from, to: _to, firstAccess, lastAccess, ...rest } = b.radius;
+  return { ...base, status: 'known', radius: { ...rest, firstAccess: firstAccess?.toISOString() ?? null, lastAccess: lastAccess?.toISOString() ?? null } };
 }
 
 /** What the alert has gained since a notification; the payload's `update` (docs/alerts.md). */
@@ -67,6 +93,8 @@ export interface AlertUpdate {
   resources: string[];
   /** True when the alert's first successful sign-in came after the earlier notification. */
   firstSuccess: boolean;
+  /** Present when the blast radius became known, or could not be, since the earlier notification. */
+  blastRadius?: 'known' | 'unknown';
 }
 
 /**
@@ -94,7 +122,8 @@ export function updateOf(payload: Pick<AlertPayload, 'update'>): AlertUpdate | u
     resources: list(raw['resources'], (x): x is string => typeof x === 'string'),
     firstSuccess: raw['firstSuccess'] === true,
   };
-  return update.ips.length + update.asns.length + update.resources.length > 0 || update.firstSuccess ? update : undefined;
+  if (raw['blastRadius'] === 'known' || raw['blastRadius'] === 'unknown') update.blastRadius = raw['blastRadius'];
+  return update.ips.length + update.asns.length + update.resources.length > 0 || update.firstSuccess || update.blastRadius ? update : undefined;
 }
 
 /** One line of an update for people: its parts, each with the values the presentation layer cleans. */
@@ -104,5 +133,7 @@ export function updateParts(update: AlertUpdate): Array<{ label: string; values:
   if (update.ips.length > 0) parts.push({ label: `new IP address${update.ips.length === 1 ? '' : 'es'}`, values: update.ips });
   if (update.asns.length > 0) parts.push({ label: `new network${update.asns.length === 1 ? '' : 's'}`, values: update.asns.map((n) => `AS${n}`) });
   if (update.resources.length > 0) parts.push({ label: `new resource${update.resources.length === 1 ? '' : 's'}`, values: update.resources });
+  if (update.blastRadius === 'known') parts.push({ label: 'blast radius known (mailboxes read)', values: [] });
+  if (update.blastRadius === 'unknown') parts.push({ label: 'blast radius could not be determined', values: [] });
   return parts;
 }

@@ -36,8 +36,9 @@ function firstText(body: string): string {
         stack.push(...Object.values(o));
       }
     }
-    // The title is the block that starts with the severity; otherwise the first text.
-    const title = texts.find((t) => /^(CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL)\b/i.test(t)) ?? texts[0];
+    // The title is the block that starts with the severity (after "Update:" or "Escalated to");
+    // otherwise the first text.
+    const title = texts.find((t) => /^(?:(?:Update|Escalated to):? )?(CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL)\b/i.test(t)) ?? texts[0];
     if (title) return title;
   } catch {
     return '(not JSON)';

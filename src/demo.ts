@@ -20,7 +20,7 @@ import { startDemoTeamsReceiver } from './demo-receiver.js';
 import { renderReportHtml } from './report/html.js';
 import { runReport } from './report/run.js';
 import { isoWeek } from './report/week.js';
-import { mimecastScenario, quietScenario, startSimulator, type RunningSimulator } from './simulator/index.js';
+import { CREDWATCH_ROLES, mimecastScenario, quietScenario, startSimulator, type RunningSimulator } from './simulator/index.js';
 
 export interface DemoOptions {
   write: (text: string) => void;
@@ -31,6 +31,12 @@ export interface DemoOptions {
   /** Sees each Workflows message the demo's Teams receiver gets, as sent (how docs/img/teams-alert.png is drawn). */
   onTeamsMessage?: (body: string) => void;
 }
+
+/** The demo tenant grants credwatch the optional blast-radius permission too (docs/blast-radius.md). */
+const DEMO_ROLES: readonly string[] = [...CREDWATCH_ROLES, 'AuditLogsQuery-Exchange.Read.All'];
+
+/** How long the demo lets pass between its two scans: the simulator's audit query takes 5 minutes. */
+const SECOND_SCAN_AFTER_IN_MS = 10 * 60_000;
 
 /** The simulator origin the example configuration is written for. */
 const EXAMPLE_SIMULATOR_ORIGIN = 'https://127.0.0.1:8443';
@@ -110,9 +116,13 @@ export async function demoConfig(
 
 /** `credwatch demo`: the real pipeline against the simulator's Mimecast-like tenant. */
 export async function runDemo(options: DemoOptions): Promise<number> {
-  const now = options.now ?? (() => new Date());
+  const base = options.now ?? (() => new Date());
+  // One clock for credwatch and the simulator, moved forward between the scans so the audit log
+  // query opened by the first has finished for the second.
+  let skippedMs = 0;
+  const now = () => new Date(base().getTime() + skippedMs);
   const started = Date.now();
-  const sim = await startSimulator({ scenario: mimecastScenario(now()), now });
+  const sim = await startSimulator({ scenario: mimecastScenario(now()), now, grantedRoles: DEMO_ROLES });
   const teams = await startDemoTeamsReceiver((title, body) => {
     options.write(`>> Teams (local receiver ${teamsUrlHost}) received an Adaptive Card, ${body.length} bytes: ${title.replace(/\\/g, '')}\n\n`);
     options.onTeamsMessage?.(body.toString('utf8'));
@@ -131,11 +141,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     options.write('\n# credwatch scan (alerts of severity high and above, most severe first)\n\n');
     const store = new MemoryStateStore();
     const { channels } = createChannels(config.channels, { logger: options.logger, write: options.write });
-    const summary = await runScan(
-      { config, store, connect, channels, fetch: createFetch({ caCertificatePem: sim.caCertPem }), logger: options.logger, now },
-      tenant,
-    );
+    const scanDeps = { config, store, connect, channels, fetch: createFetch({ caCertificatePem: sim.caCertPem }), logger: options.logger, now };
+    const summary = await runScan(scanDeps, tenant);
     options.write(`${renderScanSummary(summary)}\n`);
+    skippedMs += SECOND_SCAN_AFTER_IN_MS;
+    options.write(
+      `\n# credwatch scan, ${SECOND_SCAN_AFTER_IN_MS / 60_000} minutes later (simulated): the audit log query has finished, the blast radius goes out as an update\n\n`,
+    );
+    options.write(`${renderScanSummary(await runScan(scanDeps, tenant))}\n`);
     const { graph } = connect(tenant);
     const inventory = await collectInventory({ graph, logger: options.logger, now }, tenant.tenantId);
     const assessed = assessInventory(inventory, now(), config.posture);
@@ -160,7 +173,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 export async function runSimulatorCommand(options: { write: (text: string) => void; port: number; scenario: 'mimecast' | 'quiet' }): Promise<number> {
   const now = new Date();
   const scenario = options.scenario === 'quiet' ? quietScenario(now) : mimecastScenario(now);
-  const sim = await startSimulator({ scenario, port: options.port });
+  const sim = await startSimulator({ scenario, port: options.port, grantedRoles: DEMO_ROLES });
   const dir = simulatorFilesDir();
   const files = await writeSimulatorFiles(sim, dir);
   const configPath = join(dir, 'credwatch.json');

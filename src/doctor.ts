@@ -6,6 +6,9 @@ import { checkLocalAllowlists } from './doctor-allowlists.js';
 import { REQUIRED_PERMISSIONS, type PermissionNeed } from './graph/permissions.js';
 import type { Logger } from './logging.js';
 
+/** The permission the blast radius of sign-in alerts needs (docs/blast-radius.md). */
+const BLAST_RADIUS_ROLE = 'AuditLogsQuery-Exchange.Read.All';
+
 export interface DoctorCheck {
   /** The tenant checked, or `vendor "<name>"` for a vendor's allowlist sources. */
   tenant: string;
@@ -37,6 +40,7 @@ export function neededPermissions(config: Config, tenant: TenantConfig): Permiss
     if (!p.optional) return true;
     if (p.role === 'Policy.Read.All') return namedLocations;
     if (p.role === 'Mail.Send') return sendsMail;
+    if (p.role === BLAST_RADIUS_ROLE) return tenant.cloud === 'global';
     return false;
   });
 }
@@ -73,11 +77,32 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
         });
         continue;
       }
+      if (need.role === BLAST_RADIUS_ROLE) {
+        // Optional: without it credwatch still detects; its alerts say the blast radius is unknown.
+        add({
+          check: `permission ${need.role}`,
+          ok: true,
+          detail: has
+            ? 'granted — sign-in alerts of mailbox-capable apps will name the mailboxes the app read from the alerted addresses (blast radius)'
+            : 'not granted — sign-in alerts will say "blast radius unknown" instead of naming the mailboxes the app read (docs/blast-radius.md)',
+          ...(has
+            ? {}
+            : { fix: `To enable it, grant the Microsoft Graph application permission ${need.role} to client ${clientOf(tenant)} and grant admin consent.` }),
+        });
+        continue;
+      }
       add({
         check: `permission ${need.role}`,
         ok: has,
         detail: has ? 'granted' : `missing — needed to ${need.why.charAt(0).toLowerCase()}${need.why.slice(1)}`,
         ...(has ? {} : { fix: `Grant the Microsoft Graph application permission ${need.role} to client ${clientOf(tenant)} and grant admin consent.` }),
+      });
+    }
+    if (tenant.cloud !== 'global') {
+      add({
+        check: 'blast radius',
+        ok: true,
+        detail: `unavailable: Microsoft offers the audit log query API in the global cloud only, not in ${tenant.cloud}; sign-in alerts will say the blast radius is unknown (BLAST_RADIUS_UNAVAILABLE)`,
       });
     }
     // Each probe sends the scan's own first request, so a refused query option shows here too.

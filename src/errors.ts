@@ -139,6 +139,12 @@ export const ERROR_CATALOGUE = {
     fix: 'Nothing, usually: alerts of the same app share one query, and tomorrow has a new allowance. Raise the cap only knowing the tenant allocation (docs/blast-radius.md).',
     retryable: true,
   },
+  BLAST_RADIUS_UNAVAILABLE: {
+    title:
+      "Blast radius unknown: the tenant is in a national cloud (US Government, China), where Microsoft does not offer Graph's audit log query API, so credwatch cannot ask which mailboxes the alerted app read.",
+    fix: "Nothing to configure: search MailItemsAccessed for the app in Purview Audit (or Search-UnifiedAuditLog) by hand, over the alert's window and addresses (docs/blast-radius.md).",
+    retryable: false,
+  },
   STATE_UNAVAILABLE: {
     title:
       'The state store could not be opened or written (SQLite: missing permissions, disk full, locked too long; Azure Table: network, throttling, missing role, deleted table; or closed).',

@@ -349,3 +349,20 @@ export interface BlastRadius {
   /** Records that could not be normalized (no id, not an object). */
   unreadableRecords: number;
 }
+
+/**
+ * Where an alert's blast radius stands (docs/blast-radius.md): asked and not answered yet, known,
+ * or unknown with a stable error code and why. Every state names what was (or is being) asked —
+ * the addresses and the window — so a later scan can tell whether the alert outgrew it.
+ */
+export type AlertBlastRadius = {
+  /** The alerted addresses asked about (normalized). */
+  ips: string[];
+  /** The window asked about, the alert's own plus a margin. */
+  from: Date;
+  to: Date;
+  /** The audit query's intent id (docs/blast-radius.md), when one was opened. */
+  intentId: string | undefined;
+  /** When this state was reached. */
+  at: Date;
+} & ({ status: 'pending' } | { status: 'known'; radius: BlastRadius } | { status: 'unknown'; code: string; reason: string });

@@ -13,9 +13,22 @@ export type { AlertUpdate } from '../alert-payload.js';
 /** Nothing told yet: what a receiver that never got the alert knows. */
 export const NOTHING_TOLD: NotifiedFacts = Object.freeze({ ips: [], asns: [], resources: [], success: false }) as NotifiedFacts;
 
+/**
+ * The settled blast radius as told: `known:<intent>` or `unknown:<code>`; undefined while none is
+ * settled (pending is not news: the alert already says it is being asked).
+ */
+export function blastRadiusKey(alert: StoredAlert): string | undefined {
+  const b = alert.blastRadius;
+  if (b?.status === 'known') return `known:${b.intentId ?? ''}`;
+  if (b?.status === 'unknown') return `unknown:${b.code}`;
+  return undefined;
+}
+
 /** The alert's facts as they stand (fresh arrays, so later merges cannot change them). */
 export function factsOf(alert: StoredAlert): NotifiedFacts {
-  return { ips: [...alert.ips], asns: [...alert.asns], resources: [...alert.resources], success: alert.successCount > 0 };
+  const facts: NotifiedFacts = { ips: [...alert.ips], asns: [...alert.asns], resources: [...alert.resources], success: alert.successCount > 0 };
+  const blast = blastRadiusKey(alert);
+  return blast === undefined ? facts : { ...facts, blastRadius: blast };
 }
 
 /**
@@ -36,6 +49,11 @@ export function newSince(before: NotifiedFacts, alert: StoredAlert): AlertUpdate
     resources: alert.resources.filter((r) => !before.resources.includes(r)),
     firstSuccess: !before.success && alert.successCount > 0,
   };
-  const empty = update.ips.length === 0 && update.asns.length === 0 && update.resources.length === 0 && !update.firstSuccess;
+  // A blast radius settled since the receiver was told is news once; the next differs only when a
+  // later query (the alert outgrew the first) settles.
+  const blast = blastRadiusKey(alert);
+  if (blast !== undefined && blast !== before.blastRadius) update.blastRadius = alert.blastRadius?.status === 'known' ? 'known' : 'unknown';
+  const empty =
+    update.ips.length === 0 && update.asns.length === 0 && update.resources.length === 0 && !update.firstSuccess && update.blastRadius === undefined;
   return empty ? undefined : update;
 }

@@ -53,7 +53,7 @@ function dueRound(alert: StoredAlert, options: PlanOptions, sameScan: boolean): 
   // One message per alert per scan: a round queued by an earlier page of this scan is still
   // pending and will be rendered with what this page added.
   if (sameScan) return undefined;
-  // News (a new IP, network, resource or the first success) goes out at the next scan; the count
+  // News (a new IP, network, resource, the first success, a settled blast radius) goes out at the next scan; the count
   // keeps rounds apart and, as the receiver's idempotency key, only grows.
   if (newSince(notifiedFactsOf(alert)!, alert)) return { kind: 'update', notification: alert.count, key: `${alert.count}:update` };
   const repeatDue =
@@ -71,7 +71,7 @@ function ruleOf(alert: StoredAlert, options: PlanOptions): RuleSummary {
 /**
  * Outbox entries for an alert: one per channel on first sight; at once when its severity rose above
  * the one last notified (to every channel that takes the new severity); an update at the next scan
- * when it gained a new IP, network, resource or its first success; otherwise — for an alert that
+ * when it gained a new IP, network, resource, its first success or a settled blast radius; otherwise — for an alert that
  * keeps firing — one more round after the repeat interval. Entries name the round; the message is
  * rendered from the stored alert at delivery. Entry ids are deterministic (alert, channel, count at
  * the round, and the kind or new severity), so planning twice after a crash inserts nothing new.
@@ -96,17 +96,21 @@ export function planNotifications(
     const told = new Set(channelsFor({ ...alert, severity: due.escalatedFrom! }, channels).map((c) => c.name));
     targets = targets.filter((c) => !told.has(c.name));
   }
+  // A round after the first takes a number above the last round's even when the count has not
+  // grown (an update for the blast radius alone): alertId + notification is the receiver's key.
+  const notification = due.kind === 'first' ? 0 : Math.max(due.notification, (alert.notifiedRound ?? -1) + 1);
+  const key = notification === due.notification ? due.key : `${notification}:${due.kind}`;
   const before = notifiedFactsOf(alert);
   const round: Round = {
     kind: due.kind,
-    notification: due.notification,
+    notification,
     ...(due.escalatedFrom ? { escalatedFrom: due.escalatedFrom } : {}),
     ...(before ? { before } : {}),
     rule: ruleOf(alert, options),
   };
   const payload = encodeRound(round);
   const entries = targets.map((c) => ({
-    id: `${alert.alertId}:${c.name}:${due.key}`,
+    id: `${alert.alertId}:${c.name}:${key}`,
     alertId: alert.alertId,
     tenant: alert.tenant,
     channel: c.name,
@@ -118,5 +122,15 @@ export function planNotifications(
     createdAt: options.now,
     sentAt: undefined,
   }));
-  return { alert: { ...alert, notifiedAt: options.now, notifiedCount: alert.count, notifiedSeverity: alert.severity, notifiedFacts: factsOf(alert) }, entries };
+  return {
+    alert: {
+      ...alert,
+      notifiedAt: options.now,
+      notifiedCount: alert.count,
+      notifiedSeverity: alert.severity,
+      notifiedFacts: factsOf(alert),
+      notifiedRound: notification,
+    },
+    entries,
+  };
 }

@@ -1,4 +1,4 @@
-import { ALERT_SCHEMA, type AlertPayload, type RuleSummary } from '../alert-payload.js';
+import { ALERT_SCHEMA, blastRadiusPayload, type AlertPayload, type RuleSummary } from '../alert-payload.js';
 import type { StoredAlert } from '../state/types.js';
 
 // The payload's shape lives in the bottom layer (src/alert-payload.ts) so the presentation layer
@@ -33,5 +33,6 @@ export function toPayload(alert: StoredAlert, rule: RuleSummary, notification: n
     resources: alert.resources,
     allowlist: alert.allowlist.map((p) => ({ ...p, fetchedAt: p.fetchedAt ? p.fetchedAt.toISOString() : null })),
     notification,
+    ...(alert.blastRadius ? { blastRadius: blastRadiusPayload(alert.blastRadius) } : {}),
   };
 }

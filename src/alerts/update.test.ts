@@ -94,6 +94,42 @@ describe('updates after a notification', () => {
   });
 });
 
+describe('a blast radius settled after delivery', () => {
+  const radius = (alert: StoredAlert, status: 'pending' | 'unknown'): StoredAlert => ({
+    ...alert,
+    blastRadius:
+      status === 'pending'
+        ? { ips: alert.ips, from: t(-15), to: t(90), intentId: 'q1', at: t(100), status }
+        : { ips: alert.ips, from: t(-15), to: t(90), intentId: 'q1', at: t(100), status, code: 'BLAST_RADIUS_TIMED_OUT', reason: 'still running' },
+  });
+
+  it('is sent once as an update to every channel that got the alert, under a number no earlier round had', () => {
+    // The alert grew and was updated at count 2; no sign-in since, then its blast radius settles.
+    const grown = plan(mergeIntoAlert('id', notified(), [signIn(10, { ip: '203.0.113.9' })]), t(20));
+    expect(ids(grown)).toEqual(['id:soc:2:update']);
+    expect(plan(radius(grown.alert, 'pending'), t(40)).entries).toEqual([]);
+    const settled = plan(radius(grown.alert, 'unknown'), t(60));
+    expect(ids(settled)).toEqual(['id:soc:3:update']);
+    expect(delivered(settled)).toMatchObject({
+      notification: 3,
+      count: 2,
+      update: { ips: [], asns: [], resources: [], firstSuccess: false, blastRadius: 'unknown' },
+      blastRadius: { status: 'unknown', code: 'BLAST_RADIUS_TIMED_OUT' },
+    });
+    expect(plan(settled.alert, t(80)).entries).toEqual([]);
+    // The next round after it still takes a higher number, with the count.
+    expect(ids(plan(mergeIntoAlert('id', settled.alert, [signIn(70, { ip: '203.0.113.10' }), signIn(71)]), t(90)))).toEqual(['id:soc:4:update']);
+  });
+
+  it('goes out in the pending first message when it settles in the scan that queued it', () => {
+    const first = plan(mergeIntoAlert('id', undefined, [signIn(0)]), t(5));
+    const same = plan(radius(first.alert, 'unknown'), t(5));
+    expect(same.entries).toEqual([]);
+    expect(renderRounds(same.alert, [decodeRound(first.entries[0]!.payload)!])).toMatchObject({ notification: 0, blastRadius: { status: 'unknown' } });
+    expect(plan(same.alert, t(20)).entries).toEqual([]);
+  });
+});
+
 describe('one message per alert per scan', () => {
   it('queues nothing more when later pages of the same scan add IPs, and the next scan counts them as told', () => {
     const page1 = plan(mergeIntoAlert('id', undefined, [signIn(0)]), t(5));

@@ -38,6 +38,12 @@ export const REQUIRED_PERMISSIONS: readonly PermissionNeed[] = [
     when: 'a vendor uses a namedLocation range source',
   },
   {
+    role: 'AuditLogsQuery-Exchange.Read.All',
+    why: "Ask Purview's audit log (MailItemsAccessed) which mailboxes an alerted app read from the alerted addresses: the blast radius of sign-in alerts (docs/blast-radius.md). Without it alerts say the blast radius is unknown.",
+    optional: true,
+    when: 'the tenant is in the global cloud (the audit log query API exists only there)',
+  },
+  {
     role: 'Mail.Send',
     why: 'Send alert and report email through Graph sendMail. Grant it to the one sending mailbox with Exchange RBAC for Applications rather than tenant-wide consent in Entra (docs/alerts.md).',
     optional: true,

@@ -7,6 +7,7 @@
 import { escalationOf, updateOf, updateParts, type AlertPayload } from '../alert-payload.js';
 import type { Severity } from '../events.js';
 import { safeText } from '../render/text.js';
+import { blastRadiusFacts } from './blast-radius-view.js';
 import { displayTime } from './format.js';
 import { APP_NAME_MAX, capMiddle, httpsUrl, plural, untrusted, untrustedList } from './text.js';
 
@@ -152,6 +153,7 @@ function factsOf(a: AlertPayload, limits: AlertViewLimits): Fact[] {
   const facts: Fact[] = [{ label: 'App', value: `${untrusted(a.app.displayName, nameChars)} (${untrusted(a.app.appId, 40)})` }];
   const news = updateLine(a, n);
   if (news) facts.push({ label: 'New since last notification', value: news });
+  facts.push(...blastRadiusFacts(a.blastRadius, n));
   if (a.ips.length > 0) facts.push({ label: 'IP addresses', value: untrustedList(a.ips, n, 45) });
   if (a.countries.length > 0) facts.push({ label: 'Countries', value: untrustedList(a.countries, n, 40) });
   const asns = a.asns.map((x) => `AS${x}`);

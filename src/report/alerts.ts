@@ -3,7 +3,9 @@
  * Delivery status comes from the outbox, so an alert that never reached anyone (a channel refused
  * it, or it is still retrying) is visible in the report instead of looking handled.
  */
-import { SEVERITY_ORDER } from '../events.js';
+import { blastRadiusPayload } from '../alert-payload.js';
+import { SEVERITY_ORDER, type AlertBlastRadius } from '../events.js';
+import { blastRadiusFacts } from '../present/blast-radius-view.js';
 import type { OutboxEntry, StoredAlert, StoredFinding } from '../state/types.js';
 import type { AlertRow, FindingRow } from './types.js';
 
@@ -12,6 +14,16 @@ function delivery(entries: readonly OutboxEntry[]): AlertRow['delivery'] {
   // The newest error is the one that still matters (an earlier one may have been retried away).
   const withError = [...entries].filter((e) => e.status !== 'sent' && e.lastError).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   return { sent: count('sent'), pending: count('pending'), failed: count('failed'), lastError: withError[0]?.lastError ?? null };
+}
+
+/** The alert's blast radius in the words its notifications use. */
+function blastRadiusOf(b: AlertBlastRadius | undefined): Pick<AlertRow, 'blastRadius' | 'mailboxesRead'> {
+  if (b === undefined) return {};
+  const headline = blastRadiusFacts(blastRadiusPayload(b), 10)[0]?.value;
+  return {
+    ...(headline ? { blastRadius: headline } : {}),
+    ...(b.status === 'known' ? { mailboxesRead: { count: b.radius.mailboxes.count, list: [...b.radius.mailboxes.list] } } : {}),
+  };
 }
 
 /**
@@ -41,6 +53,7 @@ export function buildAlertRows(
       lastSeen: a.lastSeen.toISOString(),
       suppressed: a.suppressed !== undefined,
       delivery: delivery(byAlert.get(a.alertId) ?? []),
+      ...blastRadiusOf(a.blastRadius),
     }))
     .sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || b.lastSeen.localeCompare(a.lastSeen) || a.alertId.localeCompare(b.alertId));
 }

@@ -9,6 +9,7 @@
  * Reading order is the order of a Monday morning: what needs action now, whether the data can be
  * trusted, the numbers, then the detail (docs/report.md, "Reading order").
  */
+import { blastRadiusRows } from './html-blast-radius.js';
 import { alertRows, changeRows, conformityRows, networkRows } from './html-activity.js';
 import { actionNowRows } from './html-action.js';
 import { hygieneRows } from './html-hygiene.js';
@@ -47,6 +48,7 @@ export function renderReportHtml(report: WeeklyReport): string {
     ...conformityRows(report, complete),
     ...networkRows(report, complete),
     ...alertRows(report, complete),
+    ...blastRadiusRows(report, complete),
     ...changeRows(report, complete),
     ...allowlistRows(report, complete),
     ...healthRows(report),

@@ -136,10 +136,14 @@ export interface AlertRow {
   suppressed: boolean;
   delivery: { sent: number; pending: number; failed: number; lastError: string | null };
   /**
-   * What a stolen credential of the app reaches (e.g. "every mailbox, through full_access_as_app"),
-   * shown under "Needs action now". Absent until the blast-radius work fills it: not known, not "none".
+   * Which mailboxes the app read from the alerted addresses, as the alert's notifications say it
+   * ("7 mailboxes read from 198.51.100.43 …", "being determined: …", "unknown: … (CODE)"), shown
+   * under "Needs action now" and "Mailbox access by flagged apps" (docs/blast-radius.md). Absent on
+   * alerts without one: not known, not "none".
    */
   blastRadius?: string;
+  /** The mailboxes read, when known: the count and the names (at most 500). */
+  mailboxesRead?: { count: number; list: string[] };
 }
 
 export type HealthStatus = 'complete' | 'partial' | 'failed' | 'notLicensed' | 'notCollected';

@@ -1,7 +1,7 @@
 /**
  * One scan of one tenant, as stages that each return their result (src/scan/stages/): inventory
- * with its diff, allowlists, directory audits, sign-ins, the inventory's findings, blind spots,
- * delivery. `runScan` only wires them in order and builds the summary from their results.
+ * with its diff, allowlists, directory audits, sign-ins, the blast radius of sign-in alerts, the
+ * inventory's findings, blind spots, delivery. `runScan` only wires them in order and builds the summary from their results.
  */
 import type { TenantConfig } from '../config/types.js';
 import type { Inventory } from '../contract.js';
@@ -15,6 +15,7 @@ import { holdScanLease } from './lease.js';
 import { purgeIfDue } from './maintenance.js';
 import { allowlistStage } from './stages/allowlists.js';
 import { judgeAuditStage, readAuditStage } from './stages/audits.js';
+import { blastRadiusStage } from './stages/blast-radius.js';
 import { blindSpotStage } from './stages/blind-spots.js';
 import { deliverableChannels, deliveryStage } from './stages/delivery.js';
 import { inventoryFindingsStage } from './stages/inventory-findings.js';
@@ -106,6 +107,8 @@ async function scanTenant(deps: ScanDeps, tenant: TenantConfig, now: Date, logge
     noInventory: judgingInventory === undefined,
     clock: deps.now,
   });
+  // After the stages that raise sign-in alerts, before delivery: an answer reached now leaves with this scan.
+  const blastRadius = await blastRadiusStage(run, { inventory: judgingInventory, clock: deps.now });
   const inventoryFindings = await inventoryFindingsStage(run, inventory.inventory, inventory.changes, context);
   const blindSpots = await blindSpotStage(run, context, sourcesOf([inventory, allowlists, audits, signIns, inventoryFindings]));
   const delivery = await deliveryStage(run, { channels: deps.channels, now: deps.now, deliver: deps.deliver });
@@ -114,7 +117,7 @@ async function scanTenant(deps: ScanDeps, tenant: TenantConfig, now: Date, logge
   const graphRequests = graph.stats.requests;
   const summary = assembleSummary(
     { tenant: tenant.name, startedAt: now, finishedAt: deps.now(), watermarkLagInMinutes, graphRequests },
-    { inventory, allowlists, audits, signIns, inventoryFindings, blindSpots, delivery },
+    { inventory, allowlists, audits, signIns, blastRadius, inventoryFindings, blindSpots, delivery },
   );
   await recordScanOutcome(deps.store, summary, logger);
   await purgeIfDue(deps.store, now, logger);

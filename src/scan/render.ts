@@ -16,6 +16,10 @@ export function renderScanSummary(s: ScanSummary): string {
     `  Delivery:  ${s.delivery.sent} sent, ${s.delivery.retrying} retrying, ${s.delivery.failed} failed`,
     `  Watermark: ${lag || 'n/a'}`,
   ];
+  const b = s.blastRadius;
+  if (b !== undefined && b.opened + b.polled + b.pending > 0) {
+    lines.push(`  Blast radius: ${b.opened} queries opened, ${b.polled} polled; ${b.known} alerts known, ${b.unknown} unknown, ${b.pending} pending`);
+  }
   const backlog = s.backlog.signIns;
   if (backlog !== undefined && backlog.minutes > 0) lines.push(`  Backlog:   ${describeBacklog(backlog)}${backlog.growing ? ' — GROWING' : ''}`);
   for (const e of s.delivery.errors.slice(0, 5)) lines.push(`  ! delivery to ${e.channel}: ${e.code} ${safeText(e.message, 160)}`);

@@ -13,6 +13,7 @@ import { emptyTally, mergeTally } from './commit.js';
 import { RuleErrors } from './rules-run.js';
 import type { AllowlistStageResult } from './stages/allowlists.js';
 import type { AuditStageResult } from './stages/audits.js';
+import type { BlastRadiusResult } from './stages/blast-radius.js';
 import type { BlindSpotResult } from './stages/blind-spots.js';
 import type { DeliveryResult } from './stages/delivery.js';
 import type { InventoryFindingsResult } from './stages/inventory-findings.js';
@@ -27,6 +28,8 @@ export interface StageResults {
   allowlists: AllowlistStageResult;
   audits: AuditStageResult;
   signIns: SignInStageResult;
+  /** Optional so summaries of stage results assembled without it (tests, older callers) still add up. */
+  blastRadius?: BlastRadiusResult;
   inventoryFindings: InventoryFindingsResult;
   blindSpots: BlindSpotResult;
   delivery: DeliveryResult;
@@ -75,7 +78,15 @@ export function sourcesOf(stages: readonly StageReport[]): SourceRecord[] {
 
 /** Adds up the stages' results into one summary; stage order is kept in sources and errors. */
 export function assembleSummary(facts: ScanFacts, stages: StageResults): ScanSummary {
-  const reports = [stages.inventory, stages.allowlists, stages.audits, stages.signIns, stages.inventoryFindings, stages.blindSpots];
+  const reports = [
+    stages.inventory,
+    stages.allowlists,
+    stages.audits,
+    stages.signIns,
+    ...(stages.blastRadius ? [stages.blastRadius] : []),
+    stages.inventoryFindings,
+    stages.blindSpots,
+  ];
   const judged = [stages.audits, stages.signIns, stages.inventoryFindings, stages.blindSpots];
   const tally = emptyTally();
   const ruleErrors = new RuleErrors();
@@ -108,6 +119,7 @@ export function assembleSummary(facts: ScanFacts, stages: StageResults): ScanSum
     watermarkLagInMinutes: facts.watermarkLagInMinutes,
     backlog: stages.signIns.backlog ? { signIns: stages.signIns.backlog } : {},
     graphRequests: facts.graphRequests,
+    ...(stages.blastRadius ? { blastRadius: stages.blastRadius.counts } : {}),
   };
 }
 

@@ -61,4 +61,9 @@ export interface ScanSummary {
    */
   backlog: { signIns?: BacklogReport };
   graphRequests: number;
+  /**
+   * Blast-radius queries this scan opened and polled, and the alerts whose blast radius it settled
+   * (known or unknown) or left pending (docs/blast-radius.md). Absent from summaries of older scans.
+   */
+  blastRadius?: { opened: number; polled: number; known: number; unknown: number; pending: number };
 }

@@ -5,6 +5,7 @@
  * which is what makes returned records copies.
  */
 import type { Finding, RangeProvenance, Severity } from '../events.js';
+import { decodeBlastRadius, encodeBlastRadius, type BlastRadiusJson } from './codec-blast-radius.js';
 import type { NotifiedFacts, StoredAlert, StoredFinding } from './types.js';
 import { fromMs, fromOptionalMs, invalidInput, parseBody, requireCount, requireKey, requireSeverity, toMs, toOptionalMs } from './validate.js';
 
@@ -60,6 +61,8 @@ type AlertJson = Omit<
   | 'notifiedAt'
   | 'notifiedSeverity'
   | 'notifiedFacts'
+  | 'notifiedRound'
+  | 'blastRadius'
 > & {
   credentialKeyId: string | null;
   network: string | null;
@@ -70,6 +73,9 @@ type AlertJson = Omit<
   notifiedSeverity?: Severity | null;
   /** Absent in bodies written before updates were tracked; read as absent like null. */
   notifiedFacts?: NotifiedFacts | null;
+  /** Absent in bodies written before the blast radius was kept; read as absent like null. */
+  notifiedRound?: number | null;
+  blastRadius?: BlastRadiusJson | null;
 };
 
 /**
@@ -84,10 +90,12 @@ function encodeFacts(facts: NotifiedFacts | undefined): NotifiedFacts | null {
     strings(facts.resources) &&
     Array.isArray(facts.asns) &&
     facts.asns.every((n) => Number.isSafeInteger(n)) &&
-    typeof facts.success === 'boolean';
+    typeof facts.success === 'boolean' &&
+    (facts.blastRadius === undefined || typeof facts.blastRadius === 'string');
   if (!ok)
     throw invalidInput('alert.notifiedFacts must hold ips and resources (strings), asns (integers) and success (boolean)', { field: 'alert.notifiedFacts' });
-  return { ips: [...facts.ips], asns: [...facts.asns], resources: [...facts.resources], success: facts.success };
+  const told = { ips: [...facts.ips], asns: [...facts.asns], resources: [...facts.resources], success: facts.success };
+  return facts.blastRadius === undefined ? told : { ...told, blastRadius: facts.blastRadius };
 }
 
 function encodeProvenance(p: RangeProvenance, field: string): ProvenanceJson {
@@ -182,6 +190,8 @@ export function encodeAlert(a: StoredAlert): AlertRow {
     notifiedCount: requireCount(a.notifiedCount, 'alert.notifiedCount'),
     notifiedSeverity: a.notifiedSeverity === undefined ? null : requireSeverity(a.notifiedSeverity, 'alert.notifiedSeverity'),
     notifiedFacts: encodeFacts(a.notifiedFacts),
+    notifiedRound: a.notifiedRound === undefined ? null : requireCount(a.notifiedRound, 'alert.notifiedRound'),
+    blastRadius: encodeBlastRadius(a.blastRadius),
   };
   return {
     alert_id: requireKey(a.alertId, 'alertId'),
@@ -222,6 +232,18 @@ export function decodeAlert(row: AlertRow): StoredAlert {
     notifiedCount: j.notifiedCount,
     notifiedSeverity: j.notifiedSeverity ?? undefined,
     // Optional, so an alert without it reads back exactly as written (no key at all).
-    ...(facts === undefined ? {} : { notifiedFacts: { ips: facts.ips, asns: facts.asns, resources: facts.resources, success: facts.success } }),
+    ...(facts === undefined
+      ? {}
+      : {
+          notifiedFacts: {
+            ips: facts.ips,
+            asns: facts.asns,
+            resources: facts.resources,
+            success: facts.success,
+            ...(typeof facts.blastRadius === 'string' ? { blastRadius: facts.blastRadius } : {}),
+          },
+        }),
+    ...(typeof j.notifiedRound === 'number' ? { notifiedRound: j.notifiedRound } : {}),
+    ...(j.blastRadius ? { blastRadius: decodeBlastRadius(j.blastRadius)! } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { Finding, RangeProvenance, Severity } from '../events.js';
+import type { AlertBlastRadius, Finding, RangeProvenance, Severity } from '../events.js';
 
 /**
  * The state credwatch keeps between runs, behind one interface so the embedded store (SQLite), the
@@ -51,6 +51,17 @@ export interface StoredAlert {
    * then takes the stored values as already notified, so an upgrade re-sends nothing.
    */
   notifiedFacts?: NotifiedFacts;
+  /**
+   * The `notification` number of the round last queued: a later round takes a higher one even when
+   * the count has not grown (an update for the blast radius alone), so `alertId` + `notification`
+   * stays unique for receivers. Absent on alerts stored before it was kept.
+   */
+  notifiedRound?: number;
+  /**
+   * Which mailboxes the app read from the alerted addresses (docs/blast-radius.md): asked, known or
+   * unknown with its reason. Absent on alerts it does not apply to and on alerts stored before it existed.
+   */
+  blastRadius?: AlertBlastRadius;
 }
 
 /** The parts of an alert whose growth is news to a receiver: where from, what it reached, whether it got in. */
@@ -60,6 +71,11 @@ export interface NotifiedFacts {
   resources: string[];
   /** Whether any sign-in of the alert had succeeded. */
   success: boolean;
+  /**
+   * The settled blast radius told (`known:<intent>` or `unknown:<code>`); absent when none was.
+   * Kept since the blast radius was added: older facts have none, and an alert then held none.
+   */
+  blastRadius?: string;
 }
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';

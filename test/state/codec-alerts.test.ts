@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { AlertBlastRadius } from '../../src/events.js';
+import { summarizeBlastRadius } from '../../src/collect/blast-radius.js';
 import { decodeAlert, encodeAlert } from '../../src/state/codec-alerts.js';
 import { alert } from './records.js';
 
@@ -35,5 +37,55 @@ describe('the alert codec', () => {
     const { notifiedFacts: _none, ...rest } = alert('alert-1');
     expect(decoded).toStrictEqual(rest);
     expect(decodeAlert(encodeAlert(rest))).toStrictEqual(rest);
+  });
+
+  const asked = { ips: ['203.0.113.9'], from: new Date('2026-11-26T09:00:00Z'), to: new Date('2026-11-26T12:00:00Z'), at: new Date('2026-11-26T12:30:00Z') };
+  const known: AlertBlastRadius = {
+    ...asked,
+    intentId: 'intent-1',
+    status: 'known',
+    radius: summarizeBlastRadius({
+      appId: 'app',
+      ips: asked.ips,
+      from: asked.from,
+      to: asked.to,
+      complete: true,
+      records: [
+        {
+          recordId: 'r1',
+          mailbox: 'ceo@contoso.com',
+          operation: 'MailItemsAccessed',
+          at: new Date('2026-11-26T10:10:00Z'),
+          clientIp: '203.0.113.9',
+          appIds: ['app'],
+          accessType: 'bind',
+          rawAccessType: undefined,
+          itemCount: 3,
+          folderCount: 1,
+          throttled: undefined,
+        },
+      ],
+    }),
+  };
+
+  it.each<[string, AlertBlastRadius]>([
+    ['pending', { ...asked, intentId: 'intent-1', status: 'pending' }],
+    ['known', known],
+    ['unknown', { ...asked, intentId: undefined, status: 'unknown', code: 'BLAST_RADIUS_NO_PERMISSION', reason: 'Graph refused' }],
+  ])('writes a %s blast radius and the round last notified into the body and reads them back', (_state, blastRadius) => {
+    const stored = alert('alert-1', {
+      blastRadius,
+      notifiedRound: 4,
+      notifiedFacts: { ips: [], asns: [], resources: [], success: false, blastRadius: 'unknown:X' },
+    });
+    expect(decodeAlert(encodeAlert(stored))).toStrictEqual(stored);
+  });
+
+  it('reads an alert stored before the blast radius was kept without it, and refuses one with an unknown status', () => {
+    const decoded = decodeAlert(legacyRow(alert('alert-1'), ['notifiedRound', 'blastRadius']));
+    expect(decoded).not.toHaveProperty('blastRadius');
+    expect(decoded).not.toHaveProperty('notifiedRound');
+    const bad = { ...asked, intentId: undefined, status: 'gone' } as unknown as AlertBlastRadius;
+    expect(() => encodeAlert(alert('alert-1', { blastRadius: bad }))).toThrow(/blastRadius.status/);
   });
 });
