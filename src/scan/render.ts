@@ -18,7 +18,9 @@ export function renderScanSummary(s: ScanSummary): string {
   ];
   const b = s.blastRadius;
   if (b !== undefined && b.opened + b.polled + b.pending > 0) {
-    lines.push(`  Blast radius: ${b.opened} queries opened, ${b.polled} polled; ${b.known} alerts known, ${b.unknown} unknown, ${b.pending} pending`);
+    lines.push(
+      `  Blast radius: ${b.opened === 1 ? '1 query' : `${b.opened} queries`} opened, ${b.polled} polled; alerts: ${b.known} known, ${b.unknown} unknown, ${b.pending} pending`,
+    );
   }
   const backlog = s.backlog.signIns;
   if (backlog !== undefined && backlog.minutes > 0) lines.push(`  Backlog:   ${describeBacklog(backlog)}${backlog.growing ? ' — GROWING' : ''}`);

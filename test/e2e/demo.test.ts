@@ -28,7 +28,7 @@ describe('npm run demo', () => {
       expect(update).toMatch(/Mailboxes read: +ceo@contoso\.onmicrosoft\.com, cfo@contoso\.onmicrosoft\.com, .*payroll@contoso\.onmicrosoft\.com$/m);
       expect(update).toMatch(/By address: +198\.51\.100\.43: 6 mailboxes, 2001:db8:bad:1::46: 2 mailboxes/);
       expect(out).toMatch(/>> Teams \(local receiver [^)]+\) received an Adaptive Card, \d+ bytes: Update: CRITICAL · Vendor certificate/);
-      expect(out).toMatch(/Blast radius: 0 queries opened, 1 polled; 1 alerts known, 0 unknown, 0 pending/);
+      expect(out).toMatch(/Blast radius: 0 queries opened, 1 polled; alerts: 1 known, 0 unknown, 0 pending/);
     },
   );
 });
