@@ -41,6 +41,13 @@ export function notifiedFactsOf(alert: StoredAlert): NotifiedFacts | undefined {
   return alert.notifiedFacts ?? factsOf(alert);
 }
 
+/** Codes of a query that was asked and ended without an answer (docs/blast-radius.md). */
+const ENDED_WITHOUT_ANSWER: ReadonlySet<string> = new Set(['BLAST_RADIUS_QUERY_FAILED', 'BLAST_RADIUS_TIMED_OUT']);
+
+function isNews(b: StoredAlert['blastRadius']): boolean {
+  return b?.status === 'known' || (b?.status === 'unknown' && ENDED_WITHOUT_ANSWER.has(b.code));
+}
+
 /** What `alert` holds beyond `before`, or undefined when nothing is new. */
 export function newSince(before: NotifiedFacts, alert: StoredAlert): AlertUpdate | undefined {
   const update: AlertUpdate = {
@@ -50,9 +57,12 @@ export function newSince(before: NotifiedFacts, alert: StoredAlert): AlertUpdate
     firstSuccess: !before.success && alert.successCount > 0,
   };
   // A blast radius settled since the receiver was told is news once; the next differs only when a
-  // later query (the alert outgrew the first) settles.
+  // later query (the alert outgrew the first) settles. An unknown one is news only when a query was
+  // asked and ended without an answer: a missing permission, a national cloud or the daily cap is
+  // a standing fact the alert states whenever it is shown, not worth a notification of its own.
   const blast = blastRadiusKey(alert);
-  if (blast !== undefined && blast !== before.blastRadius) update.blastRadius = alert.blastRadius?.status === 'known' ? 'known' : 'unknown';
+  if (blast !== undefined && blast !== before.blastRadius && isNews(alert.blastRadius))
+    update.blastRadius = alert.blastRadius?.status === 'known' ? 'known' : 'unknown';
   const empty =
     update.ips.length === 0 && update.asns.length === 0 && update.resources.length === 0 && !update.firstSuccess && update.blastRadius === undefined;
   return empty ? undefined : update;

@@ -121,6 +121,16 @@ describe('a blast radius settled after delivery', () => {
     expect(ids(plan(mergeIntoAlert('id', settled.alert, [signIn(70, { ip: '203.0.113.10' }), signIn(71)]), t(90)))).toEqual(['id:soc:4:update']);
   });
 
+  it('sends no update for a blast radius unknown for a standing reason (no permission, national cloud, daily cap)', () => {
+    for (const code of ['BLAST_RADIUS_NO_PERMISSION', 'BLAST_RADIUS_UNAVAILABLE', 'BLAST_RADIUS_DAILY_CAP']) {
+      const standing: StoredAlert = {
+        ...notified(),
+        blastRadius: { ips: [], from: t(-15), to: t(90), intentId: undefined, at: t(100), status: 'unknown', code, reason: 'standing' },
+      };
+      expect(plan(standing, t(40)).entries).toEqual([]);
+    }
+  });
+
   it('goes out in the pending first message when it settles in the scan that queued it', () => {
     const first = plan(mergeIntoAlert('id', undefined, [signIn(0)]), t(5));
     const same = plan(radius(first.alert, 'unknown'), t(5));
