@@ -26,31 +26,34 @@ export async function readCoverage(client: TableClient, tenant: string, stream: 
 
 /** Adds `added` to the stored intervals; a no-op when they are already covered. */
 export async function addCoverage(client: TableClient, tenant: string, stream: string, added: readonly MsInterval[]): Promise<void> {
-  const what = `coverage of ${tenant}/${stream}`;
-  await casRow(
-    client,
-    keyPart(tenant),
-    coverageKey(stream),
-    (current) => {
-      const stored = decode(current, what);
-      const next = stringifyIntervals(unionIntervals(stored, added));
-      return next === stringifyIntervals(stored) ? undefined : packText('c', next, what);
-    },
-    what,
-  );
+  await changeCoverage(client, tenant, stream, (stored) => unionIntervals(stored, added));
 }
 
 /** Forgets covered time from `toMs` on (StateStore.rewindStream); a no-op when none lies there. */
 export async function clipCoverage(client: TableClient, tenant: string, stream: string, toMs: number): Promise<void> {
+  await changeCoverage(client, tenant, stream, (stored) => clipIntervals(stored, toMs), { create: false });
+}
+
+/**
+ * Rewrites the stream's row, etag-conditionally, with `change` of what is stored; nothing is
+ * written when the list stays the same (or, without `create`, when there is no row).
+ */
+async function changeCoverage(
+  client: TableClient,
+  tenant: string,
+  stream: string,
+  change: (stored: MsInterval[]) => MsInterval[],
+  options: { create: boolean } = { create: true },
+): Promise<void> {
   const what = `coverage of ${tenant}/${stream}`;
   await casRow(
     client,
     keyPart(tenant),
     coverageKey(stream),
     (current) => {
-      if (current === undefined) return undefined;
+      if (current === undefined && !options.create) return undefined;
       const stored = decode(current, what);
-      const next = stringifyIntervals(clipIntervals(stored, toMs));
+      const next = stringifyIntervals(change(stored));
       return next === stringifyIntervals(stored) ? undefined : packText('c', next, what);
     },
     what,
